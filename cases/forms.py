@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Facility, Role, Unit, User
+
+
+class StartCaseForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label=None)
+    age_years = forms.IntegerField(
+        label=_("Age in years"),
+        min_value=0,
+        max_value=125,
+        required=False,
+        help_text=_("Leave empty if unknown. You can add it later."),
+    )
+    jurisdiction = Case._meta.get_field("jurisdiction").formfield()
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=Case.Language.choices
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = user.units.order_by("name")
+        if user.facility is not None:
+            self.fields["jurisdiction"].initial = user.facility.jurisdiction
+
+    def clean_jurisdiction(self) -> str:
+        return self.cleaned_data["jurisdiction"].strip().upper()
+
+
+class CaseDetailsForm(forms.ModelForm):
+    # The version the user started from; a save against an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = [
+            "age_years",
+            "jurisdiction",
+            "preferred_language",
+            "status",
+            "contact_do_not_contact",
+            "contact_may_call",
+            "contact_may_leave_voicemail",
+            "contact_may_text",
+            "contact_safe_times",
+            "contact_code_word",
+        ]
+
+    def clean_jurisdiction(self) -> str:
+        return self.cleaned_data["jurisdiction"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("contact_do_not_contact") and any(
+            data.get(name)
+            for name in ("contact_may_call", "contact_may_leave_voicemail", "contact_may_text")
+        ):
+            raise forms.ValidationError(
+                _("“Do not contact” cannot be combined with a way to contact the patient.")
+            )
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("What the supervisor needs to know first."),
+    )
+    to = forms.ModelChoiceField(
+        label=_("Supervisor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Any supervisor on duty"),
+    )
+
+    def __init__(self, *args: Any, facility: Facility | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = User.objects.filter(
+            facility=facility, groups__name=Role.SUPERVISOR, is_active=True
+        ).order_by("last_name", "username")
+
+
+class ResolveEscalationForm(forms.Form):
+    note = forms.CharField(
+        label=_("Review note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = (
+            User.objects.filter(facility=case.facility, groups__name=Role.CLINICIAN, is_active=True)
+            .distinct()
+            .order_by("last_name", "username")
+        )
+
+
+class FacilitySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from cases.audit import current_origin, origin_of
+
+
+class AuditContextMiddleware:
+    """Makes the request's origin available to `cases.audit.record` for this request only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_origin.set(origin_of(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in user sees may be kept by the browser.
+
+    With `no-store`, the back button after quick-hide or sign-out asks the server again, which
+    answers with the sign-in page instead of a cached case.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or getattr(request, "harbor_signed_out", False):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,371 @@
+"""The one shared case, the people who work on it, its timeline and the audit log.
+
+`cases` imports no phase app: phases write typed `CaseEvent`s and keep a few summary fields on
+`Case` current, and everything here reads only those.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups of these names, so a user can hold several."""
+
+    CLINICIAN = "clinician", _("Clinician")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+jurisdiction_validator = RegexValidator(
+    r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?|DEFAULT)$",
+    _("Use a country or subdivision code such as CA-ON, US-NY or US."),
+)
+
+
+class Facility(models.Model):
+    name = models.CharField(max_length=200)
+    jurisdiction = models.CharField(
+        max_length=10,
+        validators=[jurisdiction_validator],
+        help_text=_("Where this facility is, e.g. CA-ON. New cases start with it."),
+    )
+    security_phone = models.CharField(_("security phone"), max_length=40, blank=True)
+    emergency_phone = models.CharField(_("emergency phone"), max_length=40, default="911")
+
+    class Meta:
+        verbose_name_plural = "facilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "name"], name="unit_name_unique_per_facility"
+            )
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="staff")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        # One query per request at most; roles are read on nearly every page.
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_authenticated and role.value in self.role_names
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.has_role(Role.CLINICIAN)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.has_role(Role.SUPERVISOR)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(Role.ADMINISTRATOR)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def new_case_ref() -> str:
+    """An opaque reference: random, unguessable, says nothing about the patient."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread aloud
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def for_user(self, user: Any) -> CaseQuerySet:
+        """The cases this user may see — the only way views look a case up.
+
+        Clinicians see the cases of their units and those assigned to them; supervisors see
+        every case of their facility; administrators, as such, see none.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        visible = Q(pk__in=[])
+        if user.is_supervisor and user.facility_id:
+            visible |= Q(facility_id=user.facility_id)
+        if user.is_clinician:
+            visible |= Q(unit__in=user.units.all()) | Q(assignee=user)
+        return self.filter(visible)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status=Case.Status.OPEN)
+
+    def escalated(self) -> CaseQuerySet:
+        return self.filter(escalated_at__isnull=False)
+
+    def oldest_escalation_first(self) -> CaseQuerySet:
+        return self.order_by("escalated_at", "created_at")
+
+    def with_list_columns(self) -> CaseQuerySet:
+        return self.select_related("unit", "assignee", "escalated_to")
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Concern(models.TextChoices):
+        NOT_ASSESSED = "", _("Not assessed")
+        NONE = "none", _("No concern identified")
+        POSSIBLE = "possible", _("Possible concern")
+        HIGH = "high", _("High concern")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "Français"
+        SPANISH = "es", "Español"
+        PORTUGUESE = "pt", "Português"
+        CHINESE = "zh", "中文"
+        ARABIC = "ar", "العربية"
+        TAGALOG = "tl", "Tagalog"
+        VIETNAMESE = "vi", "Tiếng Việt"
+        PUNJABI = "pa", "ਪੰਜਾਬੀ"
+        UKRAINIAN = "uk", "Українська"
+        RUSSIAN = "ru", "Русский"
+        KOREAN = "ko", "한국어"
+        HAITIAN_CREOLE = "ht", "Kreyòl ayisyen"
+        OTHER = "other", _("Other (see notes)")
+
+    ref = models.CharField(max_length=11, unique=True, default=new_case_ref, editable=False)
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+
+    age_years = models.PositiveSmallIntegerField(
+        _("age in years"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(125)],
+        help_text=_("Leave empty if unknown. Reporting duties depend on it."),
+    )
+    jurisdiction = models.CharField(
+        max_length=10,
+        validators=[jurisdiction_validator],
+        help_text=_("Province, state or territory whose rules apply, e.g. CA-ON or US-NY."),
+    )
+    preferred_language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+
+    # Safe-contact preferences: how (and whether) anyone may reach the patient later.
+    contact_do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    contact_may_call = models.BooleanField(_("may call"), default=False)
+    contact_may_leave_voicemail = models.BooleanField(_("may leave a voicemail"), default=False)
+    contact_may_text = models.BooleanField(_("may send a text"), default=False)
+    contact_safe_times = models.CharField(_("safe times"), max_length=200, blank=True)
+    contact_code_word = models.CharField(
+        _("code word"),
+        max_length=60,
+        blank=True,
+        help_text=_("A word the patient uses to show it is safe to talk."),
+    )
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
+    )
+
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    escalated_to = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    escalated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # Summary fields the phases keep current, so queues read the case alone and stay fast.
+    concern_level = models.CharField(
+        max_length=10, choices=Concern.choices, default=Concern.NOT_ASSESSED, blank=True
+    )
+    report_outstanding = models.BooleanField(
+        default=False, help_text=_("A required report has not been logged yet.")
+    )
+    next_follow_up = models.DateField(null=True, blank=True)
+
+    # Optimistic locking: every change bumps it; a save against an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["facility", "status"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["escalated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(contact_do_not_contact=True)
+                | Q(
+                    contact_may_call=False,
+                    contact_may_text=False,
+                    contact_may_leave_voicemail=False,
+                ),
+                name="do_not_contact_excludes_contact_methods",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case-detail", kwargs={"case_ref": self.ref})
+
+    def clean(self) -> None:
+        if self.contact_do_not_contact and (
+            self.contact_may_call or self.contact_may_text or self.contact_may_leave_voicemail
+        ):
+            raise ValidationError(
+                _("“Do not contact” cannot be combined with a way to contact the patient.")
+            )
+        if self.unit_id and self.facility_id and self.unit.facility_id != self.facility_id:
+            raise ValidationError(_("The unit belongs to another facility."))
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.escalated_at is not None
+
+    @property
+    def age_label(self) -> str:
+        return _("Unknown") if self.age_years is None else str(self.age_years)
+
+    def contact_summary(self) -> str:
+        if self.contact_do_not_contact:
+            return str(_("Do not contact"))
+        ways = [
+            label
+            for allowed, label in (
+                (self.contact_may_call, _("call")),
+                (self.contact_may_leave_voicemail, _("voicemail")),
+                (self.contact_may_text, _("text")),
+            )
+            if allowed
+        ]
+        return ", ".join(str(w) for w in ways) or str(_("No safe way recorded"))
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline. Phases speak to `cases` through these.
+
+    `kind` is namespaced by the phase that writes it (`case.opened`, `screening.not_screened`,
+    `reporting.required_report_logged`, …); `summary` is a short neutral sentence to show.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=80)
+    summary = models.CharField(max_length=300)
+    payload = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused: the audit log is evidence."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which case, when and from where. Append-only.
+
+    The app can only insert: saving an existing entry, deleting, and bulk updates raise, and on
+    PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE from any client too.
+    """
+
+    class Action(models.TextChoices):
+        CASE_VIEW = "case.view", _("Viewed a case")
+        CASE_CREATE = "case.create", _("Opened a case")
+        CASE_CHANGE = "case.change", _("Changed a case")
+        CASE_CONFLICT = "case.conflict", _("Save refused: case changed meanwhile")
+        DOCUMENT = "document.generate", _("Generated a document")
+        EXPORT = "export", _("Exported data")
+        CONTENT_CHANGE = "content.change", _("Changed shared content")
+        SIGN_IN = "auth.sign_in", _("Signed in")
+        SIGN_IN_FAILED = "auth.sign_in_failed", _("Failed sign-in")
+        SIGN_OUT = "auth.sign_out", _("Signed out")
+        QUICK_HIDE = "auth.quick_hide", _("Quick-hide")
+        IDLE_LOCK = "auth.idle_lock", _("Locked after inactivity")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept as typed, so failed sign-ins with unknown names are still traceable.
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["case", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or kwargs.get("force_update"):
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")

@@ -1,0 +1,76 @@
+"""The case page shell that every phase's tab renders into.
+
+A phase tab template extends `cases/case_page.html` and wraps its content in
+`{% block tab %}{% partialdef tab inline %}…{% endpartialdef %}{% endblock %}`. A plain request
+gets the whole page; an HTMX tab switch gets only the `#tab` fragment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+
+from cases import audit
+from cases.models import Case
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str
+    url: str
+
+
+def case_tabs(case: Case) -> list[Tab]:
+    tabs = [Tab("overview", "Overview", case.get_absolute_url())]
+    for slug, label, url_name in settings.HARBOR_CASE_TABS:
+        try:
+            url = reverse(url_name, kwargs={"case_ref": case.ref})
+        except NoReverseMatch:
+            continue  # a phase that is not installed shows no tab
+        tabs.append(Tab(slug, label, url))
+    return tabs
+
+
+def get_case_for(request: HttpRequest, case_ref: str, *, for_update: bool = False) -> Case:
+    """The case, if this user may see it; 404 otherwise, so other units learn nothing.
+
+    Administrators who hold no clinical role get 403: they are told plainly that case
+    contents are not theirs to read.
+    """
+    user = request.user
+    if user.is_administrator and not (user.is_clinician or user.is_supervisor):
+        raise PermissionDenied("Administrators do not read case contents.")
+    cases = Case.objects.for_user(user).select_related("facility", "unit", "assignee")
+    if for_update:
+        cases = cases.select_for_update()
+    return get_object_or_404(cases, ref=case_ref)
+
+
+def render_case_tab(
+    request: HttpRequest,
+    case: Case,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    tab: str,
+    audit_view: bool = True,
+) -> HttpResponse:
+    """Render a phase's tab: the fragment for an HTMX tab switch, else the whole page.
+
+    Each render of case content is a case view, so it is audited here, once, for every phase.
+    """
+    if audit_view:
+        audit.record_case_view(case, user=request.user, part=tab)
+    full_context = {"case": case, "tabs": case_tabs(case), "active_tab": tab, **(context or {})}
+    wants_fragment = getattr(request, "htmx", False) and request.htmx.target == "tab-panel"
+    name = f"{template_name}#tab" if wants_fragment else template_name
+    return render(request, name, full_context)

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import actions, audit
+from cases.forms import (
+    AssignForm,
+    CaseDetailsForm,
+    EscalateForm,
+    FacilitySettingsForm,
+    ResolveEscalationForm,
+    StartCaseForm,
+)
+from cases.models import AuditEntry, Case
+from cases.shell import get_case_for, render_case_tab
+
+# Long lists are cut, not paginated: a home page is a work queue, not an archive.
+HOME_LIST_LIMIT = 50
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Case.objects.for_user(user).open().with_list_columns()
+    context: dict[str, object] = {}
+    if user.is_supervisor:
+        context["escalated_cases"] = list(
+            visible.escalated().oldest_escalation_first()[:HOME_LIST_LIMIT]
+        )
+        context["outstanding_report_cases"] = list(
+            visible.filter(report_outstanding=True).order_by("created_at")[:HOME_LIST_LIMIT]
+        )
+    if user.is_clinician:
+        context["my_cases"] = list(visible.order_by("-updated_at")[:HOME_LIST_LIMIT])
+    if user.is_supervisor:
+        context["facility_cases"] = list(
+            visible.filter(escalated_at__isnull=True).order_by("-updated_at")[:HOME_LIST_LIMIT]
+        )
+    if user.is_administrator:
+        context["admin_links"] = administrator_links()
+    return render(request, "cases/home.html", context)
+
+
+def administrator_links() -> list[tuple[str, str]]:
+    links = [("Facility settings", reverse("cases:facility-settings"))]
+    links.append(("Users, units and roles", reverse("admin:index")))
+    for label, url_name in settings.HARBOR_ADMIN_LINKS:
+        try:
+            links.append((label, reverse(url_name)))
+        except NoReverseMatch:
+            continue  # that phase has not built its editor yet
+    return links
+
+
+@require_http_methods(["GET", "POST"])
+def start_case(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_clinician:
+        raise PermissionDenied("Only clinicians start cases.")
+    form = StartCaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        case = actions.open_case(
+            unit=form.cleaned_data["unit"],
+            jurisdiction=form.cleaned_data["jurisdiction"],
+            age_years=form.cleaned_data["age_years"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            by=request.user,
+        )
+        return redirect(case)
+    return render(request, "cases/start_case.html", {"form": form})
+
+
+@require_GET
+def case_detail(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    return render_case_tab(
+        request, case, "cases/case_detail.html", {"events": timeline(case)}, tab="overview"
+    )
+
+
+def timeline(case: Case) -> list:
+    return list(case.events.select_related("by")[:200])
+
+
+@require_http_methods(["GET", "POST"])
+def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    conflict = None
+    if request.method == "POST":
+        form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk))
+        if form.is_valid():
+            try:
+                actions.update_case(
+                    case,
+                    form.changes(),
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except actions.StaleCaseError as stale:
+                audit.record(
+                    AuditEntry.Action.CASE_CONFLICT,
+                    user=request.user,
+                    case=case,
+                    expected_version=form.cleaned_data["version"],
+                    current_version=stale.current.version,
+                )
+                conflict = conflict_rows(form, stale.current)
+                # Keep everything the user typed; only move them onto the newest version, so
+                # that saving again is a deliberate choice made with both versions in view.
+                data = request.POST.copy()
+                data["version"] = stale.current.version
+                form = CaseDetailsForm(data, instance=stale.current)
+                form.is_valid()
+            else:
+                messages.success(request, "Case details saved.")
+                return redirect(case)
+    else:
+        form = CaseDetailsForm(instance=case, initial={"version": case.version})
+    return render_case_tab(
+        request,
+        case,
+        "cases/edit_case.html",
+        {"form": form, "conflict": conflict},
+        tab="overview",
+        audit_view=request.method == "GET",
+    )
+
+
+def conflict_rows(form: CaseDetailsForm, current: Case) -> list[tuple[str, object, object]]:
+    """The fields where what the user typed differs from what was saved meanwhile."""
+    rows = []
+    for name in CaseDetailsForm.Meta.fields:
+        theirs = getattr(current, name)
+        mine = form.cleaned_data.get(name)
+        if theirs != mine:
+            field = Case._meta.get_field(name)
+            rows.append((str(field.verbose_name).capitalize(), display(current, name), mine))
+    return rows
+
+
+def display(case: Case, name: str) -> object:
+    getter = getattr(case, f"get_{name}_display", None)
+    return getter() if getter else getattr(case, name)
+
+
+@require_http_methods(["GET", "POST"])
+def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = EscalateForm(request.POST or None, facility=case.facility)
+    if request.method == "POST" and form.is_valid():
+        actions.escalate_case(
+            case, reason=form.cleaned_data["reason"], to=form.cleaned_data["to"], by=request.user
+        )
+        messages.success(request, "The case is now in the supervisors' queue.")
+        return redirect(case)
+    return render_case_tab(
+        request,
+        case,
+        "cases/escalate_case.html",
+        {"form": form},
+        tab="overview",
+        audit_view=request.method == "GET",
+    )
+
+
+@require_POST
+def resolve_escalation(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    if not request.user.is_supervisor:
+        raise PermissionDenied("Only a supervisor closes an escalation.")
+    form = ResolveEscalationForm(request.POST)
+    if form.is_valid() and case.is_escalated:
+        actions.resolve_escalation(case, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, "Escalation closed.")
+    elif not form.is_valid():
+        messages.error(request, "Write a short review note to close the escalation.")
+    return redirect(case)
+
+
+@require_POST
+def assign_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = AssignForm(request.POST, case=case)
+    if form.is_valid():
+        actions.assign_case(case, to=form.cleaned_data["to"], by=request.user)
+        messages.success(request, "Case assigned.")
+    else:
+        messages.error(request, "Choose a clinician of this facility.")
+    return redirect(case)
+
+
+@require_http_methods(["GET", "POST"])
+def facility_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_administrator or request.user.facility is None:
+        raise PermissionDenied("Only administrators change facility settings.")
+    form = FacilitySettingsForm(request.POST or None, instance=request.user.facility)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(
+                AuditEntry.Action.CONTENT_CHANGE,
+                user=request.user,
+                object="facility",
+                fields=form.changed_data,
+            )
+        messages.success(request, "Facility settings saved.")
+        return redirect("cases:facility-settings")
+    return render(request, "cases/facility_settings.html", {"form": form})
+
+
+def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:
+    request.harbor_sign_out_reason = reason
+    request.harbor_signed_out = True
+    logout(request)
+
+
+# Quick-hide and idle lock must work even when the session or CSRF token has already gone:
+# a refusal page at that moment would be worse than the (harmless) forced sign-out CSRF risk.
+@csrf_exempt
+@login_not_required
+@require_POST
+def quick_hide(request: HttpRequest) -> HttpResponse:
+    sign_out_for(request, AuditEntry.Action.QUICK_HIDE)
+    return redirect("cases:neutral")
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def idle_lock(request: HttpRequest) -> HttpResponse:
+    sign_out_for(request, AuditEntry.Action.IDLE_LOCK)
+    return redirect(f"{reverse('login')}?locked=1")
+
+
+@login_not_required
+@require_GET
+def neutral(request: HttpRequest) -> HttpResponse:
+    """The page quick-hide lands on: ordinary ward information, nothing about any patient."""
+    return render(request, "cases/neutral.html")

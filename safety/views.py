@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from cases.shell import get_case_for, render_case_tab
+
+
+@require_GET
+def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    return render_case_tab(request, case, "safety/case_safety.html", tab="safety")
+
+
+@require_GET
+def case_care(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    return render_case_tab(request, case, "safety/case_care.html", tab="care")
+
+
+@require_GET
+def case_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    return render_case_tab(request, case, "safety/case_reporting.html", tab="reporting")

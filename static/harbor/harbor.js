@@ -1,0 +1,73 @@
+// Harbor's only script: quick-hide, idle lock and tab state. No inline handlers (strict CSP).
+(function () {
+  "use strict";
+  const body = document.body;
+
+  // Replace everything on screen at once, then sign out on the server and leave the page with
+  // location.replace, so the case page is not even the previous history entry.
+  function hideNow(postUrl, destination) {
+    document.title = "Ward information";
+    const cover = document.createElement("main");
+    cover.className = "harbor-hidden-screen";
+    const heading = document.createElement("h1");
+    heading.textContent = "Ward information";
+    cover.appendChild(heading);
+    body.replaceChildren(cover);
+    const leave = () => window.location.replace(destination);
+    fetch(postUrl, { method: "POST", credentials: "same-origin", keepalive: true })
+      .then(leave, leave);
+  }
+
+  function quickHide(event) {
+    if (event) event.preventDefault();
+    hideNow(body.dataset.hideUrl, body.dataset.neutralUrl);
+  }
+
+  const hideButton = document.getElementById("quick-hide");
+  if (hideButton) hideButton.addEventListener("click", quickHide);
+
+  // Shortcut: Shift pressed three times in a row within two seconds (the pattern public
+  // "exit this page" buttons use). Any other key in between starts the count again, so typing
+  // capitals never triggers it.
+  let shiftPresses = [];
+  document.addEventListener("keydown", (event) => {
+    if (!body.dataset.hideUrl || !document.getElementById("quick-hide")) return;
+    if (event.key !== "Shift" || event.repeat) { if (event.key !== "Shift") shiftPresses = []; return; }
+    const now = Date.now();
+    shiftPresses = shiftPresses.filter((t) => now - t < 2000);
+    shiftPresses.push(now);
+    if (shiftPresses.length >= 3) { shiftPresses = []; quickHide(); }
+  });
+
+  // Idle lock: the server forgets an idle session anyway; this hides the screen at that moment
+  // instead of leaving the last case on display until someone touches the keyboard.
+  const idleSeconds = Number(body.dataset.idleSeconds || 0);
+  if (idleSeconds > 0) {
+    let lastActivity = Date.now();
+    const touch = () => { lastActivity = Date.now(); };
+    ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "htmx:afterRequest"]
+      .forEach((name) => document.addEventListener(name, touch, { passive: true }));
+    const margin = Math.min(5, idleSeconds / 10);
+    window.setInterval(() => {
+      if ((Date.now() - lastActivity) / 1000 >= idleSeconds - margin) {
+        hideNow(body.dataset.idleLockUrl, body.dataset.lockedUrl);
+      }
+    }, 1000);
+  }
+
+  // A page restored from the back-forward cache would show data from before a sign-out.
+  window.addEventListener("pageshow", (event) => { if (event.persisted) window.location.reload(); });
+
+  // Tabs swap only the panel; keep the tab list's current marker in step.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "tab-panel") return;
+    const path = event.detail.pathInfo.requestPath.split("?")[0];
+    document.querySelectorAll("#case-tabs a.nav-link").forEach((link) => {
+      const current = new URL(link.href).pathname === path;
+      link.classList.toggle("active", current);
+      if (current) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    });
+    const heading = event.detail.target.querySelector("h2");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+  });
+})();

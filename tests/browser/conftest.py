@@ -1,0 +1,89 @@
+"""Playwright on Debian's system Chromium, against pytest-django's live server.
+
+`playwright install` cannot download a browser on a closed hospital-like network, so the
+journeys launch /usr/bin/chromium (or $HARBOR_CHROMIUM). axe-core comes inside the
+axe-playwright-python wheel, so the accessibility check needs no download either.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+# plain synchronous code, so Django's async-safety guard is lifted for these tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HARBOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"No Chromium at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    # A CSP violation or script error shows up here; a journey with one fails.
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"Browser console errors: {errors}"
+
+
+@pytest.fixture
+def sign_in(page: Page) -> Callable[[str], Page]:
+    def _sign_in(username: str) -> Page:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    return _sign_in
+
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    results = _axe.run(page)
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
+    assert not blocking, f"Accessibility violations on {page.url}:\n" + "\n".join(blocking)

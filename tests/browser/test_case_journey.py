@@ -1,0 +1,66 @@
+"""A clinician signs in, starts a case, opens every tab, then hides the screen."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+
+TABS = ["Overview", "Screening", "Safety", "Care", "Reporting", "Referrals", "Notes"]
+
+
+def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page, sign_in):
+    sign_in("clinician")
+    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Start a new case").click()
+    assert_accessible(page)
+    page.get_by_label("Age in years").fill("19")
+    page.get_by_label("Preferred language").select_option("fr")
+    page.get_by_role("button", name="Start case").click()
+    expect(page).to_have_url(re.compile(r"/cases/[a-z2-9]{5}-[a-z2-9]{5}/$"))
+    case_url = page.url
+    expect(page.get_by_text("Case opened on Emergency")).to_be_visible()
+    assert "traffick" not in page.title().lower()
+
+    tabs = page.get_by_role("navigation", name="Case sections")
+    for label in TABS[1:] + TABS[:1]:
+        tabs.get_by_role("link", name=label, exact=True).click()
+        expect(tabs.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
+        expect(page.locator("#tab-panel h2").first).to_be_visible()
+        assert "traffick" not in page.title().lower()
+        assert_accessible(page)
+
+    # The shortcut: Shift three times replaces the screen and signs out.
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    expect(page.get_by_role("heading", name="Ward information")).to_be_visible()
+    page.wait_for_url("**/welcome/")
+    assert_accessible(page)
+
+    # Nothing of the case comes back: not with the back button, not by its address.
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url or "/welcome/" in page.url
+    expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
+    page.goto(case_url)
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
+
+
+def test_quick_hide_button_signs_out_at_once(personas, page, sign_in):
+    sign_in("supervisor")
+    expect(
+        page.get_by_role("heading", name="Escalated to supervisors, oldest first")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Hide screen").click()
+    page.wait_for_url("**/welcome/")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))

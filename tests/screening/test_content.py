@@ -1,0 +1,263 @@
+"""The shipped screening content: complete, loadable, and discreet where the patient can see it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import screening
+from screening.rules import (
+    HIGH_CONCERN_THEMES,
+    IndicatorWeight,
+    confidentiality_limits_text,
+    load_bank,
+    load_indicators,
+    load_instrument,
+)
+
+CONTENT = Path(screening.__file__).parent / "content"
+
+
+def read(name: str) -> dict:
+    return json.loads((CONTENT / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(read("seed_bank.json"))
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return load_indicators(read("indicators.json"))
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return read("gate.json")
+
+
+def names_the_crime(text: str) -> bool:
+    return "traffick" in text.lower()
+
+
+# --- Conversation guide -----------------------------------------------------------------------
+
+
+def test_seed_bank_has_the_six_themes_in_the_seed_order(bank):
+    assert [theme.title for theme in bank.themes] == [
+        "Environment and daily life",
+        "Autonomy and boundaries",
+        "Emotional safety and wellbeing",
+        "Control over ID, money and contact",
+        "Threats, violence and exploitation",
+        "Support and connection",
+    ]
+    assert [len(theme.questions) for theme in bank.themes] == [5, 5, 4, 4, 4, 2]
+
+
+def test_every_theme_has_its_purpose_line(bank):
+    for theme in bank.themes:
+        assert theme.purpose.startswith("These questions")
+
+
+def test_seed_questions_are_quoted_word_for_word(bank):
+    questions = {q.slug: q.text for theme in bank.themes for q in theme.questions}
+
+    assert questions["able-to-go-outside-or-leave"] == (
+        "Are you able to go outside or leave when you want to?"
+    )
+    assert questions["who-holds-documents"] == (
+        "Who usually holds onto your important documents, like your ID or health card?"
+    )
+    assert questions["home-lately"] == (
+        "Can you tell me what home has been like for you lately — any stress or concerns there?"
+    )
+
+
+def test_the_high_concern_themes_exist_in_the_seed_bank(bank):
+    # The concern rules name these themes by slug: renaming one must fail here, not silently.
+    assert HIGH_CONCERN_THEMES <= {theme.slug for theme in bank.themes}
+
+
+def test_seed_bank_says_it_is_a_conversation_guide_not_an_instrument(bank):
+    assert "Human Trafficking in Healthcare (Part 2)" in bank.source
+    assert "6 August 2025" in bank.source
+    assert "not a validated" in bank.source
+
+
+def test_seed_bank_carries_five_principles_and_questioning_guidance(bank):
+    assert [p.title for p in bank.principles] == [
+        "Minimize retelling",
+        "Show respect",
+        "Ask permission",
+        "Share power",
+        "Provide comfort",
+    ]
+    guidance = " ".join(g.text for g in bank.guidance).lower()
+    for point in ("own words", "never ask", "come and go", "tattoo"):
+        assert point in guidance
+
+
+def test_no_title_shown_on_screen_names_the_crime(bank):
+    titles = [bank.title, *(theme.title for theme in bank.themes)]
+    titles += [p.title for p in bank.principles] + [g.title for g in bank.guidance]
+
+    assert not any(names_the_crime(title) for title in titles)
+
+
+# --- Observed indicators ----------------------------------------------------------------------
+
+
+def test_indicator_slugs_are_unique(indicators):
+    slugs = [indicator.slug for indicator in indicators]
+
+    assert len(slugs) == len(set(slugs))
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "companion-answers-for-patient",
+        "injuries-do-not-match-explanation",
+        "afraid-to-be-examined-alone-or-undress",
+        "fearful-hypervigilant-avoids-eye-contact",
+        "constant-phone-checks",
+        "poor-hygiene-not-allowed-to-wash",
+        "no-id-with-them",
+        "someone-else-holds-id",
+        "ownership-tattoo",
+        "scripted-or-inconsistent-history",
+        "malnutrition-or-dehydration",
+        "untreated-injuries-or-delayed-care",
+        "companion-controls-money-or-documents",
+    ],
+)
+def test_the_seed_signs_are_on_the_checklist(indicators, slug):
+    assert slug in {indicator.slug for indicator in indicators}
+
+
+def test_the_tattoo_indicator_carries_the_open_tattoo_question(indicators):
+    tattoo = next(i for i in indicators if i.slug == "ownership-tattoo")
+
+    assert tattoo.follow_up_question == "What does that tattoo mean or represent?"
+    assert tattoo.weight is IndicatorWeight.STRONG
+    for mark in ("crown", "dollar sign", "chain", "property of", "bar code"):
+        assert mark in tattoo.text
+
+
+def test_indicator_texts_do_not_name_the_crime(indicators):
+    assert not any(names_the_crime(i.text) for i in indicators)
+
+
+# --- Gate -------------------------------------------------------------------------------------
+
+
+def test_gate_lists_the_not_screened_reasons(gate):
+    assert [reason["slug"] for reason in gate["not_screened_reasons"]] == [
+        "companion_would_not_leave",
+        "no_interpreter",
+        "patient_declined",
+        "clinically_unstable",
+        "other",
+    ]
+    assert all(reason["label"].strip() for reason in gate["not_screened_reasons"])
+
+
+def test_gate_offers_a_routine_procedure_pretext_among_separation_methods(gate):
+    slugs = [method["slug"] for method in gate["separation_methods"]]
+
+    assert "routine-procedure" in slugs
+    assert len(slugs) == len(set(slugs))
+
+
+def test_companion_interpreters_are_refused_with_a_reason(gate):
+    interpreter = gate["interpreter"]
+    acceptable = {o["slug"]: o["acceptable"] for o in interpreter["options"]}
+
+    assert acceptable["companion-or-family"] is False
+    assert acceptable["professional-phone-or-video"] is True
+    assert "professional interpreter" in interpreter["companion_warning"]
+
+
+@pytest.mark.parametrize("key", ["default", "CA", "US"])
+def test_confidentiality_limits_name_mandated_reports_and_leave_the_rest_to_the_patient(gate, key):
+    text = gate["confidentiality_limits"]["texts"][key]
+
+    assert "child" in text
+    assert "you decide" in text
+    assert not names_the_crime(text)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "expected_key"),
+    [
+        pytest.param(None, "default", id="unknown-jurisdiction"),
+        pytest.param("CA", "CA", id="country-code"),
+        pytest.param("CA-ON", "CA", id="province-falls-back-to-country"),
+        pytest.param("US-NY", "US", id="state-falls-back-to-country"),
+        pytest.param("FR", "default", id="other-country"),
+        pytest.param("CAN", "default", id="prefix-must-end-at-a-hyphen"),
+    ],
+)
+def test_confidentiality_text_is_chosen_by_jurisdiction_prefix(gate, jurisdiction, expected_key):
+    expected = gate["confidentiality_limits"]["texts"][expected_key]
+
+    assert confidentiality_limits_text(gate, jurisdiction) == expected
+
+
+def test_a_more_specific_confidentiality_text_wins():
+    gate = {"confidentiality_limits": {"texts": {"default": "d", "CA": "ca", "CA-QC": "qc"}}}
+
+    assert confidentiality_limits_text(gate, "CA-QC") == "qc"
+    assert confidentiality_limits_text(gate, "CA-ON") == "ca"
+
+
+def test_universal_education_patient_text_is_neutral(gate):
+    education = gate["universal_education"]
+    patient_facing = [education["patient_text"]]
+    patient_facing += [resource["patient_label"] for resource in education["resources"]]
+
+    assert not any(names_the_crime(text) for text in patient_facing)
+
+
+def test_universal_education_lists_the_helplines_for_both_countries(gate):
+    resources = {r["phone"]: r for r in gate["universal_education"]["resources"]}
+
+    assert resources["1-888-373-7888"]["countries"] == ["US"]
+    assert resources["1-888-373-7888"]["text"] == "233733"
+    assert resources["1-833-900-1010"]["countries"] == ["CA"]
+    assert set(resources["988"]["countries"]) == {"US", "CA"}
+    assert "people who feel controlled or unsafe" in resources["1-888-373-7888"]["patient_label"]
+
+
+def test_every_content_file_cites_its_source(gate):
+    for name in ("seed_bank.json", "indicators.json", "gate.json"):
+        assert read(name)["source"].strip()
+    assert gate["universal_education"]["source"].strip()
+
+
+# --- Instruments ------------------------------------------------------------------------------
+
+
+def test_only_the_demo_instrument_ships():
+    # Licensed instruments (AHTST, RAFT, QYIT) stay out until their rights are confirmed.
+    assert sorted(p.name for p in (CONTENT / "instruments").glob("*.json")) == [
+        "demo_brief_screen.json"
+    ]
+
+
+def test_demo_instrument_is_clearly_a_demo():
+    instrument = load_instrument(read("instruments/demo_brief_screen.json"))
+
+    assert instrument.demo is True
+    assert len(instrument.items) == 4
+    assert all(item.answer_type == "yes_no" for item in instrument.items)
+    assert (instrument.positive_if_at_least, instrument.min_age, instrument.max_age) == (1, 18, 120)
+    assert instrument.validation_note == (
+        "Demo only: not a validated instrument; replace with a licensed instrument"
+    )
+    assert not names_the_crime(instrument.title)
+    assert not any(names_the_crime(item.text) for item in instrument.items)
