@@ -38,12 +38,12 @@ def create_roles(apps, schema_editor):
 
 def append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def drop_append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE_SQL)
+        schema_editor.execute(REVERSE_SQL, params=None)
 
 
 class Migration(migrations.Migration):
