@@ -7,4 +7,4 @@ from django.http import HttpRequest
 
 
 def harbor(request: HttpRequest) -> dict[str, Any]:
-    return {"idle_lock_seconds": settings.HARBOR_IDLE_LOCK_MINUTES * 60}
+    return {"idle_lock_seconds": round(settings.HARBOR_IDLE_LOCK_MINUTES * 60)}

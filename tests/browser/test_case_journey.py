@@ -64,3 +64,14 @@ def test_quick_hide_button_signs_out_at_once(personas, page, sign_in):
     page.wait_for_url("**/welcome/")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_an_idle_workstation_locks_itself(personas, case, page, sign_in, settings):
+    settings.HARBOR_IDLE_LOCK_MINUTES = 0.05  # three seconds
+    sign_in("clinician")
+    page.goto(case.get_absolute_url())
+    expect(page.get_by_role("heading", name=f"Case {case.ref}")).to_be_visible()
+    page.wait_for_url("**/accounts/login/?locked=1", timeout=15_000)
+    expect(page.get_by_text("signed out after a period of inactivity")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text(case.ref)).to_have_count(0)
