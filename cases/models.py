@@ -369,3 +369,8 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
+
+    @property
+    def subject(self) -> str:
+        """Which part was viewed, or which timeline event a change wrote."""
+        return str(self.detail.get("part") or self.detail.get("event") or "")

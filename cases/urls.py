@@ -15,6 +15,7 @@ urlpatterns = [
         views.resolve_escalation,
         name="resolve-escalation",
     ),
+    path("cases/<str:case_ref>/access-log/", views.case_access_log, name="case-access-log"),
     path("cases/<str:case_ref>/assign/", views.assign_case, name="assign-case"),
     path("facility/", views.facility_settings, name="facility-settings"),
     path("hide/", views.quick_hide, name="quick-hide"),

@@ -26,6 +26,7 @@ from cases.shell import get_case_for, render_case_tab
 
 # Long lists are cut, not paginated: a home page is a work queue, not an archive.
 HOME_LIST_LIMIT = 50
+ACCESS_LOG_LIMIT = 500
 
 
 @require_GET
@@ -169,6 +170,18 @@ def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
         {"form": form},
         tab="overview",
         audit_view=request.method == "GET",
+    )
+
+
+@require_GET
+def case_access_log(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """Who opened or changed this case, when and from where: supervisors check for snooping."""
+    case = get_case_for(request, case_ref)
+    if not request.user.is_supervisor:
+        raise PermissionDenied("Only supervisors read a case's access log.")
+    entries = list(case.audit_entries.select_related("user")[:ACCESS_LOG_LIMIT])
+    return render_case_tab(
+        request, case, "cases/case_access_log.html", {"entries": entries}, tab="overview"
     )
 
 

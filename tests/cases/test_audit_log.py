@@ -110,3 +110,30 @@ class TestAppendOnly:
         assert AuditEntry not in registered
         assert CaseEvent not in registered
         assert Case not in registered
+
+
+class TestAccessLog:
+    def url(self, case):
+        return reverse("cases:case-access-log", kwargs={"case_ref": case.ref})
+
+    def test_supervisor_reads_who_viewed_the_case(self, personas, case):
+        personas.client_for("clinician").get(case.get_absolute_url(), REMOTE_ADDR="10.9.8.7")
+        page = personas.client_for("supervisor").get(self.url(case)).content.decode()
+        assert "Clinician" in page and "Viewed a case" in page and "10.9.8.7" in page
+
+    @pytest.mark.parametrize(
+        ("persona", "status"),
+        [("clinician", 403), ("other_clinician", 404), ("administrator", 403), ("anonymous", 302)],
+    )
+    def test_nobody_else_reads_it(self, personas, case, persona, status):
+        assert personas.client_for(persona).get(self.url(case)).status_code == status
+
+    def test_its_query_count_does_not_grow_with_entries(
+        self, personas, case, django_assert_max_num_queries
+    ):
+        clinician = personas.client_for("clinician")
+        for _ in range(20):
+            clinician.get(case.get_absolute_url())
+        supervisor = personas.client_for("supervisor")
+        with django_assert_max_num_queries(10):
+            supervisor.get(self.url(case))
