@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.actions import EDITABLE_FIELDS
 from cases.models import Case, Facility, Role, Unit, User
 
 
@@ -38,18 +39,7 @@ class CaseDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "age_years",
-            "jurisdiction",
-            "preferred_language",
-            "status",
-            "contact_do_not_contact",
-            "contact_may_call",
-            "contact_may_leave_voicemail",
-            "contact_may_text",
-            "contact_safe_times",
-            "contact_code_word",
-        ]
+        fields = list(EDITABLE_FIELDS)
 
     def clean_jurisdiction(self) -> str:
         return self.cleaned_data["jurisdiction"].strip().upper()
