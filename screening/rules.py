@@ -94,6 +94,9 @@ class AnswerFact:
     theme_slug: str
     status: AnswerStatus
     concern: bool
+    # Shown in the reasons when given: a clinician reads the question, not its slug.
+    question_text: str = ""
+    theme_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,10 +230,7 @@ def concern_summary(
         )
     reasons.extend(level_reasons)
     reasons.extend(f"Observed ({i.weight.value} sign): {i.text}" for i in indicators)
-    reasons.extend(
-        f"Concern noted in the answer to '{a.question_slug}' (theme '{a.theme_slug}')"
-        for a in concerns
-    )
+    reasons.extend(_concern_reason(a) for a in concerns)
     if declined_count:
         plural = "question" if declined_count == 1 else "questions"
         reasons.append(
@@ -247,6 +247,13 @@ def concern_summary(
         next_steps=next_steps,
         disclaimer=DISCLAIMER,
     )
+
+
+def _concern_reason(answer: AnswerFact) -> str:
+    if answer.question_text:
+        theme = answer.theme_title or answer.theme_slug
+        return f"Concern noted in the answer to \u201c{answer.question_text}\u201d ({theme})"
+    return f"Concern noted in the answer to '{answer.question_slug}' (theme '{answer.theme_slug}')"
 
 
 # --- Brief scored instruments --------------------------------------------------------------------

@@ -1,12 +1,623 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+import json
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import audit
+from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
+from screening import actions, content, fhir, rules
+from screening.forms import (
+    AnswerForm,
+    BankEditForm,
+    GateForm,
+    ImportForm,
+    IndicatorSetEditForm,
+    InstrumentEditForm,
+    InstrumentForm,
+    NotScreenedForm,
+    ObservationForm,
+    ResumeForm,
+)
+from screening.models import (
+    Answer,
+    IndicatorSet,
+    Instrument,
+    InstrumentResponse,
+    ObservedIndicator,
+    QuestionBank,
+    Screening,
+)
+
+TEMPLATE = "screening/case_screening.html"
+
+
+# --- The case tab -----------------------------------------------------------------------------
+
+
+def latest_screening(case: Case) -> Screening | None:
+    return case.screenings.select_related("bank", "indicator_set").first()
+
+
+def tab_url(case: Case, anchor: str = "") -> str:
+    url = reverse("screening:case-screening", kwargs={"case_ref": case.ref})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def answer_form(answer: Answer, data: Any = None) -> AnswerForm:
+    return AnswerForm(
+        data,
+        prefix=f"answer-{answer.pk}",
+        initial={
+            "status": answer.status,
+            "note": answer.note,
+            "verbatim": answer.verbatim,
+            "concern": answer.concern,
+            "version": answer.version,
+        },
+    )
+
+
+def observation_form(observation: ObservedIndicator, data: Any = None) -> ObservationForm:
+    return ObservationForm(
+        data,
+        prefix=f"sign-{observation.pk}",
+        initial={
+            "observed": observation.observed,
+            "note": observation.note,
+            "version": observation.version,
+        },
+    )
+
+
+def screening_context(
+    case: Case,
+    *,
+    gate_form: GateForm | None = None,
+    not_screened_form: NotScreenedForm | None = None,
+    resume_form: ResumeForm | None = None,
+    kept: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it."""
+    gate = content.gate()
+    screening = latest_screening(case)
+    context: dict[str, Any] = {
+        "screening": screening,
+        "gate": gate,
+        "confidentiality_text": rules.confidentiality_limits_text(gate, case.jurisdiction),
+        "gate_form": gate_form or GateForm(),
+        "not_screened_form": not_screened_form or NotScreenedForm(),
+        "resume_form": resume_form or ResumeForm(),
+        "resources": content.resources_for(case.jurisdiction),
+        # The guidance beside the questions: the bank in use, else the one a new screening gets.
+        "guide_bank": screening.bank
+        if screening
+        else QuestionBank.objects.latest_published(content.DEFAULT_BANK_SLUG),
+    }
+    if screening is None:
+        return context
+    context["not_screened_label"] = content.label_of(
+        gate["not_screened_reasons"], screening.not_screened_reason
+    )
+    kept = kept or {}
+    observations = screening.observations.select_related("indicator")
+    context["observations"] = [
+        {
+            "row": o,
+            "form": kept["form"] if kept.get("sign") == o.pk else observation_form(o),
+            "kept": kept if kept.get("sign") == o.pk else {},
+        }
+        for o in observations
+    ]
+    if screening.gate_met:
+        answers = list(screening.answers.select_related("question__theme", "updated_by"))
+        themes: dict[int, dict[str, Any]] = {}
+        for a in answers:
+            theme = themes.setdefault(
+                a.question.theme_id, {"theme": a.question.theme, "answers": []}
+            )
+            theme["answers"].append(
+                {
+                    "row": a,
+                    "form": kept["form"] if kept.get("answer") == a.pk else answer_form(a),
+                    "kept": kept if kept.get("answer") == a.pk else {},
+                }
+            )
+        context["themes"] = list(themes.values())
+        context["newer_bank"] = (
+            QuestionBank.objects.published()
+            .filter(slug=screening.bank.slug, version__gt=screening.bank.version)
+            .exists()
+        )
+        context["instruments"] = instrument_panels(case, screening)
+    context["summary"] = actions.summary_of(screening)
+    return context
+
+
+def instrument_panels(case: Case, screening: Screening) -> list[dict[str, Any]]:
+    """The optional brief instruments that apply to this patient's age, with any answers."""
+    responses = {r.instrument_id: r for r in InstrumentResponse.objects.filter(screening=screening)}
+    panels = []
+    for instrument in Instrument.objects.published().for_age(case.age_years).order_by("title"):
+        response = responses.get(instrument.pk)
+        initial = {
+            slug: {True: "yes", False: "no"}.get(value, "")
+            for slug, value in (response.answers if response else {}).items()
+        }
+        panels.append(
+            {
+                "instrument": instrument,
+                "form": InstrumentForm(
+                    instrument=instrument, initial=initial, prefix=f"instrument-{instrument.pk}"
+                ),
+                "result": rules.score_instrument(
+                    instrument.to_rule(), response.answers, age=case.age_years
+                )
+                if response
+                else None,
+            }
+        )
+    return panels
 
 
 @require_GET
 def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(request, case, "screening/case_screening.html", tab="screening")
+    return render_case_tab(request, case, TEMPLATE, screening_context(case), tab="screening")
+
+
+def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpResponse:
+    """The tab with what the user submitted kept in place (a failed POST is not a view)."""
+    return render_case_tab(
+        request,
+        case,
+        TEMPLATE,
+        screening_context(case, **context),
+        tab="screening",
+        audit_view=False,
+    )
+
+
+@require_POST
+def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = GateForm(request.POST)
+    current = latest_screening(case)
+    if current is not None and current.is_open:
+        messages.info(request, "A screening is already under way for this case.")
+        return redirect(tab_url(case))
+    if not form.is_valid():
+        return render_tab_again(request, case, gate_form=form)
+    try:
+        actions.start_screening(
+            case,
+            actions.Gate(
+                separation_method=form.cleaned_data["separation_method"],
+                separation_note=form.cleaned_data["separation_note"],
+                interpreter=form.cleaned_data["interpreter"],
+            ),
+            by=request.user,
+        )
+    except actions.NoContentError as error:
+        messages.error(request, str(error))
+    return redirect(tab_url(case, "signs"))
+
+
+@require_POST
+def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = NotScreenedForm(request.POST)
+    current = latest_screening(case)
+    if current is not None and current.is_open:
+        messages.info(request, "A screening is already under way: finish or pause it first.")
+        return redirect(tab_url(case))
+    if not form.is_valid():
+        return render_tab_again(request, case, not_screened_form=form)
+    try:
+        actions.record_not_screened(
+            case,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            universal_education_offered=form.cleaned_data["universal_education_offered"],
+            by=request.user,
+        )
+    except actions.NoContentError as error:
+        messages.error(request, str(error))
+    return redirect(tab_url(case, "resources"))
+
+
+def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> int:
+    # "Keep my version" after a conflict sends the version the user has now seen.
+    overwrite = request.POST.get("overwrite", "")
+    return int(overwrite) if overwrite.isdigit() else form.cleaned_data["version"]
+
+
+@require_POST
+def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    answer = get_object_or_404(
+        Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
+    )
+    form = answer_form(answer, request.POST)
+    conflict, problem, saved = None, "", False
+    if form.is_valid():
+        try:
+            answer = actions.save_answer(
+                answer,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                verbatim=form.cleaned_data["verbatim"],
+                concern=form.cleaned_data["concern"],
+                expected_version=_row_version(request, form),
+                by=request.user,
+            )
+            saved = True
+        except actions.StaleRowError as stale:
+            conflict = stale.current
+            audit.record(
+                AuditEntry.Action.CASE_CONFLICT,
+                user=request.user,
+                case=case,
+                question=answer.question.slug,
+                current_version=conflict.version,
+            )
+        except actions.ScreeningClosedError as error:
+            problem = str(error)
+    kept = {
+        "answer": answer.pk,
+        "form": form,
+        "conflict": conflict,
+        "problem": problem,
+        "saved": saved,
+        "version": answer.version if saved else request.POST.get(form["version"].html_name, ""),
+    }
+    return row_response(request, case, kept, f"q-{answer.question.slug}")
+
+
+@require_POST
+def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    observation = get_object_or_404(
+        ObservedIndicator.objects.select_related("screening", "indicator"),
+        pk=observation_id,
+        screening__case=case,
+    )
+    form = observation_form(observation, request.POST)
+    conflict, problem, saved = None, "", False
+    if form.is_valid():
+        try:
+            observation = actions.save_observation(
+                observation,
+                observed=form.cleaned_data["observed"],
+                note=form.cleaned_data["note"],
+                expected_version=_row_version(request, form),
+                by=request.user,
+            )
+            saved = True
+        except actions.StaleRowError as stale:
+            conflict = stale.current
+            audit.record(
+                AuditEntry.Action.CASE_CONFLICT,
+                user=request.user,
+                case=case,
+                indicator=observation.indicator.slug,
+                current_version=conflict.version,
+            )
+        except actions.ScreeningClosedError as error:
+            problem = str(error)
+    kept = {
+        "sign": observation.pk,
+        "form": form,
+        "conflict": conflict,
+        "problem": problem,
+        "saved": saved,
+        "version": observation.version
+        if saved
+        else request.POST.get(form["version"].html_name, ""),
+    }
+    return row_response(request, case, kept, f"sign-{observation.indicator.slug}")
+
+
+def row_response(
+    request: HttpRequest, case: Case, kept: dict[str, Any], anchor: str
+) -> HttpResponse:
+    """After an autosave: the row's status; without JavaScript, the page again.
+
+    The form itself is never swapped, so the text being typed stays as it is while saving.
+    """
+    if request.htmx:
+        response = render(
+            request,
+            f"{TEMPLATE}#row-status",
+            {"case": case, "form": kept["form"], "kept": kept, "now": timezone.localtime()},
+        )
+        if kept["saved"]:
+            response["HX-Trigger"] = "screening-changed"
+        return response
+    if kept["saved"]:
+        return redirect(tab_url(case, anchor))
+    return render_tab_again(request, case, kept=kept)
+
+
+@require_GET
+def screening_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    screening = latest_screening(case)
+    if screening is None:
+        raise Http404("No screening yet.")
+    audit.record_case_view(case, user=request.user, part="screening-summary")
+    return render(
+        request,
+        f"{TEMPLATE}#summary",
+        {"case": case, "screening": screening, "summary": actions.summary_of(screening)},
+    )
+
+
+def _open_screening(case: Case) -> Screening:
+    screening = latest_screening(case)
+    if screening is None:
+        raise Http404("No screening yet.")
+    return screening
+
+
+@require_POST
+def pause_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    try:
+        actions.pause_screening(_open_screening(case), by=request.user)
+        messages.success(request, "Screening paused. Everything entered so far is saved.")
+    except actions.ScreeningClosedError as error:
+        messages.error(request, str(error))
+    return redirect(tab_url(case))
+
+
+@require_POST
+def resume_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = ResumeForm(request.POST)
+    if not form.is_valid():
+        return render_tab_again(request, case, resume_form=form)
+    try:
+        actions.resume_screening(_open_screening(case), by=request.user)
+    except actions.ScreeningClosedError as error:
+        messages.error(request, str(error))
+    return redirect(tab_url(case, "questions"))
+
+
+@require_POST
+def complete_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    try:
+        actions.complete_screening(_open_screening(case), by=request.user)
+        messages.success(request, "Screening finished.")
+    except actions.ScreeningClosedError as error:
+        messages.error(request, str(error))
+    return redirect(tab_url(case, "summary"))
+
+
+@require_POST
+def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    screening = _open_screening(case)
+    instrument = get_object_or_404(
+        Instrument.objects.published().for_age(case.age_years), pk=instrument_id
+    )
+    form = InstrumentForm(request.POST, instrument=instrument, prefix=f"instrument-{instrument.pk}")
+    if form.is_valid():
+        try:
+            actions.save_instrument_response(screening, instrument, form.answers(), by=request.user)
+            messages.success(request, f"{instrument.title}: answers saved and scored.")
+        except actions.ScreeningClosedError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose yes, no or not asked for each item.")
+    return redirect(tab_url(case, f"instrument-{instrument.pk}"))
+
+
+@require_GET
+def export_response(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """A finished screening as a FHIR QuestionnaireResponse, downloaded under a neutral name."""
+    case = get_case_for(request, case_ref)
+    screening = (
+        case.screenings.filter(status=Screening.Status.COMPLETED)
+        .select_related("bank")
+        .prefetch_related("bank__themes__questions")
+        .first()
+    )
+    if screening is None:
+        raise Http404("No finished screening to export.")
+    answers = [
+        fhir.ResponseAnswer(
+            question_slug=a.question.slug,
+            status=rules.AnswerStatus(a.status),
+            note=a.note,
+            verbatim=a.verbatim,
+            concern=a.concern,
+        )
+        for a in screening.answers.select_related("question")
+    ]
+    resource = fhir.screening_to_questionnaire_response(
+        screening.bank.to_rule(),
+        answers,
+        authored=(screening.completed_at or timezone.now()).isoformat(),
+        subject_ref=None,  # the case reference stays out of the file's content
+    )
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        user=request.user,
+        case=case,
+        what="questionnaire_response",
+        screening=screening.pk,
+    )
+    return json_download(resource, f"response-{case.ref}.json")
+
+
+def json_download(resource: dict[str, Any], filename: str) -> HttpResponse:
+    response = JsonResponse(resource, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Administrator editors --------------------------------------------------------------------
+
+
+def require_administrator(request: HttpRequest) -> None:
+    if not request.user.is_administrator:
+        raise PermissionDenied("Only administrators edit screening content.")
+
+
+@require_GET
+def admin_banks(request: HttpRequest) -> HttpResponse:
+    require_administrator(request)
+    return render_admin_banks(request, ImportForm())
+
+
+def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpResponse:
+    return render(
+        request,
+        "screening/admin_banks.html",
+        {
+            "banks": QuestionBank.objects.order_by("slug", "-version"),
+            "indicator_sets": IndicatorSet.objects.order_by("slug", "-version"),
+            "instruments": Instrument.objects.order_by("slug", "-version"),
+            "import_form": import_form,
+        },
+        status=400 if import_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
+    require_administrator(request)
+    bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
+    form = BankEditForm(request.POST or None, bank=bank)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.save_bank_version(bank, form.content(), by=request.user)
+        except rules.ContentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved as {new}. Screenings already done keep theirs.")
+            return redirect("screening:admin-banks")
+    return render(request, "screening/edit_bank.html", {"bank": bank, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def edit_indicators(request: HttpRequest, set_id: int) -> HttpResponse:
+    require_administrator(request)
+    indicator_set = get_object_or_404(IndicatorSet, pk=set_id)
+    form = IndicatorSetEditForm(
+        request.POST or None,
+        indicators=list(indicator_set.indicators.all()),
+        source=indicator_set.source,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new, created = actions.save_indicator_set(
+                form.content(), by=request.user, slug=indicator_set.slug
+            )
+        except rules.ContentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved as {new}." if created else "Nothing changed.")
+            return redirect("screening:admin-banks")
+    return render(
+        request, "screening/edit_indicators.html", {"indicator_set": indicator_set, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    form = InstrumentEditForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.save_instrument_version(instrument, form.content(), by=request.user)
+        except rules.ContentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved as {new}.")
+            return redirect("screening:admin-banks")
+    return render(
+        request, "screening/edit_instrument.html", {"instrument": instrument, "form": form}
+    )
+
+
+@require_GET
+def export_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
+    require_administrator(request)
+    bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        user=request.user,
+        what="question_bank",
+        slug=bank.slug,
+        version=bank.version,
+    )
+    return json_download(
+        fhir.bank_to_questionnaire(bank.to_rule()),
+        f"questionnaire-{bank.slug}-v{bank.version}.json",
+    )
+
+
+@require_GET
+def export_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    require_administrator(request)
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        user=request.user,
+        what="instrument",
+        slug=instrument.slug,
+        version=instrument.version,
+    )
+    return json_download(
+        fhir.instrument_to_questionnaire(instrument.to_rule()),
+        f"questionnaire-{instrument.slug}-v{instrument.version}.json",
+    )
+
+
+# Content files are a few kilobytes; anything far larger is not a questionnaire.
+MAX_IMPORT_BYTES = 2_000_000
+
+
+@require_POST
+def import_content(request: HttpRequest) -> HttpResponse:
+    """Import a FHIR Questionnaire as a bank or instrument version: all of it, or nothing."""
+    require_administrator(request)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_admin_banks(request, form)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > MAX_IMPORT_BYTES:
+            raise fhir.FhirImportError("The file is too large to be a questionnaire.")
+        try:
+            resource = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise fhir.FhirImportError(f"The file is not valid JSON ({error}).") from error
+        if form.cleaned_data["kind"] == "bank":
+            row, created = actions.import_bank(
+                fhir.questionnaire_to_bank(resource), by=request.user
+            )
+        else:
+            row, created = actions.import_instrument(
+                fhir.questionnaire_to_instrument(resource), by=request.user
+            )
+    except (fhir.FhirImportError, actions.ContentVersionConflict) as error:
+        form.add_error("file", f"Nothing was imported. {error}")
+        return render_admin_banks(request, form)
+    messages.success(
+        request,
+        f"Imported {row}." if created else f"{row} is already loaded, with the same content.",
+    )
+    return redirect("screening:admin-banks")

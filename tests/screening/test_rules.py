@@ -757,3 +757,22 @@ def test_malformed_instrument_raises_content_error(change, message):
 
     with pytest.raises(ContentError, match=re.escape(message)):
         load_instrument(data)
+
+
+def test_reasons_name_the_question_text_and_theme_title_when_given():
+    fact = AnswerFact(
+        "who-holds-documents",
+        CONTROL,
+        AnswerStatus.ANSWERED,
+        True,
+        question_text="Who usually holds onto your important documents?",
+        theme_title="Control over ID, money and contact",
+    )
+
+    reasons = concern_summary([], [fact], gate_met=True).reasons
+
+    assert (
+        "Concern noted in the answer to “Who usually holds onto your important documents?” "
+        "(Control over ID, money and contact)"
+    ) in reasons
+    assert not any("who-holds-documents" in reason for reason in reasons)

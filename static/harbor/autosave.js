@@ -1,0 +1,44 @@
+// Autosave status for any form marked data-autosave (e.g. the screening tab's answers).
+// htmx posts each form as it is typed in and swaps only the row's status, never the text box,
+// so typing is never interrupted. This script says "Saving…" while a save is on its way and
+// "Not saved — check connection" when it fails, and warns before leaving with unsaved rows.
+// Nothing typed is ever written to browser storage: the workstation is shared.
+(function () {
+  "use strict";
+  if (window.harborAutosave) return;
+  window.harborAutosave = true;
+
+  function autosaveForm(event) {
+    const form = event.detail && event.detail.elt;
+    return form && form.matches && form.matches("form[data-autosave]") ? form : null;
+  }
+
+  function say(form, text, className) {
+    const message = form.querySelector(".autosave-message");
+    if (!message) return;
+    message.textContent = text;
+    message.className = "autosave-message " + className;
+  }
+
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest && event.target.closest("form[data-autosave]");
+    if (form) form.dataset.unsaved = "1";
+  });
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = autosaveForm(event);
+    if (form) say(form, "Saving…", "text-body-secondary");
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = autosaveForm(event);
+    if (!form) return;
+    if (event.detail.successful) {
+      // The server's status says whether it was saved, refused or in conflict.
+      if (!form.querySelector(".text-danger, .alert-danger")) delete form.dataset.unsaved;
+    } else {
+      say(form, "Not saved — check connection. Your text is still here; keep this page open and try Save.", "text-danger fw-semibold");
+    }
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (document.querySelector("form[data-autosave][data-unsaved]")) event.preventDefault();
+  });
+})();

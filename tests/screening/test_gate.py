@@ -1,0 +1,120 @@
+"""The gate: no question before the patient is alone, with a professional interpreter if needed,
+and told the limits of confidentiality; otherwise "not screened, and why" and resources."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AuditEntry
+from screening.content import gate
+from screening.models import Answer, Screening
+from tests.screening.conftest import GATE_MET
+
+FIRST_QUESTION = "Can you tell me a bit about where you"
+
+
+def tab(case) -> str:
+    return reverse("screening:case-screening", kwargs={"case_ref": case.ref})
+
+
+def start(client, case, data):
+    return client.post(reverse("screening:start-screening", kwargs={"case_ref": case.ref}), data)
+
+
+def test_before_the_gate_no_question_is_shown_and_the_ontario_text_is(personas, case, content):
+    page = personas.client_for("clinician").get(tab(case)).content.decode()
+    assert "Before you ask anything" in page
+    assert FIRST_QUESTION not in page
+    assert "some gunshot or stab wounds" in page  # the CA text, for a CA-ON case
+    assert "Ask open questions" in page  # guidance is beside the gate already
+
+
+def test_meeting_the_gate_starts_a_screening_with_every_question_not_asked(personas, case, content):
+    response = start(personas.client_for("clinician"), case, GATE_MET)
+    assert response.status_code == 302
+    screening = Screening.objects.get(case=case)
+    assert screening.status == Screening.Status.IN_PROGRESS
+    assert screening.answers.count() == 24
+    assert set(screening.answers.values_list("status", flat=True)) == {Answer.Status.NOT_ASKED}
+    event = case.events.get(kind="screening.gate_met")
+    assert event.by == personas.clinician
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CASE_CHANGE, case=case, detail__event="screening.gate_met"
+    ).exists()
+    page = personas.client_for("clinician").get(tab(case)).content.decode()
+    assert FIRST_QUESTION in page
+    assert "What does that tattoo mean or represent?" in page  # beside the tattoo sign
+
+
+def test_a_companion_as_interpreter_is_refused_with_the_reason(personas, case, content):
+    response = start(
+        personas.client_for("clinician"), case, {**GATE_MET, "interpreter": "companion-or-family"}
+    )
+    assert response.status_code == 200
+    assert not Screening.objects.exists()
+    page = response.content.decode()
+    assert "Not accepted." in page
+    assert "They may be the person controlling the patient" in page
+    assert FIRST_QUESTION not in page
+
+
+@pytest.mark.parametrize(
+    "missing", ["patient_alone", "confidentiality_explained", "patient_agreed"]
+)
+def test_every_part_of_the_gate_is_required(personas, case, content, missing):
+    data = {key: value for key, value in GATE_MET.items() if key != missing}
+    response = start(personas.client_for("clinician"), case, data)
+    assert response.status_code == 200
+    assert not Screening.objects.exists()
+    assert "This field is required." in response.content.decode()
+
+
+def test_other_separation_needs_a_few_words(personas, case, content):
+    response = start(
+        personas.client_for("clinician"), case, {**GATE_MET, "separation_method": "other"}
+    )
+    assert "Say briefly how the patient was seen alone." in response.content.decode()
+    assert not Screening.objects.exists()
+
+
+def test_not_screened_records_why_and_shows_universal_education(personas, case, content):
+    client = personas.client_for("clinician")
+    response = client.post(
+        reverse("screening:not-screened", kwargs={"case_ref": case.ref}),
+        {"reason": "companion_would_not_leave", "universal_education_offered": "on"},
+    )
+    assert response.status_code == 302
+    screening = Screening.objects.get(case=case)
+    assert screening.status == Screening.Status.NOT_SCREENED
+    assert not screening.answers.exists()
+    event = case.events.get(kind="screening.not_screened")
+    assert event.summary == "Not screened: Companion would not leave the patient alone"
+    page = client.get(tab(case)).content.decode()
+    assert gate()["universal_education"]["patient_text"] in page
+    assert "1-833-900-1010" in page  # the Canadian line for a CA case
+    assert "1-888-373-7888" not in page
+    assert FIRST_QUESTION not in page
+    assert "traffick" not in page.lower()
+    case.refresh_from_db()
+    assert case.concern_level == ""  # nothing assessed: not "no concern"
+
+
+def test_other_reason_needs_a_note(personas, case, content):
+    response = personas.client_for("clinician").post(
+        reverse("screening:not-screened", kwargs={"case_ref": case.ref}), {"reason": "other"}
+    )
+    assert response.status_code == 200
+    assert "Say briefly why screening could not go ahead." in response.content.decode()
+    assert not Screening.objects.exists()
+
+
+def test_a_second_screening_cannot_start_while_one_is_under_way(personas, screening):
+    response = start(personas.client_for("clinician"), screening.case, GATE_MET)
+    assert response.status_code == 302
+    assert Screening.objects.count() == 1
+
+
+def test_the_screening_tab_never_names_the_crime(personas, screening):
+    page = personas.client_for("clinician").get(tab(screening.case)).content.decode().lower()
+    assert "traffick" not in page
