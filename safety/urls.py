@@ -8,4 +8,17 @@ urlpatterns = [
     path("cases/<str:case_ref>/", views.case_safety, name="case-safety"),
     path("cases/<str:case_ref>/care/", views.case_care, name="case-care"),
     path("cases/<str:case_ref>/reporting/", views.case_reporting, name="case-reporting"),
+    path(
+        "cases/<str:case_ref>/checklists/<slug:checklist>/<slug:item>/",
+        views.set_checklist_item,
+        name="set-checklist-item",
+    ),
+    path("cases/<str:case_ref>/threat/", views.report_threat, name="report-threat"),
+    path("cases/<str:case_ref>/capacity/", views.assess_capacity, name="assess-capacity"),
+    path("cases/<str:case_ref>/reporting/check/", views.check_reporting, name="check-reporting"),
+    path("cases/<str:case_ref>/disclosures/", views.log_disclosure, name="log-disclosure"),
+    path("checklists/", views.admin_checklists, name="admin-checklists"),
+    path("checklists/<slug:slug>/", views.admin_checklist, name="admin-checklist"),
+    path("jurisdictions/", views.admin_jurisdictions, name="admin-jurisdictions"),
+    path("jurisdictions/<str:code>/", views.admin_jurisdiction, name="admin-jurisdiction"),
 ]

@@ -1,24 +1,612 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from cases import audit
+from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
+from safety import actions
+from safety.checklists import SECTIONS
+from safety.forms import (
+    CapacityForm,
+    ChecklistItemForm,
+    ChecklistTemplateForm,
+    DisclosureForm,
+    FactsForm,
+    JurisdictionForm,
+)
+from safety.models import (
+    CapacityAssessment,
+    CaseChecklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    ReportingDecisionRecord,
+    RuleTableVersion,
+)
+from safety.rules import DISCLAIMER, RuleTableError, load_jurisdiction_rules, reporting_requirements
+
+# Which tab shows which checklist, in order.
+TAB_CHECKLISTS = {
+    "safety": ("safety-protocol", "safe-environment"),
+    "care": ("immediate-care", "transfer-handoff", "help-refused"),
+}
+JURISDICTION_CODE = re.compile(r"^(DEFAULT|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
+TAB_VIEWS = {"safety": "safety:case-safety", "care": "safety:case-care"}
+
+
+# --- Checklists on a case -----------------------------------------------------------------------
+
+
+@dataclass
+class ItemView:
+    """One checklist item as shown: the template's words and the case's state of it."""
+
+    checklist: str
+    slug: str
+    text: str
+    help: str
+    section: str
+    requires_consent: bool
+    state: ChecklistItem | None = None
+    form: ChecklistItemForm | None = None  # a refused submission, to show its errors
+    conflict: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"item-{self.checklist}-{self.slug}"
+
+    @property
+    def status(self) -> str:
+        return self.state.status if self.state else ChecklistItem.Status.OPEN
+
+    @property
+    def version(self) -> int:
+        return self.state.version if self.state else 0
+
+    @property
+    def typed_reason(self) -> str:
+        if self.form is not None:
+            return self.form.data.get("reason", "")
+        return self.state.reason if self.state else ""
+
+
+@dataclass
+class ChecklistView:
+    slug: str
+    title: str
+    template: ChecklistTemplate | None
+    pinned: bool
+    items: list[ItemView] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, list[ItemView]]]:
+        """Items grouped by section, in first-seen order; one unnamed group if none has one."""
+        groups: dict[str, list[ItemView]] = {}
+        for item in self.items:
+            groups.setdefault(item.section, []).append(item)
+        return [(SECTIONS.get(key, ""), items) for key, items in groups.items()]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for item in self.items if item.status != ChecklistItem.Status.OPEN)
+
+
+def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
+    """The case's checklists: the version each started on, or the newest if not started yet."""
+    items = ChecklistItem.objects.select_related("changed_by", "consent_recorded_by")
+    pinned = {
+        checklist.slug: checklist
+        for checklist in CaseChecklist.objects.filter(case=case, slug__in=slugs)
+        .select_related("template")
+        .prefetch_related(Prefetch("items", queryset=items))
+    }
+    newest = {t.slug: t for t in ChecklistTemplate.objects.latest_versions().filter(slug__in=slugs)}
+    views = []
+    for slug in slugs:
+        started = pinned.get(slug)
+        template = started.template if started else newest.get(slug)
+        if template is None:
+            views.append(ChecklistView(slug, slug, None, False))
+            continue
+        states = {item.slug: item for item in started.items.all()} if started else {}
+        views.append(
+            ChecklistView(
+                slug,
+                template.title,
+                template,
+                started is not None,
+                [_item_view(slug, raw, states.get(raw["slug"])) for raw in template.items],
+            )
+        )
+    return views
+
+
+def _item_view(checklist: str, raw: dict[str, Any], state: ChecklistItem | None) -> ItemView:
+    return ItemView(
+        checklist=checklist,
+        slug=raw["slug"],
+        text=raw["text"],
+        help=raw["help"],
+        section=raw["section"],
+        requires_consent=raw["requires_consent"],
+        state=state,
+    )
+
+
+def _checklist_tab(
+    request: HttpRequest, case: Case, tab: str, replace: ItemView | None = None, **extra: Any
+) -> HttpResponse:
+    checklists = checklist_views(case, TAB_CHECKLISTS[tab])
+    if replace is not None:
+        for checklist in checklists:
+            checklist.items = [
+                replace if item.dom_id == replace.dom_id else item for item in checklist.items
+            ]
+    context: dict[str, Any] = {"checklists": checklists, **extra}
+    if tab == "safety":
+        context["threats"] = list(
+            case.events.filter(kind="safety.threat_reported").select_related("by")[:5]
+        )
+    else:
+        context["hotlines"] = _hotlines(case)
+    return render_case_tab(
+        request,
+        case,
+        f"safety/case_{tab}.html",
+        context,
+        tab=tab,
+        audit_view=request.method == "GET",
+    )
+
+
+def _hotlines(case: Case) -> list[Any]:
+    try:
+        return list(actions.rules_for(case)[1].hotlines)
+    except RuleTableVersion.DoesNotExist:
+        return []
 
 
 @require_GET
 def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(request, case, "safety/case_safety.html", tab="safety")
+    return _checklist_tab(request, case, "safety", threat_reported=request.GET.get("threat") == "1")
 
 
 @require_GET
 def case_care(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(request, case, "safety/case_care.html", tab="care")
+    return _checklist_tab(request, case, "care")
+
+
+@require_POST
+def set_checklist_item(
+    request: HttpRequest, case_ref: str, checklist: str, item: str
+) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
+    view = next(
+        (i for c in checklist_views(case, (checklist,)) for i in c.items if i.slug == item), None
+    )
+    if tab is None or view is None:
+        raise Http404("No such checklist item on this case.")
+    form = ChecklistItemForm(request.POST, requires_consent=view.requires_consent)
+    if form.is_valid():
+        try:
+            view.state = actions.set_checklist_item(
+                case,
+                checklist,
+                item,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                consent=form.cleaned_data["consent"],
+                expected_version=form.cleaned_data["expected_version"],
+                by=request.user,
+            )
+        except actions.ItemConflict as conflict:
+            audit.record(
+                AuditEntry.Action.CASE_CONFLICT,
+                user=request.user,
+                case=case,
+                item=f"{checklist}/{item}",
+                expected_version=form.cleaned_data["expected_version"],
+                current_version=conflict.current.version,
+            )
+            view.state, view.form, view.conflict = conflict.current, form, True
+        except actions.ItemRefused as refused:
+            form.add_error(None, str(refused))
+            view.form = form
+        else:
+            if not request.htmx:
+                return redirect(f"{reverse(TAB_VIEWS[tab], args=[case.ref])}#{view.dom_id}")
+    else:
+        view.form = form
+    if request.htmx:
+        return render(request, "safety/checklist.html#item", {"case": case, "item": view})
+    return _checklist_tab(request, case, tab, replace=view)
+
+
+# --- Threatening behaviour ----------------------------------------------------------------------
+
+
+@require_POST
+def report_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    actions.report_threat(case, by=request.user)
+    return redirect(reverse("safety:case-safety", args=[case.ref]) + "?threat=1")
+
+
+# --- Reporting ----------------------------------------------------------------------------------
+
+
+def _reporting_tab(
+    request: HttpRequest,
+    case: Case,
+    *,
+    capacity_form: CapacityForm | None = None,
+    facts_form: FactsForm | None = None,
+    preview: dict[str, Any] | None = None,
+    disclosure_form: DisclosureForm | None = None,
+    fragment: str | None = None,
+) -> HttpResponse:
+    assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
+    latest = ReportingDecisionRecord.objects.filter(case=case).select_related(
+        "recorded_by", "rule_table"
+    )
+    decision = latest.first()
+    recorded = None
+    if decision is not None:
+        outstanding = actions.outstanding_recipients(case, decision)
+        recorded = dict(decision.result)
+        recorded["required"] = [
+            {**report, "logged": actions.recipient_key(report["recipient"]) not in outstanding}
+            for report in decision.result["required"]
+        ]
+    reports = _reports_of(decision)
+    try:
+        table, rules = actions.rules_for(case)
+    except RuleTableVersion.DoesNotExist:
+        table = rules = None
+    context = {
+        "capacity_form": capacity_form or CapacityForm(),
+        "assessments": assessments,
+        "facts_form": facts_form or _initial_facts(case, assessments, table),
+        "preview": preview,
+        "rules": rules,
+        "rule_table": table,
+        "decision": decision,
+        "recorded": recorded,
+        "decision_count": latest.count(),
+        "facts_used": _facts_used(decision),
+        "disclosures": list(case.disclosures.select_related("logged_by")),
+        "disclosure_form": disclosure_form or DisclosureForm(reports=reports),
+        "disclaimer": DISCLAIMER,
+    }
+    if fragment and request.htmx:
+        return render(request, f"safety/case_reporting.html#{fragment}", {"case": case, **context})
+    return render_case_tab(
+        request,
+        case,
+        "safety/case_reporting.html",
+        context,
+        tab="reporting",
+        audit_view=request.method == "GET",
+    )
+
+
+def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str]]:
+    """The recorded facts as the questions and answers the clinician saw."""
+    if decision is None:
+        return []
+    fields = FactsForm.base_fields
+    rows = [("Jurisdiction", decision.facts["jurisdiction"])]
+    for name, value in decision.facts.items():
+        if name == "jurisdiction":
+            continue
+        field = fields[name]
+        choices = dict(getattr(field, "choices", []))
+        shown = "Unknown" if value is None else choices.get(value, value)
+        rows.append((str(field.label), str(shown)))
+    return rows
+
+
+def _reports_of(decision: ReportingDecisionRecord | None) -> list[dict[str, Any]]:
+    if decision is None:
+        return []
+    result = decision.result
+    return [*result["required"], *result["permitted"], *result["needs_consent"]]
+
+
+def _initial_facts(
+    case: Case, assessments: list[CapacityAssessment], table: RuleTableVersion | None
+) -> FactsForm:
+    return FactsForm(
+        initial={
+            "age": case.age_years,
+            "age_unknown": case.age_years is None,
+            "capacity": assessments[0].outcome if assessments else "unknown",
+            "rules_version": table.version if table else None,
+        }
+    )
 
 
 @require_GET
 def case_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(request, case, "safety/case_reporting.html", tab="reporting")
+    return _reporting_tab(request, case)
+
+
+@require_POST
+def assess_capacity(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    form = CapacityForm(request.POST)
+    if not form.is_valid():
+        return _reporting_tab(request, case, capacity_form=form)
+    assessment = actions.record_capacity_assessment(
+        case, decision=form.cleaned_data["decision"], findings=form.findings(), by=request.user
+    )
+    messages.success(request, f"Capacity assessment recorded: {assessment.get_outcome_display()}.")
+    return redirect(reverse("safety:case-reporting", args=[case.ref]) + "#capacity")
+
+
+@require_POST
+def check_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """Show what the facts lead to; with action=record, record that decision on the case."""
+    case = get_case_for(request, case_ref)
+    form = FactsForm(request.POST)
+    if not form.is_valid():
+        return _reporting_tab(request, case, facts_form=form, fragment="facts")
+    facts = form.facts(case.jurisdiction)
+    table, rules = actions.rules_for(case)
+    stale = False
+    if request.POST.get("action") == "record":
+        try:
+            actions.record_reporting_decision(
+                case,
+                facts,
+                expected_rules_version=form.cleaned_data["rules_version"] or 0,
+                by=request.user,
+            )
+        except actions.ContentConflict:
+            stale = True
+        else:
+            messages.success(request, "Reporting decision recorded.")
+            url = reverse("safety:case-reporting", args=[case.ref])
+            if request.htmx:
+                # No fragment: a URL that differs from the current one only by its fragment
+                # would scroll instead of loading the page with the recorded decision.
+                return HttpResponseClientRedirect(url)
+            return redirect(url + "#recorded")
+    preview = actions.decision_document(reporting_requirements(facts, rules), rules)
+    # Re-bind with the table version just shown, so recording checks against what was seen.
+    data = request.POST.copy()
+    data["rules_version"] = str(table.version)
+    form = FactsForm(data)
+    form.is_valid()
+    if stale:
+        form.add_error(
+            None,
+            "The reporting rules changed since you last checked, so nothing was recorded. "
+            "Review the result below, then record it.",
+        )
+    return _reporting_tab(request, case, facts_form=form, preview=preview, fragment="facts")
+
+
+@require_POST
+def log_disclosure(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    decision = ReportingDecisionRecord.objects.filter(case=case).first()
+    form = DisclosureForm(request.POST, reports=_reports_of(decision))
+    if not form.is_valid():
+        return _reporting_tab(request, case, disclosure_form=form)
+    data = form.cleaned_data
+    actions.log_disclosure(
+        case,
+        recipient=data["recipient"],
+        rule_id=data["rule_id"],
+        made_at=data["made_at"],
+        reference_number=data["reference_number"],
+        legal_basis=data["legal_basis"],
+        patient_informed=data["patient_informed"] == "yes",
+        not_informed_reason=data["not_informed_reason"],
+        by=request.user,
+    )
+    messages.success(request, f"Report to {data['recipient']} logged.")
+    return redirect(reverse("safety:case-reporting", args=[case.ref]) + "#disclosures")
+
+
+# --- Administrators: checklists and rule tables -------------------------------------------------
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not request.user.is_administrator:
+        raise PermissionDenied("Only administrators edit shared content.")
+
+
+@require_GET
+def admin_checklists(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    templates = list(ChecklistTemplate.objects.latest_versions().select_related("created_by"))
+    counts = dict(ChecklistTemplate.objects.values_list("slug").annotate(n=Count("pk")).order_by())
+    rows = [(template, counts.get(template.slug, 1)) for template in templates]
+    return render(request, "safety/admin_checklists.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def admin_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_administrator(request)
+    versions = list(
+        ChecklistTemplate.objects.filter(slug=slug)
+        .select_related("created_by")
+        .order_by("-version")
+    )
+    if not versions:
+        raise Http404("No such checklist.")
+    newest = versions[0]
+    shown = newest
+    if "version" in request.GET:
+        shown = next((v for v in versions if str(v.version) == request.GET["version"]), None)
+        if shown is None:
+            raise Http404("No such version.")
+    conflict = False
+    if request.method == "POST":
+        form = ChecklistTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                template, created = actions.save_checklist_template(
+                    slug,
+                    title=form.cleaned_data["title"],
+                    items=form.cleaned_data["items"],
+                    source=newest.source,
+                    note=form.cleaned_data["note"],
+                    expected_version=form.cleaned_data["base_version"],
+                    by=request.user,
+                )
+            except actions.ContentConflict:
+                conflict = True
+            else:
+                if created:
+                    messages.success(request, f"Saved as version {template.version}.")
+                else:
+                    messages.info(request, "Nothing changed, so no new version was made.")
+                return redirect("safety:admin-checklist", slug=slug)
+    else:
+        form = ChecklistTemplateForm(
+            initial={
+                "title": shown.title,
+                "items": json.dumps(shown.items, indent=2, ensure_ascii=False),
+                "base_version": newest.version,
+                "note": "" if shown is newest else f"Restore version {shown.version}",
+            }
+        )
+    context = {
+        "template": shown,
+        "newest": newest,
+        "versions": versions,
+        "form": form,
+        "conflict": conflict,
+        "sections": SECTIONS,
+    }
+    return render(request, "safety/admin_checklist.html", context)
+
+
+@require_GET
+def admin_jurisdictions(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    new_code = request.GET.get("code", "").strip().upper()
+    if new_code:
+        if JURISDICTION_CODE.match(new_code):
+            return redirect("safety:admin-jurisdiction", code=new_code)
+        messages.error(request, f"“{new_code}” is not a code like CA-ON, US-WA or US.")
+    versions = list(RuleTableVersion.objects.select_related("created_by").defer("data")[:50])
+    table = RuleTableVersion.objects.order_by("-version").first()
+    entries = []
+    if table is not None:
+        for entry in table.data["jurisdictions"]:
+            rows = entry["rules"]
+            entries.append(
+                {
+                    "code": entry["code"],
+                    "name": entry["name"],
+                    "rows": len(rows),
+                    "unverified": sum(1 for row in rows if row["needs_verification"]),
+                }
+            )
+    context = {"table": table, "entries": entries, "versions": versions, "disclaimer": DISCLAIMER}
+    return render(request, "safety/admin_jurisdictions.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
+    _require_administrator(request)
+    code = code.upper()
+    if not JURISDICTION_CODE.match(code):
+        raise Http404("Not a jurisdiction code.")
+    newest = RuleTableVersion.objects.order_by("-version").first()
+    if newest is None:
+        raise Http404("No rule table is loaded.")
+    shown = newest
+    if "version" in request.GET:
+        if not request.GET["version"].isdigit():
+            raise Http404("No such version.")
+        shown = get_object_or_404(RuleTableVersion, version=request.GET["version"])
+    entry = shown.entry(code)
+    if entry is None and shown is not newest:
+        raise Http404("This jurisdiction is not in that version.")
+    error = conflict = None
+    if request.method == "POST":
+        form = JurisdictionForm(request.POST)
+        if form.is_valid():
+            try:
+                table = actions.save_jurisdiction(
+                    code,
+                    form.cleaned_data["entry"],
+                    base_version=form.cleaned_data["base_version"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except RuleTableError as invalid:
+                error = str(invalid)
+            except actions.ContentConflict as stale:
+                conflict = stale.current_version
+            else:
+                messages.success(request, f"Saved: the rule table is now version {table.version}.")
+                return redirect("safety:admin-jurisdiction", code=code)
+    else:
+        form = JurisdictionForm(
+            initial={
+                "entry": json.dumps(entry or _new_entry(code), indent=2, ensure_ascii=False),
+                "base_version": newest.version,
+                "note": "" if shown is newest else f"Restore {code} from version {shown.version}",
+            }
+        )
+    rules = None
+    if entry is not None:
+        rules = load_jurisdiction_rules(shown.data, code)
+    history = _entry_history(code)
+    context = {
+        "code": code,
+        "entry": entry,
+        "rules": rules,
+        "shown": shown,
+        "newest": newest,
+        "form": form,
+        "error": error,
+        "conflict": conflict,
+        "history": history,
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "safety/admin_jurisdiction.html", context)
+
+
+def _new_entry(code: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": code,
+        "country": code.split("-")[0] if "-" in code else None,
+        "hotlines": [],
+        "rules": [],
+    }
+
+
+def _entry_history(code: str) -> list[RuleTableVersion]:
+    """The table versions in which this jurisdiction's entry changed, newest first."""
+    changed = []
+    previous: Any = object()
+    for table in RuleTableVersion.objects.select_related("created_by").order_by("version"):
+        entry = table.entry(code)
+        if entry != previous:
+            changed.append(table)
+        previous = entry
+    return changed[::-1]

@@ -1,0 +1,447 @@
+"""Safety writes: each is one transaction that also writes the case timeline and audit entries.
+
+Case-level summaries (`Case.report_outstanding`, the escalation) change in the same transaction
+as the rows that justify them, so the supervisor's queues never disagree with the case.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import audit
+from cases.actions import escalate_case, record_event
+from cases.models import AuditEntry, Case, User
+from safety.checklists import parse_items
+from safety.models import (
+    CapacityAssessment,
+    CaseChecklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    Disclosure,
+    ReportingDecisionRecord,
+    RuleTableVersion,
+)
+from safety.rules import (
+    Ability,
+    AbilityFinding,
+    JurisdictionRules,
+    ReportingDecision,
+    ReportingFacts,
+    RuleTableError,
+    assess_capacity,
+    load_jurisdiction_rules,
+    reporting_requirements,
+)
+
+THREAT_REASON = "Threatening behaviour reported"
+
+
+class ItemConflict(Exception):
+    """Someone changed the checklist item after this user loaded it; nothing was saved."""
+
+    def __init__(self, current: ChecklistItem) -> None:
+        super().__init__(f"Item {current.slug} is now at version {current.version}.")
+        self.current = current
+
+
+class ItemRefused(ValueError):
+    """The change breaks a checklist rule (a reason, a consent); the message says which."""
+
+
+class ContentConflict(Exception):
+    """Someone saved a newer version of this content first; nothing was saved."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"The content is now at version {current_version}.")
+        self.current_version = current_version
+
+
+def _lock(case: Case) -> Case:
+    # Serialises the writes of one case that read before they write (checklist start, the
+    # outstanding-report summary), whatever the database's isolation level.
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+# --- Checklists ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_checklist_template(
+    slug: str,
+    *,
+    title: str,
+    items: Any,
+    source: str = "",
+    position: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    by: User | None,
+) -> tuple[ChecklistTemplate, bool]:
+    """Store the template as its next version, unless it is identical to the newest one.
+
+    Returns (template, created). Old versions are never changed: cases that started on them
+    keep reading them. `expected_version` guards an editor's save against a concurrent one.
+    """
+    items = parse_items(items)
+    newest = (
+        ChecklistTemplate.objects.select_for_update().filter(slug=slug).order_by("-version").first()
+    )
+    current_version = newest.version if newest else 0
+    if expected_version is not None and expected_version != current_version:
+        raise ContentConflict(current_version)
+    if newest and (newest.title, newest.items, newest.source) == (title, items, source):
+        return newest, False
+    template = ChecklistTemplate.objects.create(
+        slug=slug,
+        version=current_version + 1,
+        title=title,
+        items=items,
+        source=source,
+        position=position if position is not None else (newest.position if newest else 0),
+        note=note,
+        created_by=by,
+    )
+    if by is not None:
+        audit.record(
+            AuditEntry.Action.CONTENT_CHANGE,
+            user=by,
+            object="checklist",
+            slug=slug,
+            version=template.version,
+            note=note,
+        )
+    return template, True
+
+
+@transaction.atomic
+def set_checklist_item(
+    case: Case,
+    checklist_slug: str,
+    item_slug: str,
+    *,
+    status: str,
+    reason: str = "",
+    consent: bool = False,
+    expected_version: int,
+    by: User,
+) -> ChecklistItem:
+    """Mark one item done, not applicable (with a reason) or open again.
+
+    The first change on a checklist pins the case to the template's newest version. Raises
+    ItemConflict if the item changed since the user saw it at `expected_version`, and
+    ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
+    """
+    _lock(case)
+    checklist = _start_checklist(case, checklist_slug, by=by)
+    template_item = checklist.template.item(item_slug)
+    if template_item is None:
+        raise ItemRefused("This item is not on the version of the checklist this case uses.")
+    item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
+    if item.version != expected_version:
+        raise ItemConflict(item)
+
+    reason = reason.strip()
+    now = timezone.now()
+    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
+        raise ItemRefused("Say why this item does not apply.")
+    if status == ChecklistItem.Status.DONE and template_item["requires_consent"]:
+        if not consent:
+            raise ItemRefused("Record the patient's consent before marking this item done.")
+        item.consent_recorded_at, item.consent_recorded_by = now, by
+    if status not in ChecklistItem.Status.values:
+        raise ItemRefused("Choose done, not applicable or open.")
+
+    item.status = status
+    item.reason = reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+    item.changed_at, item.changed_by = now, by
+    item.version += 1
+    item.save()
+
+    verb = {
+        ChecklistItem.Status.DONE: "done",
+        ChecklistItem.Status.NOT_APPLICABLE: "not applicable",
+        ChecklistItem.Status.OPEN: "reopened",
+    }[ChecklistItem.Status(status)]
+    record_event(
+        case,
+        f"safety.item_{'reopened' if status == 'open' else status}",
+        by=by,
+        summary=_clip(f"{checklist.template.title}: “{template_item['text']}” {verb}"),
+        payload={
+            "checklist": checklist_slug,
+            "template_version": checklist.template.version,
+            "item": item_slug,
+            "status": status,
+            "consent_recorded": bool(consent and template_item["requires_consent"]),
+        },
+    )
+    return item
+
+
+def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:
+    checklist = CaseChecklist.objects.select_related("template").filter(case=case, slug=slug)
+    found = checklist.first()
+    if found:
+        return found
+    template = ChecklistTemplate.objects.newest(slug)
+    started = CaseChecklist.objects.create(case=case, slug=slug, template=template, started_by=by)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(checklist=started, slug=item["slug"]) for item in template.items
+    )
+    return started
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Threatening behaviour ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_threat(case: Case, *, by: User) -> Case:
+    """Record that someone with the patient became threatening, and put the case before a
+    supervisor. A second click while the case is already escalated for this reason records
+    the event again but does not move the case in the supervisors' queue."""
+    fresh = _lock(case)
+    record_event(
+        case,
+        "safety.threat_reported",
+        by=by,
+        summary="Threatening behaviour reported; security and emergency numbers shown",
+    )
+    if fresh.is_escalated and fresh.escalation_reason.startswith(THREAT_REASON):
+        return fresh
+    reason = THREAT_REASON
+    if fresh.is_escalated and fresh.escalation_reason:
+        # Keep the reason the supervisor may not have read yet.
+        reason = f"{THREAT_REASON}. Earlier reason: {fresh.escalation_reason}"
+    return escalate_case(case, reason=reason, to=None, by=by)
+
+
+# --- Capacity -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_capacity_assessment(
+    case: Case, *, decision: str, findings: dict[str, tuple[str, str]], by: User
+) -> CapacityAssessment:
+    """Store the four findings with their evidence and the outcome `assess_capacity` gives."""
+    result = assess_capacity({Ability(a): AbilityFinding(f) for a, (f, _) in findings.items()})
+    fields: dict[str, Any] = {}
+    for ability in CapacityAssessment.ABILITIES:
+        finding, evidence = findings.get(ability, (AbilityFinding.NOT_ASSESSED.value, ""))
+        fields[ability] = finding
+        fields[f"{ability}_evidence"] = evidence.strip()
+    assessment = CapacityAssessment.objects.create(
+        case=case,
+        decision=decision.strip(),
+        outcome=result.outcome.value,
+        outcome_reasons=list(result.reasons),
+        assessed_by=by,
+        **fields,
+    )
+    record_event(
+        case,
+        "reporting.capacity_assessed",
+        by=by,
+        summary=f"Capacity assessed: {assessment.get_outcome_display().lower()}",
+        payload={"assessment": assessment.pk, "outcome": result.outcome.value},
+    )
+    return assessment
+
+
+# --- Reporting ----------------------------------------------------------------------------------
+
+
+def rules_for(case: Case) -> tuple[RuleTableVersion, JurisdictionRules]:
+    """The current rule table and the rules it gives for the case's jurisdiction."""
+    table = RuleTableVersion.objects.current()
+    return table, load_jurisdiction_rules(table.data, case.jurisdiction)
+
+
+def decision_document(decision: ReportingDecision, rules: JurisdictionRules) -> dict[str, Any]:
+    """The decision as plain data, each report with its row's source and checked-on date, so a
+    recorded decision reads the same later, whatever the rule table has become."""
+    rows = {row.id: row for row in rules.rows}
+    document = asdict(decision)
+    for group in ("required", "permitted", "needs_consent"):
+        for report in document[group]:
+            row = rows.get(report["rule_id"])
+            report["source"] = row.source if row else ""
+            report["checked_on"] = row.checked_on.isoformat() if row else ""
+    document["jurisdiction_name"] = rules.name
+    return document
+
+
+@transaction.atomic
+def record_reporting_decision(
+    case: Case, facts: ReportingFacts, *, expected_rules_version: int | None = None, by: User
+) -> ReportingDecisionRecord:
+    """Run the engine on the current rule table and record facts, result and table version.
+
+    `expected_rules_version` is the version the clinician reviewed; if the table changed since,
+    ContentConflict is raised so they look at the new result before recording it.
+    """
+    fresh = _lock(case)
+    table, rules = rules_for(fresh)
+    if expected_rules_version is not None and expected_rules_version != table.version:
+        raise ContentConflict(table.version)
+    decision = reporting_requirements(facts, rules)
+    record = ReportingDecisionRecord.objects.create(
+        case=case,
+        facts=asdict(facts),
+        result=decision_document(decision, rules),
+        rule_table=table,
+        recorded_by=by,
+    )
+    required = [report.recipient for report in decision.required]
+    record_event(
+        case,
+        "reporting.decision_recorded",
+        by=by,
+        summary=(
+            f"Reporting decision recorded: {len(required)} required, "
+            f"{len(decision.permitted)} permitted, {len(decision.unknowns)} still unknown"
+        ),
+        payload={"decision": record.pk, "rules_version": table.version, "required": required},
+    )
+    _refresh_report_outstanding(case)
+    return record
+
+
+@transaction.atomic
+def log_disclosure(
+    case: Case,
+    *,
+    recipient: str,
+    made_at: datetime,
+    legal_basis: str,
+    patient_informed: bool,
+    not_informed_reason: str = "",
+    reference_number: str = "",
+    rule_id: str = "",
+    by: User,
+) -> Disclosure:
+    """Log a report actually made; a required one stops being outstanding."""
+    _lock(case)
+    if not patient_informed and not not_informed_reason.strip():
+        raise ValueError("Say why the patient was not informed.")
+    decision = ReportingDecisionRecord.objects.filter(case=case).first()
+    disclosure = Disclosure.objects.create(
+        case=case,
+        decision=decision,
+        recipient=recipient.strip(),
+        rule_id=rule_id,
+        made_at=made_at,
+        reference_number=reference_number.strip(),
+        legal_basis=legal_basis.strip(),
+        patient_informed=patient_informed,
+        not_informed_reason="" if patient_informed else not_informed_reason.strip(),
+        logged_by=by,
+    )
+    was_required = bool(decision) and recipient_key(recipient) in map(
+        recipient_key, decision.required_recipients()
+    )
+    record_event(
+        case,
+        "reporting.required_report_logged" if was_required else "reporting.disclosure_logged",
+        by=by,
+        summary=_clip(f"Report to {disclosure.recipient} logged"),
+        payload={
+            "disclosure": disclosure.pk,
+            "required": was_required,
+            "patient_informed": patient_informed,
+        },
+    )
+    _refresh_report_outstanding(case)
+    return disclosure
+
+
+def recipient_key(recipient: str) -> str:
+    """Recipients match case- and space-insensitively, so a typed one matches the decision's."""
+    return " ".join(recipient.casefold().split())
+
+
+def _refresh_report_outstanding(case: Case) -> None:
+    """True while the latest decision has a required report with no matching log entry."""
+    latest = ReportingDecisionRecord.objects.filter(case=case).first()
+    required = {recipient_key(r) for r in latest.required_recipients()} if latest else set()
+    logged = {
+        recipient_key(r)
+        for r in Disclosure.objects.filter(case=case).values_list("recipient", flat=True)
+    }
+    outstanding = bool(required - logged)
+    Case.objects.filter(pk=case.pk).update(report_outstanding=outstanding)
+    case.report_outstanding = outstanding
+
+
+def outstanding_recipients(case: Case, record: ReportingDecisionRecord | None) -> set[str]:
+    """The required recipients of `record` not yet in the disclosure log (normalised keys)."""
+    if record is None:
+        return set()
+    logged = {recipient_key(r) for r in case.disclosures.values_list("recipient", flat=True)}
+    return {recipient_key(r) for r in record.required_recipients()} - logged
+
+
+# --- The rule table -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> RuleTableVersion:
+    """Store `data` as the next version of the rule table, after validating all of it.
+
+    Raises RuleTableError (nothing saved) when the table is malformed. The stored document's
+    `version` is set to the new version number, which the engine reports with each decision.
+    """
+    newest = RuleTableVersion.objects.select_for_update().order_by("-version").first()
+    version = newest.version + 1 if newest else max(1, int(data.get("version") or 1))
+    document = copy.deepcopy(data)
+    document["version"] = version
+    load_jurisdiction_rules(document, "DEFAULT")  # validates the whole table, or raises
+    try:
+        with transaction.atomic():
+            table = RuleTableVersion.objects.create(
+                version=version, data=document, note=note, created_by=by
+            )
+    except IntegrityError:
+        raise ContentConflict(version) from None
+    if by is not None:
+        audit.record(
+            AuditEntry.Action.CONTENT_CHANGE,
+            user=by,
+            object="rule_table",
+            version=version,
+            note=note,
+        )
+    return table
+
+
+@transaction.atomic
+def save_jurisdiction(
+    code: str, entry: Any, *, base_version: int, note: str, by: User
+) -> RuleTableVersion:
+    """Replace (or add) one jurisdiction's entry, as a new version of the whole table.
+
+    Raises ContentConflict if someone saved a version after `base_version`, and RuleTableError
+    if the edited entry (or the table with it) is malformed. Either way nothing is saved.
+    """
+    newest = RuleTableVersion.objects.select_for_update().current()
+    if newest.version != base_version:
+        raise ContentConflict(newest.version)
+    if not isinstance(entry, dict) or entry.get("code") != code:
+        raise RuleTableError(f"The entry must be a JSON object whose code is {code}.")
+    data = copy.deepcopy(newest.data)
+    entries = data["jurisdictions"]
+    index = next((i for i, e in enumerate(entries) if e.get("code") == code), None)
+    if index is None:
+        entries.append(entry)
+    else:
+        entries[index] = entry
+    return save_rule_table(data, note=note, by=by)

@@ -1,0 +1,154 @@
+"""A clinician works the Safety, Care and Reporting tabs of a case for a 15-year-old in Ontario:
+ticks checklists, assesses capacity, records the reporting decision and logs the report made."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from cases import actions
+from tests.browser.conftest import assert_accessible
+
+
+@pytest.fixture
+def content(personas) -> None:
+    call_command("load_safety_content", stdout=StringIO())
+
+
+@pytest.fixture
+def case(personas, content):
+    return actions.open_case(
+        unit=personas.emergency,
+        jurisdiction="CA-ON",
+        age_years=15,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+
+
+def answer(page: Page, question: str, choice: str) -> None:
+    page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
+
+
+def open_tab(page: Page, label: str) -> None:
+    tabs = page.get_by_role("navigation", name="Case sections")
+    tabs.get_by_role("link", name=label, exact=True).click()
+    expect(tabs.get_by_role("link", name=label, exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
+def test_clinician_works_through_safety_care_and_reporting(personas, case, page, sign_in):
+    sign_in("clinician")
+    page.goto(f"/cases/{case.ref}/")
+
+    # Safety: tick one item, and mark another not applicable with a reason.
+    open_tab(page, "Safety")
+    assert_accessible(page)
+    supervisor_item = page.locator("#item-safety-protocol-alert-supervisor")
+    supervisor_item.get_by_role("button", name="Mark done").click()
+    expect(supervisor_item.locator(".badge")).to_have_text("Done")
+    expect(supervisor_item.get_by_role("button", name="Reopen")).to_be_visible()
+    stay_item = page.locator("#item-safety-protocol-stay-with-patient")
+    stay_item.get_by_text("Not applicable…").click()
+    stay_item.get_by_role("button", name="Mark not applicable").click()
+    expect(stay_item.get_by_role("alert")).to_contain_text("Say why this item does not apply.")
+    stay_item.get_by_label("Why it does not apply").fill("Patient asked to be alone")
+    stay_item.get_by_role("button", name="Mark not applicable").click()
+    expect(stay_item).to_contain_text("Reason: Patient asked to be alone")
+    assert_accessible(page)
+
+    # Care: forensic evidence waits for the patient's consent.
+    open_tab(page, "Care")
+    forensic = page.locator("#item-immediate-care-forensic-evidence")
+    forensic.get_by_role("button", name="Mark done").click()
+    expect(forensic.get_by_role("alert")).to_contain_text("Record the patient's consent")
+    forensic.get_by_label("The patient gave consent").check()
+    forensic.get_by_role("button", name="Mark done").click()
+    expect(forensic).to_contain_text("Consent recorded by Clinician")
+    assert_accessible(page)
+
+    # Reporting: capacity first.
+    open_tab(page, "Reporting")
+    assert_accessible(page)
+    page.get_by_label("Decision being assessed").fill("Whether to involve the police")
+    for ability in ("communicate_choice", "understand", "appreciate", "reason"):
+        page.locator(f"input[name={ability}][value=present]").check()
+        page.locator(f"#id_{ability}_evidence").fill("Explained it back in her own words")
+    page.get_by_role("button", name="Record assessment").click()
+    expect(page.get_by_text("Capacity assessment recorded")).to_be_visible()
+    assert_accessible(page)
+
+    # The facts, answered one by one; the age comes from the case.
+    expect(page.get_by_label("Age in years")).to_have_value("15")
+    answer(page, "Is there a serious injury caused by a crime?", "No")
+    answer(page, "Kind of wound", "Other wound, or none")
+    answer(page, "Was the wound self-inflicted or accidental?", "No")
+    answer(page, "Does the patient have a developmental disability?", "No")
+    answer(page, "Is the patient an elderly or otherwise vulnerable adult?", "No")
+    answer(page, "Kind of exploitation", "Sexual")
+    answer(page, "Is a parent or caregiver involved?", "Unknown")
+    answer(page, "Does the patient want the police involved?", "No")
+    page.get_by_role("button", name="Show what applies").click()
+    preview = page.locator("#preview")
+    expect(preview.get_by_role("heading", name="What these facts lead to")).to_be_visible()
+    expect(preview).to_contain_text("a children's aid society")
+    expect(preview).to_contain_text("Decision support, not legal advice.")
+    assert_accessible(page)
+
+    preview.get_by_role("button", name="Record this decision").click()
+    expect(page.get_by_text("Reporting decision recorded.")).to_be_visible()
+    recorded = page.locator("#recorded")
+    expect(recorded.get_by_text("Not logged yet")).to_be_visible()
+    expect(page.locator(".case-header").get_by_text("Report to log")).to_be_visible()
+    assert_accessible(page)
+
+    # The report actually made.
+    page.get_by_label("Report made to").select_option(label="a children's aid society")
+    page.get_by_label("Reference number").fill("CAS-2291")
+    answer(page, "Was the patient told about this report?", "Yes")
+    page.get_by_role("button", name="Log this report").click()
+    expect(page.get_by_text("Report to a children's aid society logged.")).to_be_visible()
+    expect(page.locator("#disclosures").get_by_role("cell", name="CAS-2291")).to_be_visible()
+    expect(recorded.get_by_text("Logged", exact=True)).to_be_visible()
+    expect(page.locator(".case-header").get_by_text("Report to log")).to_have_count(0)
+    assert_accessible(page)
+    assert "traffick" not in page.title().lower()
+
+
+def test_threatening_behaviour_shows_the_numbers_at_once(personas, case, page, sign_in):
+    sign_in("clinician")
+    page.goto(f"/cases/{case.ref}/")
+    page.get_by_role("button", name="Threatening behaviour").click()
+    alert = page.locator("#threat-numbers")
+    expect(alert.get_by_role("heading", name="Call security now")).to_be_visible()
+    expect(alert).to_contain_text("ext. 5555")
+    expect(alert).to_contain_text("911")
+    expect(page.locator(".case-header").get_by_text("Escalated")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_administrator_reviews_and_edits_the_rules(personas, content, page, sign_in):
+    sign_in("administrator")
+    page.get_by_role("link", name="Reporting rules by jurisdiction").click()
+    expect(page.get_by_text("Decision support, not legal advice.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="CA-ON").click()
+    assert_accessible(page)
+    editor = page.get_by_label("Rules for this jurisdiction (JSON)")
+    editor.fill(editor.input_value().replace('"Ontario"', '"Ontario (reviewed)"'))
+    page.get_by_label("What changed, and your source").fill("Reviewed against CYFSA")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_text("the rule table is now version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Ontario \(reviewed\)"))).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/")
+    page.get_by_role("link", name="Checklists").click()
+    page.get_by_role("link", name="Immediate care").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,172 @@
+"""Ticking checklist items on a case: done, not applicable with a reason, consent, conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AuditEntry
+from safety.models import ChecklistItem
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "item-safety-protocol-alert-supervisor"}
+
+
+def item_url(case, checklist="safety-protocol", item="alert-supervisor") -> str:
+    return reverse("safety:set-checklist-item", args=[case.ref, checklist, item])
+
+
+def state(case, checklist="safety-protocol", item="alert-supervisor") -> ChecklistItem:
+    return ChecklistItem.objects.get(checklist__case=case, checklist__slug=checklist, slug=item)
+
+
+def test_ticking_an_item_with_htmx_returns_only_that_item(personas, case, content):
+    response = personas.client_for("clinician").post(
+        item_url(case), {"status": "done", "expected_version": 0}, **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<li class="list-group-item" id="item-safety-protocol-alert')
+    assert "Done" in html and "Clinician" in html
+    assert "<html" not in html and "Keep the care area secure" not in html
+    assert state(case).status == "done" and state(case).changed_by == personas.clinician
+
+
+def test_ticking_without_javascript_redirects_back_to_the_item(personas, case, content):
+    response = personas.client_for("clinician").post(
+        item_url(case), {"status": "done", "expected_version": 0}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(
+        f"/safety/cases/{case.ref}/#item-safety-protocol-alert-supervisor"
+    )
+    page = personas.client_for("clinician").get(response["Location"]).content.decode()
+    assert "1 of 4 dealt with" in page
+
+
+def test_a_tick_writes_the_timeline_and_the_audit_log(personas, case, content):
+    personas.client_for("clinician").post(item_url(case), {"status": "done", "expected_version": 0})
+    event = case.events.get(kind="safety.item_done")
+    assert event.summary == "Safety protocol: “Tell your supervisor as soon as you can.” done"
+    assert event.payload["template_version"] == 1 and event.by == personas.clinician
+    assert AuditEntry.objects.filter(
+        case=case, action=AuditEntry.Action.CASE_CHANGE, detail__event="safety.item_done"
+    ).exists()
+
+
+def test_not_applicable_needs_a_reason_and_keeps_nothing_half_saved(personas, case, content):
+    client = personas.client_for("clinician")
+    response = client.post(
+        item_url(case), {"status": "not_applicable", "reason": "  ", "expected_version": 0}, **HTMX
+    )
+    assert "Say why this item does not apply." in response.content.decode()
+    assert not case.checklists.exists() and not case.events.filter(kind__startswith="safety")
+
+    response = client.post(
+        item_url(case),
+        {"status": "not_applicable", "reason": "Supervisor is here", "expected_version": 0},
+        **HTMX,
+    )
+    assert "Reason: Supervisor is here" in response.content.decode()
+    assert state(case).status == "not_applicable"
+    assert case.events.filter(kind="safety.item_not_applicable").exists()
+
+
+def test_a_refused_change_without_javascript_keeps_what_was_typed(personas, case, content):
+    response = personas.client_for("clinician").post(
+        item_url(case, "immediate-care", "forensic-evidence"),
+        {"status": "done", "reason": "typed text", "expected_version": 0},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Record the patient&#x27;s consent before marking this item done." in html
+    assert ">typed text</textarea>" in html
+    assert '<h2 id="tab-heading" class="h4">Care</h2>' in html
+
+
+def test_forensic_evidence_needs_recorded_consent(personas, case, content):
+    client = personas.client_for("clinician")
+    url = item_url(case, "immediate-care", "forensic-evidence")
+    refused = client.post(url, {"status": "done", "expected_version": 0}, **HTMX)
+    assert "consent" in refused.content.decode()
+    assert not ChecklistItem.objects.filter(status="done").exists()
+
+    client.post(url, {"status": "done", "consent": "on", "expected_version": 0}, **HTMX)
+    item = state(case, "immediate-care", "forensic-evidence")
+    assert item.status == "done"
+    assert item.consent_recorded_by == personas.clinician and item.consent_recorded_at
+    assert case.events.get(kind="safety.item_done").payload["consent_recorded"] is True
+
+
+def test_an_item_can_be_reopened(personas, case, content):
+    client = personas.client_for("clinician")
+    client.post(item_url(case), {"status": "done", "expected_version": 0})
+    client.post(item_url(case), {"status": "open", "expected_version": 1})
+    assert state(case).status == "open" and state(case).version == 2
+    assert case.events.filter(kind="safety.item_reopened").exists()
+
+
+def test_second_change_of_the_same_item_gets_a_conflict_and_nothing_is_overwritten(
+    personas, case, content
+):
+    clinician = personas.client_for("clinician")
+    supervisor = personas.client_for("supervisor")
+    # Both loaded the item while it was open (version 0).
+    clinician.post(item_url(case), {"status": "done", "expected_version": 0}, **HTMX)
+    response = supervisor.post(
+        item_url(case),
+        {"status": "not_applicable", "reason": "Not needed", "expected_version": 0},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "Someone else changed this item while you had it open" in html
+    assert "“Done” (Clinician" in html and "Your change was not saved" in html
+    assert ">Not needed</textarea>" in html  # what they typed is still there
+    assert 'name="expected_version" value="1"' in html  # a second try is a deliberate choice
+    assert state(case).status == "done" and state(case).changed_by == personas.clinician
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_CONFLICT, case=case).exists()
+
+
+def test_unknown_items_are_404(personas, case, content):
+    response = personas.client_for("clinician").post(
+        item_url(case, "safety-protocol", "no-such-item"), {"status": "done", "expected_version": 0}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("safety:case-safety", ["Safety protocol", "Private conversation", "ext. 5555", "911"]),
+        (
+            "safety:case-care",
+            [
+                "Immediate care",
+                "Physical health",
+                "Mental health",
+                "Safe discharge and referrals",
+                "Transfer and handover",
+                "If help is declined",
+                "1-833-900-1010",
+            ],
+        ),
+    ],
+)
+def test_tabs_show_their_checklists(personas, case, content, url_name, expected):
+    html = personas.client_for("clinician").get(reverse(url_name, args=[case.ref])).content.decode()
+    for text in expected:
+        assert text in html
+
+
+@pytest.mark.parametrize("url_name", ["safety:case-safety", "safety:case-care"])
+def test_checklist_tabs_use_a_fixed_number_of_queries(
+    personas, case, content, url_name, django_assert_max_num_queries
+):
+    client = personas.client_for("clinician")
+    for item in ("alert-supervisor", "keep-environment-secure", "stay-with-patient"):
+        client.post(item_url(case, item=item), {"status": "done", "expected_version": 0})
+    for item in ("treat-injuries", "screen-sti", "assess-ptsd"):
+        client.post(
+            item_url(case, "immediate-care", item), {"status": "done", "expected_version": 0}
+        )
+    with django_assert_max_num_queries(16):
+        client.get(reverse(url_name, args=[case.ref]))
