@@ -126,11 +126,17 @@ def _label(field_name: str) -> str:
 
 @transaction.atomic
 def escalate_case(case: Case, *, reason: str, to: User | None, by: User) -> Case:
-    """Put the case in front of a supervisor, with the reason they will read first."""
+    """Put the case in front of a supervisor, with the reason they will read first.
+
+    Escalating a case that is already escalated updates the reason but keeps its place in the
+    oldest-first queue (and the supervisor it went to, unless a new one is named): a second
+    alarm must not push the case behind newer ones.
+    """
+    fresh = Case.objects.select_for_update().get(pk=case.pk)
     Case.objects.filter(pk=case.pk).update(
-        escalated_at=timezone.now(),
+        escalated_at=fresh.escalated_at or timezone.now(),
         escalation_reason=reason,
-        escalated_to=to,
+        escalated_to=to or fresh.escalated_to,
         escalated_by=by,
     )
     bump_version(case)

@@ -58,6 +58,22 @@
   // A page restored from the back-forward cache would show data from before a sign-out.
   window.addEventListener("pageshow", (event) => { if (event.persisted) window.location.reload(); });
 
+  // When a swap replaces the control that had keyboard focus (e.g. ticking a checklist item),
+  // put focus back inside the new fragment instead of dropping it to the top of the page.
+  let swappedTargetId = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    swappedTargetId = target && target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!swappedTargetId) return;
+    const fragment = document.getElementById(swappedTargetId);
+    swappedTargetId = null;
+    if (!fragment || fragment.contains(document.activeElement)) return;
+    const focusable = fragment.querySelector("button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, a[href]");
+    if (focusable) focusable.focus();
+  });
+
   // Tabs swap only the panel; keep the tab list's current marker in step.
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id !== "tab-panel") return;

@@ -109,3 +109,14 @@ class TestStartCase:
     @pytest.mark.parametrize("persona", ["supervisor", "administrator"])
     def test_non_clinicians_cannot_start_a_case(self, personas, persona):
         assert personas.client_for(persona).get(reverse("cases:start-case")).status_code == 403
+
+
+def test_escalating_again_keeps_the_place_in_the_queue_and_the_supervisor(personas):
+    case = open_cases(personas, 1)[0]
+    actions.escalate_case(case, reason="first", to=personas.supervisor, by=personas.clinician)
+    first_at = Case.objects.get(pk=case.pk).escalated_at
+    actions.escalate_case(case, reason="second alarm", to=None, by=personas.clinician)
+    case.refresh_from_db()
+    assert case.escalated_at == first_at
+    assert case.escalation_reason == "second alarm"
+    assert case.escalated_to == personas.supervisor
