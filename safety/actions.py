@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases import audit
 from cases.actions import escalate_case, record_event
 from cases.models import AuditEntry, Case, User
-from safety.checklists import parse_items
+from safety.checklists import check_safeguards, parse_items
 from safety.models import (
     CapacityAssessment,
     CaseChecklist,
@@ -87,8 +87,10 @@ def save_checklist_template(
 
     Returns (template, created). Old versions are never changed: cases that started on them
     keep reading them. `expected_version` guards an editor's save against a concurrent one.
+    Raises ChecklistError (nothing saved) when the items are malformed or drop a safeguard.
     """
     items = parse_items(items)
+    check_safeguards(slug, items)
     newest = (
         ChecklistTemplate.objects.select_for_update().filter(slug=slug).order_by("-version").first()
     )
@@ -432,16 +434,169 @@ def save_jurisdiction(
     Raises ContentConflict if someone saved a version after `base_version`, and RuleTableError
     if the edited entry (or the table with it) is malformed. Either way nothing is saved.
     """
+    if not isinstance(entry, dict) or entry.get("code") != code:
+        _newest_unchanged_since(base_version)
+        raise RuleTableError(f"The entry must be a JSON object whose code is {code}.")
+    return _edit_entry(
+        code,
+        lambda _old: copy.deepcopy(entry),
+        base_version=base_version,
+        note=note,
+        by=by,
+        create=True,
+    )
+
+
+@transaction.atomic
+def save_jurisdiction_details(
+    code: str,
+    *,
+    name: str,
+    notes: str | None,
+    none_found: dict[str, str],
+    base_version: int,
+    note: str,
+    by: User,
+) -> RuleTableVersion:
+    """Set a jurisdiction's name, notes and "no law found" topics; adds the jurisdiction if new."""
+
+    def edit(entry: dict[str, Any]) -> dict[str, Any]:
+        entry["name"] = name
+        if notes:
+            entry["notes"] = notes
+        else:
+            entry.pop("notes", None)
+        if none_found:
+            entry["none_found"] = dict(none_found)
+        else:
+            entry.pop("none_found", None)
+        return entry
+
+    return _edit_entry(code, edit, base_version=base_version, note=note, by=by, create=True)
+
+
+@transaction.atomic
+def save_rule_row(
+    code: str,
+    row: dict[str, Any],
+    *,
+    replaces: str | None,
+    base_version: int,
+    note: str,
+    by: User,
+) -> RuleTableVersion:
+    """Change the row whose id is `replaces`, or add `row` when `replaces` is None."""
+
+    def edit(entry: dict[str, Any]) -> dict[str, Any]:
+        rows = entry["rules"]
+        if replaces is None:
+            rows.append(row)
+        else:
+            rows[_row_index(entry, replaces)] = row
+        return entry
+
+    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
+
+
+@transaction.atomic
+def remove_rule_row(
+    code: str, row_id: str, *, base_version: int, note: str, by: User
+) -> RuleTableVersion:
+    def edit(entry: dict[str, Any]) -> dict[str, Any]:
+        del entry["rules"][_row_index(entry, row_id)]
+        return entry
+
+    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
+
+
+@transaction.atomic
+def save_hotline(
+    code: str,
+    line: dict[str, str],
+    *,
+    index: int | None,
+    base_version: int,
+    note: str,
+    by: User,
+) -> RuleTableVersion:
+    """Change the line at `index` (lines have no id; `base_version` keeps the index honest),
+    or add `line` when `index` is None."""
+
+    def edit(entry: dict[str, Any]) -> dict[str, Any]:
+        if index is None:
+            entry["hotlines"].append(line)
+        else:
+            _line_at(entry, index)
+            entry["hotlines"][index] = line
+        return entry
+
+    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
+
+
+@transaction.atomic
+def remove_hotline(
+    code: str, index: int, *, base_version: int, note: str, by: User
+) -> RuleTableVersion:
+    def edit(entry: dict[str, Any]) -> dict[str, Any]:
+        _line_at(entry, index)
+        del entry["hotlines"][index]
+        return entry
+
+    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
+
+
+def new_entry(code: str) -> dict[str, Any]:
+    """An empty entry for a jurisdiction not in the table yet."""
+    return {
+        "code": code,
+        "name": code,
+        "country": code.split("-")[0] if "-" in code else None,
+        "hotlines": [],
+        "rules": [],
+    }
+
+
+def _newest_unchanged_since(base_version: int) -> RuleTableVersion:
     newest = RuleTableVersion.objects.select_for_update().current()
     if newest.version != base_version:
         raise ContentConflict(newest.version)
-    if not isinstance(entry, dict) or entry.get("code") != code:
-        raise RuleTableError(f"The entry must be a JSON object whose code is {code}.")
+    return newest
+
+
+def _edit_entry(
+    code: str,
+    edit: Any,
+    *,
+    base_version: int,
+    note: str,
+    by: User,
+    create: bool = False,
+) -> RuleTableVersion:
+    """Apply `edit` to a copy of one jurisdiction's entry and save the whole table as a new
+    version, validated by `save_rule_table`. ContentConflict if the table moved on since
+    `base_version`; RuleTableError if the result is malformed. Either way nothing is saved."""
+    newest = _newest_unchanged_since(base_version)
     data = copy.deepcopy(newest.data)
     entries = data["jurisdictions"]
     index = next((i for i, e in enumerate(entries) if e.get("code") == code), None)
+    if index is None and not create:
+        raise RuleTableError(f"{code} is not in the rule table yet: give it a name first.")
+    edited = edit(copy.deepcopy(entries[index]) if index is not None else new_entry(code))
     if index is None:
-        entries.append(entry)
+        entries.append(edited)
     else:
-        entries[index] = entry
+        entries[index] = edited
     return save_rule_table(data, note=note, by=by)
+
+
+def _row_index(entry: dict[str, Any], row_id: str) -> int:
+    index = next((i for i, row in enumerate(entry["rules"]) if row.get("id") == row_id), None)
+    if index is None:
+        raise RuleTableError(f"{entry['code']} has no rule {row_id}.")
+    return index
+
+
+def _line_at(entry: dict[str, Any], index: int) -> dict[str, Any]:
+    if not 0 <= index < len(entry["hotlines"]):
+        raise RuleTableError(f"{entry['code']} has no line number {index + 1}.")
+    return entry["hotlines"][index]

@@ -75,3 +75,34 @@ def parse_items(raw: Any) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+# The immediate-care item that must always wait for the patient's consent (issue 4, the seed's
+# "forensic evidence only with consent"): collecting evidence from someone who has not agreed is
+# an assault, and for a trafficked patient it repeats the loss of control they escaped.
+CONSENT_GUARDED = {"immediate-care": "forensic-evidence"}
+
+
+def check_safeguards(slug: str, items: list[dict[str, Any]]) -> None:
+    """Refuse an edit that would drop a safeguard the case pages rely on (ChecklistError).
+
+    Called on every save, whatever the editor, so neither the item form, the JSON editor nor a
+    shipped file can store the template without it.
+    """
+    guarded = CONSENT_GUARDED.get(slug)
+    if guarded is None:
+        return
+    item = next((item for item in items if item["slug"] == guarded), None)
+    why = (
+        "forensic evidence may only be collected with the patient's consent: without it, "
+        "collection is an assault and takes control away from the patient again"
+    )
+    if item is None:
+        raise ChecklistError(
+            f"Keep the forensic-evidence item ({guarded}): {why}. On a case where it does not "
+            "apply, clinicians mark it not applicable with a reason."
+        )
+    if not item["requires_consent"]:
+        raise ChecklistError(
+            f"The forensic-evidence item ({guarded}) must keep “requires consent” ticked: {why}."
+        )

@@ -6,17 +6,28 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from safety.checklists import ChecklistError, parse_items
+from safety.checklists import (
+    CONSENT_GUARDED,
+    SECTIONS,
+    ChecklistError,
+    check_safeguards,
+    parse_items,
+)
 from safety.models import FINDING_CHOICES, OUTCOME_CHOICES, CapacityAssessment, ChecklistItem
 from safety.rules import (
+    NONE_FOUND_TOPICS,
     AbilityFinding,
     CapacityOutcome,
+    Duty,
     ExploitationKind,
     InjuryKind,
+    KnownCondition,
     ReportingFacts,
     Tri,
+    Trigger,
 )
 
 TRI_CHOICES = [
@@ -104,63 +115,77 @@ class CapacityForm(forms.Form):
         return [(self[a], self[f"{a}_evidence"]) for a in CapacityAssessment.ABILITIES]
 
 
-class FactsForm(forms.Form):
-    """The facts for the reporting engine. Every choice is explicit: nothing defaults to “no”."""
+def _radios(label: str, choices: list[tuple[str, Any]], **kwargs: Any) -> forms.ChoiceField:
+    # Inline radios rendered by hand (case_reporting.html#question): one compact row per question,
+    # each a fieldset whose legend is the question.
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        **kwargs,
+    )
 
-    age = forms.IntegerField(label=_("Age in years"), required=False, min_value=0, max_value=125)
-    age_unknown = forms.BooleanField(label=_("Age not known"), required=False)
-    capacity = forms.ChoiceField(
-        label=_("Decision-making capacity"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+
+NO_WOUND = "none"
+
+
+class FactsForm(forms.Form):
+    """The facts for the reporting engine. Every choice is explicit: nothing defaults to “no”.
+
+    The one question that may be left empty is whether a wound was self-inflicted or accidental,
+    and only when there is no gunshot or stab wound: the engine reads that fact for weapon-injury
+    rows alone, which the wound's kind already rules out. It is then passed on as unknown.
+    """
+
+    age = forms.IntegerField(
+        label=_("Age in years"),
+        required=False,
+        min_value=0,
+        max_value=125,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
-    serious_crime_injury = forms.ChoiceField(
-        label=_("Is there a serious injury caused by a crime?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
+    age_unknown = forms.BooleanField(
+        label=_("Age not known"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    injury_kind = forms.ChoiceField(
-        label=_("Kind of wound"),
-        choices=[
-            (InjuryKind.GUNSHOT.value, _("Gunshot")),
-            (InjuryKind.STAB.value, _("Stab")),
-            (InjuryKind.OTHER.value, _("Other wound, or none")),
-            ("unknown", _("Unknown")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    injury_self_inflicted_or_accidental = forms.ChoiceField(
-        label=_("Was the wound self-inflicted or accidental?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
-    )
-    developmental_disability = forms.ChoiceField(
-        label=_("Does the patient have a developmental disability?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
-    )
-    vulnerable_or_elderly_adult = forms.ChoiceField(
-        label=_("Is the patient an elderly or otherwise vulnerable adult?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
-    )
-    exploitation_kind = forms.ChoiceField(
-        label=_("Kind of exploitation"),
-        choices=[
+    exploitation_kind = _radios(
+        _("Kind of exploitation"),
+        [
             (ExploitationKind.SEXUAL.value, _("Sexual")),
             (ExploitationKind.LABOUR.value, _("Labour")),
             (ExploitationKind.BOTH.value, _("Both")),
             (ExploitationKind.UNKNOWN.value, _("Unknown")),
         ],
-        widget=forms.RadioSelect,
     )
-    caregiver_involved = forms.ChoiceField(
-        label=_("Is a parent or caregiver involved?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
+    caregiver_involved = _radios(_("Is a parent or caregiver involved?"), TRI_CHOICES)
+    injury_kind = _radios(
+        _("Kind of wound"),
+        [
+            (NO_WOUND, _("No wound")),
+            (InjuryKind.GUNSHOT.value, _("Gunshot")),
+            (InjuryKind.STAB.value, _("Stab")),
+            (InjuryKind.OTHER.value, _("Other wound")),
+            ("unknown", _("Unknown")),
+        ],
     )
-    patient_consents_to_police = forms.ChoiceField(
-        label=_("Does the patient want the police involved?"),
-        choices=TRI_CHOICES,
-        widget=forms.RadioSelect,
+    injury_self_inflicted_or_accidental = _radios(
+        _("Was the wound self-inflicted or accidental?"),
+        TRI_CHOICES,
+        required=False,
+        help_text=_("Needed for a gunshot or stab wound, or when the kind is unknown."),
+    )
+    serious_crime_injury = _radios(_("Is there a serious injury caused by a crime?"), TRI_CHOICES)
+    capacity = _radios(_("Decision-making capacity"), OUTCOME_CHOICES)
+    developmental_disability = _radios(
+        _("Does the patient have a developmental disability?"), TRI_CHOICES
+    )
+    vulnerable_or_elderly_adult = _radios(
+        _("Is the patient an elderly or otherwise vulnerable adult?"), TRI_CHOICES
+    )
+    patient_consents_to_police = _radios(
+        _("Does the patient want the police involved?"),
+        TRI_CHOICES,
         help_text=_("Ask the patient, alone. “Unknown” if you have not asked yet."),
     )
     # The rule-table version the clinician reviewed; recording against a newer one is refused.
@@ -174,6 +199,22 @@ class FactsForm(forms.Form):
         "caregiver_involved",
         "patient_consents_to_police",
     )
+    # Short groups a rushed clinician can scan; the age row is drawn separately.
+    GROUPS = (
+        (_("The patient"), ("exploitation_kind", "caregiver_involved")),
+        (
+            _("Injury"),
+            ("injury_kind", "injury_self_inflicted_or_accidental", "serious_crime_injury"),
+        ),
+        (
+            _("Vulnerability"),
+            ("capacity", "developmental_disability", "vulnerable_or_elderly_adult"),
+        ),
+        (_("Consent"), ("patient_consents_to_police",)),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(legend), [self[name] for name in names]) for legend, names in self.GROUPS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -182,19 +223,37 @@ class FactsForm(forms.Form):
             self.add_error("age", _("Enter the age, or tick “Age not known”."))
         if age is not None and unknown:
             self.add_error("age_unknown", _("Either enter the age or tick “Age not known”."))
+        kind = data.get("injury_kind")
+        if (
+            kind
+            and kind not in (NO_WOUND, InjuryKind.OTHER)
+            and not data.get("injury_self_inflicted_or_accidental")
+        ):
+            self.add_error(
+                "injury_self_inflicted_or_accidental",
+                _("Answer this for a gunshot, stab or unknown wound (“Unknown” is an answer)."),
+            )
         return data
 
     def facts(self, jurisdiction: str) -> ReportingFacts:
         data = self.cleaned_data
         kind = data["injury_kind"]
+        tri = {name: Tri(data[name] or Tri.UNKNOWN) for name in self.TRI_FIELDS}
         return ReportingFacts(
             jurisdiction=jurisdiction,
             age=None if data["age_unknown"] else data["age"],
             capacity=CapacityOutcome(data["capacity"]),
-            injury_kind=None if kind == "unknown" else InjuryKind(kind),
+            injury_kind=_injury_kind(kind),
             exploitation_kind=ExploitationKind(data["exploitation_kind"]),
-            **{name: Tri(data[name]) for name in self.TRI_FIELDS},
+            **tri,
         )
+
+
+def _injury_kind(answer: str) -> InjuryKind | None:
+    if answer == "unknown":
+        return None
+    # The engine's OTHER means "not a gunshot or stab wound", which covers no wound at all.
+    return InjuryKind.OTHER if answer == NO_WOUND else InjuryKind(answer)
 
 
 class DisclosureForm(forms.Form):
@@ -303,3 +362,356 @@ class JurisdictionForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s."), params={"error": error}
             ) from None
+
+
+class TemplateEditForm(forms.Form):
+    """The parts of a checklist save that are not items: its title, why it changed, and the
+    version the editor started from."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    note = forms.CharField(label=_("What changed, and why"), max_length=300)
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ItemEditForm(forms.Form):
+    # An item's slug is its identity in every case that uses the checklist, so an existing item
+    # keeps it whatever its text becomes; a new item gets one made from its text.
+    slug = forms.CharField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Item"), max_length=300)
+    help = forms.CharField(
+        label=_("Help for the clinician"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+    section = forms.ChoiceField(
+        label=_("Section"),
+        required=False,
+        choices=[("", _("No section")), *SECTIONS.items()],
+    )
+    requires_consent = forms.BooleanField(
+        label=_("Only with the patient's consent"), required=False
+    )
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    """Items added, removed (the Remove box) and reordered (the Position numbers) in one save."""
+
+    def __init__(self, *args: Any, template_slug: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_slug = template_slug
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("Position")
+        form.fields["ORDER"].widget.attrs["min"] = 1
+        form.fields["DELETE"].label = _("Remove this item")
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        items = self.items()
+        if not items:
+            raise forms.ValidationError(_("A checklist needs at least one item."))
+        guarded = CONSENT_GUARDED.get(self.template_slug)
+        for form in self.forms:
+            slug = form.cleaned_data.get("slug")
+            if not guarded or slug != guarded or self._should_delete_form(form):
+                continue
+            if not form.cleaned_data.get("requires_consent"):
+                form.add_error(
+                    "requires_consent",
+                    _("Keep this ticked: forensic evidence is only ever collected with consent."),
+                )
+        try:
+            check_safeguards(self.template_slug, parse_items(items))
+        except ChecklistError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def items(self) -> list[dict[str, Any]]:
+        """The kept items in their new order, each with a slug (new ones made from the text)."""
+        # Computed here rather than with `ordered_forms`, which is only available once the
+        # formset is valid, and `clean` needs the list to decide that.
+        forms_kept = [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+        forms_kept.sort(
+            key=lambda form: (
+                form.cleaned_data.get("ORDER") is None,
+                form.cleaned_data.get("ORDER") or 0,
+            )
+        )
+        kept = [form.cleaned_data for form in forms_kept]
+        taken = {data["slug"] for data in kept if data.get("slug")}
+        items = []
+        for data in kept:
+            slug = data.get("slug") or _new_slug(data["text"], taken)
+            items.append(
+                {
+                    "slug": slug,
+                    "text": data["text"],
+                    "help": data["help"],
+                    "section": data["section"],
+                    "requires_consent": data["requires_consent"],
+                }
+            )
+        return items
+
+
+def _new_slug(text: str, taken: set[str]) -> str:
+    base = slugify(text)[:50].strip("-") or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+ItemFormSet = forms.formset_factory(
+    ItemEditForm,
+    formset=BaseItemFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)
+
+
+# --- The jurisdiction rule table, one part at a time --------------------------------------------
+
+TRIGGER_LABELS = {
+    Trigger.CHILD: _("Child protection (by age)"),
+    Trigger.ELDER: _("Elder"),
+    Trigger.VULNERABLE_ADULT: _("Vulnerable adult"),
+    Trigger.WEAPON_INJURY: _("Gunshot or stab wound"),
+    Trigger.CRIME_INJURY: _("Injury from a crime"),
+    Trigger.CAPACITY: _("Adult's capacity (the consent path)"),
+}
+DUTY_LABELS = {
+    Duty.MANDATORY: _("Must report (mandatory)"),
+    Duty.PERMISSIVE: _("May report (permitted)"),
+    Duty.CONSENT: _("Only with the patient's consent"),
+}
+TOPIC_LABELS = {
+    "child": _("Child protection"),
+    "adult_protection": _("Adult protection"),
+    "weapon_injury": _("Gunshot or stab wounds"),
+    "crime_injury": _("Injuries from a crime"),
+}
+
+
+class VersionNoteForm(forms.Form):
+    """What every change to the rule table carries: why, and the version it was based on."""
+
+    note = forms.CharField(
+        label=_("What changed, and your source"),
+        max_length=300,
+        help_text=_("Kept in the history with your name and the time."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RuleRowForm(VersionNoteForm):
+    """One row of a jurisdiction's rules. The same checks as `load_jurisdiction_rules`, worded
+    for the field they concern; the whole table is validated again when it is saved."""
+
+    id = forms.CharField(
+        label=_("Rule id"),
+        max_length=80,
+        help_text=_(
+            "Starts with the jurisdiction code. Recorded decisions cite it, so it cannot "
+            "be changed later."
+        ),
+    )
+    trigger = forms.ChoiceField(label=_("Applies to"), choices=list(TRIGGER_LABELS.items()))
+    duty = forms.ChoiceField(label=_("Duty"), choices=list(DUTY_LABELS.items()))
+    age_min = forms.IntegerField(
+        label=_("From age (inclusive)"),
+        required=False,
+        min_value=0,
+        max_value=130,
+        help_text=_("Empty: no lower limit."),
+    )
+    age_max = forms.IntegerField(
+        label=_("To age (inclusive)"),
+        required=False,
+        min_value=0,
+        max_value=130,
+        help_text=_("Empty: no upper limit. A child rule needs one, e.g. 15 for “under 16”."),
+    )
+    weapon_kinds = forms.MultipleChoiceField(
+        label=_("Wounds covered"),
+        required=False,
+        choices=[(InjuryKind.GUNSHOT.value, _("Gunshot")), (InjuryKind.STAB.value, _("Stab"))],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for gunshot or stab wound rules, which need at least one."),
+    )
+    condition = forms.CharField(
+        label=_("Condition"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"list": "known-conditions"}),
+        help_text=_(
+            "Optional. The engine checks: %(known)s. Any other text is put to the "
+            "clinician as a question."
+        )
+        % {"known": "; ".join(f"“{c.value}”" for c in KnownCondition)},
+    )
+    recipient = forms.CharField(label=_("Report to"), max_length=200)
+    disclosure_limit = forms.CharField(
+        label=_("What may be disclosed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    legal_basis = forms.CharField(label=_("Legal basis (citation)"), max_length=500)
+    source = forms.CharField(label=_("Source"), max_length=500)
+    checked_on = forms.DateField(
+        label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    needs_verification = forms.BooleanField(
+        label=_("Needs verification"),
+        required=False,
+        help_text=_("Leave ticked unless you have read the current statute yourself."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = [
+        "id",
+        "trigger",
+        "duty",
+        "age_min",
+        "age_max",
+        "weapon_kinds",
+        "condition",
+        "recipient",
+        "disclosure_limit",
+        "legal_basis",
+        "source",
+        "checked_on",
+        "needs_verification",
+        "notes",
+        "note",
+        "base_version",
+    ]
+
+    def __init__(self, *args: Any, code: str, existing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code = code
+        if existing:
+            # Disabled: Django keeps the initial value whatever is posted.
+            self.fields["id"].disabled = True
+
+    def clean_id(self) -> str:
+        row_id = self.cleaned_data["id"]
+        if not row_id.startswith(f"{self.code}-") or len(row_id) == len(self.code) + 1:
+            raise forms.ValidationError(
+                _("Start the id with %(prefix)s and add a few words, e.g. %(prefix)schild."),
+                params={"prefix": f"{self.code}-"},
+            )
+        return row_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        trigger, duty = data.get("trigger"), data.get("duty")
+        low, high = data.get("age_min"), data.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("This is below the lower age limit."))
+        if trigger == Trigger.CHILD and high is None and "age_max" not in self.errors:
+            self.add_error("age_max", _("A child protection rule needs an upper age limit."))
+        if duty == Duty.CONSENT and trigger and trigger != Trigger.CAPACITY:
+            self.add_error(
+                "duty", _("“Only with consent” belongs to an adult's-capacity rule only.")
+            )
+        kinds = data.get("weapon_kinds") or []
+        if trigger == Trigger.WEAPON_INJURY and not kinds:
+            self.add_error("weapon_kinds", _("Tick the wounds this rule covers."))
+        if trigger and trigger != Trigger.WEAPON_INJURY and kinds:
+            self.add_error(
+                "weapon_kinds", _("Wounds apply to gunshot or stab wound rules only: untick them.")
+            )
+        return data
+
+    def row(self) -> dict[str, Any]:
+        """The row in the rule table's JSON shape (every field present, empty ones null)."""
+        data = self.cleaned_data
+        return {
+            "id": data["id"],
+            "trigger": data["trigger"],
+            "duty": data["duty"],
+            "age_min": data["age_min"],
+            "age_max": data["age_max"],
+            "weapon_kinds": [k for k in ("gunshot", "stab") if k in data["weapon_kinds"]],
+            "condition": data["condition"] or None,
+            "recipient": data["recipient"],
+            "disclosure_limit": data["disclosure_limit"],
+            "legal_basis": data["legal_basis"],
+            "source": data["source"],
+            "checked_on": data["checked_on"].isoformat(),
+            "needs_verification": data["needs_verification"],
+            "notes": data["notes"] or None,
+        }
+
+    @staticmethod
+    def initial_for(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "condition": row["condition"] or "", "notes": row["notes"] or ""}
+
+
+class HotlineForm(VersionNoteForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    number = forms.CharField(label=_("Number"), max_length=60)
+    notes = forms.CharField(
+        label=_("Hours, languages and what the line does"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = ["name", "number", "notes", "note", "base_version"]
+
+    def line(self) -> dict[str, str]:
+        return {key: self.cleaned_data[key] for key in ("name", "number", "notes")}
+
+
+class JurisdictionDetailsForm(VersionNoteForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    notes = forms.CharField(
+        label=_("Notes for clinicians"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown with every decision in this jurisdiction."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for topic in sorted(NONE_FOUND_TOPICS):
+            self.fields[f"none_found_{topic}"] = forms.CharField(
+                label=_("No law found on: %(topic)s") % {"topic": TOPIC_LABELS[topic]},
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 1}),
+                help_text=_(
+                    "Say where you looked. Empty if there is a rule or it was not checked."
+                ),
+            )
+        self.order_fields(["name", "notes", *[f for f in self.fields if f.startswith("none_")]])
+
+    def none_found(self) -> dict[str, str]:
+        return {
+            topic: self.cleaned_data[f"none_found_{topic}"]
+            for topic in sorted(NONE_FOUND_TOPICS)
+            if self.cleaned_data[f"none_found_{topic}"]
+        }
+
+    @staticmethod
+    def initial_for(entry: dict[str, Any]) -> dict[str, Any]:
+        none_found = entry.get("none_found", {})
+        return {
+            "name": entry["name"],
+            "notes": entry.get("notes") or "",
+            **{f"none_found_{topic}": none_found.get(topic, "") for topic in NONE_FOUND_TOPICS},
+        }

@@ -21,4 +21,39 @@ urlpatterns = [
     path("checklists/<slug:slug>/", views.admin_checklist, name="admin-checklist"),
     path("jurisdictions/", views.admin_jurisdictions, name="admin-jurisdictions"),
     path("jurisdictions/<str:code>/", views.admin_jurisdiction, name="admin-jurisdiction"),
+    path(
+        "jurisdictions/<str:code>/details/",
+        views.admin_jurisdiction_details,
+        name="admin-jurisdiction-details",
+    ),
+    path(
+        "jurisdictions/<str:code>/rules/new/",
+        views.admin_jurisdiction_rule,
+        name="admin-jurisdiction-new-rule",
+    ),
+    path(
+        "jurisdictions/<str:code>/rules/<str:rule_id>/",
+        views.admin_jurisdiction_rule,
+        name="admin-jurisdiction-rule",
+    ),
+    path(
+        "jurisdictions/<str:code>/rules/<str:rule_id>/remove/",
+        views.admin_jurisdiction_remove_rule,
+        name="admin-jurisdiction-remove-rule",
+    ),
+    path(
+        "jurisdictions/<str:code>/lines/new/",
+        views.admin_jurisdiction_line,
+        name="admin-jurisdiction-new-line",
+    ),
+    path(
+        "jurisdictions/<str:code>/lines/<int:number>/",
+        views.admin_jurisdiction_line,
+        name="admin-jurisdiction-line",
+    ),
+    path(
+        "jurisdictions/<str:code>/lines/<int:number>/remove/",
+        views.admin_jurisdiction_remove_line,
+        name="admin-jurisdiction-remove-line",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,14 +19,20 @@ from cases import audit
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
 from safety import actions
-from safety.checklists import SECTIONS
+from safety.checklists import SECTIONS, ChecklistError
 from safety.forms import (
     CapacityForm,
     ChecklistItemForm,
     ChecklistTemplateForm,
     DisclosureForm,
     FactsForm,
+    HotlineForm,
+    ItemFormSet,
+    JurisdictionDetailsForm,
     JurisdictionForm,
+    RuleRowForm,
+    TemplateEditForm,
+    VersionNoteForm,
 )
 from safety.models import (
     CapacityAssessment,
@@ -35,7 +42,14 @@ from safety.models import (
     ReportingDecisionRecord,
     RuleTableVersion,
 )
-from safety.rules import DISCLAIMER, RuleTableError, load_jurisdiction_rules, reporting_requirements
+from safety.rules import (
+    DISCLAIMER,
+    InjuryKind,
+    KnownCondition,
+    RuleTableError,
+    load_jurisdiction_rules,
+    reporting_requirements,
+)
 
 # Which tab shows which checklist, in order.
 TAB_CHECKLISTS = {
@@ -311,12 +325,18 @@ def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str
         return []
     fields = FactsForm.base_fields
     rows = [("Jurisdiction", decision.facts["jurisdiction"])]
+    not_a_weapon_wound = decision.facts.get("injury_kind") == InjuryKind.OTHER
     for name, value in decision.facts.items():
         if name == "jurisdiction":
             continue
         field = fields[name]
         choices = dict(getattr(field, "choices", []))
         shown = "Unknown" if value is None else choices.get(value, value)
+        if name == "injury_kind" and value == InjuryKind.OTHER:
+            # The form's "No wound" and "Other wound" are one fact for the engine.
+            shown = "Not a gunshot or stab wound"
+        if name == "injury_self_inflicted_or_accidental" and not_a_weapon_wound:
+            shown = f"{shown} (not needed: no gunshot or stab wound)"
         rows.append((str(field.label), str(shown)))
     return rows
 
@@ -445,6 +465,8 @@ def admin_checklists(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def admin_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+    """A checklist's items, edited item by item (or as JSON, the advanced editor); each save
+    is a new version, and an earlier version is restored by saving it again."""
     _require_administrator(request)
     versions = list(
         ChecklistTemplate.objects.filter(slug=slug)
@@ -460,41 +482,61 @@ def admin_checklist(request: HttpRequest, slug: str) -> HttpResponse:
         if shown is None:
             raise Http404("No such version.")
     conflict = False
+    json_post = request.method == "POST" and "items-TOTAL_FORMS" not in request.POST
+    initial = {
+        "title": shown.title,
+        "base_version": newest.version,
+        "note": "" if shown is newest else f"Restore version {shown.version}",
+    }
+    item_post = request.POST if request.method == "POST" and not json_post else None
+    form = TemplateEditForm(item_post, initial=initial)
+    items = ItemFormSet(
+        item_post,
+        initial=[{**item, "ORDER": n} for n, item in enumerate(shown.items, start=1)],
+        prefix="items",
+        template_slug=slug,
+    )
+    json_form = ChecklistTemplateForm(
+        request.POST if json_post else None,
+        auto_id="json_%s",  # the item editor on the same page owns the plain ids
+        initial={**initial, "items": json.dumps(shown.items, indent=2, ensure_ascii=False)},
+    )
     if request.method == "POST":
-        form = ChecklistTemplateForm(request.POST)
-        if form.is_valid():
+        if json_post:
+            valid, source_form = json_form.is_valid(), json_form
+        else:
+            # Both validated (no short-circuit), so every error shows at once.
+            valid, source_form = form.is_valid() & items.is_valid(), form
+        if valid:
+            data = source_form.cleaned_data
             try:
                 template, created = actions.save_checklist_template(
                     slug,
-                    title=form.cleaned_data["title"],
-                    items=form.cleaned_data["items"],
+                    title=data["title"],
+                    items=data["items"] if json_post else items.items(),
                     source=newest.source,
-                    note=form.cleaned_data["note"],
-                    expected_version=form.cleaned_data["base_version"],
+                    note=data["note"],
+                    expected_version=data["base_version"],
                     by=request.user,
                 )
             except actions.ContentConflict:
                 conflict = True
+            except ChecklistError as refused:
+                source_form.add_error(None, str(refused))
             else:
                 if created:
                     messages.success(request, f"Saved as version {template.version}.")
                 else:
                     messages.info(request, "Nothing changed, so no new version was made.")
                 return redirect("safety:admin-checklist", slug=slug)
-    else:
-        form = ChecklistTemplateForm(
-            initial={
-                "title": shown.title,
-                "items": json.dumps(shown.items, indent=2, ensure_ascii=False),
-                "base_version": newest.version,
-                "note": "" if shown is newest else f"Restore version {shown.version}",
-            }
-        )
     context = {
         "template": shown,
         "newest": newest,
         "versions": versions,
         "form": form,
+        "items": items,
+        "json_form": json_form,
+        "json_post": json_post,
         "conflict": conflict,
         "sections": SECTIONS,
     }
@@ -566,7 +608,7 @@ def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
     else:
         form = JurisdictionForm(
             initial={
-                "entry": json.dumps(entry or _new_entry(code), indent=2, ensure_ascii=False),
+                "entry": json.dumps(entry or actions.new_entry(code), indent=2, ensure_ascii=False),
                 "base_version": newest.version,
                 "note": "" if shown is newest else f"Restore {code} from version {shown.version}",
             }
@@ -576,6 +618,8 @@ def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
         rules = load_jurisdiction_rules(shown.data, code)
     history = _entry_history(code)
     context = {
+        "editable": shown.version == newest.version,
+        "restore_json": json.dumps(entry, ensure_ascii=False) if entry else "",
         "code": code,
         "entry": entry,
         "rules": rules,
@@ -590,16 +634,6 @@ def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "safety/admin_jurisdiction.html", context)
 
 
-def _new_entry(code: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "name": code,
-        "country": code.split("-")[0] if "-" in code else None,
-        "hotlines": [],
-        "rules": [],
-    }
-
-
 def _entry_history(code: str) -> list[RuleTableVersion]:
     """The table versions in which this jurisdiction's entry changed, newest first."""
     changed = []
@@ -610,3 +644,260 @@ def _entry_history(code: str) -> list[RuleTableVersion]:
             changed.append(table)
         previous = entry
     return changed[::-1]
+
+
+# --- Administrators: one part of a jurisdiction at a time ---------------------------------------
+
+
+def _editable(request: HttpRequest, code: str) -> tuple[str, RuleTableVersion, dict[str, Any]]:
+    """The code, the newest table and that jurisdiction's entry in it (a blank one if new)."""
+    _require_administrator(request)
+    code = code.upper()
+    if not JURISDICTION_CODE.match(code):
+        raise Http404("Not a jurisdiction code.")
+    newest = RuleTableVersion.objects.order_by("-version").first()
+    if newest is None:
+        raise Http404("No rule table is loaded.")
+    return code, newest, newest.entry(code) or actions.new_entry(code)
+
+
+# Where a message from `load_jurisdiction_rules` points, as "….field: problem".
+_TABLE_ERROR_FIELD = re.compile(r"\.(\w+): (.+)$")
+
+
+def _save_part(form: Any, save: Any, *, code: str) -> RuleTableVersion | None:
+    """Run `save()`; a refusal becomes an error on the form (on its field when the table's
+    message names one), so the page shows it next to what was typed. None if refused."""
+    try:
+        return save()
+    except actions.ContentConflict as stale:
+        form.add_error(
+            None,
+            f"Someone saved version {stale.current_version} of the rule table while you were "
+            "editing, so nothing was saved. Your changes are still below: open the "
+            f"{code} page in another tab to compare, then save again.",
+        )
+    except RuleTableError as invalid:
+        message = str(invalid)
+        found = _TABLE_ERROR_FIELD.search(message)
+        if found and found.group(1) in form.fields and not form.fields[found.group(1)].disabled:
+            form.add_error(found.group(1), found.group(2))
+        elif "duplicate rule id" in message and "id" in form.fields:
+            form.add_error("id", "Another rule already has this id: choose another.")
+        else:
+            form.add_error(None, message)
+    return None
+
+
+def _part_page(
+    request: HttpRequest,
+    code: str,
+    entry: dict[str, Any],
+    *,
+    heading: str,
+    form: Any,
+    remove_form: VersionNoteForm | None = None,
+    remove_url: str = "",
+    what: str = "",
+) -> HttpResponse:
+    context = {
+        "code": code,
+        "entry": entry,
+        "heading": heading,
+        "form": form,
+        "remove_form": remove_form,
+        "remove_url": remove_url,
+        "what": what,
+        "known_conditions": [condition.value for condition in KnownCondition],
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "safety/admin_jurisdiction_part.html", context)
+
+
+def _saved(request: HttpRequest, code: str, table: RuleTableVersion, anchor: str) -> HttpResponse:
+    messages.success(request, f"Saved: the rule table is now version {table.version}.")
+    return redirect(reverse("safety:admin-jurisdiction", args=[code]) + anchor)
+
+
+@require_http_methods(["GET", "POST"])
+def admin_jurisdiction_details(request: HttpRequest, code: str) -> HttpResponse:
+    code, newest, entry = _editable(request, code)
+    initial = {**JurisdictionDetailsForm.initial_for(entry), "base_version": newest.version}
+    form = JurisdictionDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        table = _save_part(
+            form,
+            lambda: actions.save_jurisdiction_details(
+                code,
+                name=data["name"],
+                notes=data["notes"],
+                none_found=form.none_found(),
+                base_version=data["base_version"],
+                note=data["note"],
+                by=request.user,
+            ),
+            code=code,
+        )
+        if table is not None:
+            return _saved(request, code, table, "")
+    return _part_page(request, code, entry, heading=f"Name and notes of {code}", form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def admin_jurisdiction_rule(request: HttpRequest, code: str, rule_id: str = "") -> HttpResponse:
+    """Edit one row of a jurisdiction's rules, or add one (no `rule_id`)."""
+    code, newest, entry = _editable(request, code)
+    row = next((r for r in entry["rules"] if r["id"] == rule_id), None) if rule_id else None
+    if rule_id and row is None:
+        raise Http404("No such rule in the current table.")
+    if row is not None:
+        initial = RuleRowForm.initial_for(row)
+    else:
+        initial = {"id": f"{code}-", "needs_verification": True, "checked_on": timezone.localdate()}
+    initial["base_version"] = newest.version
+    form = RuleRowForm(request.POST or None, initial=initial, code=code, existing=row is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        table = _save_part(
+            form,
+            lambda: actions.save_rule_row(
+                code,
+                form.row(),
+                replaces=rule_id or None,
+                base_version=data["base_version"],
+                note=data["note"],
+                by=request.user,
+            ),
+            code=code,
+        )
+        if table is not None:
+            return _saved(request, code, table, "#rules")
+    return _part_page(
+        request,
+        code,
+        entry,
+        heading=f"Rule {rule_id}" if row else f"Add a rule to {code}",
+        form=form,
+        remove_form=VersionNoteForm(initial={"base_version": newest.version}, prefix="remove")
+        if row
+        else None,
+        remove_url=reverse("safety:admin-jurisdiction-remove-rule", args=[code, rule_id])
+        if row
+        else "",
+        what="rule",
+    )
+
+
+@require_POST
+def admin_jurisdiction_remove_rule(request: HttpRequest, code: str, rule_id: str) -> HttpResponse:
+    code, newest, entry = _editable(request, code)
+    row = next((r for r in entry["rules"] if r["id"] == rule_id), None)
+    if row is None:
+        raise Http404("No such rule in the current table.")
+    remove = VersionNoteForm(request.POST, prefix="remove")
+    if remove.is_valid():
+        table = _save_part(
+            remove,
+            lambda: actions.remove_rule_row(
+                code,
+                rule_id,
+                base_version=remove.cleaned_data["base_version"],
+                note=remove.cleaned_data["note"],
+                by=request.user,
+            ),
+            code=code,
+        )
+        if table is not None:
+            return _saved(request, code, table, "#rules")
+    form = RuleRowForm(
+        initial={**RuleRowForm.initial_for(row), "base_version": newest.version},
+        code=code,
+        existing=True,
+    )
+    return _part_page(
+        request,
+        code,
+        entry,
+        heading=f"Rule {rule_id}",
+        form=form,
+        remove_form=remove,
+        remove_url=request.path,
+        what="rule",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_jurisdiction_line(request: HttpRequest, code: str, number: int = 0) -> HttpResponse:
+    """Edit the jurisdiction's line `number` (counted from 1), or add one (no number)."""
+    code, newest, entry = _editable(request, code)
+    index = number - 1 if number else None
+    if index is not None and not 0 <= index < len(entry["hotlines"]):
+        raise Http404("No such line in the current table.")
+    initial = dict(entry["hotlines"][index]) if index is not None else {}
+    initial["base_version"] = newest.version
+    form = HotlineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        table = _save_part(
+            form,
+            lambda: actions.save_hotline(
+                code,
+                form.line(),
+                index=index,
+                base_version=data["base_version"],
+                note=data["note"],
+                by=request.user,
+            ),
+            code=code,
+        )
+        if table is not None:
+            return _saved(request, code, table, "#lines")
+    return _part_page(
+        request,
+        code,
+        entry,
+        heading=f"Line {number} of {code}" if index is not None else f"Add a line to {code}",
+        form=form,
+        remove_form=VersionNoteForm(initial={"base_version": newest.version}, prefix="remove")
+        if index is not None
+        else None,
+        remove_url=reverse("safety:admin-jurisdiction-remove-line", args=[code, number])
+        if index is not None
+        else "",
+        what="line",
+    )
+
+
+@require_POST
+def admin_jurisdiction_remove_line(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    code, newest, entry = _editable(request, code)
+    index = number - 1
+    if not 0 <= index < len(entry["hotlines"]):
+        raise Http404("No such line in the current table.")
+    remove = VersionNoteForm(request.POST, prefix="remove")
+    if remove.is_valid():
+        table = _save_part(
+            remove,
+            lambda: actions.remove_hotline(
+                code,
+                index,
+                base_version=remove.cleaned_data["base_version"],
+                note=remove.cleaned_data["note"],
+                by=request.user,
+            ),
+            code=code,
+        )
+        if table is not None:
+            return _saved(request, code, table, "#lines")
+    form = HotlineForm(initial={**entry["hotlines"][index], "base_version": newest.version})
+    return _part_page(
+        request,
+        code,
+        entry,
+        heading=f"Line {number} of {code}",
+        form=form,
+        remove_form=remove,
+        remove_url=request.path,
+        what="line",
+    )
