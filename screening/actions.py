@@ -47,6 +47,14 @@ class StaleRowError(Exception):
         self.current = current
 
 
+class StaleContentError(Exception):
+    """Someone saved a newer version while this editor was open; nothing was saved."""
+
+    def __init__(self, latest: QuestionBank | IndicatorSet | Instrument) -> None:
+        super().__init__(f"Version {latest.version} was saved meanwhile.")
+        self.latest = latest
+
+
 class ScreeningClosedError(Exception):
     """The screening is finished (or was never started), so its answers cannot change."""
 
@@ -57,6 +65,18 @@ class ScreeningClosedError(Exception):
 def _publish_only(model: type, obj: Any) -> None:
     """New screenings use exactly one version per slug: the newest."""
     model.objects.filter(slug=obj.slug).exclude(pk=obj.pk).update(published=False)
+
+
+def _check_based_on(model: type, slug: str, based_on: int | None) -> None:
+    """Refuse an edit made from an older newest version: two administrators editing at once
+    would otherwise each publish a version, the second silently dropping the first's changes.
+    Editing an old version on purpose (to go back to it) is fine: `based_on` is the version
+    that was newest when the editor opened, not the one being edited."""
+    if based_on is None:
+        return
+    latest = model.objects.select_for_update().filter(slug=slug).order_by("-version").first()
+    if latest is not None and latest.version != based_on:
+        raise StaleContentError(latest)
 
 
 def _next_version(model: type, slug: str) -> int:
@@ -125,11 +145,15 @@ def import_bank(bank: rules.Bank, *, by: User | None) -> tuple[QuestionBank, boo
 
 
 @transaction.atomic
-def save_bank_version(previous: QuestionBank, data: dict[str, Any], *, by: User) -> QuestionBank:
+def save_bank_version(
+    previous: QuestionBank, data: dict[str, Any], *, by: User, based_on: int | None = None
+) -> QuestionBank:
     """An edited bank becomes the next version; the edited one stays as it was.
 
     `data` is the seed_bank.json format; it is checked by `rules.load_bank` (ContentError).
+    Raises StaleContentError when the newest version is no longer `based_on`.
     """
+    _check_based_on(QuestionBank, previous.slug, based_on)
     data = {**data, "slug": previous.slug, "version": _next_version(QuestionBank, previous.slug)}
     row = _create_bank(rules.load_bank(data), by=by)
     _publish_only(QuestionBank, row)
@@ -147,12 +171,18 @@ def save_bank_version(previous: QuestionBank, data: dict[str, Any], *, by: User)
 
 @transaction.atomic
 def save_indicator_set(
-    data: dict[str, Any], *, by: User | None, slug: str = "observed-signs"
+    data: dict[str, Any],
+    *,
+    by: User | None,
+    slug: str = "observed-signs",
+    based_on: int | None = None,
 ) -> tuple[IndicatorSet, bool]:
     """Store a checklist as the next version, unless the newest version says exactly that.
 
     `data` is the indicators.json format, checked by `rules.load_indicators` (ContentError).
+    Raises StaleContentError when the newest version is no longer `based_on`.
     """
+    _check_based_on(IndicatorSet, slug, based_on)
     indicators = rules.load_indicators(data)
     latest = (
         IndicatorSet.objects.filter(slug=slug)
@@ -237,8 +267,14 @@ def import_instrument(instrument: rules.Instrument, *, by: User | None) -> tuple
 
 
 @transaction.atomic
-def save_instrument_version(previous: Instrument, data: dict[str, Any], *, by: User) -> Instrument:
-    """An edited instrument becomes the next version (checked by `rules.load_instrument`)."""
+def save_instrument_version(
+    previous: Instrument, data: dict[str, Any], *, by: User, based_on: int | None = None
+) -> Instrument:
+    """An edited instrument becomes the next version (checked by `rules.load_instrument`).
+
+    Raises StaleContentError when the newest version is no longer `based_on`.
+    """
+    _check_based_on(Instrument, previous.slug, based_on)
     data = {**data, "slug": previous.slug, "version": _next_version(Instrument, previous.slug)}
     row = _create_instrument(rules.load_instrument(data), by=by)
     _publish_only(Instrument, row)

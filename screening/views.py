@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -132,6 +133,7 @@ def screening_context(
                 }
             )
         context["themes"] = list(themes.values())
+        context["unasked_count"] = sum(1 for a in answers if a.status == Answer.Status.NOT_ASKED)
         context["newer_bank"] = (
             QuestionBank.objects.published()
             .filter(slug=screening.bank.slug, version__gt=screening.bank.version)
@@ -494,20 +496,50 @@ def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpRes
     )
 
 
+def newest_version(model: type, slug: str) -> int:
+    latest = model.objects.filter(slug=slug).order_by("-version").first()
+    return latest.version if latest else 0
+
+
+def refuse_stale(form: forms.Form, stale: actions.StaleContentError) -> None:
+    """Keep everything typed, say what happened, and let a second Save go ahead knowingly."""
+    latest = stale.latest
+    who = latest.created_by.display_name if latest.created_by else "someone"
+    form.add_error(
+        None,
+        f"Not saved: {who} saved version {latest.version} at "
+        f"{timezone.localtime(latest.created_at):%H:%M} while you were editing. Your changes are "
+        f"still below. Look at version {latest.version} on the content list first (in another "
+        "tab), or press Save again to save yours as the next version anyway.",
+    )
+    form.data = form.data.copy()
+    form.data["based_on"] = str(latest.version)
+
+
 @require_http_methods(["GET", "POST"])
 def edit_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
     require_administrator(request)
     bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
-    form = BankEditForm(request.POST or None, bank=bank)
+    form = BankEditForm(
+        request.POST or None, bank=bank, based_on=newest_version(QuestionBank, bank.slug)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            new = actions.save_bank_version(bank, form.content(), by=request.user)
+            new = actions.save_bank_version(
+                bank, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
+            )
         except rules.ContentError as error:
             form.add_error(None, str(error))
+        except actions.StaleContentError as stale:
+            refuse_stale(form, stale)
         else:
             messages.success(request, f"Saved as {new}. Screenings already done keep theirs.")
             return redirect("screening:admin-banks")
-    return render(request, "screening/edit_bank.html", {"bank": bank, "form": form})
+    return render(
+        request,
+        "screening/edit_bank.html",
+        {"bank": bank, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -518,19 +550,27 @@ def edit_indicators(request: HttpRequest, set_id: int) -> HttpResponse:
         request.POST or None,
         indicators=list(indicator_set.indicators.all()),
         source=indicator_set.source,
+        based_on=newest_version(IndicatorSet, indicator_set.slug),
     )
     if request.method == "POST" and form.is_valid():
         try:
             new, created = actions.save_indicator_set(
-                form.content(), by=request.user, slug=indicator_set.slug
+                form.content(),
+                by=request.user,
+                slug=indicator_set.slug,
+                based_on=form.cleaned_data["based_on"],
             )
         except rules.ContentError as error:
             form.add_error(None, str(error))
+        except actions.StaleContentError as stale:
+            refuse_stale(form, stale)
         else:
             messages.success(request, f"Saved as {new}." if created else "Nothing changed.")
             return redirect("screening:admin-banks")
     return render(
-        request, "screening/edit_indicators.html", {"indicator_set": indicator_set, "form": form}
+        request,
+        "screening/edit_indicators.html",
+        {"indicator_set": indicator_set, "form": form},
     )
 
 
@@ -538,17 +578,27 @@ def edit_indicators(request: HttpRequest, set_id: int) -> HttpResponse:
 def edit_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
-    form = InstrumentEditForm(request.POST or None, instrument=instrument)
+    form = InstrumentEditForm(
+        request.POST or None,
+        instrument=instrument,
+        based_on=newest_version(Instrument, instrument.slug),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            new = actions.save_instrument_version(instrument, form.content(), by=request.user)
+            new = actions.save_instrument_version(
+                instrument, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
+            )
         except rules.ContentError as error:
             form.add_error(None, str(error))
+        except actions.StaleContentError as stale:
+            refuse_stale(form, stale)
         else:
             messages.success(request, f"Saved as {new}.")
             return redirect("screening:admin-banks")
     return render(
-        request, "screening/edit_instrument.html", {"instrument": instrument, "form": form}
+        request,
+        "screening/edit_instrument.html",
+        {"instrument": instrument, "form": form},
     )
 
 

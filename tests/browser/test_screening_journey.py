@@ -10,7 +10,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from screening import actions
+from screening.models import Answer
 from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -40,7 +43,12 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     page.get_by_label("I read the limits of confidentiality").check()
     page.get_by_label("The patient agreed to talk").check()
     page.get_by_role("button", name="Start the conversation").click()
-    expect(page.get_by_role("alert")).to_contain_text("may be the person controlling the patient")
+    expect(page.get_by_role("alert")).to_contain_text("cannot interpret")
+    expect(page.locator("#interpreter-refused")).to_contain_text(
+        "may be the person controlling the patient"
+    )
+    # What was ticked is kept, so only the interpreter needs changing.
+    expect(page.get_by_label("Routine test or imaging, escorted by you")).to_be_checked()
     expect(page.get_by_text("Can you tell me a bit about where you")).to_have_count(0)
     assert_accessible(page)
 
@@ -88,7 +96,9 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     assert_accessible(page)
     page.get_by_label("The patient is alone again").check()
     page.get_by_role("button", name="Resume").click()
-    page.get_by_role("button", name="Finish screening").click()
+    page.get_by_text("Finish screening…").click()
+    expect(page.locator("#finish")).to_contain_text("can no longer be changed")
+    page.get_by_role("button", name="Yes, finish the screening").click()
     expect(page.get_by_role("link", name="Download record (FHIR JSON)")).to_be_visible()
     expect(page.get_by_text("We all sleep at the restaurant")).to_be_visible()
     assert "traffick" not in page.content().lower()
@@ -101,10 +111,10 @@ def test_gate_not_met_records_why_and_offers_universal_education(
     sign_in("clinician")
     open_screening_tab(page, case)
     page.get_by_label("Companion would not leave the patient alone").check()
-    page.get_by_label("I offered the resources below").check()
+    page.get_by_label("I offered these resources").check()
     page.get_by_role("button", name="Record: not screened").click()
     expect(page.get_by_role("heading", name=re.compile("Not screened"))).to_be_visible()
-    expect(page.get_by_text("1-833-900-1010")).to_be_visible()
+    expect(page.locator("#resources").get_by_text("1-833-900-1010")).to_be_visible()
     expect(page.get_by_text("Can you tell me a bit about where you")).to_have_count(0)
     assert "traffick" not in page.content().lower()
     assert_accessible(page)
@@ -119,3 +129,104 @@ def test_gate_not_met_records_why_and_offers_universal_education(
         page.locator("#sign-companion-answers-for-patient").get_by_role("checkbox")
     ).to_be_checked()
     assert_accessible(page)
+
+
+def test_a_dropped_connection_keeps_the_typed_note_and_says_it_was_not_saved(
+    personas, case, content, browser, live_server
+):
+    # Own context rather than the `page` fixture: the failed requests while offline are
+    # expected console errors here, and only those are allowed.
+    actions.start_screening(
+        case,
+        actions.Gate(
+            separation_method="routine-procedure", separation_note="", interpreter="not-needed"
+        ),
+        by=personas.clinician,
+    )
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("clinician")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    # Through the tab, so the rows arrive in an htmx swap, not a full page load.
+    page.goto(f"/cases/{case.ref}/")
+    page.get_by_role("navigation", name="Case sections").get_by_role(
+        "link", name="Screening", exact=True
+    ).click()
+    question = page.locator("#q-where-staying-typical-day")
+    expect(question).to_be_visible()
+    question.get_by_label("Answered").check()
+    expect(question.get_by_role("status")).to_contain_text("Saved")
+
+    context.set_offline(True)
+    note = question.get_by_label("What the patient said")
+    note.fill("Sleeps at the restaurant")
+    expect(question.get_by_role("status")).to_contain_text("Not saved — check connection")
+    expect(note).to_have_value("Sleeps at the restaurant")
+    # Save while offline fails the same way instead of leaving the page.
+    question.get_by_role("button", name="Save").click()
+    expect(question.get_by_role("status")).to_contain_text("Not saved — check connection")
+    expect(note).to_have_value("Sleeps at the restaurant")
+    assert Answer.objects.get(pk=answer_pk(case, "where-staying-typical-day")).note == ""
+    offline_errors = len(errors)
+    # htmx logs its failed-request events; the browser logs the refused request. Nothing else.
+    expected = ("ERR_INTERNET_DISCONNECTED", "htmx:afterRequest", "htmx:sendError")
+    assert errors and all(any(word in e for word in expected) for e in errors), errors
+
+    context.set_offline(False)
+    note.press("End")
+    note.type(" with the others")
+    expect(question.get_by_role("status")).to_contain_text("Saved")
+    assert errors[offline_errors:] == []
+    page.reload()
+    expect(
+        page.locator("#q-where-staying-typical-day").get_by_label("What the patient said")
+    ).to_have_value("Sleeps at the restaurant with the others")
+    assert_accessible(page)
+    context.close()
+
+
+def answer_pk(case, question_slug: str) -> int:
+    return Answer.objects.get(screening__case=case, question__slug=question_slug).pk
+
+
+def test_an_administrator_adds_a_theme_and_a_clinician_then_asks_it(
+    personas, case, content, page, sign_in
+):
+    sign_in("administrator")
+    page.goto("/screening/content/")
+    page.get_by_role("link", name="Edit as new version of Conversation guide 1").click()
+    assert_accessible(page)
+    page.get_by_label("Remove theme 6 and all its questions").check()
+    page.get_by_label("New theme: title").fill("Health and care")
+    page.get_by_role("button", name="Save as new version").click()
+    # Half a new theme: refused, with every message listed and nothing typed lost.
+    expect(page.get_by_role("alert")).to_contain_text("A new theme needs a title")
+    expect(page.get_by_label("New theme: title")).to_have_value("Health and care")
+    expect(page.get_by_label("Remove theme 6 and all its questions")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("New theme: purpose line").fill("Whether the patient can get care.")
+    page.get_by_label("New theme: its questions, one per line").fill(
+        "When did you last see a doctor?"
+    )
+    page.get_by_role("button", name="Save as new version").click()
+    expect(page.get_by_text("Saved as Conversation guide (version 2)")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in("clinician")
+    open_screening_tab(page, case)
+    page.get_by_label("The patient is alone").check()
+    page.get_by_label("Private examination").check()
+    page.get_by_label("Not needed: we share a language").check()
+    page.get_by_label("I read the limits of confidentiality").check()
+    page.get_by_label("The patient agreed to talk").check()
+    page.get_by_role("button", name="Start the conversation").click()
+    expect(page.get_by_role("heading", name="Health and care")).to_be_visible()
+    expect(page.get_by_role("heading", name="Support and connection")).to_have_count(0)

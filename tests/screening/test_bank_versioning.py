@@ -1,38 +1,76 @@
-"""Editing content makes a new version; a finished screening keeps the wording it used."""
+"""Editing content makes a new version; a finished screening keeps the wording it used.
+
+Administrators can rename, reorder, remove and add themes, questions, principles, guidance
+points, signs and instrument items; bad input and concurrent edits save nothing and lose nothing.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django import forms
 from django.urls import reverse
 
 from cases.models import AuditEntry
+from screening.forms import BankEditForm, IndicatorSetEditForm, InstrumentEditForm
 from screening.models import IndicatorSet, Instrument, QuestionBank
 from tests.screening.conftest import GATE_MET, answer_post
 
 
-def bank_edit_post(bank: QuestionBank, **changes: str) -> dict[str, str]:
-    """The edit form as submitted unchanged, with `changes` applied."""
-    content = bank.as_content()
-    data = {"title": content["title"], "source": content["source"]}
-    for kind in ("principles", "guidance"):
-        for i, item in enumerate(content[kind]):
-            data[f"{kind}-{i}-title"] = item["title"]
-            data[f"{kind}-{i}-text"] = item["text"]
-    for t, theme in enumerate(content["themes"]):
-        data[f"theme-{t}-title"] = theme["title"]
-        data[f"theme-{t}-purpose"] = theme["purpose"]
-        data[f"theme-{t}-new"] = ""
-        for q, question in enumerate(theme["questions"]):
-            data[f"q-{t}-{q}-text"] = question["text"]
-    data.update(changes)
+def as_submitted(form: forms.Form, **changes: Any) -> dict[str, str]:
+    """The POST body of an editor opened and submitted unchanged, with `changes` applied."""
+    data: dict[str, str] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else str(value)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
     return data
+
+
+def newest(model: type) -> int:
+    return model.objects.order_by("-version").first().version
+
+
+def bank_edit_post(bank: QuestionBank, **changes: Any) -> dict[str, str]:
+    return as_submitted(BankEditForm(bank=bank, based_on=newest(QuestionBank)), **changes)
+
+
+def checklist_post(checklist: IndicatorSet, **changes: Any) -> dict[str, str]:
+    form = IndicatorSetEditForm(
+        indicators=list(checklist.indicators.all()),
+        source=checklist.source,
+        based_on=newest(IndicatorSet),
+    )
+    return as_submitted(form, **changes)
+
+
+def instrument_post(instrument: Instrument, **changes: Any) -> dict[str, str]:
+    form = InstrumentEditForm(instrument=instrument, based_on=newest(Instrument))
+    return as_submitted(form, **changes)
+
+
+def edit_bank(client, bank: QuestionBank, data: dict[str, str]):
+    return client.post(reverse("screening:edit-bank", args=[bank.pk]), data)
+
+
+def new_bank() -> QuestionBank:
+    return QuestionBank.objects.prefetch_related("themes__questions").get(published=True)
 
 
 def test_editing_a_bank_makes_a_new_published_version(personas, content):
     bank = QuestionBank.objects.get()
     client = personas.client_for("administrator")
-    response = client.post(
-        reverse("screening:edit-bank", args=[bank.pk]),
-        bank_edit_post(bank, **{"q-0-0-text": "Where are you staying at the moment?"}),
+    response = edit_bank(
+        client, bank, bank_edit_post(bank, **{"q-0-0-text": "Where are you staying at the moment?"})
     )
     assert response.status_code == 302
     old, new = QuestionBank.objects.order_by("version")
@@ -44,30 +82,228 @@ def test_editing_a_bank_makes_a_new_published_version(personas, content):
     ).exists()
 
 
+def test_an_unchanged_save_keeps_every_text_in_the_same_order(personas, content):
+    bank = QuestionBank.objects.prefetch_related("themes__questions").get()
+    edit_bank(personas.client_for("administrator"), bank, bank_edit_post(bank))
+    before = {**bank.as_content(), "version": None}
+    assert {**new_bank().as_content(), "version": None} == before
+
+
 def test_a_question_can_be_added_and_removed(personas, content):
     bank = QuestionBank.objects.get()
-    personas.client_for("administrator").post(
-        reverse("screening:edit-bank", args=[bank.pk]),
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
         bank_edit_post(
             bank, **{"q-5-0-remove": "on", "theme-5-new": "Who could you call tonight?"}
         ),
     )
-    new = QuestionBank.objects.get(version=2)
-    support = new.themes.get(slug="support-and-connection")
+    support = new_bank().themes.get(slug="support-and-connection")
     texts = list(support.questions.values_list("text", flat=True))
     assert texts[-1] == "Who could you call tonight?"
     assert len(texts) == 2
 
 
-def test_an_empty_theme_is_refused_and_nothing_is_saved(personas, content):
+def test_questions_can_be_reordered_within_a_theme(personas, content):
     bank = QuestionBank.objects.get()
-    response = personas.client_for("administrator").post(
-        reverse("screening:edit-bank", args=[bank.pk]),
-        bank_edit_post(bank, **{"q-5-0-remove": "on", "q-5-1-remove": "on"}),
+    first, second = bank.themes.get(position=5).questions.order_by("position")
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(bank, **{"q-5-0-order": "2", "q-5-1-order": "1"}),
+    )
+    moved = new_bank().themes.get(slug="support-and-connection").questions.order_by("position")
+    assert [q.slug for q in moved] == [second.slug, first.slug]
+
+
+def test_themes_can_be_renamed_reordered_and_removed(personas, content):
+    bank = QuestionBank.objects.get()
+    response = edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            **{
+                "theme-0-title": "Home and daily life",
+                "theme-0-order": "3",  # environment moves after autonomy and emotional safety
+                "theme-5-remove": "on",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    themes = list(new_bank().themes.order_by("position"))
+    assert [t.slug for t in themes] == [
+        "autonomy-and-boundaries",
+        "emotional-safety-and-wellbeing",
+        "environment-and-daily-life",
+        "control-over-id-money-and-contact",
+        "threats-violence-and-exploitation",
+    ]
+    assert themes[2].title == "Home and daily life"
+    # The old version keeps all six themes.
+    assert bank.themes.count() == 6
+
+
+def test_a_theme_can_be_added_with_its_questions(personas, content):
+    bank = QuestionBank.objects.get()
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            new_theme_title="Health and care",
+            new_theme_purpose="Whether the patient can get care when they need it.",
+            new_theme_questions="When did you last see a doctor?\n\nWho decides if you can go?\n",
+        ),
+    )
+    theme = new_bank().themes.order_by("position").last()
+    assert (theme.slug, theme.title) == ("health-and-care", "Health and care")
+    assert theme.purpose == "Whether the patient can get care when they need it."
+    assert list(theme.questions.values_list("text", flat=True)) == [
+        "When did you last see a doctor?",
+        "Who decides if you can go?",
+    ]
+
+
+def test_a_new_screening_asks_the_questions_of_an_added_theme(personas, case, content):
+    bank = QuestionBank.objects.get()
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            new_theme_title="Health and care",
+            new_theme_purpose="Access to care.",
+            new_theme_questions="When did you last see a doctor?",
+        ),
+    )
+    clinician = personas.client_for("clinician")
+    clinician.post(reverse("screening:start-screening", args=[case.ref]), GATE_MET)
+    page = clinician.get(reverse("screening:case-screening", args=[case.ref])).content.decode()
+    assert "Health and care" in page
+    assert "When did you last see a doctor?" in page
+
+
+def test_principles_and_guidance_can_be_edited_reordered_removed_and_added(personas, content):
+    bank = QuestionBank.objects.get()
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            **{
+                "principles-0-text": "Ask once; write it down.",
+                "principles-0-order": "9",  # to the end
+                "principles-1-remove": "on",
+                "principles-new-title": "Offer choice",
+                "principles-new-text": "Let the patient choose where to sit.",
+                "guidance-4-remove": "on",
+            },
+        ),
+    )
+    new = new_bank()
+    assert [p["title"] for p in new.principles] == [
+        "Ask permission",
+        "Share power",
+        "Provide comfort",
+        "Minimize retelling",
+        "Offer choice",
+    ]
+    assert new.principles[3]["text"] == "Ask once; write it down."
+    assert len(new.guidance) == len(bank.guidance) - 1
+
+
+def test_the_guidance_beside_the_questions_shows_the_edited_principles(personas, case, content):
+    bank = QuestionBank.objects.get()
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            **{"principles-new-title": "Offer choice", "principles-new-text": "Let them choose."},
+        ),
+    )
+    page = personas.client_for("clinician").get(
+        reverse("screening:case-screening", args=[case.ref])
+    )
+    assert "Let them choose." in page.content.decode()
+
+
+def test_an_empty_theme_is_refused_by_name_and_nothing_is_saved(personas, content):
+    bank = QuestionBank.objects.get()
+    response = edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank, **{"q-5-0-remove": "on", "q-5-1-remove": "on", "title": "Typed title kept"}
+        ),
     )
     assert response.status_code == 200
-    assert "must be a non-empty list" in response.content.decode()
+    body = response.content.decode()
+    assert "This theme would have no question left" in body
+    assert "Typed title kept" in body
     assert QuestionBank.objects.count() == 1
+
+
+def test_removing_every_theme_is_refused(personas, content):
+    bank = QuestionBank.objects.get()
+    removals = {f"theme-{t}-remove": "on" for t in range(6)}
+    response = edit_bank(
+        personas.client_for("administrator"), bank, bank_edit_post(bank, **removals)
+    )
+    assert response.status_code == 200
+    assert "needs at least one theme" in response.content.decode()
+    assert QuestionBank.objects.count() == 1
+
+
+def test_a_half_filled_new_theme_or_principle_is_refused_keeping_the_text(personas, content):
+    bank = QuestionBank.objects.get()
+    response = edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            new_theme_title="Health and care",
+            **{"principles-new-title": "Offer choice"},
+        ),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "A new theme needs a title, a purpose and a question." in body
+    assert "Give both a title and a text" in body
+    assert 'value="Health and care"' in body
+    assert QuestionBank.objects.count() == 1
+
+
+def test_a_concurrent_bank_edit_is_refused_then_saved_knowingly(personas, content):
+    bank = QuestionBank.objects.get()
+    client = personas.client_for("administrator")
+    # Both editors open version 1; the first saves version 2.
+    theirs = bank_edit_post(bank, title="Their title")
+    mine = bank_edit_post(bank, title="My title")
+    assert edit_bank(client, bank, theirs).status_code == 302
+
+    refused = edit_bank(client, bank, mine)
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert "saved version 2" in body
+    assert 'value="My title"' in body
+    assert QuestionBank.objects.count() == 2
+    # The page now carries version 2 as seen, so a second Save goes ahead on purpose.
+    based_on = re.search(r'name="based_on" value="(\d+)"', body).group(1)
+    assert based_on == "2"
+    assert edit_bank(client, bank, {**mine, "based_on": based_on}).status_code == 302
+    assert new_bank().title == "My title"
+    assert new_bank().version == 3
+
+
+def test_an_old_version_can_be_edited_to_go_back_to_it(personas, content):
+    client = personas.client_for("administrator")
+    first = QuestionBank.objects.get()
+    edit_bank(client, first, bank_edit_post(first, title="Changed"))
+    assert edit_bank(client, first, bank_edit_post(first)).status_code == 302
+    assert new_bank().version == 3
+    assert new_bank().title == first.title
 
 
 def test_a_finished_screening_keeps_showing_the_version_it_used(personas, case, content):
@@ -81,14 +317,19 @@ def test_a_finished_screening_keeps_showing_the_version_it_used(personas, case, 
     clinician.post(reverse("screening:complete-screening", args=[case.ref]))
 
     bank = QuestionBank.objects.get()
-    personas.client_for("administrator").post(
-        reverse("screening:edit-bank", args=[bank.pk]),
-        bank_edit_post(bank, **{"q-0-0-text": "Reworded first question?"}),
+    edit_bank(
+        personas.client_for("administrator"),
+        bank,
+        bank_edit_post(
+            bank,
+            **{"q-0-0-text": "Reworded first question?", "theme-5-remove": "on"},
+        ),
     )
 
     page = clinician.get(reverse("screening:case-screening", args=[case.ref])).content.decode()
     assert "Can you tell me a bit about where you" in page
     assert "Reworded first question?" not in page
+    assert "Support and connection" in page  # removed from version 2, kept for this record
     assert "version 1" in page
     # A new screening uses the new version.
     clinician.post(reverse("screening:start-screening", args=[case.ref]), GATE_MET)
@@ -97,41 +338,134 @@ def test_a_finished_screening_keeps_showing_the_version_it_used(personas, case, 
 
 def test_editing_the_checklist_makes_a_new_version(personas, content):
     checklist = IndicatorSet.objects.get()
-    indicators = list(checklist.indicators.all())
-    data = {"source": checklist.source, "new_text": "Wears clothes unsuited to the weather"}
-    data |= {"new_weight": "supporting", "new_category": "physical"}
-    for i, indicator in enumerate(indicators):
-        data[f"i-{i}-text"] = indicator.text
-        data[f"i-{i}-weight"] = indicator.weight
-        data[f"i-{i}-follow_up"] = indicator.follow_up_question
+    count = checklist.indicators.count()
     response = personas.client_for("administrator").post(
-        reverse("screening:edit-indicators", args=[checklist.pk]), data
+        reverse("screening:edit-indicators", args=[checklist.pk]),
+        checklist_post(
+            checklist,
+            new_text="Wears clothes unsuited to the weather",
+            new_weight="supporting",
+            new_category="physical",
+            new_follow_up="Do you have what you need for the cold?",
+        ),
     )
     assert response.status_code == 302
     new = IndicatorSet.objects.get(version=2)
-    assert new.indicators.count() == len(indicators) + 1
-    assert new.indicators.last().text == "Wears clothes unsuited to the weather"
+    assert new.indicators.count() == count + 1
+    added = new.indicators.last()
+    assert (added.text, added.category) == ("Wears clothes unsuited to the weather", "physical")
+    assert added.follow_up_question == "Do you have what you need for the cold?"
+
+
+def test_signs_can_be_recategorised_reordered_and_removed(personas, content):
+    checklist = IndicatorSet.objects.get()
+    first, second, third = list(checklist.indicators.all())[:3]
+    personas.client_for("administrator").post(
+        reverse("screening:edit-indicators", args=[checklist.pk]),
+        checklist_post(
+            checklist,
+            **{"i-0-order": "2", "i-1-order": "1", "i-1-category": "behaviour", "i-2-remove": "on"},
+        ),
+    )
+    new = list(IndicatorSet.objects.get(version=2).indicators.all())
+    assert [i.slug for i in new[:2]] == [second.slug, first.slug]
+    assert new[0].category == "behaviour"
+    assert third.slug not in {i.slug for i in new}
+
+
+def test_a_concurrent_checklist_edit_is_refused(personas, content):
+    checklist = IndicatorSet.objects.get()
+    client = personas.client_for("administrator")
+    url = reverse("screening:edit-indicators", args=[checklist.pk])
+    theirs = checklist_post(checklist, **{"i-0-text": "Theirs"})
+    mine = checklist_post(checklist, **{"i-0-text": "Mine, still here"})
+    assert client.post(url, theirs).status_code == 302
+    refused = client.post(url, mine)
+    assert refused.status_code == 200
+    assert "Mine, still here" in refused.content.decode()
+    assert IndicatorSet.objects.count() == 2
 
 
 def test_editing_an_instrument_makes_a_new_version_and_checks_its_rule(personas, content):
     instrument = Instrument.objects.get()
-    data = {
-        "title": instrument.title,
-        "source": instrument.source,
-        "positive_if_at_least": "9",  # more than its four items: never positive
-        "min_age": "18",
-        "max_age": "120",
-        "validation_note": instrument.validation_note,
-        "demo": "on",
-    }
-    data |= {f"item-{i}": item["text"] for i, item in enumerate(instrument.items)}
     client = personas.client_for("administrator")
     url = reverse("screening:edit-instrument", args=[instrument.pk])
-    refused = client.post(url, data)
-    assert "could never be positive" in refused.content.decode()
+    refused = client.post(url, instrument_post(instrument, positive_if_at_least="9"))
+    assert refused.status_code == 200
+    assert "could never be reached" in refused.content.decode()
     assert Instrument.objects.count() == 1
-    assert client.post(url, {**data, "positive_if_at_least": "2"}).status_code == 302
+    assert (
+        client.post(url, instrument_post(instrument, positive_if_at_least="2")).status_code == 302
+    )
     assert Instrument.objects.get(published=True).positive_if_at_least == 2
+
+
+def test_an_instrument_age_range_must_not_be_empty(personas, content):
+    instrument = Instrument.objects.get()
+    response = personas.client_for("administrator").post(
+        reverse("screening:edit-instrument", args=[instrument.pk]),
+        instrument_post(instrument, min_age="30", max_age="20"),
+    )
+    assert response.status_code == 200
+    assert "The oldest age must not be below the youngest." in response.content.decode()
+    assert Instrument.objects.count() == 1
+
+
+def test_instrument_items_can_be_added_removed_and_reordered(personas, content):
+    instrument = Instrument.objects.get()
+    slugs = [item["slug"] for item in instrument.items]
+    personas.client_for("administrator").post(
+        reverse("screening:edit-instrument", args=[instrument.pk]),
+        instrument_post(
+            instrument,
+            **{
+                "item-0-order": "3",  # third of the items saved
+                "item-1-remove": "on",
+                "new_item": "Are you paid for the work you do?",
+            },
+        ),
+    )
+    new = Instrument.objects.get(published=True)
+    assert [item["slug"] for item in new.items] == [
+        slugs[2],
+        slugs[3],
+        slugs[0],
+        new.items[3]["slug"],
+    ]
+    assert new.items[3] == {
+        "slug": new.items[3]["slug"],
+        "text": "Are you paid for the work you do?",
+        "answer_type": "yes_no",
+    }
+    assert new.version == 2
+    assert Instrument.objects.get(version=1).items[1]["slug"] == slugs[1]
+
+
+def test_a_concurrent_instrument_edit_is_refused(personas, content):
+    instrument = Instrument.objects.get()
+    client = personas.client_for("administrator")
+    url = reverse("screening:edit-instrument", args=[instrument.pk])
+    theirs = instrument_post(instrument, title="Theirs")
+    mine = instrument_post(instrument, title="Mine")
+    assert client.post(url, theirs).status_code == 302
+    refused = client.post(url, mine)
+    assert refused.status_code == 200
+    assert "saved version 2" in refused.content.decode()
+    assert Instrument.objects.count() == 2
+
+
+def test_only_administrators_open_the_editors(personas, content):
+    bank = QuestionBank.objects.get()
+    urls = [
+        reverse("screening:edit-bank", args=[bank.pk]),
+        reverse("screening:edit-indicators", args=[IndicatorSet.objects.get().pk]),
+        reverse("screening:edit-instrument", args=[Instrument.objects.get().pk]),
+    ]
+    for url in urls:
+        assert personas.client_for("administrator").get(url).status_code == 200
+        assert personas.client_for("clinician").get(url).status_code == 403
+        assert personas.client_for("supervisor").get(url).status_code == 403
+        assert personas.client_for("anonymous").get(url).status_code == 302
 
 
 def test_the_content_list_takes_a_fixed_number_of_queries(
@@ -139,11 +473,8 @@ def test_the_content_list_takes_a_fixed_number_of_queries(
 ):
     client = personas.client_for("administrator")
     for _ in range(3):
-        bank = QuestionBank.objects.filter(published=True).get()
-        client.post(
-            reverse("screening:edit-bank", args=[bank.pk]),
-            bank_edit_post(bank, title=f"Guide {bank.version}"),
-        )
+        bank = new_bank()
+        edit_bank(client, bank, bank_edit_post(bank, title=f"Guide {bank.version}"))
     with django_assert_max_num_queries(10):
         response = client.get(reverse("screening:admin-banks"))
     assert response.content.decode().count("Edit as new version<") == 6

@@ -3,6 +3,8 @@ and told the limits of confidentiality; otherwise "not screened, and why" and re
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -67,7 +69,7 @@ def test_every_part_of_the_gate_is_required(personas, case, content, missing):
     response = start(personas.client_for("clinician"), case, data)
     assert response.status_code == 200
     assert not Screening.objects.exists()
-    assert "This field is required." in response.content.decode()
+    assert 'id="gate-errors"' in response.content.decode()
 
 
 def test_other_separation_needs_a_few_words(personas, case, content):
@@ -118,3 +120,73 @@ def test_a_second_screening_cannot_start_while_one_is_under_way(personas, screen
 def test_the_screening_tab_never_names_the_crime(personas, screening):
     page = personas.client_for("clinician").get(tab(screening.case)).content.decode().lower()
     assert "traffick" not in page
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("patient_alone", "Confirm the patient is alone before asking anything."),
+        ("separation_method", "Choose how the patient was seen alone."),
+        ("interpreter", "Say whether a professional interpreter is needed."),
+        ("confidentiality_explained", "Read the limits of confidentiality to the patient first."),
+        ("patient_agreed", "Go ahead only if the patient agrees"),
+    ],
+)
+def test_each_missing_part_of_the_gate_says_what_to_do(personas, case, content, missing, message):
+    data = {key: value for key, value in GATE_MET.items() if key != missing}
+    page = start(personas.client_for("clinician"), case, data).content.decode()
+    assert 'id="gate-errors"' in page
+    assert message in page
+    assert "This field is required." not in page
+    # Only a companion chosen as interpreter is "not accepted"; a missing choice is not.
+    assert "Not accepted." not in page
+
+
+def test_a_refused_gate_keeps_what_was_ticked(personas, case, content):
+    page = start(
+        personas.client_for("clinician"),
+        case,
+        {
+            **GATE_MET,
+            "separation_method": "registration-forms",
+            "interpreter": "companion-or-family",
+        },
+    ).content.decode()
+    assert re.search(r'<input[^>]*value="registration-forms"[^>]*checked', page)
+    assert "A companion, friend or family member cannot interpret." in page
+
+
+def test_the_resources_to_offer_are_shown_before_not_screened_is_recorded(personas, case, content):
+    page = personas.client_for("clinician").get(tab(case)).content.decode()
+    assert 'id="offer-resources"' in page
+    assert "1-833-900-1010" in page  # Canada's line, for a CA-ON case
+    assert "1-888-373-7888" not in page
+    assert gate()["universal_education"]["patient_text"] in page
+
+
+@pytest.mark.parametrize("jurisdiction", ["CA-ON", "US-NY", "GB-ENG"])
+def test_patient_facing_resources_never_name_the_crime_in_any_country(
+    personas, content, jurisdiction
+):
+    from cases import actions as case_actions
+
+    case = case_actions.open_case(
+        unit=personas.emergency,
+        jurisdiction=jurisdiction,
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    client = personas.client_for("clinician")
+    before = client.get(tab(case)).content.decode()
+    client.post(
+        reverse("screening:not-screened", kwargs={"case_ref": case.ref}),
+        {"reason": "patient_declined", "universal_education_offered": "on"},
+    )
+    after = client.get(tab(case)).content.decode()
+    for page in (before, after):
+        assert "Not screened" in after
+        assert "traffick" not in page.lower()
+    # The clinician-only service names (which do say it) stay off the screen.
+    for resource in gate()["universal_education"]["resources"]:
+        assert resource["clinician_name"] not in after

@@ -81,3 +81,14 @@ def test_a_new_screening_can_start_after_one_is_finished(personas, screening):
     post(client, "complete-screening", screening.case)
     post(client, "start-screening", screening.case, GATE_MET)
     assert screening.case.screenings.count() == 2
+
+
+def test_finishing_asks_once_more_and_says_how_many_questions_were_not_asked(personas, screening):
+    page = (
+        personas.client_for("clinician")
+        .get(reverse("screening:case-screening", args=[screening.case.ref]))
+        .content.decode()
+    )
+    assert '<details class="w-100" id="finish">' in page
+    assert "Yes, finish the screening" in page
+    assert f"{screening.answers.count()} questions were not asked" in page
