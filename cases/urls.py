@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cases/new/", views.start_case, name="start-case"),
     path("cases/<str:case_ref>/", views.case_detail, name="case-detail"),
+    path("cases/<str:case_ref>/summary/", views.case_summary, name="case-summary"),
     path("cases/<str:case_ref>/edit/", views.edit_case, name="edit-case"),
     path("cases/<str:case_ref>/escalate/", views.escalate_case, name="escalate-case"),
     path(

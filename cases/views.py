@@ -88,6 +88,14 @@ def case_detail(request: HttpRequest, case_ref: str) -> HttpResponse:
     )
 
 
+@require_GET
+def case_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """The case header alone, refreshed when a phase changes what it shows (e.g. concern)."""
+    case = get_case_for(request, case_ref)
+    audit.record_case_view(case, user=request.user, part="summary")
+    return render(request, "cases/case_page.html#case-summary", {"case": case})
+
+
 def timeline(case: Case) -> list:
     return list(case.events.select_related("by")[:200])
 

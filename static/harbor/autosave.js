@@ -35,7 +35,7 @@
       // The server's status says whether it was saved, refused or in conflict.
       if (!form.querySelector(".text-danger, .alert-danger")) delete form.dataset.unsaved;
     } else {
-      say(form, "Not saved — check connection. Your text is still here; keep this page open and try Save.", "text-danger fw-semibold");
+      say(form, "Not saved — check connection. Your text is still here: keep this page open and save again once the connection is back.", "text-danger fw-semibold");
     }
   });
   window.addEventListener("beforeunload", (event) => {

@@ -78,6 +78,8 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     control.get_by_label("This answer raises concern").check()
     expect(control.get_by_role("status")).to_contain_text("Saved")
     expect(page.locator("#summary")).to_contain_text("High concern")
+    # The case header follows without a reload.
+    expect(page.locator("#case-summary")).to_contain_text("Concern: High concern")
     assert_accessible(page)
 
     page.reload()

@@ -9,6 +9,7 @@ from cases.models import Case
 
 CASE_PAGES = [
     "cases:case-detail",
+    "cases:case-summary",
     "cases:edit-case",
     "cases:escalate-case",
     "screening:case-screening",

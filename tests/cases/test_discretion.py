@@ -101,3 +101,17 @@ def test_no_url_says_trafficking():
     from tests.cases.test_sign_in_required import ROUTES
 
     assert not [route for _, route in ROUTES if "traffick" in route.lower()]
+
+
+def test_the_case_header_refreshes_itself_when_a_phase_reports_a_change(personas, case):
+    from cases.models import Case
+
+    client = personas.client_for("clinician")
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'hx-trigger="screening-changed from:body, case-changed from:body"' in page
+    Case.objects.filter(pk=case.pk).update(concern_level=Case.Concern.HIGH)
+    fragment = client.get(
+        reverse("cases:case-summary", kwargs={"case_ref": case.ref}), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Concern: High concern" in fragment
+    assert "<html" not in fragment and 'id="case-summary"' in fragment
