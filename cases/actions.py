@@ -27,12 +27,33 @@ class StaleCaseError(Exception):
 def record_event(
     case: Case, kind: str, *, by: User, summary: str, payload: dict[str, Any] | None = None
 ) -> CaseEvent:
-    """Add a timeline entry and the matching audit entry (a change to the case)."""
+    """Add a timeline entry and the matching audit entry (a change to the case).
+
+    The audit entry keeps only the payload's identifiers and codes; prose (a note, a reason in
+    the user's words) stays on the timeline, with the case, and is never copied into the log.
+    """
     event = CaseEvent.objects.create(
         case=case, kind=kind, by=by, summary=summary, payload=payload or {}
     )
-    audit.record(AuditEntry.Action.CASE_CHANGE, user=by, case=case, event=kind, **(payload or {}))
+    audit.record(
+        AuditEntry.Action.CASE_CHANGE, user=by, case=case, event=kind, **codes_only(payload or {})
+    )
     return event
+
+
+def codes_only(payload: dict[str, Any]) -> dict[str, Any]:
+    """Numbers, booleans, and strings without spaces (slugs, codes); lists of the same."""
+
+    def is_code(value: Any) -> bool:
+        if value is None or isinstance(value, bool | int | float):
+            return True
+        if isinstance(value, str):
+            return len(value) <= 80 and not any(ch.isspace() for ch in value)
+        if isinstance(value, list | tuple):
+            return all(is_code(item) for item in value)
+        return False
+
+    return {key: value for key, value in payload.items() if is_code(value)}
 
 
 def bump_version(case: Case, *, expected_version: int | None = None) -> None:
@@ -159,7 +180,7 @@ def resolve_escalation(case: Case, *, by: User, note: str) -> Case:
         case,
         "case.escalation_resolved",
         by=by,
-        summary="Escalation reviewed and closed",
+        summary=f"Escalation reviewed and closed: {note}"[:300],
         payload={"note": note},
     )
     case.refresh_from_db()

@@ -62,15 +62,27 @@ def render_case_tab(
     context: dict[str, Any] | None = None,
     *,
     tab: str,
-    audit_view: bool = True,
 ) -> HttpResponse:
     """Render a phase's tab: the fragment for an HTMX tab switch, else the whole page.
 
-    Each render of case content is a case view, so it is audited here, once, for every phase.
+    Each render of case content is a case view — a GET, or a refused POST shown again with the
+    saved content around it — so it is audited here, once, for every phase.
     """
-    if audit_view:
-        audit.record_case_view(case, user=request.user, part=tab)
+    audit.record_case_view(case, user=request.user, part=tab)
     full_context = {"case": case, "tabs": case_tabs(case), "active_tab": tab, **(context or {})}
     wants_fragment = getattr(request, "htmx", False) and request.htmx.target == "tab-panel"
     name = f"{template_name}#tab" if wants_fragment else template_name
     return render(request, name, full_context)
+
+
+def render_case_fragment(
+    request: HttpRequest,
+    case: Case,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    part: str,
+) -> HttpResponse:
+    """Render one `template.html#partial` of a case (an HTMX swap), audited as a case view."""
+    audit.record_case_view(case, user=request.user, part=part)
+    return render(request, template_name, {"case": case, **(context or {})})

@@ -140,7 +140,6 @@ def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
         "cases/edit_case.html",
         {"form": form, "conflict": conflict},
         tab="overview",
-        audit_view=request.method == "GET",
     )
 
 
@@ -177,7 +176,6 @@ def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
         "cases/escalate_case.html",
         {"form": form},
         tab="overview",
-        audit_view=request.method == "GET",
     )
 
 

@@ -343,6 +343,8 @@ class ChecklistTemplateForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s."), params={"error": error}
             ) from None
+        except RecursionError:
+            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
         except ChecklistError as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -362,6 +364,8 @@ class JurisdictionForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s."), params={"error": error}
             ) from None
+        except RecursionError:
+            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
 
 
 class TemplateEditForm(forms.Form):

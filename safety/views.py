@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cases import audit
 from cases.models import AuditEntry, Case
-from cases.shell import get_case_for, render_case_tab
+from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.checklists import SECTIONS, ChecklistError
 from safety.forms import (
@@ -181,7 +181,6 @@ def _checklist_tab(
         f"safety/case_{tab}.html",
         context,
         tab=tab,
-        audit_view=request.method == "GET",
     )
 
 
@@ -308,14 +307,15 @@ def _reporting_tab(
         "disclaimer": DISCLAIMER,
     }
     if fragment and request.htmx:
-        return render(request, f"safety/case_reporting.html#{fragment}", {"case": case, **context})
+        return render_case_fragment(
+            request, case, f"safety/case_reporting.html#{fragment}", context, part="reporting"
+        )
     return render_case_tab(
         request,
         case,
         "safety/case_reporting.html",
         context,
         tab="reporting",
-        audit_view=request.method == "GET",
     )
 
 

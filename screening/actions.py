@@ -42,7 +42,7 @@ class NoContentError(RuntimeError):
 class StaleRowError(Exception):
     """Someone saved this answer or observation after the user opened it; nothing was saved."""
 
-    def __init__(self, current: Answer | ObservedIndicator) -> None:
+    def __init__(self, current: Answer | ObservedIndicator | InstrumentResponse) -> None:
         super().__init__(f"Now at version {current.version}.")
         self.current = current
 
@@ -575,17 +575,35 @@ def save_instrument_response(
     instrument: Instrument,
     answers: dict[str, bool | None],
     *,
+    expected_version: int,
     by: User,
 ) -> rules.InstrumentResult:
-    """Store the brief instrument's answers and return its score for this patient."""
+    """Store the brief instrument's answers and return its score for this patient.
+
+    `expected_version` is the response's version when the form was opened (0 if none existed);
+    if someone saved since, StaleRowError is raised and nothing changes.
+    """
     locked = _lock(screening)
     if not locked.is_open:
         raise ScreeningClosedError("This screening is finished.")
+    existing = (
+        InstrumentResponse.objects.select_for_update()
+        .filter(screening=locked, instrument=instrument)
+        .first()
+    )
+    current_version = existing.version if existing else 0
+    if current_version != expected_version:
+        raise StaleRowError(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)
     InstrumentResponse.objects.update_or_create(
         screening=locked,
         instrument=instrument,
-        defaults={"answers": answers, "updated_at": timezone.now(), "updated_by": by},
+        defaults={
+            "answers": answers,
+            "version": current_version + 1,
+            "updated_at": timezone.now(),
+            "updated_by": by,
+        },
     )
     audit.record(
         AuditEntry.Action.CASE_CHANGE,

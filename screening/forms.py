@@ -167,8 +167,12 @@ YES_NO_CHOICES = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 
 
 class InstrumentForm(forms.Form):
+    # The saved response's version when the form was opened; 0 when there was none yet.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.item_slugs = [item["slug"] for item in instrument.items]
         for item in instrument.items:
             self.fields[item["slug"]] = forms.ChoiceField(
                 label=item["text"], choices=YES_NO_CHOICES, required=False, widget=RADIO
@@ -176,7 +180,10 @@ class InstrumentForm(forms.Form):
 
     def answers(self) -> dict[str, bool | None]:
         values = {"yes": True, "no": False}
-        return {slug: values.get(value) for slug, value in self.cleaned_data.items()}
+        return {slug: values.get(self.cleaned_data[slug]) for slug in self.item_slugs}
+
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
 
 
 # --- Administrator editors -----------------------------------------------------------------------

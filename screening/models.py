@@ -377,6 +377,8 @@ class InstrumentResponse(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
     # item slug -> true (yes), false (no) or null (not asked)
     answers = models.JSONField(default=dict)
+    # Optimistic locking, as for answers: a save from a form opened on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -86,6 +86,7 @@ def screening_context(
     not_screened_form: NotScreenedForm | None = None,
     resume_form: ResumeForm | None = None,
     kept: dict[str, Any] | None = None,
+    kept_instrument: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it."""
     gate = content.gate()
@@ -139,13 +140,18 @@ def screening_context(
             .filter(slug=screening.bank.slug, version__gt=screening.bank.version)
             .exists()
         )
-        context["instruments"] = instrument_panels(case, screening)
+        context["instruments"] = instrument_panels(case, screening, kept=kept_instrument)
     context["summary"] = actions.summary_of(screening)
     return context
 
 
-def instrument_panels(case: Case, screening: Screening) -> list[dict[str, Any]]:
-    """The optional brief instruments that apply to this patient's age, with any answers."""
+def instrument_panels(
+    case: Case, screening: Screening, *, kept: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The optional brief instruments that apply to this patient's age, with any answers.
+
+    `kept` re-shows one instrument's form as the user submitted it, after a refused save.
+    """
     responses = {r.instrument_id: r for r in InstrumentResponse.objects.filter(screening=screening)}
     panels = []
     for instrument in Instrument.objects.published().for_age(case.age_years).order_by("title"):
@@ -154,10 +160,15 @@ def instrument_panels(case: Case, screening: Screening) -> list[dict[str, Any]]:
             slug: {True: "yes", False: "no"}.get(value, "")
             for slug, value in (response.answers if response else {}).items()
         }
+        initial["version"] = response.version if response else 0
+        mine = kept if kept and kept["instrument"].pk == instrument.pk else None
         panels.append(
             {
                 "instrument": instrument,
-                "form": InstrumentForm(
+                "conflict": mine["conflict"] if mine else None,
+                "form": mine["form"]
+                if mine
+                else InstrumentForm(
                     instrument=instrument, initial=initial, prefix=f"instrument-{instrument.pk}"
                 ),
                 "result": rules.score_instrument(
@@ -177,14 +188,13 @@ def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpResponse:
-    """The tab with what the user submitted kept in place (a failed POST is not a view)."""
+    """The tab again, with what the user submitted kept in place (audited as a view)."""
     return render_case_tab(
         request,
         case,
         TEMPLATE,
         screening_context(case, **context),
         tab="screening",
-        audit_view=False,
     )
 
 
@@ -412,13 +422,40 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
     instrument = get_object_or_404(
         Instrument.objects.published().for_age(case.age_years), pk=instrument_id
     )
-    form = InstrumentForm(request.POST, instrument=instrument, prefix=f"instrument-{instrument.pk}")
+    prefix = f"instrument-{instrument.pk}"
+    form = InstrumentForm(request.POST, instrument=instrument, prefix=prefix)
     if form.is_valid():
         try:
-            actions.save_instrument_response(screening, instrument, form.answers(), by=request.user)
+            actions.save_instrument_response(
+                screening,
+                instrument,
+                form.answers(),
+                expected_version=form.expected_version(),
+                by=request.user,
+            )
             messages.success(request, f"{instrument.title}: answers saved and scored.")
         except actions.ScreeningClosedError as error:
             messages.error(request, str(error))
+        except actions.StaleRowError as stale:
+            audit.record(
+                AuditEntry.Action.CASE_CONFLICT,
+                user=request.user,
+                case=case,
+                instrument=instrument.slug,
+                expected_version=form.expected_version(),
+                current_version=stale.current.version,
+            )
+            # Keep the user's choices, now against the newest version: saving again is a
+            # deliberate replacement made with the saved answers in view.
+            data = request.POST.copy()
+            data[f"{prefix}-version"] = stale.current.version
+            kept = InstrumentForm(data, instrument=instrument, prefix=prefix)
+            kept.is_valid()
+            return render_tab_again(
+                request,
+                case,
+                kept_instrument={"instrument": instrument, "form": kept, "conflict": stale.current},
+            )
     else:
         messages.error(request, "Choose yes, no or not asked for each item.")
     return redirect(tab_url(case, f"instrument-{instrument.pk}"))
@@ -655,6 +692,10 @@ def import_content(request: HttpRequest) -> HttpResponse:
             resource = json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise fhir.FhirImportError(f"The file is not valid JSON ({error}).") from error
+        except RecursionError as error:
+            raise fhir.FhirImportError(
+                "The file is nested too deeply to be a questionnaire."
+            ) from error
         if form.cleaned_data["kind"] == "bank":
             row, created = actions.import_bank(
                 fhir.questionnaire_to_bank(resource), by=request.user

@@ -22,7 +22,15 @@
 
   document.addEventListener("input", (event) => {
     const form = event.target.closest && event.target.closest("form[data-autosave]");
-    if (form) form.dataset.unsaved = "1";
+    if (!form) return;
+    form.dataset.unsaved = "1";
+    // Writing down what the patient said means the question was asked: move a row still on
+    // "not asked" to "answered" before the save goes out, instead of refusing the note.
+    if (event.target.tagName === "TEXTAREA" && event.target.value.trim()) {
+      const notAsked = form.querySelector('input[type="radio"][value="not_asked"]:checked');
+      const answered = form.querySelector('input[type="radio"][value="answered"]');
+      if (notAsked && answered) answered.checked = true;
+    }
   });
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = autosaveForm(event);

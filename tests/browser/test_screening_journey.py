@@ -73,6 +73,12 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     question.get_by_label("These are the patient's own words").check()
     expect(question.get_by_role("status")).to_contain_text("Saved")
 
+    # Writing a note on a question still marked "not asked" records it as answered.
+    daily = page.locator("#q-rules-for-eating-resting-washroom")
+    daily.get_by_label("What the patient said").fill("Has to ask to use the washroom")
+    expect(daily.get_by_role("status")).to_contain_text("Saved")
+    expect(daily.get_by_label("Answered")).to_be_checked()
+
     control = page.locator("#q-who-holds-documents")
     control.get_by_label("Answered").check()
     control.get_by_label("This answer raises concern").check()
@@ -95,6 +101,7 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_text("Paused: the questions are hidden.")).to_be_visible()
     expect(page.locator("#questions textarea")).to_have_count(0)
+    expect(page.locator("#signs input")).to_have_count(0)
     assert_accessible(page)
     page.get_by_label("The patient is alone again").check()
     page.get_by_role("button", name="Resume").click()
