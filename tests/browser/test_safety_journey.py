@@ -11,6 +11,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from cases import actions
+from safety import actions as safety_actions
+from safety.rules import CapacityOutcome, ExploitationKind, InjuryKind, ReportingFacts, Tri
 from tests.browser.conftest import assert_accessible
 
 
@@ -130,6 +132,57 @@ def test_threatening_behaviour_shows_the_numbers_at_once(personas, case, page, s
     expect(alert).to_contain_text("911")
     expect(page.locator(".case-header").get_by_text("Escalated")).to_be_visible()
     assert_accessible(page)
+
+
+def test_supervisor_works_the_threat_and_the_report_still_to_log(personas, case, page, sign_in):
+    """A threatened, escalated case with a required report unlogged reaches the supervisor's
+    two queues; the supervisor logs the report and the case leaves the second queue."""
+    safety_actions.report_threat(case, by=personas.clinician)
+    table, _rules = safety_actions.rules_for(case)
+    facts = ReportingFacts(
+        jurisdiction="CA-ON",
+        age=15,
+        capacity=CapacityOutcome.HAS_CAPACITY,
+        serious_crime_injury=Tri.NO,
+        injury_kind=InjuryKind.OTHER,
+        injury_self_inflicted_or_accidental=Tri.NO,
+        developmental_disability=Tri.NO,
+        vulnerable_or_elderly_adult=Tri.NO,
+        exploitation_kind=ExploitationKind.SEXUAL,
+        caregiver_involved=Tri.UNKNOWN,
+        patient_consents_to_police=Tri.NO,
+    )
+    safety_actions.record_reporting_decision(case, facts, by=personas.clinician)
+
+    sign_in("supervisor")
+    escalated = page.get_by_role("region", name="Escalated to supervisors, oldest first")
+    expect(escalated.get_by_role("row", name=re.compile(case.ref))).to_contain_text(
+        "Threatening behaviour reported"
+    )
+    to_log = page.get_by_role("region", name="A required report still to log")
+    expect(to_log.get_by_role("link", name=case.ref)).to_be_visible()
+    assert_accessible(page)
+
+    to_log.get_by_role("link", name=case.ref).click()
+    open_tab(page, "Reporting")
+    recorded = page.locator("#recorded")
+    expect(recorded.get_by_text("Not logged yet")).to_be_visible()
+    expect(recorded).to_contain_text(f"rule table version {table.version}")
+    page.get_by_label("Report made to").select_option(label="a children's aid society")
+    answer(page, "Was the patient told about this report?", "No")
+    page.get_by_label("If not, why not").fill("Telling her now would put her at risk")
+    page.get_by_role("button", name="Log this report").click()
+    expect(page.locator("#disclosures")).to_contain_text(
+        "No: Telling her now would put her at risk"
+    )
+    assert_accessible(page)
+
+    page.goto("/")
+    expect(
+        page.get_by_role("region", name="A required report still to log").get_by_text(
+            "Every required report has been logged."
+        )
+    ).to_be_visible()
 
 
 def test_administrator_reviews_and_edits_the_rules(personas, content, page, sign_in):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import AuditEntry
 from safety.models import ChecklistItem
@@ -69,6 +70,31 @@ def test_not_applicable_needs_a_reason_and_keeps_nothing_half_saved(personas, ca
     assert "Reason: Supervisor is here" in response.content.decode()
     assert state(case).status == "not_applicable"
     assert case.events.filter(kind="safety.item_not_applicable").exists()
+
+
+def test_the_tab_shows_who_dealt_with_each_item_and_when(personas, case, content):
+    client = personas.client_for("clinician")
+    client.post(item_url(case), {"status": "done", "expected_version": 0})
+    personas.client_for("supervisor").post(
+        item_url(case, item="stay-with-patient"),
+        {"status": "not_applicable", "reason": "Patient asked to be alone", "expected_version": 0},
+    )
+    html = client.get(reverse("safety:case-safety", args=[case.ref])).content.decode()
+
+    def shown(item: str) -> str:
+        return html.split(f'id="item-safety-protocol-{item}"')[1].split("<form")[0]
+
+    done, not_applicable = state(case), state(case, item="stay-with-patient")
+    assert "Done</span>" in shown("alert-supervisor")
+    when = timezone.localtime(done.changed_at).isoformat()
+    assert f'Clinician, <time datetime="{when}">' in shown("alert-supervisor")
+    assert "Not applicable</span>" in shown("stay-with-patient")
+    assert "Reason: Patient asked to be alone · Supervisor, <time datetime=" in (
+        shown("stay-with-patient")
+    )
+    assert not_applicable.changed_by == personas.supervisor
+    assert "Open</span>" in shown("call-security-on-threats")
+    assert "<time" not in shown("call-security-on-threats")
 
 
 def test_a_refused_change_without_javascript_keeps_what_was_typed(personas, case, content):

@@ -132,6 +132,14 @@ CHILD_AGES = [
     ("US", 17, Duty.MANDATORY), ("US-CA", 17, Duty.MANDATORY), ("US-NY", 17, Duty.MANDATORY),
     ("US-TX", 17, Duty.MANDATORY), ("US-FL", 17, Duty.MANDATORY), ("US-IL", 17, Duty.MANDATORY),
     ("US-NY", 18, None), ("DEFAULT", 17, Duty.MANDATORY), ("DEFAULT", 18, None),
+    # Each upper bound, one year past it, and the ranges the references single out: SK's duty
+    # reaches 16-17 since 12 Jun 2024 (it stopped at 15 before); NL's covers youth 16-17.
+    ("CA-SK", 16, Duty.MANDATORY), ("CA-NL", 16, Duty.MANDATORY), ("CA-NS", 16, Duty.MANDATORY),
+    ("CA-MB", 18, None), ("CA-QC", 18, None), ("CA-PE", 18, None), ("CA-NT", 16, Duty.PERMISSIVE),
+    ("CA-NT", 19, None), ("CA-NU", 16, Duty.PERMISSIVE), ("CA-NU", 18, None),
+    ("CA-YT", 0, Duty.MANDATORY),
+    ("US", 18, None), ("US-CA", 18, None), ("US-TX", 18, None), ("US-FL", 18, None),
+    ("US-IL", 18, None),
 ]  # fmt: skip
 
 
@@ -176,6 +184,63 @@ def test_adult_protection_duty_per_province(code: str, duty: Duty | None) -> Non
         assert ENTRIES[code]["none_found"]["adult_protection"]
     else:
         assert duties == {duty}
+
+
+# (rule id, age_min, age_max): the adult ages REFERENCES-jurisdictions.md §3 and §5 give.
+ADULT_AGES = [
+    ("CA-NS-adult-protection", 16, None),  # NS APA "adult" = 16+
+    ("CA-PE-adult", 18, None),  # PE: adults 18+
+    ("CA-NB-elder", 65, None),  # NB: "elderly persons" 65+, no duty
+    ("CA-NL-adult-protection", 18, None),
+    ("CA-BC-adult", 19, None),  # BC and YT: adults are 19+ (age of majority)
+    ("CA-YT-adult", 19, None),
+    ("US-CA-elder", 65, None),  # WIC 15610.27
+    ("US-CA-dependent-adult", 18, 64),  # WIC 15610.23
+    ("US-TX-elder", 65, None),  # HRC 48.002
+    ("US-FL-vulnerable-adult", 18, None),  # no age-60 test
+    ("US-IL-elder", 60, None),
+    ("US-IL-adult-with-disability", 18, 59),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "age_min", "age_max"), ADULT_AGES, ids=[a[0] for a in ADULT_AGES]
+)
+def test_adult_protection_ages(rule_id: str, age_min: int, age_max: int | None) -> None:
+    row = ALL_ROWS[rule_id]
+
+    assert (row.age_min, row.age_max) == (age_min, age_max)
+
+
+# Wound rows that leave out self-inflicted or accidental wounds, per REFERENCES-jurisdictions.md
+# §4: AB both kinds; MB, BC, NT and NB stab only (NB counts self-inflicted gunshots).
+SELF_INFLICTED_EXCLUDED = {
+    "CA-AB": {"gunshot", "stab"},
+    "CA-MB": {"stab"},
+    "CA-BC": {"stab"},
+    "CA-NT": {"stab"},
+    "CA-NB": {"stab"},
+    "CA-ON": set(),
+    "CA-NS": set(),
+    "CA-QC": set(),
+    "CA-NL": set(),
+}
+
+
+@pytest.mark.parametrize(("code", "excluded"), SELF_INFLICTED_EXCLUDED.items())
+def test_wound_rows_exclude_self_inflicted_wounds_where_the_act_does(
+    code: str, excluded: set[str]
+) -> None:
+    found = {
+        kind.value
+        for row in own_rows(code)
+        if row.trigger is Trigger.WEAPON_INJURY
+        and row.duty is Duty.MANDATORY
+        and row.condition == KnownCondition.NOT_SELF_INFLICTED
+        for kind in row.weapon_kinds
+    }
+
+    assert found == excluded
 
 
 @pytest.mark.parametrize(
@@ -298,10 +363,15 @@ def test_confirmed_rows_are_not_flagged(rule_id: str) -> None:
 
 
 def test_canadian_wound_reports_limit_what_is_disclosed() -> None:
+    # §4: name (if known), fact and type of wound, facility name and location; QC: identity and
+    # institution only. The limit must name the facility and say that nothing else goes.
     for code in WITH_WOUND_LAW:
         for row in own_rows(code):
             if row.trigger is Trigger.WEAPON_INJURY:
-                assert "name" in row.disclosure_limit, row.id
+                limit = row.disclosure_limit
+                assert "name" in limit or "identity" in limit, row.id
+                assert "facility" in limit or "institution" in limit, row.id
+                assert "Nothing else" in limit or "only" in limit, row.id
 
 
 def test_hotlines() -> None:
@@ -317,6 +387,33 @@ def test_hotlines() -> None:
     for code in ENTRIES:
         for line in ENTRIES[code]["hotlines"]:
             assert line["name"] and line["number"] and line["notes"]
+
+
+# Every number REFERENCES-jurisdictions.md gives for a jurisdiction, on that jurisdiction.
+REFERENCE_NUMBERS = {
+    "CA-AB": ["1-800-638-0715", "1-800-387-5437", "1-888-357-9339"],
+    "CA-BC": ["310-1234", "1-800-663-9122"],
+    "CA-MB": ["1-866-440-6366", "1-866-626-4862"],
+    "CA-NB": ["1-833-733-7835", "1-800-442-9799"],
+    "CA-NS": ["1-877-424-1177", "1-866-922-2434", "1-800-225-7225"],
+    "CA-PE": ["1-877-341-3101", "1-800-341-6868"],
+    "CA-NL": ["1-855-376-4957"],
+    "CA-QC": ["1-800-361-8665"],
+    "CA-YT": ["1-800-661-0408 ext. 3002", "867-667-5555", "1-800-661-0408 ext. 3946"],
+    "CA-NT": ["1-855-297-5155"],
+    "US-NY": ["1-800-342-3720"],
+}
+
+
+@pytest.mark.parametrize(("code", "expected"), REFERENCE_NUMBERS.items())
+def test_local_lines_match_the_reference(code: str, expected: list[str]) -> None:
+    assert [line["number"] for line in ENTRIES[code]["hotlines"]] == expected
+
+
+def test_nunavut_feedback_line_is_not_offered_as_a_reporting_line() -> None:
+    # §2: 1-855-522-5201 is a feedback line; reports go to the local social services worker.
+    assert ENTRIES["CA-NU"]["hotlines"] == []
+    assert "feedback line, not a reporting line" in ENTRIES["CA-NU"]["notes"]
 
 
 def test_unanswerable_conditions_read_as_questions() -> None:
@@ -354,6 +451,61 @@ def test_checklist_shape(slug: str) -> None:
         assert set(item) <= {"slug", "text", "help", "requires_consent", "section"}
         assert item["text"].strip()
         assert isinstance(item["requires_consent"], bool)
+
+
+# Every item the seed lists, by the slug that carries it (issue 4's "from the seed").
+SEED_ITEMS = {
+    "safety-protocol": [
+        "alert-supervisor", "keep-environment-secure", "call-security-on-threats",
+        "stay-with-patient",
+    ],
+    "safe-environment": [
+        "patient-alone", "creative-separation", "watch-for-monitoring", "build-trust-gradually",
+        "people-on-the-inside",
+    ],
+    "immediate-care": [
+        # physical
+        "treat-injuries", "screen-sti", "screen-pregnancy", "screen-substance-use",
+        "screen-suicidal-thoughts", "forensic-evidence", "treat-dehydration",
+        "treat-malnutrition", "treat-hygiene-conditions",
+        # mental health
+        "assess-depression", "assess-anxiety", "assess-ptsd", "assess-suicide-risk",
+        "assess-dissociation", "crisis-intervention",
+        # safe discharge
+        "connect-support-team", "safe-discharge-plan",
+    ],
+    "transfer-handoff": [
+        "transfer-by-ambulance-or-police", "no-self-transport", "security-escort",
+        "advance-notice", "handoff-report", "private-treatment-area", "warm-handover",
+    ],
+    "help-refused": [
+        "do-not-judge", "no-negative-comments", "offer-hotline", "offer-team-contacts",
+        "offer-discreet-card", "safe-place", "follow-up-visit",
+    ],
+}  # fmt: skip
+SEED_SECTIONS = {
+    "physical": SEED_ITEMS["immediate-care"][:9],
+    "mental_health": SEED_ITEMS["immediate-care"][9:15],
+    "safe_discharge": SEED_ITEMS["immediate-care"][15:],
+}
+
+
+@pytest.mark.parametrize("slug", list(SEED_ITEMS))
+def test_every_seed_item_is_on_its_checklist(slug: str) -> None:
+    assert [item["slug"] for item in TEMPLATES[slug]["items"]] == SEED_ITEMS[slug]
+
+
+@pytest.mark.parametrize("section", list(SEED_SECTIONS))
+def test_immediate_care_items_sit_in_the_seed_sections(section: str) -> None:
+    items = [i["slug"] for i in TEMPLATES["immediate-care"]["items"] if i["section"] == section]
+
+    assert items == SEED_SECTIONS[section]
+
+
+def test_the_threat_item_names_security_and_the_police() -> None:
+    (item,) = [i for i in TEMPLATES["safety-protocol"]["items"] if "security" in i["text"]]
+
+    assert "police" in item["text"] and "threatening" in item["text"]
 
 
 def test_checklists_never_name_the_concern() -> None:

@@ -91,6 +91,34 @@ def test_not_telling_the_patient_needs_a_reason_and_keeps_the_input(personas, ca
     assert entry.not_informed_reason == "Controller present; risk of harm"
 
 
+def test_the_log_shows_to_whom_when_reference_basis_and_whether_the_patient_was_told(
+    personas, case, content
+):
+    client = personas.client_for("clinician")
+    record_decision(client, case)
+    made_at = timezone.localtime() - timedelta(hours=1)
+    log(client, case, made_at=made_at.strftime("%Y-%m-%dT%H:%M"))
+    log(
+        client,
+        case,
+        report="other",
+        other_recipient="Victim services",
+        legal_basis="Patient's written consent",
+        reference_number="",
+        patient_informed="no",
+        not_informed_reason="Controller in the room",
+    )
+    page = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
+    rows = page.split('id="disclosures-heading"')[1].split("</tbody>")[0].split("<tr>")[2:]
+    victim, society = rows  # newest report first
+    assert "Victim services" in victim and "No: Controller in the room" in victim
+    assert "Patient&#x27;s written consent" in victim and "<td>—</td>" in victim
+    assert "a children&#x27;s aid society" in society and "CAS-4411" in society
+    assert "Child, Youth and Family Services Act, 2017, s.125" in society
+    assert "<td>Yes</td>" in society and "Clinician" in society
+    assert made_at.strftime("%b %-d, %H:%M") in society
+
+
 def test_another_recipient_needs_a_name_and_a_legal_basis(personas, case, content):
     client = personas.client_for("clinician")
     html = log(client, case, report="other").content.decode()

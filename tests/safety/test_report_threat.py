@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import actions as case_actions
-from cases.models import AuditEntry
+from cases.models import AuditEntry, Case
 
 
 def report(client, case):
@@ -35,6 +38,23 @@ def test_the_supervisor_sees_it_in_the_escalation_queue(personas, case, content)
     home = personas.client_for("supervisor").get(reverse("cases:home")).content.decode()
     queue = home.split('id="escalated-heading"')[1].split("</section>")[0]
     assert case.ref in queue and "Threatening behaviour reported" in queue
+
+
+def test_threatened_cases_queue_oldest_first(personas, case, content):
+    newer = case_actions.open_case(
+        unit=personas.emergency,
+        jurisdiction="CA-ON",
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    client = personas.client_for("clinician")
+    report(client, newer)
+    report(client, case)
+    Case.objects.filter(pk=case.pk).update(escalated_at=timezone.now() - timedelta(hours=1))
+    home = personas.client_for("supervisor").get(reverse("cases:home")).content.decode()
+    queue = home.split('id="escalated-heading"')[1].split("</section>")[0]
+    assert queue.index(case.ref) < queue.index(newer.ref)
 
 
 def test_a_second_click_does_not_move_the_case_down_the_queue(personas, case, content):

@@ -127,13 +127,39 @@ def test_unknown_age_is_a_question_not_a_guess(personas, case, content):
 
 
 @pytest.mark.parametrize(
-    "missing", ["serious_crime_injury", "patient_consents_to_police", "capacity"]
+    "missing",
+    [
+        "serious_crime_injury",
+        "patient_consents_to_police",
+        "capacity",
+        "injury_kind",
+        "developmental_disability",
+        "vulnerable_or_elderly_adult",
+        "exploitation_kind",
+        "caregiver_involved",
+    ],
 )
 def test_an_unanswered_fact_is_never_defaulted(personas, case, content, missing):
-    html = check(personas.client_for("clinician"), case, **{missing: None}).content.decode()
+    client = personas.client_for("clinician")
+    html = check(client, case, **{missing: None}).content.decode()
     assert "This field is required." in html
     assert "What these facts lead to" not in html
     assert 'value="24"' in html  # what was typed is kept
+    client.post(
+        reverse("safety:check-reporting", args=[case.ref]),
+        facts(action="record", **{missing: None}),
+    )
+    assert not ReportingDecisionRecord.objects.exists()
+
+
+def test_the_reporting_tab_says_it_is_decision_support(personas, case, content):
+    html = (
+        personas.client_for("clinician")
+        .get(reverse("safety:case-reporting", args=[case.ref]))
+        .content.decode()
+    )
+    intro = html.split('id="tab-heading"')[1].split('id="capacity"')[0]
+    assert "Decision support, not legal advice." in intro
 
 
 def test_age_must_be_given_or_marked_unknown(personas, case, content):

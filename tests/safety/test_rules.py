@@ -961,6 +961,74 @@ SHIPPED_CASES: dict[str, tuple[str, dict[str, Any], Expect]] = {
         {"age": 15, "exploitation_kind": ExploitationKind.LABOUR},
         Expect(permitted=("US-child-other-exploitation",)),
     ),
+    # The named scenarios, in more places than Ontario.
+    "ON-gunshot-required-even-when-police-declined": (
+        "CA-ON",
+        {"injury_kind": GUNSHOT, "patient_consents_to_police": NO},
+        Expect(required=("CA-ON-gunshot",)),
+    ),
+    "ON-gunshot-age-unknown-still-asks-the-age": (
+        "CA-ON",
+        {"injury_kind": GUNSHOT, "age": None},
+        Expect(
+            required=("CA-ON-gunshot",),
+            unknowns=("Patient's age: a report to a children's aid society is required under 16",),
+        ),
+    ),
+    "US-NY-age-unknown-asked-not-assumed": (
+        "US-NY",
+        {"age": None},
+        Expect(
+            unknowns=(
+                "Patient's age: a report to the Statewide Central Register (1-800-342-3720) is "
+                "required under 18; a report to local police needs the patient's consent at 18",
+            )
+        ),
+    ),
+    "US-TX-competent-adult-declines-police": ("US-TX", {}, Expect()),
+    "unknown-jurisdiction-lacking-capacity-consent-is-not-the-question": (
+        "XX-YY",
+        {"capacity": LACKS, "patient_consents_to_police": YES},
+        Expect(required=("DEFAULT-lacks-capacity",)),
+    ),
+    "NS-16-lacking-capacity-adult-protection-and-child-report": (
+        "CA-NS",
+        {"age": 16, "capacity": LACKS},
+        Expect(
+            required=("CA-NS-adult-protection",),
+            permitted=("CA-NS-child-caregiver",),
+            unknowns=("Whether the adult was abused as a patient or resident of a hospital",),
+        ),
+    ),
+    "US-FL-adult-lacking-capacity": (
+        "US-FL",
+        {"capacity": LACKS},
+        Expect(required=("US-FL-vulnerable-adult",)),
+    ),
+    "US-CA-dependent-adult-with-disability": (
+        "US-CA",
+        {"age": 40, "developmental_disability": YES},
+        Expect(required=("US-CA-dependent-adult",)),
+    ),
+    "US-NY-80-no-general-elder-duty": ("US-NY", {"age": 80}, Expect()),
+    "US-IL-65-elder-asks-about-the-setting": (
+        "US-IL",
+        {"age": 65},
+        Expect(unknowns=("Whether the adult lives in a domestic setting",)),
+    ),
+    # Child ages the references single out.
+    "SK-16-required-since-2024": ("CA-SK", {"age": 16}, Expect(required=("CA-SK-child",))),
+    "NL-17-youth-required": ("CA-NL", {"age": 17}, Expect(required=("CA-NL-child",))),
+    "NT-17-permitted-pending-verification": (
+        "CA-NT",
+        {"age": 17},
+        Expect(permitted=("CA-NT-child-16-18",)),
+    ),
+    "QC-17-labour-exploitation-still-required": (
+        "CA-QC",
+        {"age": 17, "exploitation_kind": ExploitationKind.LABOUR},
+        Expect(required=("CA-QC-child",)),
+    ),
 }
 
 
@@ -1022,6 +1090,25 @@ def test_us_state_hotlines_exclude_the_canadian_line() -> None:
 
     assert numbers[:2] == ["1-888-373-7888", "988"]
     assert "1-833-900-1010" not in numbers
+
+
+def test_declined_police_with_a_gunshot_wound_says_the_report_is_made_anyway() -> None:
+    decision = decide("CA-ON", injury_kind=GUNSHOT, patient_consents_to_police=NO)
+
+    assert any("consent is not sought" in r and "CA-ON-gunshot" in r for r in decision.reasons)
+    assert not any("refusal is respected" in r for r in decision.reasons)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "line"),
+    [("CA-ON", "1-833-900-1010"), ("US-TX", "1-888-373-7888"), ("XX-YY", "1-888-373-7888")],
+)
+def test_a_refusal_is_respected_and_the_hotline_still_offered(jurisdiction: str, line: str) -> None:
+    decision = decide(jurisdiction)
+
+    assert decision.required == decision.permitted == decision.needs_consent == ()
+    assert any("declined police involvement" in r for r in decision.reasons)
+    assert line in [h.number for h in decision.hotlines]
 
 
 def test_us_ca_gunshot_from_assault_is_one_police_call() -> None:
