@@ -239,3 +239,42 @@ def test_an_administrator_adds_a_theme_and_a_clinician_then_asks_it(
     page.get_by_role("button", name="Start the conversation").click()
     expect(page.get_by_role("heading", name="Health and care")).to_be_visible()
     expect(page.get_by_role("heading", name="Support and connection")).to_have_count(0)
+
+
+def test_switching_tab_straight_after_typing_loses_nothing(personas, case, content, page, sign_in):
+    # The save waits for a pause in typing; a clinician who clicks away at once (to another
+    # section, through htmx, with no page unload) must not lose what was just typed.
+    actions.start_screening(
+        case,
+        actions.Gate(
+            separation_method="routine-procedure", separation_note="", interpreter="not-needed"
+        ),
+        by=personas.clinician,
+    )
+    sign_in("clinician")
+    page.goto(f"/cases/{case.ref}/")
+    open_case_section(page, case, "Screening")
+    question = page.locator("#q-where-staying-typical-day")
+    question.get_by_label("Answered").check()
+    expect(question.get_by_role("status")).to_contain_text("Saved")
+    question.get_by_label("What the patient said").fill("Sleeps at the restaurant")
+    sign = page.locator("#sign-constant-phone-checks")
+    sign.get_by_label("Note about: Constant texting").fill("Phone buzzed all through the visit")
+    open_case_section(page, case, "Overview")
+
+    open_case_section(page, case, "Screening")
+    expect(
+        page.locator("#q-where-staying-typical-day").get_by_label("What the patient said")
+    ).to_have_value("Sleeps at the restaurant")
+    expect(
+        page.locator("#sign-constant-phone-checks").get_by_label("Note about: Constant texting")
+    ).to_have_value("Phone buzzed all through the visit")
+
+
+def open_case_section(page, case, name: str) -> None:
+    page.get_by_role("navigation", name="Case sections").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+    expect(
+        page.get_by_role("navigation", name="Case sections").get_by_role("link", name=name)
+    ).to_have_attribute("aria-current", "page")

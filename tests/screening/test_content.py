@@ -77,6 +77,142 @@ def test_seed_questions_are_quoted_word_for_word(bank):
     )
 
 
+# Copied from the seed's "Sample Screening Questions" with its punctuation (curly and straight
+# apostrophes as published): each theme's purpose line, then its questions, in the seed's order.
+SEED_THEMES = [
+    (
+        (
+            "These questions gently explore where someone lives or stays, what their routines "
+            "look like, and whether their basic needs are being met."
+        ),
+        [
+            (
+                "Can you tell me a bit about where you're staying and what a typical day looks "
+                "like for you?"
+            ),
+            "What’s your sleeping setup like? And how do meals usually work where you are?",
+            (
+                "Have there been times when it’s been hard to get the basics — like food, rest, "
+                "or medical care — when you needed them?"
+            ),
+            (
+                "Are there any rules or expectations around when you can eat, rest, or use the "
+                "washroom?"
+            ),
+            "Are you able to go outside or leave when you want to?",
+        ],
+    ),
+    (
+        (
+            "These questions focus on power dynamics, freedom of movement, and how a person’s "
+            "choices are respected (or not)."
+        ),
+        [
+            (
+                "How does your partner/friend/family member usually respond when you set "
+                "boundaries or say no?"
+            ),
+            (
+                "Have you ever done something that didn’t feel right just to keep someone happy "
+                "or avoid drama?"
+            ),
+            (
+                "How does [name/they] usually react when you spend time with others or make your "
+                "own choices?"
+            ),
+            "If you ever felt the need to leave, what would feel difficult or risky about that?",
+            (
+                "What would a safe or healthier situation look like for you, if things could be "
+                "different?"
+            ),
+        ],
+    ),
+    (
+        (
+            "These questions gently explore feelings in relationships, especially when there may "
+            "be confusion, attachment, or emotional coercion."
+        ),
+        [
+            "What does it usually feel like when you’re around [partner’s name/family/friend]?",
+            (
+                "It’s common to have mixed feelings — have there been moments where something "
+                "didn’t feel right, even if you care about them?"
+            ),
+            "What usually happens if you disagree or say no to [partner’s name/family/friend]?",
+            (
+                "Have you ever felt like someone made you feel guilty or like you had to stay, "
+                "even if you didn’t want to?"
+            ),
+        ],
+    ),
+    (
+        (
+            "These questions focus on financial control, possession of ID, and isolation from "
+            "social supports — all potential signs of coercion."
+        ),
+        [
+            "Who usually holds onto your important documents, like your ID or health card?",
+            (
+                "When you earn money or get paid, what do you usually do with it or hope to do "
+                "with it?"
+            ),
+            (
+                "Do you get to hang out or talk with people you care about, like family or close "
+                "friends, much these days?"
+            ),
+            (
+                "Have you ever felt like someone was keeping tabs on you, like watching where you "
+                "go or who you talk to?"
+            ),
+        ],
+    ),
+    (
+        (
+            "These questions gently surface manipulation, fear, and exploitation — including "
+            "forced labour or survival-based decisions."
+        ),
+        [
+            (
+                "Have there ever been times someone used people you care about to pressure or "
+                "scare you?"
+            ),
+            (
+                "Has anyone ever crossed a line with you physically or made you feel afraid for "
+                "your safety?"
+            ),
+            (
+                "Has anyone ever said something would be one way, but it turned out really "
+                "different — and you felt stuck?"
+            ),
+            (
+                "Has someone ever made you do things to get money or stuff for them, even if you "
+                "didn’t want to?"
+            ),
+        ],
+    ),
+    (
+        (
+            "These questions explore trust, belonging, and whether the person feels emotionally "
+            "or socially supported."
+        ),
+        [
+            "Is there someone you feel really gets you or has your back?",
+            (
+                "Can you tell me what home has been like for you lately — any stress or concerns "
+                "there?"
+            ),
+        ],
+    ),
+]
+
+
+def test_every_seed_question_and_purpose_line_is_quoted_word_for_word_in_order(bank):
+    shipped = [(theme.purpose, [q.text for q in theme.questions]) for theme in bank.themes]
+
+    assert shipped == [(purpose, questions) for purpose, questions in SEED_THEMES]
+    assert sum(len(questions) for _, questions in SEED_THEMES) == 24
+
+
 def test_the_high_concern_themes_exist_in_the_seed_bank(bank):
     # The concern rules name these themes by slug: renaming one must fail here, not silently.
     assert HIGH_CONCERN_THEMES <= {theme.slug for theme in bank.themes}
@@ -117,26 +253,31 @@ def test_indicator_slugs_are_unique(indicators):
     assert len(slugs) == len(set(slugs))
 
 
-@pytest.mark.parametrize(
-    "slug",
-    [
-        "companion-answers-for-patient",
-        "injuries-do-not-match-explanation",
-        "afraid-to-be-examined-alone-or-undress",
-        "fearful-hypervigilant-avoids-eye-contact",
-        "constant-phone-checks",
-        "poor-hygiene-not-allowed-to-wash",
-        "no-id-with-them",
-        "someone-else-holds-id",
-        "ownership-tattoo",
-        "scripted-or-inconsistent-history",
-        "malnutrition-or-dehydration",
-        "untreated-injuries-or-delayed-care",
-        "companion-controls-money-or-documents",
-    ],
-)
-def test_the_seed_signs_are_on_the_checklist(indicators, slug):
-    assert slug in {indicator.slug for indicator in indicators}
+# Each sign the seed names, and words of the seed's that its checklist text must keep.
+SEED_SIGNS = {
+    "companion-answers-for-patient": ["answers for them"],
+    "companion-controls-money-or-documents": ["money or documents"],
+    "injuries-do-not-match-explanation": ["Injuries that do not match"],
+    "afraid-to-be-examined-alone-or-undress": ["examined alone", "gown"],
+    "fearful-hypervigilant-avoids-eye-contact": ["eye contact", "reluctant to speak", "fearful"],
+    "constant-phone-checks": ["Constant texting"],
+    "poor-hygiene-not-allowed-to-wash": ["Poor hygiene", "wash", "change clothes"],
+    "no-id-with-them": ["no ID"],
+    "someone-else-holds-id": ["someone else keeps their ID"],
+    "ownership-tattoo": ["Tattoo"],
+    "scripted-or-inconsistent-history": ["scripted"],
+    "malnutrition-or-dehydration": ["malnutrition", "dehydration"],
+    "untreated-injuries-or-delayed-care": ["Untreated injuries"],
+}
+
+
+@pytest.mark.parametrize(("slug", "words"), list(SEED_SIGNS.items()))
+def test_the_seed_signs_are_on_the_checklist(indicators, slug, words):
+    texts = {indicator.slug: indicator.text for indicator in indicators}
+
+    assert slug in texts
+    for word in words:
+        assert word in texts[slug]
 
 
 def test_the_tattoo_indicator_carries_the_open_tattoo_question(indicators):
@@ -261,3 +402,19 @@ def test_demo_instrument_is_clearly_a_demo():
     )
     assert not names_the_crime(instrument.title)
     assert not any(names_the_crime(item.text) for item in instrument.items)
+
+
+def test_nothing_said_or_given_to_the_patient_names_the_crime(bank, indicators, gate):
+    # Everything read aloud to the patient or handed over: the questions, the open tattoo
+    # question, the confidentiality texts, the resource wording and the instrument items.
+    education = gate["universal_education"]
+    instrument = load_instrument(read("instruments/demo_brief_screen.json"))
+    patient_facing = [q.text for theme in bank.themes for q in theme.questions]
+    patient_facing += [i.follow_up_question for i in indicators if i.follow_up_question]
+    patient_facing += list(gate["confidentiality_limits"]["texts"].values())
+    patient_facing += [education["patient_text"]]
+    patient_facing += [resource["patient_label"] for resource in education["resources"]]
+    patient_facing += [item.text for item in instrument.items]
+
+    assert len(patient_facing) > 30
+    assert [text for text in patient_facing if names_the_crime(text)] == []

@@ -190,3 +190,69 @@ def test_patient_facing_resources_never_name_the_crime_in_any_country(
     # The clinician-only service names (which do say it) stay off the screen.
     for resource in gate()["universal_education"]["resources"]:
         assert resource["clinician_name"] not in after
+
+
+@pytest.mark.parametrize(
+    "method", [m["slug"] for m in gate()["separation_methods"]], ids=lambda slug: slug
+)
+def test_how_the_patient_was_separated_is_recorded_with_the_screening(
+    personas, case, content, method
+):
+    label = next(m["label"] for m in gate()["separation_methods"] if m["slug"] == method)
+    note = "Walked her to the scale in the corridor" if method == "other" else ""
+    data = {**GATE_MET, "separation_method": method, "separation_note": note}
+    assert start(personas.client_for("clinician"), case, data).status_code == 302
+    screening = Screening.objects.get(case=case)
+    assert (screening.separation_method, screening.separation_note) == (method, note)
+    assert screening.patient_alone and screening.confidentiality_explained
+    assert screening.patient_agreed
+    payload = case.events.get(kind="screening.gate_met").payload
+    assert payload["separation"] == label
+    assert payload["interpreter"] == "Not needed: we share a language"
+
+
+@pytest.mark.parametrize(
+    "reason", [r["slug"] for r in gate()["not_screened_reasons"]], ids=lambda slug: slug
+)
+def test_each_reason_for_not_screening_is_recorded_and_shown_with_resources(
+    personas, case, content, reason
+):
+    label = next(r["label"] for r in gate()["not_screened_reasons"] if r["slug"] == reason)
+    client = personas.client_for("clinician")
+    response = client.post(
+        reverse("screening:not-screened", kwargs={"case_ref": case.ref}),
+        {"reason": reason, "note": "Seen again at discharge" if reason == "other" else ""},
+    )
+    assert response.status_code == 302
+    screening = Screening.objects.get(case=case)
+    assert (screening.status, screening.not_screened_reason) == ("not_screened", reason)
+    assert screening.universal_education_offered is False
+    assert case.events.get(kind="screening.not_screened").summary == f"Not screened: {label}"
+    page = client.get(tab(case)).content.decode()
+    assert f"Recorded reason: <strong>{label}</strong>" in page
+    assert "Resources not yet offered." in page
+    assert gate()["universal_education"]["patient_text"] in page
+    assert FIRST_QUESTION not in page
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "text_key"),
+    [("CA-ON", "CA"), ("CA-QC", "CA"), ("US-NY", "US"), ("GB-ENG", "default")],
+)
+def test_the_gate_shows_the_confidentiality_text_of_the_case_jurisdiction(
+    personas, content, jurisdiction, text_key
+):
+    from cases import actions as case_actions
+
+    case = case_actions.open_case(
+        unit=personas.emergency,
+        jurisdiction=jurisdiction,
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    page = personas.client_for("clinician").get(tab(case)).content.decode()
+    expected = gate()["confidentiality_limits"]["texts"][text_key]
+    others = [t for k, t in gate()["confidentiality_limits"]["texts"].items() if k != text_key]
+    assert f'id="confidentiality-text">{expected}</blockquote>' in page.replace("&#x27;", "'")
+    assert not any(other in page.replace("&#x27;", "'") for other in others)

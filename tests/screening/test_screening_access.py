@@ -52,7 +52,8 @@ def test_each_persona_gets_the_screening_tab_as_expected(personas, screening, pe
 
 
 @pytest.mark.parametrize(
-    "name", ["summary", "answer", "sign", "pause", "resume", "finish", "start", "not-screened"]
+    "name",
+    ["summary", "answer", "sign", "pause", "resume", "finish", "start", "not-screened", "export"],
 )
 @pytest.mark.parametrize("persona", ["other_clinician", "administrator", "anonymous"])
 def test_outsiders_get_nothing_from_any_screening_url(personas, screening, persona, name):
@@ -115,3 +116,15 @@ def test_only_administrators_open_the_content_editors(personas, content, persona
         assert client.get(url).status_code == status, url
     response = client.post(reverse("screening:import-content"), {"kind": "bank"})
     assert response.status_code == (400 if persona == "administrator" else status)
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_a_finished_screening_is_exported_only_to_the_case_team(personas, screening, persona):
+    from screening import actions
+
+    actions.complete_screening(screening, by=personas.clinician)
+    _, url = case_urls(screening.case, screening)["export"]
+    response = personas.client_for(persona).get(url)
+    assert response.status_code == EXPECTED[persona]
+    if response.status_code == 200:
+        assert response.json()["resourceType"] == "QuestionnaireResponse"
