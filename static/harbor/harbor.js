@@ -2,10 +2,16 @@
 (function () {
   "use strict";
   const body = document.body;
+  // The quick-hide form carries the URLs and the idle time; it is only on signed-in pages.
+  const hideForm = document.getElementById("quick-hide-form");
+  const config = hideForm ? hideForm.dataset : {};
 
   // Replace everything on screen at once, then sign out on the server and leave the page with
   // location.replace, so the case page is not even the previous history entry.
+  let hiding = false;
   function hideNow(postUrl, destination) {
+    if (hiding) return;  // the idle timer keeps ticking until the browser has left
+    hiding = true;
     document.title = "Ward information";
     const cover = document.createElement("main");
     cover.className = "harbor-hidden-screen";
@@ -20,18 +26,17 @@
 
   function quickHide(event) {
     if (event) event.preventDefault();
-    hideNow(body.dataset.hideUrl, body.dataset.neutralUrl);
+    hideNow(hideForm.action, config.neutralUrl);
   }
 
-  const hideButton = document.getElementById("quick-hide");
-  if (hideButton) hideButton.addEventListener("click", quickHide);
+  if (hideForm) hideForm.addEventListener("submit", quickHide);
 
   // Shortcut: Shift pressed three times in a row within two seconds (the pattern public
   // "exit this page" buttons use). Any other key in between starts the count again, so typing
   // capitals never triggers it.
   let shiftPresses = [];
   document.addEventListener("keydown", (event) => {
-    if (!body.dataset.hideUrl || !document.getElementById("quick-hide")) return;
+    if (!hideForm) return;
     if (event.key !== "Shift" || event.repeat) { if (event.key !== "Shift") shiftPresses = []; return; }
     const now = Date.now();
     shiftPresses = shiftPresses.filter((t) => now - t < 2000);
@@ -41,7 +46,7 @@
 
   // Idle lock: the server forgets an idle session anyway; this hides the screen at that moment
   // instead of leaving the last case on display until someone touches the keyboard.
-  const idleSeconds = Number(body.dataset.idleSeconds || 0);
+  const idleSeconds = Number(config.idleSeconds || 0);
   if (idleSeconds > 0) {
     let lastActivity = Date.now();
     const touch = () => { lastActivity = Date.now(); };
@@ -50,7 +55,7 @@
     const margin = Math.min(5, idleSeconds / 10);
     window.setInterval(() => {
       if ((Date.now() - lastActivity) / 1000 >= idleSeconds - margin) {
-        hideNow(body.dataset.idleLockUrl, body.dataset.lockedUrl);
+        hideNow(config.idleLockUrl, config.lockedUrl);
       }
     }, 1000);
   }

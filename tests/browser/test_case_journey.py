@@ -12,6 +12,8 @@ TABS = ["Overview", "Screening", "Safety", "Care", "Reporting", "Referrals", "No
 
 
 def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page, sign_in):
+    page.goto("/accounts/login/")
+    assert_accessible(page)
     sign_in("clinician")
     expect(page.get_by_role("heading", name="Home")).to_be_visible()
     assert_accessible(page)
@@ -26,6 +28,16 @@ def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page,
     expect(page.get_by_text("Case opened on Emergency")).to_be_visible()
     assert "traffick" not in page.title().lower()
 
+    case_ref = case_url.rstrip("/").rsplit("/", 1)[1]
+    # Each page of the case, reached by its plain link, before any tab is swapped in.
+    for link in ("Edit details and safe contact", "Escalate to a supervisor"):
+        page.get_by_role("link", name=link).click()
+        expect(page.get_by_role("heading", name=link)).to_be_visible()
+        assert_accessible(page)
+        page.goto(case_url)
+
+    # A page that HTMX only swaps into keeps this marker; a full page load would drop it.
+    page.evaluate("window.harborSamePage = true")
     tabs = page.get_by_role("navigation", name="Case sections")
     for label in TABS[1:] + TABS[:1]:
         tabs.get_by_role("link", name=label, exact=True).click()
@@ -33,6 +45,7 @@ def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page,
             "aria-current", "page"
         )
         expect(page.locator("#tab-panel h2").first).to_be_visible()
+        assert page.evaluate("window.harborSamePage === true"), f"{label} reloaded the page"
         assert "traffick" not in page.title().lower()
         assert_accessible(page)
 
@@ -44,11 +57,14 @@ def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page,
     page.wait_for_url("**/welcome/")
     assert_accessible(page)
 
-    # Nothing of the case comes back: not with the back button, not by its address.
-    page.go_back()
-    page.wait_for_load_state()
-    assert "/accounts/login/" in page.url or "/welcome/" in page.url
-    expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
+    # Nothing of the case comes back: not with the back button (however far back), not by
+    # its address.
+    for _ in range(3):
+        page.go_back()
+        page.wait_for_load_state()
+        assert "/accounts/login/" in page.url or "/welcome/" in page.url, page.url
+        assert case_ref not in page.locator("body").inner_text()
+        expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
     page.goto(case_url)
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
@@ -75,3 +91,25 @@ def test_an_idle_workstation_locks_itself(personas, case, page, sign_in, setting
     expect(page.get_by_text("signed out after a period of inactivity")).to_be_visible()
     page.go_back()
     expect(page.get_by_text(case.ref)).to_have_count(0)
+
+
+def test_the_shortcut_also_hides_the_administrators_pages(personas, page, sign_in):
+    from django.contrib.auth.models import Group, Permission
+
+    from cases.models import Role
+
+    personas.administrator.is_staff = True
+    personas.administrator.save()
+    Group.objects.get(name=Role.ADMINISTRATOR).permissions.set(
+        Permission.objects.filter(content_type__app_label="cases")
+    )
+    sign_in("administrator")
+    expect(page.get_by_role("heading", name="What you administer")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Users, units and roles").click()
+    expect(page.get_by_role("button", name="Hide screen")).to_be_visible()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url("**/welcome/")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/login/"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
+from cases import audit
 from cases.models import AuditEntry, CaseEvent
 
 
@@ -43,8 +45,8 @@ def test_a_change_writes_timeline_and_audit_in_one_go(personas, case):
         {"reason": "Companion would not leave the room"},
     )
     event = CaseEvent.objects.get(case=case, kind="case.escalated")
-    audit = entries(case, AuditEntry.Action.CASE_CHANGE).get(detail__event="case.escalated")
-    assert event.by == audit.user == personas.clinician
+    entry = entries(case, AuditEntry.Action.CASE_CHANGE).get(detail__event="case.escalated")
+    assert event.by == entry.user == personas.clinician
 
 
 def test_forwarded_address_is_ignored_unless_trusted(personas, case, settings):
@@ -57,21 +59,24 @@ def test_forwarded_address_is_ignored_unless_trusted(personas, case, settings):
 
 
 def test_sign_in_failed_sign_in_and_sign_out_are_audited(personas, client):
-    client.post(reverse("login"), {"username": "clinician", "password": "wrong"})
+    where = {"REMOTE_ADDR": "10.4.4.4", "HTTP_USER_AGENT": "WardPC"}
+    client.post(reverse("login"), {"username": "clinician", "password": "wrong"}, **where)
     failed = AuditEntry.objects.get(action=AuditEntry.Action.SIGN_IN_FAILED)
     assert failed.username == "clinician"
     assert "wrong" not in str(failed.detail)
 
     client.post(
-        reverse("login"), {"username": "clinician", "password": "correct-horse-battery-staple"}
+        reverse("login"),
+        {"username": "clinician", "password": "correct-horse-battery-staple"},
+        **where,
     )
-    assert AuditEntry.objects.filter(
-        action=AuditEntry.Action.SIGN_IN, user=personas.clinician
-    ).exists()
-    client.post(reverse("logout"))
-    assert AuditEntry.objects.filter(
-        action=AuditEntry.Action.SIGN_OUT, user=personas.clinician
-    ).exists()
+    signed_in = AuditEntry.objects.get(action=AuditEntry.Action.SIGN_IN)
+    client.post(reverse("logout"), **where)
+    signed_out = AuditEntry.objects.get(action=AuditEntry.Action.SIGN_OUT)
+    for entry in (failed, signed_in, signed_out):
+        assert entry.at is not None
+        assert (entry.ip_address, entry.user_agent) == ("10.4.4.4", "WardPC")
+    assert signed_in.user == signed_out.user == personas.clinician
 
 
 class TestAppendOnly:
@@ -100,6 +105,13 @@ class TestAppendOnly:
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(statement.format(table=table))
+
+    def test_deleting_a_user_cannot_take_their_entries_with_it(self, personas):
+        # The administrator has no case or timeline rows: only the audit entry holds them.
+        audit.record(AuditEntry.Action.SIGN_IN, user=personas.administrator)
+        with pytest.raises(ProtectedError), transaction.atomic():
+            personas.administrator.delete()
+        assert AuditEntry.objects.filter(user=personas.administrator).count() == 1
 
     def test_the_audit_log_is_not_in_the_admin(self, personas):
         from django.contrib import admin

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import AuditEntry, Case
+from tests.cases.test_sign_in_required import ROUTES, concrete
 
 CASE_PAGES = [
     "cases:case-detail",
@@ -58,6 +59,37 @@ def test_outsiders_cannot_change_a_case(personas, case, persona, url_name):
     else:
         assert response.status_code in {403, 404}
     assert case.events.count() == 1  # only "case opened"
+
+
+# Every URL of the project that names a case, phases included: a new route is in the matrix
+# the moment it exists.
+CASE_ROUTES = [(name, route) for name, route in ROUTES if "<str:case_ref>" in route]
+
+# What an outsider may get, per method: refused (404 hides that the case exists; 403 tells an
+# administrator plainly), or 405 when the view does not take that method at all.
+OUTSIDER_STATUS = {"other_clinician": {404}, "administrator": {403}}
+
+
+def test_the_matrix_covers_the_case_urls_of_every_app():
+    names = {name for name, _ in CASE_ROUTES}
+    assert set(CASE_PAGES) | set(CASE_POSTS) <= names
+    assert {name.split(":")[0] for name in names} >= {"cases", "screening", "safety"}
+
+
+@pytest.mark.parametrize(
+    ("name", "route"), [pytest.param(name, route, id=name) for name, route in CASE_ROUTES]
+)
+@pytest.mark.parametrize("persona", list(OUTSIDER_STATUS))
+def test_outsiders_are_refused_on_every_case_url(personas, case, persona, name, route):
+    url = concrete(route.replace("<str:case_ref>", case.ref))
+    client = personas.client_for(persona)
+    statuses = {client.get(url).status_code, client.post(url, {"version": 1}).status_code}
+    refused = OUTSIDER_STATUS[persona]
+    assert statuses <= refused | {405}, f"{persona} got {statuses} on {url}"
+    assert statuses & refused, f"{url} never reached the case lookup"
+    case.refresh_from_db()
+    assert case.version == 1 and case.events.count() == 1
+    assert not AuditEntry.objects.filter(case=case, action=AuditEntry.Action.CASE_VIEW).exists()
 
 
 def test_a_case_assigned_to_a_clinician_of_another_unit_becomes_visible_to_them(personas, case):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from cases.models import AuditEntry
+from cases.models import AuditEntry, Role
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = [p for p in ROOT.rglob("*.html") if ".venv" not in p.parts and "var" not in p.parts]
@@ -71,10 +72,62 @@ def test_the_page_has_a_strict_nonce_csp(personas):
     assert scripts and all(f'nonce="{nonce}"' in s for s in scripts)
 
 
-def test_the_quick_hide_button_is_on_every_signed_in_page(personas, case):
-    client = personas.client_for("clinician")
-    for url in (reverse("cases:home"), case.get_absolute_url(), reverse("cases:start-case")):
-        assert 'id="quick-hide"' in client.get(url).content.decode()
+# Swapped into a page that already has the button.
+FRAGMENT_ROUTES = {"cases:case-summary"}
+
+
+def signed_in_pages(personas, case, persona):
+    """Every page of the project this persona can open (URL patterns filled in, GET, 200 HTML)."""
+    from tests.cases.test_sign_in_required import ROUTES, concrete
+
+    if persona == "administrator":  # as load_demo sets them up: people and places in /manage/
+        personas.administrator.is_staff = True
+        personas.administrator.save()
+        Group.objects.get(name=Role.ADMINISTRATOR).permissions.set(
+            Permission.objects.filter(content_type__app_label="cases")
+        )
+    client = personas.client_for(persona)
+    client.raise_request_exception = False
+    for name, route in ROUTES:
+        if name in FRAGMENT_ROUTES:
+            continue
+        url = concrete(route.replace("<str:case_ref>", case.ref))
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            yield url, response
+
+
+@pytest.mark.parametrize("persona", ["clinician", "supervisor", "administrator"])
+def test_the_quick_hide_button_and_idle_lock_are_on_every_signed_in_page(personas, case, persona):
+    pages = dict(signed_in_pages(personas, case, persona))
+    assert len(pages) >= 5
+    for url, response in pages.items():
+        page = response.content.decode()
+        assert 'id="quick-hide"' in page, url
+        assert 'data-idle-seconds="600"' in page, url
+        assert re.search(r'<script src="/static/harbor/harbor.js"[^>]*nonce=', page), url
+        assert "no-store" in response["Cache-Control"], url
+
+
+@pytest.mark.parametrize("persona", ["clinician", "administrator"])
+def test_every_asset_of_every_page_ships_with_the_app(personas, case, persona):
+    from django.contrib.staticfiles import finders
+
+    for url, response in signed_in_pages(personas, case, persona):
+        page = response.content.decode()
+        assets = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"', page)
+        for asset in assets:
+            # Same origin only; and a static file must really be among the app's own.
+            assert asset.startswith("/") and not asset.startswith("//"), f"{url}: {asset}"
+            if asset.startswith(settings.STATIC_URL):
+                path = asset.removeprefix(settings.STATIC_URL)
+                assert finders.find(path), f"{url}: {asset} is missing"
+
+
+def test_harbor_static_files_load_nothing_from_elsewhere():
+    for path in (ROOT / "static" / "harbor").iterdir():
+        text = path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", text), path.name
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))

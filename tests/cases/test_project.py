@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -75,3 +78,99 @@ def test_load_demo_creates_one_user_per_role_and_prints_their_sign_ins(capsys):
     assert User.objects.get(username="supervisor").is_supervisor
     assert User.objects.get(username="administrator").is_staff
     assert "harbor-demo-2026" in out
+
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def settings_from(env: dict[str, str], expression: str) -> str:
+    """Print `expression` (comma-separated values) as a fresh process with this environment sees
+    config.settings: settings are read once, at start-up."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    out = subprocess.run(  # noqa: S603 - our interpreter, an expression written in this file
+        [sys.executable, "-c", f"import config.settings as s; print({expression})"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_the_layout_of_the_design_is_in_place():
+    for name in ("manage.py", "pyproject.toml", "README.md", "Makefile", ".ci/run"):
+        assert (ROOT / name).is_file(), name
+    for name in ("config", "cases", "screening", "safety", "referrals", "documentation"):
+        assert (ROOT / name / "__init__.py").is_file(), name
+        assert name in settings.INSTALLED_APPS or name == "config"
+    for name in ("templates", "static", "tests"):
+        assert (ROOT / name).is_dir(), name
+    assert (ROOT / ".python-version").read_text().strip() == "3.12"
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_the_stack_of_the_design_is_declared_and_installed():
+    import django
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.12"
+    declared = " ".join(project["dependencies"] + project["optional-dependencies"]["dev"])
+    for package in (
+        "Django>=6.1",
+        "django-htmx",
+        "psycopg[binary]>=3",
+        "django-crispy-forms",
+        "crispy-bootstrap5",
+        "weasyprint",
+        "pytest-django",
+        "playwright",
+        "django-axes",
+    ):
+        assert package in declared, package
+    assert django.VERSION[:2] == (6, 1)
+    assert sys.version_info >= (3, 12)
+
+
+def test_the_database_is_sqlite_by_default_and_postgresql_through_database_url():
+    assert settings_from({}, "s.DATABASES['default']['ENGINE']") == ("django.db.backends.sqlite3")
+    postgres = settings_from(
+        {"DATABASE_URL": "postgres://harbor@db.example.org:5432/harbor"},
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
+    )
+    assert postgres == "django.db.backends.postgresql harbor"
+
+
+def test_the_idle_lock_defaults_to_ten_minutes_and_is_configurable():
+    assert settings_from({}, "s.HARBOR_IDLE_LOCK_MINUTES, s.SESSION_COOKIE_AGE") == "10 600"
+    assert (
+        settings_from(
+            {"HARBOR_IDLE_LOCK_MINUTES": "3"}, "s.HARBOR_IDLE_LOCK_MINUTES, s.SESSION_COOKIE_AGE"
+        )
+        == "3 180"
+    )
+
+
+def test_the_readme_opens_with_the_two_commands_and_the_makefile_provides_them():
+    readme = (ROOT / "README.md").read_text()
+    first_block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()]
+    assert [c for c in commands if c] == ["make run", "make test"]
+    assert readme.index("```sh") < readme.index("## Layout")  # it opens the README
+    makefile = (ROOT / "Makefile").read_text()
+    run = re.search(r"^run:.*?(?=^\S)", makefile, re.S | re.M).group(0)
+    demo = re.search(r"^demo-data:.*?(?=^\S)", makefile, re.S | re.M).group(0)
+    assert "demo-data" in run and "runserver 127.0.0.1:8000" in run
+    for step in ("migrate", "load_content", "load_demo"):
+        assert f"manage.py {step}" in demo, step
+    assert re.search(r"^test:.*\n\t\$\(BIN\)/python -m pytest$", makefile, re.M)
+
+
+def test_ci_runs_the_readme_test_command_on_a_fresh_postgresql_and_on_sqlite():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in script  # any failing test fails CI
+    assert "apt-get install" in script and "chromium" in script
+    assert re.search(r"createdb .*\"\$db\"", script)
+    postgres = script.index('DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" make test')
+    sqlite = script.index("\nmake test\n")
+    assert postgres < sqlite
