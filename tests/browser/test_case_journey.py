@@ -108,6 +108,7 @@ def test_the_shortcut_also_hides_the_administrators_pages(personas, page, sign_i
     assert_accessible(page)
     page.get_by_role("link", name="Users, units and roles").click()
     expect(page.get_by_role("button", name="Hide screen")).to_be_visible()
+    page.wait_for_load_state()  # harbor.js is deferred: its shortcut listens once loaded
     for _ in range(3):
         page.keyboard.press("Shift")
     page.wait_for_url("**/welcome/")
