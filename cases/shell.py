@@ -40,6 +40,24 @@ def case_tabs(case: Case) -> list[Tab]:
     return tabs
 
 
+@dataclass(frozen=True)
+class CaseAction:
+    label: str
+    url: str
+    css: str
+
+
+def case_actions(case: Case) -> list[CaseAction]:
+    """The header's one-click actions that the installed phases provide."""
+    actions = []
+    for label, url_name, css in settings.HARBOR_CASE_ACTIONS:
+        try:
+            actions.append(CaseAction(label, reverse(url_name, kwargs={"case_ref": case.ref}), css))
+        except NoReverseMatch:
+            continue
+    return actions
+
+
 def get_case_for(request: HttpRequest, case_ref: str, *, for_update: bool = False) -> Case:
     """The case, if this user may see it; 404 otherwise, so other units learn nothing.
 
@@ -69,7 +87,13 @@ def render_case_tab(
     saved content around it — so it is audited here, once, for every phase.
     """
     audit.record_case_view(case, user=request.user, part=tab)
-    full_context = {"case": case, "tabs": case_tabs(case), "active_tab": tab, **(context or {})}
+    full_context = {
+        "case": case,
+        "tabs": case_tabs(case),
+        "case_actions": case_actions(case),
+        "active_tab": tab,
+        **(context or {}),
+    }
     wants_fragment = getattr(request, "htmx", False) and request.htmx.target == "tab-panel"
     name = f"{template_name}#tab" if wants_fragment else template_name
     return render(request, name, full_context)

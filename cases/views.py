@@ -22,7 +22,7 @@ from cases.forms import (
     StartCaseForm,
 )
 from cases.models import AuditEntry, Case
-from cases.shell import get_case_for, render_case_tab
+from cases.shell import case_actions, get_case_for, render_case_tab
 
 # Long lists are cut, not paginated: a home page is a work queue, not an archive.
 HOME_LIST_LIMIT = 50
@@ -93,7 +93,11 @@ def case_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
     """The case header alone, refreshed when a phase changes what it shows (e.g. concern)."""
     case = get_case_for(request, case_ref)
     audit.record_case_view(case, user=request.user, part="summary")
-    return render(request, "cases/case_page.html#case-summary", {"case": case})
+    return render(
+        request,
+        "cases/case_page.html#case-summary",
+        {"case": case, "case_actions": case_actions(case)},
+    )
 
 
 def timeline(case: Case) -> list:

@@ -214,6 +214,12 @@ HARBOR_CASE_TABS = [
     ("notes", "Notes", "documentation:case-notes"),
 ]
 
+# One-click actions in the case header, on every tab: (label, URL name, button classes). Each is
+# a POST to a phase app's view; like the tabs, `cases` shows them without importing the phase.
+HARBOR_CASE_ACTIONS = [
+    ("Threatening behaviour", "safety:report-threat", "btn btn-danger btn-sm"),
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -174,3 +174,21 @@ def test_ci_runs_the_readme_test_command_on_a_fresh_postgresql_and_on_sqlite():
     postgres = script.index('DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" make test')
     sqlite = script.index("\nmake test\n")
     assert postgres < sqlite
+
+
+def test_cases_never_reaches_into_a_phase_app():
+    """Arrows point up only: phases know `cases`, `cases` knows no phase (DESIGN.md)."""
+    import re
+    from pathlib import Path
+
+    phases = "screening|safety|referrals|documentation"
+    offenders = []
+    for path in Path(settings.BASE_DIR, "cases").rglob("*"):
+        if path.suffix == ".py":
+            text = path.read_text()
+            if re.search(rf"^\s*(from|import)\s+({phases})\b", text, re.M):
+                offenders.append(str(path))
+        elif path.suffix == ".html":
+            if re.search(rf"{{% url ['\"]({phases}):", path.read_text()):
+                offenders.append(str(path))
+    assert not offenders
