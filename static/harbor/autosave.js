@@ -46,6 +46,28 @@
       say(form, "Not saved — check connection. Your text is still here: keep this page open and save again once the connection is back.", "text-danger fw-semibold");
     }
   });
+  // Switching case section swaps the page without unloading it, and htmx drops a queued save
+  // whose form is no longer on the page. Hold the switch until every row has saved; if that
+  // takes too long (no connection), ask before leaving text behind.
+  const unsavedForm = () => document.querySelector("form[data-autosave][data-unsaved]");
+  document.addEventListener("htmx:confirm", (event) => {
+    const target = event.detail.target;
+    if (!target || target.id !== "tab-panel" || !unsavedForm()) return;
+    event.preventDefault();
+    const started = Date.now();
+    const wait = window.setInterval(() => {
+      if (!unsavedForm()) {
+        window.clearInterval(wait);
+        event.detail.issueRequest(true);
+      } else if (Date.now() - started > 5000) {
+        window.clearInterval(wait);
+        if (window.confirm("Some notes are not saved yet. Leave this section anyway and lose them?")) {
+          event.detail.issueRequest(true);
+        }
+      }
+    }, 100);
+  });
+
   window.addEventListener("beforeunload", (event) => {
     if (document.querySelector("form[data-autosave][data-unsaved]")) event.preventDefault();
   });

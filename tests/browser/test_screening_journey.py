@@ -271,6 +271,37 @@ def test_switching_tab_straight_after_typing_loses_nothing(personas, case, conte
     ).to_have_value("Phone buzzed all through the visit")
 
 
+def test_a_slow_save_finishes_before_the_section_changes(personas, case, content, page, sign_in):
+    # On a slow ward network the save may still be on its way (or queued behind another) when
+    # the clinician clicks another section; the switch waits for it instead of dropping it.
+    actions.start_screening(
+        case,
+        actions.Gate(
+            separation_method="routine-procedure", separation_note="", interpreter="not-needed"
+        ),
+        by=personas.clinician,
+    )
+    sign_in("clinician")
+    page.goto(f"/screening/cases/{case.ref}/")
+
+    def slow(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/answers/**", slow)
+    question = page.locator("#q-where-staying-typical-day")
+    question.get_by_label("What the patient said").fill("First words")
+    page.wait_for_timeout(1000)  # that save is now on its way, slowly
+    question.get_by_label("What the patient said").fill("First words, then more")
+    open_case_section(page, case, "Overview")
+    page.unroute("**/answers/**")
+
+    open_case_section(page, case, "Screening")
+    expect(
+        page.locator("#q-where-staying-typical-day").get_by_label("What the patient said")
+    ).to_have_value("First words, then more")
+
+
 def open_case_section(page, case, name: str) -> None:
     page.get_by_role("navigation", name="Case sections").get_by_role(
         "link", name=name, exact=True
