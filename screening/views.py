@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -259,39 +260,20 @@ def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResp
         Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
     )
     form = answer_form(answer, request.POST)
-    conflict, problem, saved = None, "", False
-    if form.is_valid():
-        try:
-            answer = actions.save_answer(
-                answer,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                verbatim=form.cleaned_data["verbatim"],
-                concern=form.cleaned_data["concern"],
-                expected_version=_row_version(request, form),
-                by=request.user,
-            )
-            saved = True
-        except actions.StaleRowError as stale:
-            conflict = stale.current
-            audit.record(
-                AuditEntry.Action.CASE_CONFLICT,
-                user=request.user,
-                case=case,
-                question=answer.question.slug,
-                current_version=conflict.version,
-            )
-        except actions.ScreeningClosedError as error:
-            problem = str(error)
-    kept = {
-        "answer": answer.pk,
-        "form": form,
-        "conflict": conflict,
-        "problem": problem,
-        "saved": saved,
-        "version": answer.version if saved else request.POST.get(form["version"].html_name, ""),
-    }
-    return row_response(request, case, kept, f"q-{answer.question.slug}")
+
+    def save(expected_version: int) -> Answer:
+        return actions.save_answer(
+            answer,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            verbatim=form.cleaned_data["verbatim"],
+            concern=form.cleaned_data["concern"],
+            expected_version=expected_version,
+            by=request.user,
+        )
+
+    kept = save_row(request, case, answer, form, save, question=answer.question.slug)
+    return row_response(request, case, {"answer": answer.pk, **kept}, f"q-{answer.question.slug}")
 
 
 @require_POST
@@ -303,16 +285,38 @@ def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -
         screening__case=case,
     )
     form = observation_form(observation, request.POST)
+
+    def save(expected_version: int) -> ObservedIndicator:
+        return actions.save_observation(
+            observation,
+            observed=form.cleaned_data["observed"],
+            note=form.cleaned_data["note"],
+            expected_version=expected_version,
+            by=request.user,
+        )
+
+    kept = save_row(request, case, observation, form, save, indicator=observation.indicator.slug)
+    anchor = f"sign-{observation.indicator.slug}"
+    return row_response(request, case, {"sign": observation.pk, **kept}, anchor)
+
+
+def save_row(
+    request: HttpRequest,
+    case: Case,
+    row: Answer | ObservedIndicator,
+    form: forms.Form,
+    save: Callable[[int], Answer | ObservedIndicator],
+    **conflict_detail: str,
+) -> dict[str, Any]:
+    """Save one autosaved row (an answer or an observed sign) and say how it went.
+
+    A save from an older version is refused and audited as a conflict; the user's form is kept
+    either way, so nothing they typed is lost.
+    """
     conflict, problem, saved = None, "", False
     if form.is_valid():
         try:
-            observation = actions.save_observation(
-                observation,
-                observed=form.cleaned_data["observed"],
-                note=form.cleaned_data["note"],
-                expected_version=_row_version(request, form),
-                by=request.user,
-            )
+            row = save(_row_version(request, form))
             saved = True
         except actions.StaleRowError as stale:
             conflict = stale.current
@@ -320,22 +324,18 @@ def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -
                 AuditEntry.Action.CASE_CONFLICT,
                 user=request.user,
                 case=case,
-                indicator=observation.indicator.slug,
                 current_version=conflict.version,
+                **conflict_detail,
             )
         except actions.ScreeningClosedError as error:
             problem = str(error)
-    kept = {
-        "sign": observation.pk,
+    return {
         "form": form,
         "conflict": conflict,
         "problem": problem,
         "saved": saved,
-        "version": observation.version
-        if saved
-        else request.POST.get(form["version"].html_name, ""),
+        "version": row.version if saved else request.POST.get(form["version"].html_name, ""),
     }
-    return row_response(request, case, kept, f"sign-{observation.indicator.slug}")
 
 
 def row_response(
