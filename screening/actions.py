@@ -6,6 +6,7 @@ edit in place) and one case's screening (gate, observations, answers, pause/resu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,25 +121,38 @@ def import_bank(bank: rules.Bank, *, by: User | None) -> tuple[QuestionBank, boo
     that version and must keep showing what they used.
     """
     existing = _bank_rows(bank.slug, bank.version)
+    return _import_version(QuestionBank, bank, existing, _create_bank, by=by, what="question_bank")
+
+
+def _import_version(
+    model: type,
+    content: rules.Bank | rules.Instrument,
+    existing: Any,
+    create: Callable[..., Any],
+    *,
+    by: User | None,
+    what: str,
+) -> tuple[Any, bool]:
+    """Store imported content as its own version, shared by banks and instruments."""
     if existing is not None:
-        if existing.to_rule() != bank:
+        if existing.to_rule() != content:
             raise ContentVersionConflict(
-                f"Version {bank.version} of '{bank.slug}' already exists with different content. "
-                "Give the file a higher version number to add it as a new version."
+                f"Version {content.version} of '{content.slug}' already exists with different "
+                "content. Give the file a higher version number to add it as a new version."
             )
         return existing, False
-    row = _create_bank(bank, by=by)
-    if bank.version == _next_version(QuestionBank, bank.slug) - 1:
-        _publish_only(QuestionBank, row)
+    row = create(content, by=by)
+    if content.version == _next_version(model, content.slug) - 1:
+        _publish_only(model, row)
     else:
         row.published = False  # an older version arriving late does not replace the newest
         row.save(update_fields=["published"])
     audit.record(
         AuditEntry.Action.CONTENT_CHANGE,
         user=by,
-        object="question_bank",
-        slug=bank.slug,
-        version=bank.version,
+        object=what,
+        slug=content.slug,
+        version=content.version,
         how="import",
     )
     return row, True
@@ -241,29 +255,9 @@ def _create_instrument(instrument: rules.Instrument, *, by: User | None) -> Inst
 def import_instrument(instrument: rules.Instrument, *, by: User | None) -> tuple[Instrument, bool]:
     """Store an instrument version; (row, created). Same rules as `import_bank`."""
     existing = Instrument.objects.filter(slug=instrument.slug, version=instrument.version).first()
-    if existing is not None:
-        if existing.to_rule() != instrument:
-            raise ContentVersionConflict(
-                f"Version {instrument.version} of '{instrument.slug}' already exists with "
-                "different content. Give the file a higher version number to add it as a new "
-                "version."
-            )
-        return existing, False
-    row = _create_instrument(instrument, by=by)
-    if instrument.version == _next_version(Instrument, instrument.slug) - 1:
-        _publish_only(Instrument, row)
-    else:
-        row.published = False
-        row.save(update_fields=["published"])
-    audit.record(
-        AuditEntry.Action.CONTENT_CHANGE,
-        user=by,
-        object="instrument",
-        slug=instrument.slug,
-        version=instrument.version,
-        how="import",
+    return _import_version(
+        Instrument, instrument, existing, _create_instrument, by=by, what="instrument"
     )
-    return row, True
 
 
 @transaction.atomic

@@ -95,8 +95,7 @@ def test_outsiders_are_refused_on_every_case_url(personas, case, persona, name, 
 def test_a_case_assigned_to_a_clinician_of_another_unit_becomes_visible_to_them(personas, case):
     client = personas.client_for("other_clinician")
     assert client.get(case.get_absolute_url()).status_code == 404
-    personas.supervisor_client = personas.client_for("supervisor")
-    response = personas.supervisor_client.post(
+    response = personas.client_for("supervisor").post(
         reverse("cases:assign-case", kwargs={"case_ref": case.ref}),
         {"to": personas.other_clinician.pk},
     )
