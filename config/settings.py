@@ -220,6 +220,9 @@ HARBOR_CASE_ACTIONS = [
     ("Threatening behaviour", "safety:report-threat", "btn btn-danger btn-sm"),
 ]
 
+# The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
+HARBOR_HOTLINES_PROVIDER = ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

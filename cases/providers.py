@@ -1,0 +1,49 @@
+"""What `cases` asks of the phase apps without importing them.
+
+The hotlines Harbor shows (gate, Care, Reporting, the discreet card) all come from the referral
+directory. `cases` names the directory's function in settings (`HARBOR_HOTLINES_PROVIDER`), the way
+it names the phases' tabs, so that no phase imports another: screening and safety ask
+`hotlines_for(...)` here, and the directory answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Hotline:
+    """One line to call, as every phase shows it.
+
+    `screen_label` is what a screen shows by default and what paper may carry: it never names the
+    crime (e.g. "National 24/7 helpline"). `full_name` is the line's own name, shown only behind
+    a disclosure on screen and never printed.
+    """
+
+    service_id: str
+    screen_label: str
+    full_name: str
+    phone: str
+    text: str = ""
+    hours: str = ""
+    languages: tuple[str, ...] = ()
+    country: str = ""
+
+
+HotlineProvider = Callable[..., list[Hotline]]
+
+
+def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:
+    """The hotlines for a case in `jurisdiction` (e.g. "CA-ON", "US-TX"), best first.
+
+    Empty when no directory is installed: callers show their own "no line on file" text.
+    """
+    path = getattr(settings, "HARBOR_HOTLINES_PROVIDER", "")
+    if not path:
+        return []
+    provider: HotlineProvider = import_string(path)
+    return provider(jurisdiction=jurisdiction, language=language)
