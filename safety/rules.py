@@ -112,7 +112,9 @@ FACT_QUESTIONS = {
     "capacity": gettext_lazy("Decision-making capacity (from the assessment)"),
     "injury_kind": gettext_lazy("Injury"),
     "injury_cause": gettext_lazy("How was the wound caused?"),
-    "crime_injury": gettext_lazy("Is any injury caused by a crime (an assault, abuse, any offence)?"),
+    "crime_injury": gettext_lazy(
+        "Is any injury caused by a crime (an assault, abuse, any offence)?"
+    ),
     "serious_injury": gettext_lazy("Is the injury life-threatening?"),
     "arrived_with_police": gettext_lazy("Did the patient arrive with a police officer?"),
     "exploitation_kind": gettext_lazy("Kind of exploitation"),
@@ -394,7 +396,10 @@ def _decide(
     unknowns = _phrase_questions(questions)
     if consent_ask:
         unknowns += (
-            _("Ask the patient, alone: with their agreement, a report to %(recipients)s may be made.")
+            _(
+                "Ask the patient, alone: with their agreement, a report to %(recipients)s "
+                "may be made."
+            )
             % {"recipients": _join(o.row.recipient for o in _unique(consent_ask))},
         )
     if declined:

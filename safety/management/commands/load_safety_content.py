@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safety import actions
 from safety.checklists import ChecklistError, shipped_checklists
 from safety.models import RuleTableVersion
-from safety.rules import RuleTableError
+from safety.rule_table import RuleTableError
 
 
 class Command(BaseCommand):
