@@ -80,15 +80,9 @@ def test_the_engine_runs_from_the_database(personas, case, content):
     save(personas.client_for("administrator"), entry)
     data = {
         "age": 16,
-        "capacity": "has_capacity",
-        "serious_crime_injury": "no",
-        "injury_kind": "other",
-        "injury_self_inflicted_or_accidental": "no",
-        "developmental_disability": "no",
-        "vulnerable_or_elderly_adult": "no",
-        "exploitation_kind": "sexual",
-        "caregiver_involved": "no",
-        "patient_consents_to_police": "no",
+        "age_basis": "confirmed",
+        "injury_kind": "none",
+        "patient_consents": "no",
         "action": "check",
     }
     html = (
