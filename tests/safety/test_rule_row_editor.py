@@ -145,7 +145,10 @@ def test_adding_a_row(personas, content):
         ({"age_min": 18, "age_max": 16}, "below the lower age limit"),
         ({"weapon_kinds": []}, "Tick the wounds this rule covers."),
         ({"trigger": "crime_injury"}, "gunshot or stab wound rules only"),
-        ({"trigger": "any", "weapon_kinds": []}, "A rule for any patient is a rule with their consent."),
+        (
+            {"trigger": "any", "weapon_kinds": []},
+            "A rule for any patient is a rule with their consent.",
+        ),
         ({"checked_on": "29/11/2026"}, "Enter a valid date."),
         ({"recipient": ""}, "This field is required."),
         ({"id": "CA-ON-child-under-16"}, "Another rule already has this id"),
