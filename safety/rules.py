@@ -233,12 +233,11 @@ def resolved(facts: ReportingFacts) -> ReportingFacts:
 
 
 def age_range(facts: ReportingFacts, rules: JurisdictionRules) -> tuple[int, int]:
-    """The ages the patient may be: one age once confirmed; all minors if they appear to be
-    one; otherwise any age (an estimate guides the clinician, it does not decide a duty)."""
+    """The ages the patient may be: one age once confirmed, otherwise any age. An estimate or
+    "appears to be under 18" guides the clinician; it does not settle a duty either way, so the
+    minor's and the adult's answers are both shown until the age is confirmed."""
     if facts.age_basis is AgeBasis.CONFIRMED and facts.age is not None:
         return facts.age, facts.age
-    if facts.age_basis is AgeBasis.APPEARS_MINOR:
-        return 0, rules.minor_until
     return 0, OLDEST
 
 
