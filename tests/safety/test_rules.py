@@ -311,7 +311,12 @@ def test_elsewhere_gives_only_the_guides_advice_labelled_as_such():
         ("CA-ON", (16, 16), {"injury_kind", "patient_consents"}, {"lives_in_care_facility"}),
         ("CA-ON", (30, 30), {"injury_kind", "lives_in_care_facility"}, {"caregiver_involved"}),
         ("US-IL", (30, 30), {"crime_injury", "arrived_with_police"}, {"serious_injury"}),
-        ("CA-NS", (17, 17), {"caregiver_involved", "harmed_in_care"}, {"serious_injury"}),  # NS: 16+
+        (
+            "CA-NS",
+            (17, 17),
+            {"caregiver_involved", "harmed_in_care"},
+            {"serious_injury"},
+        ),  # NS: 16+
         ("CA-BC", (30, 30), {"injury_cause"}, {"caregiver_involved"}),
     ],
 )
