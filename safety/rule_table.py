@@ -161,6 +161,10 @@ class RuleRow:
     notes: str | None
 
     @property
+    def condition_labels(self) -> list[str]:
+        return [str(CONDITION_LABELS[condition]) for condition in self.conditions]
+
+    @property
     def topic(self) -> str:
         """A specific layer's row replaces the general rows of the same topic."""
         return f"consent:{self.trigger}" if self.duty is Duty.CONSENT else self.trigger.value

@@ -35,6 +35,21 @@ def test_the_shipped_table_is_loaded_once(content):
     assert "Already loaded: Rule table version 1" in out.getvalue()
 
 
+def test_a_stored_table_from_before_the_structured_fields_is_replaced_and_kept(content):
+    old = RuleTableVersion.objects.get()
+    for entry in old.data["jurisdictions"]:
+        for row in entry["rules"]:
+            row["condition"] = None  # the old free-text field
+            del row["conditions"]
+    old.save()
+    call_command("load_safety_content", stdout=StringIO())
+    newest = RuleTableVersion.objects.current()
+    assert newest.version == 2 and "no longer fits the schema" in newest.note
+    assert (
+        "condition" in RuleTableVersion.objects.get(version=1).data["jurisdictions"][0]["rules"][0]
+    )
+
+
 def test_the_list_states_it_is_decision_support_and_flags_unverified_rows(personas, content):
     html = (
         personas.client_for("administrator")
