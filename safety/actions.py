@@ -280,9 +280,16 @@ def decision_document(decision: ReportingDecision) -> dict[str, Any]:
     return asdict(decision)
 
 
-def facts_document(facts: ReportingFacts, *, capacity_assessment: int | None) -> dict[str, Any]:
-    """The facts as recorded, with the capacity assessment they took capacity from."""
-    return {**asdict(facts), "capacity_assessment": capacity_assessment}
+def facts_document(
+    facts: ReportingFacts, *, capacity_assessment: int | None, case_age_years: int | None
+) -> dict[str, Any]:
+    """The facts as recorded, with the capacity assessment they took capacity from and the age
+    the case held then (so a later correction of the case's age can be noticed)."""
+    return {
+        **asdict(facts),
+        "capacity_assessment": capacity_assessment,
+        "case_age_years": case_age_years,
+    }
 
 
 def facts_from_document(document: dict[str, Any]) -> ReportingFacts:
@@ -326,12 +333,17 @@ def outcome_of(document: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
-    """The recorded facts with what the case holds now: its jurisdiction and the latest
-    capacity assessment (the one source of capacity)."""
+    """The recorded facts with what the case holds now: its jurisdiction, its age if it was
+    changed since, and the latest capacity assessment (the one source of capacity)."""
     facts = facts_from_document(recorded)
     latest = case.capacity_assessments.first()
     capacity = CapacityOutcome(latest.outcome) if latest else CapacityOutcome.UNKNOWN
-    return replace(facts, jurisdiction=case.jurisdiction, capacity=capacity)
+    facts = replace(facts, jurisdiction=case.jurisdiction, capacity=capacity)
+    # Only a change made to the case after the decision counts: the facts form may have been
+    # given a better age than the case held at the time.
+    if case.age_years is not None and case.age_years != recorded.get("case_age_years"):
+        facts = replace(facts, age=case.age_years, age_basis=AgeBasis.CONFIRMED)
+    return facts
 
 
 def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
@@ -359,7 +371,11 @@ def record_reporting_decision(
     assessment = fresh.capacity_assessments.first()
     record = ReportingDecisionRecord.objects.create(
         case=case,
-        facts=facts_document(facts, capacity_assessment=assessment.pk if assessment else None),
+        facts=facts_document(
+            facts,
+            capacity_assessment=assessment.pk if assessment else None,
+            case_age_years=fresh.age_years,
+        ),
         result=decision_document(decision),
         rule_table=table,
         recorded_by=by,

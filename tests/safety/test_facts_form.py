@@ -1,4 +1,4 @@
-"""The reporting facts form: one question per fact the rules can use, asked only where it matters."""
+"""The reporting facts form: one question per fact the rules use, asked only where it matters."""
 
 from __future__ import annotations
 

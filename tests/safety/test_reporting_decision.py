@@ -81,7 +81,7 @@ def test_a_minor_keeps_the_consent_path_to_police(personas, case, content):
     html = check(
         personas.client_for("clinician"), case, age=16, patient_consents="unknown"
     ).content.decode()
-    consent = section(html, "With the patient's consent")
+    consent = section(html, "With the patient’s consent")
     assert "local police" in consent
 
 
@@ -314,3 +314,13 @@ def test_others_cannot_check_or_record(personas, case, content, persona):
     response = check(personas.client_for(persona), case, action="record")
     assert response.status_code == (404 if persona == "other_clinician" else 403)
     assert not ReportingDecisionRecord.objects.exists()
+
+
+def test_a_changed_age_on_the_case_marks_the_decision_out_of_date(personas, case, content):
+    client = personas.client_for("clinician")
+    client.post(reverse("safety:check-reporting", args=[case.ref]), facts(action="record"))
+    url = reverse("safety:case-reporting", args=[case.ref])
+    assert 'id="out-of-date"' not in client.get(url).content.decode()
+    case.age_years = 15  # corrected in the case details: now a required report
+    case.save(update_fields=["age_years"])
+    assert 'id="out-of-date"' in client.get(url).content.decode()
