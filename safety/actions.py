@@ -319,8 +319,9 @@ def _as_enum(name: str, value: Any) -> Any:
 def outcome_of(document: dict[str, Any]) -> tuple[Any, ...]:
     """What a decision tells the clinician to do, to compare a recorded one with today's."""
 
+    # .get: a decision recorded before a group existed reads as not having it.
     def recipients(decision: dict[str, Any], group: str) -> tuple[str, ...]:
-        return tuple(sorted(recipient_key(r["recipient"]) for r in decision[group]))
+        return tuple(sorted(recipient_key(r["recipient"]) for r in decision.get(group, [])))
 
     parts: list[Any] = []
     for decision in (document, document.get("if_minor"), document.get("if_adult")):
@@ -328,7 +329,7 @@ def outcome_of(document: dict[str, Any]) -> tuple[Any, ...]:
             parts.append(None)
             continue
         groups = ("required", "permitted", "needs_consent", "declined")
-        parts.append((decision["settled"], *(recipients(decision, g) for g in groups)))
+        parts.append((decision.get("settled"), *(recipients(decision, g) for g in groups)))
     return tuple(parts)
 
 

@@ -269,7 +269,9 @@ class DisclosureForm(forms.Form):
             if not data.get("legal_basis", "").strip():
                 self.add_error("legal_basis", _("Give the legal basis for this report."))
         data["recipient"] = report["recipient"] if report else data.get("other_recipient", "")
-        data["rule_id"] = ",".join(report["rule_ids"])[:80] if report else ""
+        # A decision recorded before reports were merged by recipient holds one `rule_id`.
+        rule_ids = (report.get("rule_ids") or [report.get("rule_id", "")]) if report else []
+        data["rule_id"] = ",".join(rule_ids)[:80]
         if report and not data.get("legal_basis", "").strip():
             data["legal_basis"] = report["legal_basis"][:500]
         if data.get("patient_informed") == "no" and not data.get("not_informed_reason", "").strip():

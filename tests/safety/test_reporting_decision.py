@@ -324,3 +324,47 @@ def test_a_changed_age_on_the_case_marks_the_decision_out_of_date(personas, case
     case.age_years = 15  # corrected in the case details: now a required report
     case.save(update_fields=["age_years"])
     assert 'id="out-of-date"' in client.get(url).content.decode()
+
+
+def test_a_decision_recorded_by_the_earlier_engine_still_shows_and_is_out_of_date(
+    personas, case, content
+):
+    old_result = {
+        "jurisdiction": "CA-ON",
+        "rules_version": 1,
+        "required": [
+            {
+                "recipient": "a children's aid society",
+                "legal_basis": "Child, Youth and Family Services Act, 2017, s.125",
+                "disclosure_limit": "The concern.",
+                "rule_id": "CA-ON-child-under-16",
+                "reason": "The patient is 15.",
+                "needs_verification": False,
+            }
+        ],
+        "permitted": [],
+        "needs_consent": [],
+        "hotlines": [],
+        "unknowns": [],
+        "reasons": [],
+    }
+    ReportingDecisionRecord.objects.create(
+        case=case,
+        facts={"jurisdiction": "CA-ON", "age": 15, "serious_crime_injury": "no"},
+        result=old_result,
+        rule_table=RuleTableVersion.objects.current(),
+        recorded_by=personas.clinician,
+    )
+    client = personas.client_for("clinician")
+    html = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
+    assert 'id="out-of-date"' in html and "a children&#x27;s aid society" in html
+    response = client.post(
+        reverse("safety:log-disclosure", args=[case.ref]),
+        {
+            "report": "a children's aid society",
+            "made_at": "2026-11-30T10:00",
+            "patient_informed": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert case.disclosures.get().rule_id == "CA-ON-child-under-16"
