@@ -19,6 +19,7 @@ from cases.actions import escalate_case, record_event
 from cases.models import AuditEntry, Case, User
 from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
 from safety.checklists import check_safeguards, parse_items
+from safety.facts import AgeBasis, ExploitationKind, InjuryCause, ReportingFacts, Tri
 from safety.models import (
     CapacityAssessment,
     CaseChecklist,
@@ -35,15 +36,7 @@ from safety.rule_table import (
     load_jurisdiction_rules,
     parse_table,
 )
-from safety.rules import (
-    AgeBasis,
-    ExploitationKind,
-    InjuryCause,
-    ReportingDecision,
-    ReportingFacts,
-    Tri,
-    reporting_requirements,
-)
+from safety.rules import ReportingDecision, reporting_requirements
 
 THREAT_REASON = "Threatening behaviour reported"
 

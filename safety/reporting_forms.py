@@ -10,9 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety.capacity import AbilityFinding, CapacityOutcome
-from safety.models import FINDING_CHOICES, CapacityAssessment
-from safety.rule_table import InjuryKind
-from safety.rules import (
+from safety.facts import (
     FACT_QUESTIONS,
     AgeBasis,
     ExploitationKind,
@@ -20,6 +18,8 @@ from safety.rules import (
     ReportingFacts,
     Tri,
 )
+from safety.models import FINDING_CHOICES, CapacityAssessment
+from safety.rule_table import InjuryKind
 
 ABILITY_QUESTIONS = {
     "communicate_choice": _("Can the patient communicate a choice?"),

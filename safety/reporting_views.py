@@ -16,18 +16,11 @@ from cases.models import Case
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.capacity import CapacityOutcome
+from safety.facts import FACT_QUESTIONS, AgeBasis, ReportingFacts
 from safety.models import CapacityAssessment, ReportingDecisionRecord, RuleTableVersion
 from safety.reporting_forms import FACT_FIELDS, CapacityForm, DisclosureForm, FactsForm
 from safety.rule_table import JurisdictionRules
-from safety.rules import (
-    DISCLAIMER,
-    FACT_QUESTIONS,
-    AgeBasis,
-    ReportingFacts,
-    age_range,
-    facts_to_ask,
-    reporting_requirements,
-)
+from safety.rules import DISCLAIMER, age_range, facts_to_ask, reporting_requirements
 
 
 def _capacity(assessment: CapacityAssessment | None) -> CapacityOutcome:

@@ -54,7 +54,7 @@ class InjuryKind(StrEnum):
 
 class Condition(StrEnum):
     """The closed list of conditions a row may carry. Each is one fact on the facts form
-    (`safety.rules.CONDITION_FACTS`), so no condition can become a question nobody can answer."""
+    (`safety.facts.CONDITION_FACTS`), so no condition can become a question nobody can answer."""
 
     CAREGIVER_INVOLVED = "caregiver_involved"
     NO_CAREGIVER_INVOLVED = "no_caregiver_involved"

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from cases import actions
 from safety import actions as safety_actions
 from safety.capacity import CapacityOutcome
+from safety.facts import AgeBasis, ReportingFacts, Tri
 from safety.rule_table import InjuryKind
-from safety.rules import AgeBasis, ReportingFacts, Tri
 from tests.browser.conftest import assert_accessible
 
 

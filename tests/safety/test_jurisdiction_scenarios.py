@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from safety.capacity import CapacityOutcome
+from safety.facts import InjuryCause, Tri
 from safety.rule_table import InjuryKind, places
-from safety.rules import InjuryCause, Tri
 from tests.safety.test_rules import TABLE, decide, recipients
 
 HAS = CapacityOutcome.HAS_CAPACITY

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from safety.facts import CONDITION_FACTS, FACT_ORDER
 from safety.reporting_forms import FactsForm
 from safety.rule_table import (
     ROW_FIELDS,
@@ -14,7 +15,7 @@ from safety.rule_table import (
     load_jurisdiction_rules,
     parse_table,
 )
-from safety.rules import CONDITION_FACTS, FACT_ORDER, facts_to_ask
+from safety.rules import facts_to_ask
 from tests.safety.test_rules import TABLE
 
 SHIPPED_ROWS = [row for entry in TABLE["jurisdictions"] for row in entry["rules"]]

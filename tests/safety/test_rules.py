@@ -8,16 +8,9 @@ from importlib.resources import files
 import pytest
 
 from safety.capacity import CapacityOutcome
+from safety.facts import AgeBasis, InjuryCause, ReportingFacts, Tri
 from safety.rule_table import InjuryKind, load_jurisdiction_rules, places
-from safety.rules import (
-    AgeBasis,
-    InjuryCause,
-    ReportingDecision,
-    ReportingFacts,
-    Tri,
-    facts_to_ask,
-    reporting_requirements,
-)
+from safety.rules import ReportingDecision, facts_to_ask, reporting_requirements
 
 TABLE = json.loads((files("safety") / "content" / "jurisdictions.json").read_text("utf-8"))
 CODES = [place.code for place in places(TABLE)]
