@@ -104,3 +104,13 @@ def test_the_gate_wording_follows_the_cases_jurisdiction(personas):
             .content.decode()
         )
         assert f"Limits of confidentiality ({expected}" in html
+
+
+def test_the_gates_lines_follow_the_country_of_every_place_in_the_table(personas):
+    from cases.jurisdictions import places
+    from screening.content import resources_for
+
+    for code, _name, country in places():
+        phones = {resource["phone"] for resource in resources_for(code)}
+        assert ("1-888-373-7888" in phones) is (country == "US"), code  # the US national line
+        assert ("1-833-900-1010" in phones) is (country == "CA"), code  # the Canadian line
