@@ -334,3 +334,18 @@ def test_facts_for_another_place_are_refused():
         reporting_requirements(
             ReportingFacts(jurisdiction="CA-ON"), load_jurisdiction_rules(TABLE, "US-NY")
         )
+
+
+# --- Hotlines and "no law found" ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c.startswith("US-")])
+def test_us_state_hotlines_exclude_the_canadian_line(code):
+    numbers = {line.number for line in decide(code, 30).hotlines}
+    assert "1-888-373-7888" in numbers and "1-833-900-1010" not in numbers
+
+
+def test_where_no_wound_law_was_found_the_result_says_so():
+    decision = decide("CA-PE", 30, capacity=HAS, injury_kind=InjuryKind.GUNSHOT)
+    assert not {"local police"} & recipients(decision.required)
+    assert any("No gunshot or stab wound reporting law was found" in r for r in decision.reasons)
