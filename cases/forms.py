@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.actions import EDITABLE_FIELDS
+from cases.jurisdictions import JurisdictionField
 from cases.models import Case, Facility, Role, Unit, User
 
 
@@ -18,7 +19,7 @@ class StartCaseForm(forms.Form):
         required=False,
         help_text=_("Leave empty if unknown. You can add it later."),
     )
-    jurisdiction = Case._meta.get_field("jurisdiction").formfield()
+    jurisdiction = JurisdictionField()
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Case.Language.choices
     )
@@ -29,20 +30,16 @@ class StartCaseForm(forms.Form):
         if user.facility is not None:
             self.fields["jurisdiction"].initial = user.facility.jurisdiction
 
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
-
 
 class CaseDetailsForm(forms.ModelForm):
     # The version the user started from; a save against an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The same field and validation as when the case was started.
+    jurisdiction = JurisdictionField()
 
     class Meta:
         model = Case
         fields = list(EDITABLE_FIELDS)
-
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -99,6 +96,8 @@ class AssignForm(forms.Form):
 
 
 class FacilitySettingsForm(forms.ModelForm):
+    jurisdiction = JurisdictionField(help_text=_("New cases start with it."))
+
     class Meta:
         model = Facility
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]

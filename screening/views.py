@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.jurisdictions import jurisdiction_name
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
@@ -95,7 +96,9 @@ def screening_context(
     context: dict[str, Any] = {
         "screening": screening,
         "gate": gate,
+        # The wording follows the case's jurisdiction, the same value every tab reads.
         "confidentiality_text": rules.confidentiality_limits_text(gate, case.jurisdiction),
+        "jurisdiction_name": jurisdiction_name(case.jurisdiction),
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),
         "resume_form": resume_form or ResumeForm(),

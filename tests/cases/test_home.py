@@ -86,7 +86,7 @@ class TestStartCase:
             {
                 "unit": personas.emergency.pk,
                 "age_years": "",
-                "jurisdiction": "ca-on",
+                "jurisdiction": "CA-ON",
                 "preferred_language": "es",
             },
         )
