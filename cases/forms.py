@@ -9,6 +9,11 @@ from cases.actions import EDITABLE_FIELDS
 from cases.models import Case, Facility, Role, Unit, User
 
 
+def version_field() -> forms.IntegerField:
+    """The version the user's page showed; a save against an older one is refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
 class StartCaseForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label=None)
     age_years = forms.IntegerField(
@@ -34,8 +39,7 @@ class StartCaseForm(forms.Form):
 
 
 class CaseDetailsForm(forms.ModelForm):
-    # The version the user started from; a save against an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     class Meta:
         model = Case
@@ -72,6 +76,7 @@ class EscalateForm(forms.Form):
         required=False,
         empty_label=_("Any supervisor on duty"),
     )
+    version = version_field()
 
     def __init__(self, *args: Any, facility: Facility | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,10 +89,12 @@ class ResolveEscalationForm(forms.Form):
     note = forms.CharField(
         label=_("Review note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    version = version_field()
 
 
 class AssignForm(forms.Form):
     to = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+    version = version_field()
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +106,8 @@ class AssignForm(forms.Form):
 
 
 class FacilitySettingsForm(forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = Facility
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]

@@ -80,6 +80,7 @@ def render_case_tab(
     context: dict[str, Any] | None = None,
     *,
     tab: str,
+    status: int = 200,
 ) -> HttpResponse:
     """Render a phase's tab: the fragment for an HTMX tab switch, else the whole page.
 
@@ -96,7 +97,7 @@ def render_case_tab(
     }
     wants_fragment = getattr(request, "htmx", False) and request.htmx.target == "tab-panel"
     name = f"{template_name}#tab" if wants_fragment else template_name
-    return render(request, name, full_context)
+    return render(request, name, full_context, status=status)
 
 
 def render_case_fragment(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.actions import record_event
+from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from screening import content, rules
 from screening.models import (
@@ -340,7 +341,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
     gate_content = content.gate()
     record_event(
         case,
-        "screening.gate_met",
+        EventKind.SCREENING_GATE_MET,
         by=by,
         summary="Screening started: patient seen alone, confidentiality limits explained",
         payload={
@@ -374,7 +375,7 @@ def record_not_screened(
     label = content.label_of(content.gate()["not_screened_reasons"], reason)
     record_event(
         case,
-        "screening.not_screened",
+        EventKind.SCREENING_NOT_SCREENED,
         by=by,
         summary=f"Not screened: {label}",
         payload={
@@ -426,7 +427,7 @@ def _refresh_concern(screening: Screening, *, by: User) -> None:
     label = Case.Concern(level).label
     record_event(
         case,
-        "screening.concern_assessed",
+        EventKind.SCREENING_CONCERN_ASSESSED,
         by=by,
         summary=f"Concern level now: {str(label).lower()}",
         payload={"screening": screening.pk, "level": level, "previous": case.concern_level},
@@ -464,7 +465,7 @@ def save_observation(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=screening.case,
-        event="screening.indicator_saved",
+        event=EventKind.SCREENING_INDICATOR_SAVED,
         indicator=current.indicator.slug,
         observed=observed,
     )
@@ -502,7 +503,7 @@ def save_answer(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=screening.case,
-        event="screening.answer_saved",
+        event=EventKind.SCREENING_ANSWER_SAVED,
         question=current.question.slug,
         status=status,
     )
@@ -511,7 +512,13 @@ def save_answer(
 
 
 def _change_status(
-    screening: Screening, *, allowed_from: set[str], to: str, kind: str, summary: str, by: User
+    screening: Screening,
+    *,
+    allowed_from: set[str],
+    to: str,
+    kind: EventKind,
+    summary: str,
+    by: User,
 ) -> Screening:
     locked = _lock(screening)
     if locked.status not in allowed_from:
@@ -530,7 +537,7 @@ def pause_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.IN_PROGRESS},
         to=Screening.Status.PAUSED,
-        kind="screening.paused",
+        kind=EventKind.SCREENING_PAUSED,
         summary="Screening paused",
         by=by,
     )
@@ -543,7 +550,7 @@ def resume_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.PAUSED},
         to=Screening.Status.IN_PROGRESS,
-        kind="screening.resumed",
+        kind=EventKind.SCREENING_RESUMED,
         summary="Screening resumed: patient seen alone again",
         by=by,
     )
@@ -555,7 +562,7 @@ def complete_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.IN_PROGRESS, Screening.Status.PAUSED},
         to=Screening.Status.COMPLETED,
-        kind="screening.completed",
+        kind=EventKind.SCREENING_COMPLETED,
         summary="Screening finished",
         by=by,
     )
@@ -603,7 +610,7 @@ def save_instrument_response(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=locked.case,
-        event="screening.instrument_saved",
+        event=EventKind.SCREENING_INSTRUMENT_SAVED,
         instrument=f"{instrument.slug}|{instrument.version}",
         positive=result.positive,
     )
