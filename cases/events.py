@@ -54,7 +54,8 @@ class EventSpec:
 
 def spec(*payload: str, audited: tuple[str, ...] | None = None) -> EventSpec:
     kept = frozenset(payload if audited is None else audited)
-    assert kept <= frozenset(payload), "audited fields must be payload fields"
+    if not kept <= frozenset(payload):
+        raise ValueError("Audited fields must be payload fields.")
     return EventSpec(frozenset(payload), kept)
 
 
