@@ -1,9 +1,18 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CasesConfig(AppConfig):
+    default = True
     name = "cases"
     verbose_name = "Cases"
 
     def ready(self) -> None:
         from cases import signals  # noqa: F401  (connects the sign-in audit receivers)
+
+
+class HarborAdminConfig(admin_apps.AdminConfig):
+    default = False
+    """Django's admin on Harbor's own site (no "view on site" redirect; see cases.admin)."""
+
+    default_site = "cases.admin_site.HarborAdminSite"

@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from cases import audit
 from cases.actions import EDITABLE_FIELDS
-from cases.models import Case, Facility, Role, Unit, User
+from cases.models import AuditEntry, Case, Facility, Role, Unit, User
 
 
 def version_field() -> forms.IntegerField:
@@ -111,3 +113,27 @@ class FacilitySettingsForm(forms.ModelForm):
     class Meta:
         model = Facility
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a name longer than any account can have.
+
+    Django sets the username field's max_length after its validators are built, so a
+    300-character name reached authenticate() and overflowed django-axes' record of the
+    attempt (a 500, and nothing in Harbor's log). Now it is refused, and audited, first.
+    """
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username") or ""
+        limit = User._meta.get_field("username").max_length or 150
+        if len(username) > limit:
+            audit.record(
+                AuditEntry.Action.SIGN_IN_FAILED,
+                user=None,
+                username=username[:limit],
+                refused="name_too_long",
+            )
+            raise forms.ValidationError(
+                _("User names have at most %(limit)d characters."), params={"limit": limit}
+            )
+        return username

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +23,7 @@ from cases.forms import (
     EscalateForm,
     FacilitySettingsForm,
     ResolveEscalationForm,
+    SignInForm,
     StartCaseForm,
 )
 from cases.models import AuditEntry, Case
@@ -325,6 +330,28 @@ def facility_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Facility settings saved."))
                 return redirect("cases:facility-settings")
     return render(request, "cases/facility_settings.html", {"form": form}, status=status)
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        # A malformed name is a bad request; a wrong password stays an ordinary page.
+        if form.has_error("username"):
+            response.status_code = 400
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link an administrator issued: the person chooses their new password."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(AuditEntry.Action.PASSWORD_SET, user=form.user, how="reset_link")
+        return response
 
 
 def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:

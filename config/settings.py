@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.apps.HarborAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After CSRF (a forged post is refused as such) and auth (the refusal page is a page).
+    "cases.middleware.FieldSizeLimitMiddleware",
     "cases.middleware.AuditContextMiddleware",
     "cases.middleware.NoStoreForSignedInMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed sign-in.
@@ -119,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link (issued by an administrator, handed over in person) lasts a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,6 +134,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# No single form value may be longer than this (each form also caps its own fields).
+HARBOR_MAX_FIELD_CHARS = int(os.environ.get("HARBOR_MAX_FIELD_CHARS", "100000"))
 
 # Idle lock: a shared ward workstation must not stay signed in. The server forgets an idle
 # session after this long; the page's script signs out a moment before that.

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cases import audit
 from cases.models import AuditEntry, Case
+from cases.params import whole_number
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.checklists import SECTIONS, ChecklistError
@@ -580,9 +581,10 @@ def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No rule table is loaded.")
     shown = newest
     if "version" in request.GET:
-        if not request.GET["version"].isdigit():
+        version = whole_number(request.GET["version"])
+        if version is None:
             raise Http404("No such version.")
-        shown = get_object_or_404(RuleTableVersion, version=request.GET["version"])
+        shown = get_object_or_404(RuleTableVersion, version=version)
     entry = shown.entry(code)
     if entry is None and shown is not newest:
         raise Http404("This jurisdiction is not in that version.")

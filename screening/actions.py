@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases import audit
-from cases.actions import record_event
+from cases.actions import lock_case, record_event
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from screening import content, rules
@@ -49,12 +49,30 @@ class StaleRowError(Exception):
         self.current = current
 
 
+class NoSuchVersionError(ValueError):
+    """The form names a saved version that does not exist (a forged or corrupted post)."""
+
+
 class StaleContentError(Exception):
     """Someone saved a newer version while this editor was open; nothing was saved."""
 
     def __init__(self, latest: QuestionBank | IndicatorSet | Instrument) -> None:
         super().__init__(f"Version {latest.version} was saved meanwhile.")
         self.latest = latest
+
+
+class ScreeningAlreadyOpenError(Exception):
+    """Another screening of this case is in progress or paused; only one may be open."""
+
+
+def _refuse_if_one_is_open(case: Case) -> None:
+    # The case row is locked first, so two simultaneous starts are served one after the other
+    # and the second sees the first's screening (else both open one, and answers saved to the
+    # hidden one vanish from view).
+    lock_case(case)
+    open_statuses = [Screening.Status.IN_PROGRESS, Screening.Status.PAUSED]
+    if Screening.objects.filter(case=case, status__in=open_statuses).exists():
+        raise ScreeningAlreadyOpenError("A screening is already under way for this case.")
 
 
 class ScreeningClosedError(Exception):
@@ -323,6 +341,7 @@ def _new_screening(case: Case, *, by: User, **fields: Any) -> Screening:
 @transaction.atomic
 def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
     """The gate was met: open a screening with every question "not asked" yet."""
+    _refuse_if_one_is_open(case)
     screening = _new_screening(
         case,
         by=by,
@@ -363,6 +382,7 @@ def record_not_screened(
     case: Case, *, reason: str, note: str, universal_education_offered: bool, by: User
 ) -> Screening:
     """The gate could not be met: say so and why; signs seen can still be recorded."""
+    _refuse_if_one_is_open(case)
     screening = _new_screening(
         case,
         by=by,
@@ -593,7 +613,9 @@ def save_instrument_response(
         .first()
     )
     current_version = existing.version if existing else 0
-    if current_version != expected_version:
+    if existing is None and expected_version != 0:
+        raise NoSuchVersionError("No answers were saved for this instrument yet.")
+    if existing is not None and current_version != expected_version:
         raise StaleRowError(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)
     InstrumentResponse.objects.update_or_create(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import audit
 from cases.models import AuditEntry, Case
+from cases.params import loads_json, whole_number
 from cases.shell import get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
@@ -188,7 +189,9 @@ def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
     return render_case_tab(request, case, TEMPLATE, screening_context(case), tab="screening")
 
 
-def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpResponse:
+def render_tab_again(
+    request: HttpRequest, case: Case, *, status: int = 200, **context: Any
+) -> HttpResponse:
     """The tab again, with what the user submitted kept in place (audited as a view)."""
     return render_case_tab(
         request,
@@ -196,6 +199,7 @@ def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpRe
         TEMPLATE,
         screening_context(case, **context),
         tab="screening",
+        status=status,
     )
 
 
@@ -219,6 +223,9 @@ def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
             ),
             by=request.user,
         )
+    except actions.ScreeningAlreadyOpenError:
+        messages.info(request, "A screening is already under way for this case.")
+        return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case, "signs"))
@@ -242,6 +249,9 @@ def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
             universal_education_offered=form.cleaned_data["universal_education_offered"],
             by=request.user,
         )
+    except actions.ScreeningAlreadyOpenError:
+        messages.info(request, "A screening is already under way: finish or pause it first.")
+        return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case, "resources"))
@@ -249,8 +259,8 @@ def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
-    overwrite = request.POST.get("overwrite", "")
-    return int(overwrite) if overwrite.isdigit() else form.cleaned_data["version"]
+    overwrite = whole_number(request.POST.get("overwrite"))
+    return overwrite if overwrite is not None else form.cleaned_data["version"]
 
 
 @require_POST
@@ -436,6 +446,11 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
             messages.success(request, f"{instrument.title}: answers saved and scored.")
         except actions.ScreeningClosedError as error:
             messages.error(request, str(error))
+        except actions.NoSuchVersionError:
+            messages.error(
+                request, "These answers refer to a saved version that does not exist: reload."
+            )
+            return render_tab_again(request, case, status=409)
         except actions.StaleRowError as stale:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -689,7 +704,7 @@ def import_content(request: HttpRequest) -> HttpResponse:
         if upload.size > MAX_IMPORT_BYTES:
             raise fhir.FhirImportError("The file is too large to be a questionnaire.")
         try:
-            resource = json.loads(upload.read().decode("utf-8"))
+            resource = loads_json(upload.read())
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise fhir.FhirImportError(f"The file is not valid JSON ({error}).") from error
         except RecursionError as error:
