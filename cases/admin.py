@@ -124,7 +124,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
         urls = [
             url
             for url in super().get_urls()
-            if getattr(url, "name", "") != "cases_user_password_change"
+            if getattr(url, "name", "") != "auth_user_password_change"
         ]
         reset = path(
             "<id>/password-reset/",

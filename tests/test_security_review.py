@@ -37,8 +37,13 @@ def test_resolve_escalation_note_text_is_not_copied_into_audit_log(personas, cas
     secret = "Uncle Viktor collects her passport and phone every night"
     case_actions.escalate_case(case, reason="worried", to=None, by=personas.clinician)
     client = personas.client_for("supervisor")
-    response = client.post(reverse("cases:resolve-escalation", args=[case.ref]), {"note": secret})
+    response = client.post(
+        reverse("cases:resolve-escalation", args=[case.ref]),
+        {"note": secret, "version": case.version},
+    )
     assert response.status_code == 302
+    case.refresh_from_db()
+    assert not case.is_escalated  # the note was accepted, so the test can fail
     leaked = [e for e in AuditEntry.objects.all() if secret in json.dumps(e.detail)]
     assert leaked == [], "the review note's text is stored in AuditEntry.detail"
 

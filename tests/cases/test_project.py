@@ -57,7 +57,7 @@ def test_debug_is_off_unless_asked():
 
 
 def test_repeated_failed_sign_ins_lock_the_account_even_with_the_right_password(personas, client):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.HARBOR_NAME_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "clinician", "password": "nope"})
     response = client.post(
         reverse("login"), {"username": "clinician", "password": "correct-horse-battery-staple"}
