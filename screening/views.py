@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,8 +259,12 @@ def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
-    overwrite = whole_number(request.POST.get("overwrite"))
-    return overwrite if overwrite is not None else form.cleaned_data["version"]
+    if not request.POST.get("overwrite"):
+        return form.cleaned_data["version"]
+    overwrite = whole_number(request.POST["overwrite"])
+    if overwrite is None:
+        raise BadRequest("The version to keep is not a number.")
+    return overwrite
 
 
 @require_POST
