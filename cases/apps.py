@@ -8,7 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from cases import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from cases.db_roles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, sender=self)
 
 
 class HarborAdminConfig(admin_apps.AdminConfig):

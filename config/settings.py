@@ -109,6 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the app runs as, granted its rights after each migrate (run as the
+# owner). See README "PostgreSQL roles" and cases.db_roles.
+HARBOR_DB_APP_ROLE = os.environ.get("HARBOR_DB_APP_ROLE", "")
 
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [

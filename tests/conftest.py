@@ -46,6 +46,24 @@ def make_user(username: str, facility: Facility, roles: list[Role], units: list[
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """Let the suite empty its own throw-away PostgreSQL database between tests.
+
+    The audit log and timeline refuse TRUNCATE (migration cases 0004) unless their owner sets
+    `harbor.allow_truncate`; pytest-django empties the database with TRUNCATE after each
+    transactional test, so the test database (only) gets that setting, for every connection.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET harbor.allow_truncate = 'on'")
+        cursor.execute("SET harbor.allow_truncate = 'on'")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # Real hashers take ~0.3 s a password by design; tests create many users.
