@@ -46,22 +46,26 @@ def make_user(username: str, facility: Facility, roles: list[Role], units: list[
     return user
 
 
+def pytest_report_header() -> str:
+    from tests.browser.chromium import find
+
+    return f"browser journeys: {find()[1]}"
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> None:
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     """Let the suite empty its own throw-away PostgreSQL database between tests.
 
-    The audit log and timeline refuse TRUNCATE (migration cases 0004) unless their owner sets
-    `harbor.allow_truncate`; pytest-django empties the database with TRUNCATE after each
-    transactional test, so the test database (only) gets that setting, for every connection.
+    The audit log and timeline refuse TRUNCATE (migration cases 0004) unless their owner's
+    session sets `harbor.allow_truncate`; pytest-django empties the database with TRUNCATE
+    after each transactional test, so the suite's connections (only) start with it set.
     """
-    from django.db import connection
+    from django.conf import settings
 
-    if connection.vendor != "postgresql":
-        return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        name = connection.ops.quote_name(connection.settings_dict["NAME"])
-        cursor.execute(f"ALTER DATABASE {name} SET harbor.allow_truncate = 'on'")
-        cursor.execute("SET harbor.allow_truncate = 'on'")
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c harbor.allow_truncate=on".strip()
 
 
 @pytest.fixture(autouse=True)
