@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -115,13 +116,15 @@ class FacilitySettingsForm(forms.ModelForm):
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing a name longer than any account can have.
+class NameLengthMixin:
+    """For Django's sign-in forms: refuse a name longer than any account can have.
 
     Django sets the username field's max_length after its validators are built, so a
     300-character name reached authenticate() and overflowed django-axes' record of the
     attempt (a 500, and nothing in Harbor's log). Now it is refused, and audited, first.
     """
+
+    cleaned_data: dict[str, Any]
 
     def clean_username(self) -> str:
         username = self.cleaned_data.get("username") or ""
@@ -137,3 +140,11 @@ class SignInForm(AuthenticationForm):
                 _("User names have at most %(limit)d characters."), params={"limit": limit}
             )
         return username
+
+
+class SignInForm(NameLengthMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(NameLengthMixin, AdminAuthenticationForm):
+    pass
