@@ -48,7 +48,9 @@ class ObjectOr404Mixin:
     """An object outside the admin's queryset is a 404, not the admin's "does not exist"
     redirect, on change, delete and history pages alike."""
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
         if obj is None:
             raise Http404("Not in your facility.")
