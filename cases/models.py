@@ -39,6 +39,8 @@ class Facility(models.Model):
     )
     security_phone = models.CharField(_("security phone"), max_length=40, blank=True)
     emergency_phone = models.CharField(_("emergency phone"), max_length=40, default="911")
+    # Optimistic locking for the settings form: a save from an older page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "facilities"
@@ -332,6 +334,8 @@ class AuditEntry(models.Model):
         SIGN_OUT = "auth.sign_out", _("Signed out")
         QUICK_HIDE = "auth.quick_hide", _("Quick-hide")
         IDLE_LOCK = "auth.idle_lock", _("Locked after inactivity")
+        PASSWORD_RESET_ISSUED = "auth.password_reset", _("Issued a password reset")
+        PASSWORD_SET = "auth.password_set", _("Set a new password")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.actions import escalate_case, record_event
+from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
 from safety.checklists import check_safeguards, parse_items
@@ -115,7 +116,6 @@ def save_checklist_template(
             object="checklist",
             slug=slug,
             version=template.version,
-            note=note,
         )
     return template, True
 
@@ -171,7 +171,7 @@ def set_checklist_item(
     }[ChecklistItem.Status(status)]
     record_event(
         case,
-        f"safety.item_{'reopened' if status == 'open' else status}",
+        ITEM_EVENTS[ChecklistItem.Status(status)],
         by=by,
         summary=_clip(f"{checklist.template.title}: “{template_item['text']}” {verb}"),
         payload={
@@ -198,6 +198,13 @@ def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:
     return started
 
 
+ITEM_EVENTS = {
+    ChecklistItem.Status.DONE: EventKind.SAFETY_ITEM_DONE,
+    ChecklistItem.Status.NOT_APPLICABLE: EventKind.SAFETY_ITEM_NOT_APPLICABLE,
+    ChecklistItem.Status.OPEN: EventKind.SAFETY_ITEM_REOPENED,
+}
+
+
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -213,17 +220,14 @@ def report_threat(case: Case, *, by: User) -> Case:
     fresh = _lock(case)
     record_event(
         case,
-        "safety.threat_reported",
+        EventKind.SAFETY_THREAT_REPORTED,
         by=by,
         summary="Threatening behaviour reported; security and emergency numbers shown",
     )
     if fresh.is_escalated and fresh.escalation_reason.startswith(THREAT_REASON):
         return fresh
-    reason = THREAT_REASON
-    if fresh.is_escalated and fresh.escalation_reason:
-        # Keep the reason the supervisor may not have read yet.
-        reason = f"{THREAT_REASON}. Earlier reason: {fresh.escalation_reason}"
-    return escalate_case(case, reason=reason, to=None, by=by)
+    # escalate_case keeps an earlier reason the supervisor may not have read yet.
+    return escalate_case(case, reason=THREAT_REASON, to=None, by=by)
 
 
 # --- Capacity -----------------------------------------------------------------------------------
@@ -250,7 +254,7 @@ def record_capacity_assessment(
     )
     record_event(
         case,
-        "reporting.capacity_assessed",
+        EventKind.REPORTING_CAPACITY_ASSESSED,
         by=by,
         summary=f"Capacity assessed: {assessment.get_outcome_display().lower()}",
         payload={"assessment": assessment.pk, "outcome": result.outcome.value},
@@ -377,7 +381,7 @@ def record_reporting_decision(
     required = [report.recipient for report in decision.required]
     record_event(
         case,
-        "reporting.decision_recorded",
+        EventKind.REPORTING_DECISION_RECORDED,
         by=by,
         summary=(
             f"Reporting decision recorded: {len(required)} required, "
@@ -424,7 +428,11 @@ def log_disclosure(
     )
     record_event(
         case,
-        "reporting.required_report_logged" if was_required else "reporting.disclosure_logged",
+        (
+            EventKind.REPORTING_REQUIRED_REPORT_LOGGED
+            if was_required
+            else EventKind.REPORTING_DISCLOSURE_LOGGED
+        ),
         by=by,
         summary=_clip(f"Report to {disclosure.recipient} logged"),
         payload={
@@ -491,7 +499,6 @@ def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> Rule
             user=by,
             object="rule_table",
             version=version,
-            note=note,
         )
     return table
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cases.params import loads_json
 from safety.checklists import (
     CONSENT_GUARDED,
     SECTIONS,
@@ -66,7 +67,7 @@ class ChecklistTemplateForm(forms.Form):
 
     def clean_items(self) -> list[dict[str, Any]]:
         try:
-            return parse_items(json.loads(self.cleaned_data["items"]))
+            return parse_items(loads_json(self.cleaned_data["items"]))
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s."), params={"error": error}
@@ -87,7 +88,7 @@ class JurisdictionForm(forms.Form):
 
     def clean_entry(self) -> Any:
         try:
-            return json.loads(self.cleaned_data["entry"])
+            return loads_json(self.cleaned_data["entry"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s."), params={"error": error}

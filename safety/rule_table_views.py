@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.params import whole_number
 from safety import actions
 from safety.forms import (
     HotlineForm,
@@ -65,9 +66,10 @@ def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No rule table is loaded.")
     shown = newest
     if "version" in request.GET:
-        if not request.GET["version"].isdigit():
+        version = whole_number(request.GET["version"])
+        if version is None:
             raise Http404("No such version.")
-        shown = get_object_or_404(RuleTableVersion, version=request.GET["version"])
+        shown = get_object_or_404(RuleTableVersion, version=version)
     entry = shown.entry(code)
     if entry is None and shown is not newest:
         raise Http404("This jurisdiction is not in that version.")
