@@ -14,6 +14,7 @@ The rules, per kind of exploitation (sexual → T74.5-/T76.5-/Z04.81, labour →
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -260,3 +261,12 @@ def sensitivity_label(*, sensitive: bool, reason: str) -> SensitivityLabel | Non
     if not reason.strip():
         raise ValueError("A sensitive note needs the reason it is restricted.")
     return SensitivityLabel(codes=("SDV", "R"), reason=reason.strip())
+
+
+_CODE = re.compile(r"^(?P<group>[TYZ]\d\d\.\d{1,3})(?:X[ADS-])?-?$")
+
+
+def is_known_code(code: str) -> bool:
+    """One of the codes this helper suggests (complete or not), e.g. T74.51XA, T76.5-, Z04.81."""
+    match = _CODE.match(code)
+    return bool(match) and match.group("group") in TITLES
