@@ -206,15 +206,14 @@ def parse_injury(data: Mapping[str, str]) -> dict[str, str]:
 
 
 def describe_injury(injury: Mapping[str, str]) -> str:
-    """ "3 × 2 cm bruise, left forearm, purple, oval: swollen" — measured and neutral."""
+    """ "Left forearm: 3 × 2 cm, oval, purple; swollen" — where, measured, then as described."""
     size = injury.get("length_cm", "")
     if injury.get("width_cm"):
         size = f"{size} × {injury['width_cm']}"
     parts = [f"{size} cm" if size else "", injury.get("shape", ""), injury.get("colour", "")]
-    head = ", ".join(p for p in parts if p)
-    text = _("%(size)s on the %(site)s") % {"size": head, "site": site_label(injury["site"])}
+    text = f"{site_label(injury['site'])}: {', '.join(p for p in parts if p)}"
     if injury.get("description"):
-        text += f": {injury['description']}"
+        text += f"; {injury['description']}"
     return text
 
 

@@ -31,8 +31,6 @@ def directory_hotlines(*, jurisdiction: str, language: str = "en") -> list[Hotli
     ]
 
 
-
-
 @pytest.fixture(autouse=True)
 def hotline_directory(settings) -> None:
     settings.HARBOR_HOTLINES_PROVIDER = "tests.documentation.conftest.directory_hotlines"
