@@ -307,7 +307,10 @@ def test_injuries_are_structured_and_chosen_by_site(personas, case):
 def test_code_suggestions_and_chosen_codes_travel_in_the_ehr_text(personas, case):
     note = started(personas, case)
     client = personas.client_for("clinician")
-    query = "sexual=suspected&labour=not_suspected&encounter=A&multiple=unknown&past=unknown&childhood=unknown"
+    query = (
+        "sexual=suspected&labour=not_suspected&encounter=A"
+        "&multiple=unknown&past=unknown&childhood=unknown"
+    )
     page = client.get(url(case, "codes/?" + query), headers={"HX-Request": "true"}).content.decode()
     assert "T76.51XA" in page and "Adult forced sexual exploitation, suspected" in page
     assert "patient portal" in page
