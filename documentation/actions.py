@@ -131,7 +131,9 @@ def save_draft(
         s.slug: sections.get(s.slug, fresh.sections.get(s.slug, "")) for s in template.sections
     }
     new_consents = {
-        c.slug: consents[c.slug] if consents.get(c.slug) in CONSENT_CHOICES else "not_asked"
+        c.slug: consents[c.slug]
+        if consents.get(c.slug) in CONSENT_CHOICES
+        else fresh.consents.get(c.slug, "not_asked")
         for c in template.consents
     }
     changed = [slug for slug, text in new_sections.items() if fresh.sections.get(slug) != text]

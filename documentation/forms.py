@@ -42,6 +42,7 @@ class NoteForm(forms.Form):
             )
         for consent in template.consents:
             self.fields[f"consent_{consent.slug}"] = forms.ChoiceField(
+                required=False,
                 choices=list(CONSENT_CHOICES.items()),
                 initial="not_asked",
                 label=consent.label,
@@ -54,11 +55,20 @@ class NoteForm(forms.Form):
     def consent_fields(self) -> list[forms.BoundField]:
         return [self[f"consent_{c.slug}"] for c in self.template.consents]
 
+    # Only what the request carried: a partial post never blanks a section it did not send.
     def sections(self) -> dict[str, str]:
-        return {s.slug: self.cleaned_data[f"section_{s.slug}"] for s in self.template.sections}
+        return {
+            s.slug: self.cleaned_data[f"section_{s.slug}"]
+            for s in self.template.sections
+            if f"section_{s.slug}" in self.data
+        }
 
     def consents(self) -> dict[str, str]:
-        return {c.slug: self.cleaned_data[f"consent_{c.slug}"] for c in self.template.consents}
+        return {
+            c.slug: self.cleaned_data[f"consent_{c.slug}"]
+            for c in self.template.consents
+            if self.cleaned_data.get(f"consent_{c.slug}")
+        }
 
 
 def note_initial(note: Any) -> dict[str, Any]:

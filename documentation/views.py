@@ -128,7 +128,9 @@ def _context(
                 "childhood": "unknown",
             }
         )
-        sections = form.sections() if form is not None and form.is_valid() else note.sections
+        sections = note.sections
+        if form is not None and form.is_valid():
+            sections = {**note.sections, **form.sections()}
         context["wording"] = _findings(case, note, sections)
     context["injuries"] = [
         {"id": injury["id"], "text": describe_injury(injury)} for injury in note.injuries
@@ -242,7 +244,7 @@ def save_note(request: HttpRequest, case_ref: str) -> HttpResponse:
                 "kept": kept,
                 "now": timezone.localtime(),
                 "wording": _findings(
-                    case, note, form.sections() if form.is_valid() else note.sections
+                    case, note, {**note.sections, **(form.sections() if form.is_valid() else {})}
                 ),
             },
         )
