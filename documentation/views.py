@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from cases import audit
 from cases.models import AuditEntry, Case
@@ -389,6 +390,15 @@ def finalise_note(request: HttpRequest, case_ref: str) -> HttpResponse:
             by=request.user,
         )
     except actions.NotReadyError as not_ready:
+        if request.htmx:
+            # Swapped in place (htmx leaves a 4xx unswapped): the draft being typed stays.
+            response = render(
+                request,
+                f"{TEMPLATE}#finalise",
+                {"case": case, "note": note, "kept": {"finalise_problems": not_ready.problems}},
+            )
+            response["X-Harbor-Outcome"] = "400"
+            return response
         return _again(request, case, note, 400, finalise_problems=not_ready.problems)
     except actions.StaleNoteError as stale:
         _conflict_audit(request, case, stale.current, "finalise")
@@ -398,6 +408,10 @@ def finalise_note(request: HttpRequest, case_ref: str) -> HttpResponse:
     except actions.NoteLockedError:
         return _again(request, case, note, 409, problem=_("This note is already final."))
     messages.success(request, _("Note finalised. Later changes are addenda."))
+    if request.htmx:
+        # A reload, not a redirect: the page is already this tab, perhaps with #note in its
+        # address, and a redirect differing only by that fragment would not reload it.
+        return HttpResponseClientRefresh()
     return redirect(_tab(case, "note"))
 
 

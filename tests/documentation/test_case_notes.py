@@ -384,3 +384,24 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
         note.refresh_from_db()
     with django_assert_max_num_queries(30):
         assert client.get(url(case)).status_code == 200
+
+
+def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(personas, case):
+    note = started(personas, case)
+    client = personas.client_for("clinician")
+    hx = {"HX-Request": "true"}
+    client.post(url(case, "save/"), draft_post(note, presentation="Claims she fell."))
+    note.refresh_from_db()
+    refused = client.post(url(case, "finalise/"), {"version": note.version}, headers=hx)
+    assert refused["X-Harbor-Outcome"] == "400"
+    body = refused.content.decode()
+    assert body.lstrip().startswith('<section id="finalise"')
+    assert "Review the flagged wording" in body
+    client.post(url(case, "save/"), draft_post(note) | {"sensitive_reason": "Portal risk"})
+    note.refresh_from_db()
+    done = client.post(
+        url(case, "finalise/"), {"version": note.version, "wording_reviewed": "on"}, headers=hx
+    )
+    assert done["HX-Refresh"] == "true"
+    note.refresh_from_db()
+    assert note.status == "final"
