@@ -223,6 +223,11 @@ HARBOR_CASE_ACTIONS = [
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
 HARBOR_HOTLINES_PROVIDER = ""
 
+# The function that gives documentation a case's referrals (`case=` → list of
+# documentation.sources.ReferralLine) for the note's prefill and the contacts handout. Empty: none
+# until the referrals app provides it.
+HARBOR_CASE_REFERRALS_PROVIDER = ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

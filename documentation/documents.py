@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 
 from cases.providers import Hotline
 
@@ -57,9 +57,17 @@ def telling_words_in(text: str, extra: Sequence[str] = ()) -> list[str]:
     return found
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+@cache
+def _stylesheet() -> CSS:
+    return CSS(string=(files("documentation") / "content" / "print.css").read_text("utf-8"))
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, page_size: str, margin: str = "15mm"
+) -> bytes:
     html = render_to_string(template_name, context)
-    pdf = HTML(string=html).write_pdf()
+    page = CSS(string=f"@page {{ size: {page_size}; margin: {margin}; }}")
+    pdf = HTML(string=html).write_pdf(stylesheets=[_stylesheet(), page])
     if pdf is None:  # only when a target is given, which it is not
         raise RuntimeError("WeasyPrint returned no PDF.")
     return pdf
@@ -89,9 +97,10 @@ def card_pdf(
             "lang": patient_language(language),
             "lines": lines,
             "emergency_phone": emergency_phone,
-            "page_size": size,
             "cards": range(columns * rows),
         },
+        page_size=size,
+        margin="10mm 19mm",
     )
 
 
@@ -103,8 +112,8 @@ def slip_pdf(*, language: str, when: str, where: str, paper: str) -> bytes:
             "lang": patient_language(language),
             "when": when,
             "where": where,
-            "page_size": PAPER[paper][0],
         },
+        page_size=PAPER[paper][0],
     )
 
 
@@ -118,12 +127,10 @@ def contacts_pdf(
             "lang": patient_language(language),
             "entries": entries,
             "lines": lines,
-            "page_size": PAPER[paper][0],
         },
+        page_size=PAPER[paper][0],
     )
 
 
 def handover_pdf(context: dict[str, Any], *, paper: str) -> bytes:
-    return render_pdf(
-        "documentation/print/handover.html", {**context, "page_size": PAPER[paper][0]}
-    )
+    return render_pdf("documentation/print/handover.html", context, page_size=PAPER[paper][0])

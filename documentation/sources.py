@@ -39,7 +39,7 @@ class ReferralLine:
 
 
 def referrals_for(case: Case) -> list[ReferralLine]:
-    path = getattr(settings, "HARBOR_CASE_REFERRALS_PROVIDER", "")
+    path = settings.HARBOR_CASE_REFERRALS_PROVIDER
     if not path:
         return []
     return list(import_string(path)(case=case))
