@@ -430,9 +430,11 @@ def add_addendum(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 def note_text(note: EncounterNote) -> str:
+    # A note ticked sensitive carries the mark even before its reason is written: an unmarked
+    # paste is the one mistake that cannot be taken back.
     label = icd10.sensitivity_label(
-        sensitive=note.sensitive and bool(note.sensitive_reason.strip()),
-        reason=note.sensitive_reason,
+        sensitive=note.sensitive,
+        reason=note.sensitive_reason.strip() or _("not recorded yet"),
     )
     if note.is_final and note.finalised_by:
         status = _("final, %(by)s, %(at)s") % {
@@ -478,7 +480,7 @@ def ehr_export(request: HttpRequest, case_ref: str) -> HttpResponse:
     context = {
         "text": note_text(note),
         "note": note,
-        "unmarked_sensitive": note.sensitive and not note.sensitive_reason.strip(),
+        "reason_missing": note.sensitive and not note.sensitive_reason.strip(),
     }
     return render_case_tab(request, case, "documentation/ehr_text.html", context, tab="notes")
 
