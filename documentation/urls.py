@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<str:case_ref>/codes/choose/", views.choose_codes, name="choose-codes"),
     path("cases/<str:case_ref>/finalise/", views.finalise_note, name="finalise-note"),
     path("cases/<str:case_ref>/addenda/", views.add_addendum, name="add-addendum"),
+    path("cases/<str:case_ref>/addenda/check/", views.check_addendum, name="check-addendum"),
     path("cases/<str:case_ref>/ehr-text/", views.ehr_export, name="ehr-export"),
     path("cases/<str:case_ref>/print/card/", views.print_card, name="print-card"),
     path("cases/<str:case_ref>/print/slip/", views.print_slip, name="print-slip"),

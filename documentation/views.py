@@ -103,6 +103,7 @@ def _context(
     if note.is_final:
         context["addenda"] = list(note.addenda.select_related("created_by"))
         context["addendum_form"] = (kept or {}).get("addendum_form") or AddendumForm()
+        context["addendum_wording"] = (kept or {}).get("addendum_wording", [])
         context["sections"] = [(s, note.sections.get(s.slug, "")) for s in template.sections]
         context["consents"] = [
             (c, note.consents.get(c.slug, "not_asked")) for c in template.consents
@@ -424,9 +425,28 @@ def add_addendum(request: HttpRequest, case_ref: str) -> HttpResponse:
         return _again(request, case, note, 409, problem=_("Edit the draft instead."))
     if not form.is_valid():
         return _again(request, case, note, 400, addendum_form=form)
+    wording = _addendum_wording(case, form.cleaned_data["text"])
+    if wording and request.POST.get("wording_reviewed") != "on":
+        return _again(request, case, note, 400, addendum_form=form, addendum_wording=wording)
     actions.add_addendum(note, text=form.cleaned_data["text"], by=request.user)
     messages.success(request, _("Addendum added."))
     return redirect(_tab(case, "addenda"))
+
+
+def _addendum_wording(case: Case, text: str) -> list[dict[str, Any]]:
+    findings = language.check_language(text, patient_is_minor=actions.patient_is_minor(case))
+    return [{"section": {"label": _("Addendum")}, "findings": findings}] if findings else []
+
+
+@require_POST
+def check_addendum(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """The wording check on an addendum as it is typed (nothing is saved)."""
+    case = get_case_for(request, case_ref)
+    _note_or_404(case)
+    wording = _addendum_wording(case, request.POST.get("text", "")[:10_000])
+    return render(
+        request, f"{TEMPLATE}#addendum-wording", {"case": case, "addendum_wording": wording}
+    )
 
 
 def note_text(note: EncounterNote) -> str:

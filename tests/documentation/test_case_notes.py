@@ -95,6 +95,7 @@ WRITES = [
     ("post", "codes/choose/"),
     ("post", "finalise/"),
     ("post", "addenda/"),
+    ("post", "addenda/check/"),
     ("get", "codes/?sexual=suspected"),
     ("get", "ehr-text/"),
     ("get", "print/card/"),
@@ -374,6 +375,29 @@ def test_addenda_on_a_final_note_say_who_and_when(personas, case):
     assert "Added by Supervisor on" in page and "Patient phoned." in page
     assert CaseEvent.objects.filter(kind="documentation.addendum_added").count() == 1
     assert "Addendum by Supervisor" in client.get(url(case, "ehr-text/")).content.decode()
+
+
+def test_an_addendum_is_checked_as_typed_and_flagged_wording_needs_review(personas, case):
+    note = started(personas, case)
+    client = personas.client_for("clinician")
+    client.post(url(case, "save/"), draft_post(note, plan="Return in a week") | {"sensitive": ""})
+    note.refresh_from_db()
+    client.post(url(case, "finalise/"), {"version": note.version})
+    checked = client.post(url(case, "addenda/check/"), {"text": "Patient admits she lied."})
+    body = checked.content.decode()
+    assert body.lstrip().startswith('<div id="addendum-wording"')
+    assert "<q>admits</q>" in body and "states / reports" in body
+    clean = client.post(url(case, "addenda/check/"), {"text": "Patient phoned."}).content.decode()
+    assert "<q>" not in clean
+    refused = client.post(url(case, "addenda/"), {"text": "Patient admits she lied."})
+    assert refused.status_code == 400
+    assert "Patient admits she lied." in refused.content.decode()  # nothing typed is lost
+    assert not note.addenda.exists()
+    added = client.post(
+        url(case, "addenda/"), {"text": "Patient admits she lied.", "wording_reviewed": "on"}
+    )
+    assert added.status_code == 302
+    assert note.addenda.get().text == "Patient admits she lied."  # never changed for them
 
 
 def test_notes_tab_reads_a_bounded_number_of_queries(
