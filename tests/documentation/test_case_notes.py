@@ -455,3 +455,45 @@ def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(persona
     assert done["HX-Refresh"] == "true"
     note.refresh_from_db()
     assert note.status == "final"
+
+
+def referral_lines(*, case):
+    from documentation.sources import ReferralLine
+
+    return [ReferralLine(name="Legal clinic", phone="555-0100", status="accepted")]
+
+
+def test_checklists_referrals_and_the_follow_up_prefill_their_sections(
+    personas, case, content, settings
+):
+    settings.HARBOR_CASE_REFERRALS_PROVIDER = "tests.documentation.test_case_notes.referral_lines"
+    for slug, consent in (("treat-injuries", False), ("forensic-evidence", True)):
+        safety_actions.set_checklist_item(
+            case,
+            "immediate-care",
+            slug,
+            status="done",
+            consent=consent,
+            expected_version=0,
+            by=personas.clinician,
+        )
+    safety_actions.set_checklist_item(
+        case,
+        "help-refused",
+        "offer-discreet-card",
+        status="done",
+        expected_version=0,
+        by=personas.clinician,
+    )
+    note = started(personas, case)
+    from safety.models import ChecklistTemplate
+
+    treat = ChecklistTemplate.objects.newest("immediate-care").item("treat-injuries")["text"]
+    assert f"- {treat}" in note.sections["care_given"]
+    assert (
+        "Forensic evidence collected with the patient's recorded consent."
+        in note.sections["care_given"]
+    )
+    assert note.sections["referrals"] == "- Legal clinic: accepted"
+    assert "The patient declined help; done:" in note.sections["plan"]
+    assert "Still to do:" in note.sections["plan"]  # the immediate-care items not done yet
