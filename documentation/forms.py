@@ -98,8 +98,9 @@ class InjuryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        sites = [(site.slug, f"{site.label}") for site in body_sites()]
-        self.fields["site"].choices = [("", _("Choose…")), *sites]
+        site = self.fields["site"]
+        assert isinstance(site, forms.ChoiceField)  # noqa: S101 - declared just above
+        site.choices = [("", _("Choose…")), *((s.slug, s.label) for s in body_sites())]
         for name in ("length_cm", "width_cm"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 

@@ -269,4 +269,4 @@ _CODE = re.compile(r"^(?P<group>[TYZ]\d\d\.\d{1,3})(?:X[ADS-])?-?$")
 def is_known_code(code: str) -> bool:
     """One of the codes this helper suggests (complete or not), e.g. T74.51XA, T76.5-, Z04.81."""
     match = _CODE.match(code)
-    return bool(match) and match.group("group") in TITLES
+    return match is not None and match.group("group") in TITLES

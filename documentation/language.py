@@ -126,7 +126,7 @@ def _parse_entry(raw: Any, where: str) -> Entry:
     if language not in LANGUAGES:
         raise WordListError(f"{where}: language must be one of {', '.join(LANGUAGES)}.")
     try:
-        category = Category(raw.get("category"))
+        category = Category(str(raw.get("category")))
     except ValueError:
         raise WordListError(
             f"{where}: category must be one of {', '.join(c.value for c in Category)}."

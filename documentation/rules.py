@@ -126,7 +126,7 @@ def _parse_template(raw: Any, where: str, source: str) -> NoteTemplate:
     return NoteTemplate(
         slug=raw["slug"],
         version=version,
-        title=raw.get("title", raw["slug"]),
+        title=str(raw.get("title") or raw["slug"]),
         source=source,
         sections=tuple(sections),
         consents=consents,

@@ -8,6 +8,7 @@ hotlines: the referrals app answers it once it is merged; until then a case has 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import formats
@@ -45,7 +46,7 @@ def referrals_for(case: Case) -> list[ReferralLine]:
     return list(import_string(path)(case=case))
 
 
-def _day(value: object) -> str:
+def _day(value: date | datetime | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 

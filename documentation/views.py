@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from cases import audit
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
@@ -53,7 +54,7 @@ def _note_or_404(case: Case) -> EncounterNote:
     return note
 
 
-def _version(request: HttpRequest) -> int:
+def _version(request: HtmxHttpRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
@@ -82,7 +83,7 @@ def _sites_by_view() -> dict[str, list[Any]]:
 
 
 def _context(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     note: EncounterNote | None,
     *,
@@ -157,7 +158,7 @@ def _language_name(code: str) -> str:
 
 
 @require_GET
-def case_notes(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_notes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return render_case_tab(
         request, case, TEMPLATE, _context(request, case, _note(case)), tab="notes"
@@ -170,7 +171,7 @@ def _tab(case: Case, anchor: str = "") -> str:
 
 
 def _again(
-    request: HttpRequest, case: Case, note: EncounterNote | None, status: int, **kept: Any
+    request: HtmxHttpRequest, case: Case, note: EncounterNote | None, status: int, **kept: Any
 ) -> HttpResponse:
     """The tab again, with what the user typed kept, and the status that says why."""
     context = _context(
@@ -186,7 +187,7 @@ def _again(
     return response
 
 
-def _conflict_audit(request: HttpRequest, case: Case, note: EncounterNote, what: str) -> None:
+def _conflict_audit(request: HtmxHttpRequest, case: Case, note: EncounterNote, what: str) -> None:
     audit.record(
         AuditEntry.Action.CASE_CONFLICT, user=request.user, case=case, note=note.pk, part=what
     )
@@ -199,7 +200,7 @@ def _saved_trigger(response: HttpResponse, note: EncounterNote) -> HttpResponse:
 
 
 @require_POST
-def start_note(request: HttpRequest, case_ref: str) -> HttpResponse:
+def start_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     template = shipped_templates()["encounter"]
     actions.start_note(case, prefill=prefill_for(template, case_record(case)), by=request.user)
@@ -207,7 +208,7 @@ def start_note(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def save_note(request: HttpRequest, case_ref: str) -> HttpResponse:
+def save_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Autosave (HTMX: only the status comes back, the text boxes are never swapped) and the
     no-JavaScript "Save draft" button (the page again)."""
     case = get_case_for(request, case_ref)
@@ -258,7 +259,7 @@ def save_note(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def add_injury(request: HttpRequest, case_ref: str) -> HttpResponse:
+def add_injury(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     form = InjuryForm(request.POST)
@@ -277,7 +278,7 @@ def add_injury(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def remove_injury(request: HttpRequest, case_ref: str, injury_id: str) -> HttpResponse:
+def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     try:
@@ -295,7 +296,7 @@ def remove_injury(request: HttpRequest, case_ref: str, injury_id: str) -> HttpRe
 
 
 def _injuries_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     note: EncounterNote,
     form: InjuryForm | None,
@@ -318,7 +319,7 @@ def _injuries_response(
 
 
 @require_POST
-def settle_offer(request: HttpRequest, case_ref: str, section: str) -> HttpResponse:
+def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     how = request.POST.get("how", "")
@@ -347,7 +348,7 @@ def settle_offer(request: HttpRequest, case_ref: str, section: str) -> HttpRespo
 
 
 @require_GET
-def suggest_codes(request: HttpRequest, case_ref: str) -> HttpResponse:
+def suggest_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The ICD-10-CM suggestions for the facts chosen (nothing is saved)."""
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
@@ -365,7 +366,7 @@ def suggest_codes(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def choose_codes(request: HttpRequest, case_ref: str) -> HttpResponse:
+def choose_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     codes = [code for code in request.POST.getlist("code") if icd10.is_known_code(code)]
@@ -380,7 +381,7 @@ def choose_codes(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def finalise_note(request: HttpRequest, case_ref: str) -> HttpResponse:
+def finalise_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     try:
@@ -417,7 +418,7 @@ def finalise_note(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def add_addendum(request: HttpRequest, case_ref: str) -> HttpResponse:
+def add_addendum(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     form = AddendumForm(request.POST)
@@ -439,7 +440,7 @@ def _addendum_wording(case: Case, text: str) -> list[dict[str, Any]]:
 
 
 @require_POST
-def check_addendum(request: HttpRequest, case_ref: str) -> HttpResponse:
+def check_addendum(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The wording check on an addendum as it is typed (nothing is saved)."""
     case = get_case_for(request, case_ref)
     _note_or_404(case)
@@ -486,7 +487,7 @@ def note_text(note: EncounterNote) -> str:
 
 
 @require_GET
-def ehr_export(request: HttpRequest, case_ref: str) -> HttpResponse:
+def ehr_export(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     audit.record(
@@ -508,7 +509,9 @@ def ehr_export(request: HttpRequest, case_ref: str) -> HttpResponse:
 # --- Documents --------------------------------------------------------------------------------
 
 
-def _pdf(request: HttpRequest, case: Case, pdf: bytes, *, kind: str, **detail: Any) -> HttpResponse:
+def _pdf(
+    request: HtmxHttpRequest, case: Case, pdf: bytes, *, kind: str, **detail: Any
+) -> HttpResponse:
     audit.record(AuditEntry.Action.DOCUMENT, user=request.user, case=case, kind=kind, **detail)
     response = HttpResponse(pdf, content_type="application/pdf")
     # A neutral file name: it shows in the browser's download list and on the printer queue.
@@ -521,20 +524,20 @@ def _default_paper(case: Case) -> str:
     return "letter" if case.jurisdiction.startswith(("US", "CA")) else "a4"
 
 
-def _paper(request: HttpRequest, case: Case) -> str:
+def _paper(request: HtmxHttpRequest, case: Case) -> str:
     default = _default_paper(case)
     paper = request.GET.get("paper", default)
     return paper if paper in documents.PAPER else default
 
 
-def _print_language(request: HttpRequest, case: Case) -> str:
+def _print_language(request: HtmxHttpRequest, case: Case) -> str:
     chosen = request.GET.get("language", "")
     if chosen in documents.PATIENT_LANGUAGES:
         return chosen
     return documents.patient_language(case.preferred_language)
 
 
-def _chosen_lines(request: HttpRequest, case: Case, lang: str) -> list[documents.CardLine]:
+def _chosen_lines(request: HtmxHttpRequest, case: Case, lang: str) -> list[documents.CardLine]:
     hotlines = hotlines_for(jurisdiction=case.jurisdiction, language=lang)
     chosen = request.GET.getlist("line")
     if chosen:
@@ -543,7 +546,7 @@ def _chosen_lines(request: HttpRequest, case: Case, lang: str) -> list[documents
 
 
 @require_GET
-def print_card(request: HttpRequest, case_ref: str) -> HttpResponse:
+def print_card(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     lang = _print_language(request, case)
     lines = _chosen_lines(request, case, lang)
@@ -554,12 +557,12 @@ def print_card(request: HttpRequest, case_ref: str) -> HttpResponse:
     return _pdf(request, case, pdf, kind="card", language=lang, paper=paper, lines=len(lines))
 
 
-def _typed(request: HttpRequest, name: str) -> str:
+def _typed(request: HtmxHttpRequest, name: str) -> str:
     return request.GET.get(name, "").strip()[:120]
 
 
 @require_GET
-def print_slip(request: HttpRequest, case_ref: str) -> HttpResponse:
+def print_slip(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     lang = _print_language(request, case)
     when = _typed(request, "when") or (
@@ -586,7 +589,7 @@ def print_slip(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_GET
-def print_contacts(request: HttpRequest, case_ref: str) -> HttpResponse:
+def print_contacts(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     lang = _print_language(request, case)
     entries = referrals_for(case)
@@ -598,7 +601,7 @@ def print_contacts(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_GET
-def print_handover(request: HttpRequest, case_ref: str) -> HttpResponse:
+def print_handover(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note(case)
     record = case_record(case)
