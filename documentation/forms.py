@@ -20,12 +20,16 @@ class NoteForm(forms.Form):
     mark. Fields are named after the template, so a template edit needs no code."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    sensitive = forms.BooleanField(required=False, label=_("Sensitive: restrict this note"))
+    sensitive = forms.BooleanField(
+        required=False,
+        label=_("Sensitive: restrict this note"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     sensitive_reason = forms.CharField(
         required=False,
         max_length=500,
         label=_("Why it is restricted"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
     def __init__(self, template: NoteTemplate, *args: Any, **kwargs: Any) -> None:
@@ -38,7 +42,13 @@ class NoteForm(forms.Form):
                 label=section.label,
                 help_text=section.help,
                 strip=False,
-                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 4,
+                        "class": "form-control",
+                        "aria-describedby": f"id_section_{section.slug}-help",
+                    }
+                ),
             )
         for consent in template.consents:
             self.fields[f"consent_{consent.slug}"] = forms.ChoiceField(
@@ -46,7 +56,7 @@ class NoteForm(forms.Form):
                 choices=list(CONSENT_CHOICES.items()),
                 initial="not_asked",
                 label=consent.label,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
 
     def section_fields(self) -> list[forms.BoundField]:
