@@ -58,10 +58,23 @@ AUDITED: dict[str, frozenset[str]] = {
     Action.CASE_CREATE: frozenset(),
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
-        {"expected_version", "current_version", "question", "indicator", "instrument", "item"}
+        {
+            "expected_version",
+            "current_version",
+            "question",
+            "indicator",
+            "instrument",
+            "item",
+            "note",
+            "part",
+        }
     ),
-    Action.DOCUMENT: frozenset({"what", "screening", "document"}),
-    Action.EXPORT: frozenset({"what", "screening", "slug", "version"}),
+    Action.DOCUMENT: frozenset(
+        {"what", "screening", "document", "kind", "language", "paper", "lines", "entries"}
+    ),
+    Action.EXPORT: frozenset(
+        {"what", "screening", "slug", "version", "format", "note", "sensitive"}
+    ),
     Action.CONTENT_CHANGE: frozenset(
         {
             "object",

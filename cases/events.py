@@ -43,6 +43,16 @@ class EventKind(StrEnum):
     REPORTING_REQUIRED_REPORT_LOGGED = "reporting.required_report_logged"
     REPORTING_DISCLOSURE_LOGGED = "reporting.disclosure_logged"
 
+    DOCUMENTATION_NOTE_STARTED = "documentation.note_started"
+    DOCUMENTATION_NOTE_FINALISED = "documentation.note_finalised"
+    DOCUMENTATION_ADDENDUM_ADDED = "documentation.addendum_added"
+    # Audit-only: a draft saves as it is typed; the timeline shows the note, not each keystroke.
+    DOCUMENTATION_DRAFT_SAVED = "documentation.draft_saved"
+    DOCUMENTATION_INJURY_ADDED = "documentation.injury_added"
+    DOCUMENTATION_INJURY_REMOVED = "documentation.injury_removed"
+    DOCUMENTATION_PREFILL_SETTLED = "documentation.prefill_settled"
+    DOCUMENTATION_CODES_CHOSEN = "documentation.codes_chosen"
+
 
 @dataclass(frozen=True)
 class EventSpec:
@@ -92,6 +102,16 @@ EVENTS: dict[EventKind, EventSpec] = {
     ),
     EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec("disclosure", "required", "patient_informed"),
     EventKind.REPORTING_DISCLOSURE_LOGGED: spec("disclosure", "required", "patient_informed"),
+    EventKind.DOCUMENTATION_NOTE_STARTED: spec("note", "template", "version"),
+    EventKind.DOCUMENTATION_NOTE_FINALISED: spec(
+        "note", "version", "sensitive", "codes", "flagged"
+    ),
+    EventKind.DOCUMENTATION_ADDENDUM_ADDED: spec("note", "addendum"),
+    EventKind.DOCUMENTATION_DRAFT_SAVED: spec("note", "version", "fields"),
+    EventKind.DOCUMENTATION_INJURY_ADDED: spec("note", "version", "site"),
+    EventKind.DOCUMENTATION_INJURY_REMOVED: spec("note", "version"),
+    EventKind.DOCUMENTATION_PREFILL_SETTLED: spec("note", "version", "section", "how"),
+    EventKind.DOCUMENTATION_CODES_CHOSEN: spec("note", "version", "codes"),
 }
 
 

@@ -238,6 +238,11 @@ HARBOR_HOTLINES_PROVIDER = ""
 # Lists the provinces, territories and states a case may be in (the rule table holds them).
 HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 
+# The function that gives documentation a case's referrals (`case=` → list of
+# documentation.sources.ReferralLine) for the note's prefill and the contacts handout. Empty: none
+# until the referrals app provides it.
+HARBOR_CASE_REFERRALS_PROVIDER = ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
