@@ -221,7 +221,7 @@ HARBOR_CASE_ACTIONS = [
 ]
 
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
-HARBOR_HOTLINES_PROVIDER = ""
+HARBOR_HOTLINES_PROVIDER = "referrals.hotlines.hotlines_for"
 
 LOGGING = {
     "version": 1,
