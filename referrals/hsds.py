@@ -234,6 +234,22 @@ class ImportPlan:
         return sum(1 for row in self.rows if row.outcome == outcome)
 
     @property
+    def count_added(self) -> int:
+        return self.count("added")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("changed")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def count_rejected(self) -> int:
+        return self.count("rejected")
+
+    @property
     def can_commit(self) -> bool:
         return not self.error and bool(self.rows) and self.count("rejected") == 0
 
@@ -735,4 +751,113 @@ def export_page(services: Iterable[Service]) -> dict[str, Any]:
         "last_page": True,
         "empty": not contents,
         "contents": contents,
+    }
+
+
+# --- Tabular data package ----------------------------------------------------------------------
+
+# Table (CSV file stem) → the HSDS schema file describing one row.
+TABLES = {
+    "organizations": "organization",
+    "services": "service",
+    "phones": "phone",
+    "schedules": "schedule",
+    "service_areas": "service_area",
+    "languages": "language",
+    "attributes": "attribute",
+    "taxonomy_terms": "taxonomy_term",
+    "locations": "location",
+    "addresses": "address",
+    "service_at_location": "service_at_location",
+}
+
+
+@cache
+def table_fields(schema_name: str) -> tuple[tuple[str, str], ...]:
+    """A table's columns: the schema's scalar properties, in order, with their types."""
+    properties = json.loads((SCHEMA_DIR / f"{schema_name}.json").read_text())["properties"]
+    return tuple(
+        (name, spec.get("type", "string"))
+        for name, spec in properties.items()
+        if spec.get("type") not in ("array", "object") and "$ref" not in spec
+    )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def tabular_tables(
+    services: Iterable[Service],
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The directory as HSDS tables (rows keyed by column), flattened from the JSON export."""
+    rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
+
+    def add(table: str, obj: dict[str, Any], **links: Any) -> None:
+        columns = {name for name, _type in table_fields(TABLES[table])}
+        row = {k: _cell(v) for k, v in {**obj, **links}.items() if k in columns}
+        rows[table].setdefault(str(obj["id"]), row)
+
+    def add_location(location: dict[str, Any]) -> None:
+        add("locations", location)
+        for address in location.get("addresses") or []:
+            add("addresses", address, location_id=location["id"])
+
+    for service in services:
+        data = export_service(service)
+        add("services", data)
+        if "organization" in data:
+            organization = data["organization"]
+            add("organizations", organization)
+            for location in organization.get("locations") or []:
+                add_location(location)
+        for table, key in (
+            ("phones", "phones"),
+            ("schedules", "schedules"),
+            ("service_areas", "service_areas"),
+            ("languages", "languages"),
+        ):
+            for item in data.get(key) or []:
+                add(table, item, service_id=data["id"])
+        for attribute in data.get("attributes") or []:
+            add("attributes", attribute)
+            if isinstance(attribute.get("taxonomy_term"), dict):
+                add("taxonomy_terms", attribute["taxonomy_term"])
+        for sal in data.get("service_at_locations") or []:
+            location = sal.get("location") or {}
+            add("service_at_location", sal, service_id=data["id"], location_id=location.get("id"))
+            if location:
+                add_location(location)
+    return {
+        name: ([column for column, _type in table_fields(TABLES[name])], list(table.values()))
+        for name, table in rows.items()
+    }
+
+
+def datapackage(tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> dict[str, Any]:
+    """The `datapackage.json` (Frictionless tabular data package) describing the CSV files."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "harbor-referral-directory",
+        "title": "Referral directory (Open Referral HSDS 3.0)",
+        "resources": [
+            {
+                "name": TABLES[name],
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": column, "type": kind}
+                        for column, kind in table_fields(TABLES[name])
+                    ],
+                    "primaryKey": "id",
+                },
+            }
+            for name in tables
+        ],
     }

@@ -252,6 +252,9 @@ class Language(models.Model):
     class Meta:
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return self.name or self.code
+
 
 class Phone(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
@@ -265,6 +268,9 @@ class Phone(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Schedule(models.Model):
@@ -280,6 +286,9 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.byday} {self.opens_at}-{self.closes_at}"
 
     def opening(self) -> rules.Opening:
         return rules.Opening(self.byday, self.opens_at, self.closes_at)
@@ -300,6 +309,9 @@ class ServiceArea(models.Model):
     class Meta:
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return self.extent or self.name
+
 
 class Location(models.Model):
     class Type(models.TextChoices):
@@ -318,6 +330,9 @@ class Location(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.pk)
 
 
 class Address(models.Model):
@@ -338,6 +353,9 @@ class Address(models.Model):
     class Meta:
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
 
 class ServiceAtLocation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
@@ -349,6 +367,9 @@ class ServiceAtLocation(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} at {self.location_id}"
 
 
 class Attribute(models.Model):
@@ -368,6 +389,9 @@ class Attribute(models.Model):
                 fields=["service", "taxonomy_term"], name="one_attribute_per_service_and_term"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.taxonomy_term_id} on {self.service_id}"
 
 
 class ServiceChange(models.Model):
@@ -394,6 +418,9 @@ class ServiceChange(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.service_id} v{self.version}"
+
 
 class DirectorySettings(models.Model):
     """A facility's directory settings (how long a verification stays good)."""
@@ -404,6 +431,9 @@ class DirectorySettings(models.Model):
     stale_after_days = models.PositiveSmallIntegerField(
         _("re-check entries after (days)"), default=rules.DEFAULT_STALE_AFTER_DAYS
     )
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.stale_after_days} days"
 
     @classmethod
     def stale_days_for(cls, facility_id: int | None) -> int:
@@ -429,6 +459,9 @@ class BarrierAssessment(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"barriers of case {self.case_id}"
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -466,6 +499,9 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["case", "status"]), models.Index(fields=["follow_up_on"])]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} on case {self.case_id}"
 
     @property
     def status_label(self) -> str:
@@ -505,6 +541,9 @@ class ReferralEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} of referral {self.referral_id}"
+
 
 class HelpDeclined(models.Model):
     """The patient declined help: what was offered anyway, and the follow-up proposed."""
@@ -521,6 +560,9 @@ class HelpDeclined(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"help declined on case {self.case_id}"
+
     def facts(self) -> rules.RefusalFacts:
         return rules.RefusalFacts(
             national_line_offered=self.national_line_offered,
@@ -528,3 +570,18 @@ class HelpDeclined(models.Model):
             discreet_card_offered=self.discreet_card_offered,
             follow_up_proposed=self.follow_up_on is not None,
         )
+
+
+class DirectoryImport(models.Model):
+    """An uploaded HSDS file between its dry run and its commit (directory content only)."""
+
+    content = models.TextField()
+    file_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.file_name})"
