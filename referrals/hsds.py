@@ -623,7 +623,9 @@ def _fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
 
 
 def export_term(term: TaxonomyTerm) -> dict[str, Any]:
-    return {**term.extra, "id": str(term.pk), **_present(_fields(term, TERM_FIELDS))}
+    # `description` is required by the schema even when a term has none.
+    values = _present(_fields(term, TERM_FIELDS))
+    return {**term.extra, "id": str(term.pk), **values, "description": term.description}
 
 
 def export_location(location: Location) -> dict[str, Any]:

@@ -122,15 +122,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             return self
         if connection.vendor == "postgresql":
             from django.contrib.postgres.lookups import TrigramWordSimilar
-            from django.contrib.postgres.search import SearchQuery
+            from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 
             tsquery = " & ".join(f"{word}:*" for word in words)
             fuzzy = Q()
             for word in words:
                 fuzzy &= TrigramWordSimilar(models.F("search_text"), models.Value(word))
-            return self.filter(
-                Q(search_vector=SearchQuery(tsquery, search_type="raw", config="simple")) | fuzzy
-            )
+            query = SearchQuery(tsquery, search_type="raw", config="simple")
+            return self.filter(Q(SearchVectorExact(models.F("search_vector"), query)) | fuzzy)
         exact = Q()
         for word in words:
             exact &= Q(search_text__contains=f" {word}")
