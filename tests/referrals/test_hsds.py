@@ -1,4 +1,4 @@
-"""HSDS 3.0: the published examples round-trip; bad files are refused row by row, changing nothing."""
+"""HSDS 3.0: the published examples round-trip; bad files are refused, changing nothing."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -116,6 +117,7 @@ def test_plan_warnings(the_plan, expected):
 
 
 TODAY = date(2026, 12, 1)
+TZ = ZoneInfo("America/Toronto")
 
 
 @pytest.mark.parametrize(
@@ -168,13 +170,13 @@ def test_always_open(openings, expected):
 @pytest.mark.parametrize(
     ("openings", "at", "expected"),
     [
-        ([WEEKDAYS], datetime(2026, 12, 1, 10, 0), True),  # a Tuesday
-        ([WEEKDAYS], datetime(2026, 12, 1, 17, 0), False),  # closes at 17:00
-        ([WEEKDAYS], datetime(2026, 12, 1, 8, 59), False),
-        ([WEEKDAYS], datetime(2026, 12, 5, 10, 0), False),  # a Saturday
-        ([ALL_WEEK], datetime(2026, 12, 5, 3, 0), True),
-        ([Opening("1TU", time(9, 0), time(12, 0))], datetime(2026, 12, 1, 11, 0), True),
-        ([Opening("TU", None, time(12, 0))], datetime(2026, 12, 1, 11, 0), False),
+        ([WEEKDAYS], datetime(2026, 12, 1, 10, 0, tzinfo=TZ), True),  # a Tuesday
+        ([WEEKDAYS], datetime(2026, 12, 1, 17, 0, tzinfo=TZ), False),  # closes at 17:00
+        ([WEEKDAYS], datetime(2026, 12, 1, 8, 59, tzinfo=TZ), False),
+        ([WEEKDAYS], datetime(2026, 12, 5, 10, 0, tzinfo=TZ), False),  # a Saturday
+        ([ALL_WEEK], datetime(2026, 12, 5, 3, 0, tzinfo=TZ), True),
+        ([Opening("1TU", time(9, 0), time(12, 0))], datetime(2026, 12, 1, 11, 0, tzinfo=TZ), True),
+        ([Opening("TU", None, time(12, 0))], datetime(2026, 12, 1, 11, 0, tzinfo=TZ), False),
     ],
 )
 def test_open_at(openings, at, expected):
