@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
 from referrals import rules
@@ -139,7 +139,7 @@ def _ranked(services: Any, criteria: SearchCriteria, *, today: date, stale_after
                 output_field=IntegerField(),
             ),
         )
-        .order_by("-barrier_matches", "stale", "name", "pk")
+        .order_by("-barrier_matches", "stale", Lower("name"), "pk")
         .select_related("organization")
         .prefetch_related(
             Prefetch("languages", queryset=Language.objects.order_by("position")),
