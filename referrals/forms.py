@@ -94,15 +94,30 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def responsible_choices(case: Case) -> forms.ModelChoiceField:
+def staff_for(case: Case) -> list[User]:
+    """Who may be responsible for a follow-up: the facility's clinicians and supervisors."""
     staff = User.objects.filter(is_active=True, facility_id=case.facility_id).filter(
         groups__name__in=["clinician", "supervisor"]
     )
-    return forms.ModelChoiceField(
-        queryset=staff.distinct().order_by("first_name", "username"),
-        label=_("Who follows up"),
-        required=False,
-    )
+    return list(staff.distinct().order_by("first_name", "username"))
+
+
+class ResponsibleField(forms.TypedChoiceField):
+    """A choice among people read once per page (not once per form), returning the user."""
+
+    def __init__(self, staff: list[User]) -> None:
+        self.people = {person.pk: person for person in staff}
+        choices = [("", "—")] + [(person.pk, person.display_name) for person in staff]
+        super().__init__(
+            choices=choices,
+            coerce=lambda value: self.people[int(value)],
+            empty_value=None,
+            required=False,
+            label=_("Who follows up"),
+        )
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in {str(pk) for pk in self.people}
 
 
 class DecisionForm(VersionedForm):
@@ -125,9 +140,9 @@ class DecisionForm(VersionedForm):
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"] = responsible_choices(case)
+        self.fields["responsible"] = ResponsibleField(staff)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -155,9 +170,9 @@ class FollowUpForm(VersionedForm):
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"] = responsible_choices(case)
+        self.fields["responsible"] = ResponsibleField(staff)
 
 
 class ContactForm(forms.Form):

@@ -49,9 +49,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CONNECTED: frozenset({Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
-OPEN_STATUSES = frozenset(
-    {Status.OFFERED, Status.ACCEPTED, Status.CONTACTED, Status.NO_RESPONSE, Status.CONNECTED}
-)
+# Still waiting for something: these carry the follow-up the case's next due date is drawn from.
+OPEN_STATUSES = frozenset({Status.OFFERED, Status.ACCEPTED, Status.CONTACTED, Status.NO_RESPONSE})
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from referrals.forms import (
     SearchForm,
     ServiceForm,
     StatusForm,
+    staff_for,
 )
 from referrals.models import (
     BarrierAssessment,
@@ -95,6 +96,7 @@ def _tab_context(
     declined = HelpDeclined.objects.filter(case=case).first()
     plan = actions.contact_plan(case)
     today = timezone.localdate()
+    staff = staff_for(case)
     rows = []
     for referral in referrals:
         key = referral.pk
@@ -105,7 +107,7 @@ def _tab_context(
                 and referral.status in rules.OPEN_STATUSES,
                 "decision": kept.get(("decision", key))
                 or DecisionForm(
-                    case=case,
+                    staff=staff,
                     initial={
                         "version": referral.version,
                         "follow_up_on": referral.follow_up_on,
@@ -118,7 +120,7 @@ def _tab_context(
                 ),
                 "follow_up": kept.get(("follow_up", key))
                 or FollowUpForm(
-                    case=case,
+                    staff=staff,
                     initial={
                         "version": referral.version,
                         "follow_up_on": referral.follow_up_on,
@@ -286,7 +288,7 @@ def record_decision(request: HttpRequest, case_ref: str, referral_id: int) -> Ht
         case_ref,
         referral_id,
         "decision",
-        lambda post, case, referral: DecisionForm(post, case=case),
+        lambda post, case, referral: DecisionForm(post, staff=staff_for(case)),
         apply,
     )
 
@@ -329,7 +331,7 @@ def set_follow_up(request: HttpRequest, case_ref: str, referral_id: int) -> Http
         case_ref,
         referral_id,
         "follow_up",
-        lambda post, case, referral: FollowUpForm(post, case=case),
+        lambda post, case, referral: FollowUpForm(post, staff=staff_for(case)),
         apply,
     )
 
