@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AuditEntry, Case, CaseEvent
-
 from referrals.models import Referral, Service
 
 SHELTER = "Demo: Safe Harbour emergency shelter"
