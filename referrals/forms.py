@@ -356,7 +356,14 @@ class ServiceForm(forms.ModelForm):
             "text_number": next((p.number for p in phones if p.type == "text"), ""),
             "languages": ", ".join(lang.code for lang in service.languages.all()),
             "regions": ", ".join(area.extent for area in service.service_areas.all()),
-            "terms": [str(a.taxonomy_term_id) for a in service.attributes.all()],
+            # Only Harbor's own terms are edited here; a publisher's other attributes stay as
+            # they are (see `actions._sync_terms`).
+            "terms": [
+                str(pk)
+                for pk in service.attributes.filter(
+                    taxonomy_term__taxonomy__in=[KIND, FLAG, BARRIER]
+                ).values_list("taxonomy_term_id", flat=True)
+            ],
             "always_open": service.always_open,
             "days": sorted(rules.parse_byday(first.byday)) if first else [],
             "opens_at": first.opens_at if first else None,
