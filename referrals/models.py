@@ -243,13 +243,14 @@ class Language(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
     name = models.CharField(max_length=100, blank=True)
-    code = models.CharField(max_length=20, blank=True, db_index=True)
+    code = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
+        indexes = [models.Index(fields=["code", "service"])]
 
     def __str__(self) -> str:
         return self.name or self.code
@@ -300,13 +301,14 @@ class ServiceArea(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     name = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    extent = models.CharField(max_length=300, blank=True, db_index=True)
+    extent = models.CharField(max_length=300, blank=True)
     extent_type = models.CharField(max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
+        indexes = [models.Index(fields=["extent", "service"])]
 
     def __str__(self) -> str:
         return self.extent or self.name
@@ -388,6 +390,8 @@ class Attribute(models.Model):
                 fields=["service", "taxonomy_term"], name="one_attribute_per_service_and_term"
             )
         ]
+        # Search asks "which services carry this term": answered from the index alone.
+        indexes = [models.Index(fields=["taxonomy_term", "service"])]
 
     def __str__(self) -> str:
         return f"{self.taxonomy_term_id} on {self.service_id}"

@@ -141,6 +141,7 @@ def _ranked(services: Any, criteria: SearchCriteria, *, today: date, stale_after
         )
         .order_by("-barrier_matches", "stale", Lower("name"), "pk")
         .select_related("organization")
+        .defer("search_text", "search_vector", "extra", "organization__extra")
         .prefetch_related(
             Prefetch("languages", queryset=Language.objects.order_by("position")),
             Prefetch("phones", queryset=Phone.objects.order_by("position")),
