@@ -373,7 +373,10 @@ class ServiceForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("HSDS 3.0 JSON file"))
+    file = forms.FileField(
+        label=_("HSDS 3.0 file"),
+        help_text=_("JSON, or a ZIP of the tabular data package (CSV files)."),
+    )
 
 
 class DirectorySettingsForm(forms.Form):

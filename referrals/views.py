@@ -544,8 +544,14 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     if upload.size > MAX_IMPORT_BYTES:
         form.add_error("file", _("The file is larger than 5 MB."))
         return render(request, "referrals/directory_import.html", {"form": form}, status=400)
-    raw = upload.read().decode("utf-8", errors="replace")
-    plan = hsds.plan_import(raw)
+    data = upload.read()
+    notes: list[str] = []
+    if upload.name.lower().endswith(".zip"):
+        raw, notes, error = hsds.read_package(data)
+        plan = hsds.ImportPlan([], error=error) if error else hsds.plan_import(raw)
+    else:
+        raw = data.decode("utf-8", errors="replace")
+        plan = hsds.plan_import(raw)
     pending = None
     if plan.can_commit:
         pending = DirectoryImport.objects.create(
@@ -554,7 +560,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/directory_import.html",
-        {"form": ImportForm(), "plan": plan, "pending": pending},
+        {"form": ImportForm(), "plan": plan, "pending": pending, "notes": notes},
         status=200 if plan.can_commit else 400,
     )
 
