@@ -11,8 +11,11 @@ row's `extra`, so a publisher's file exports again without loss. The schemas shi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import uuid
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -874,8 +877,6 @@ def read_tabular(files: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]
 
     Returns them with the rows that link to nothing in the package, which are not imported.
     """
-    import csv
-
     tables: dict[str, list[dict[str, Any]]] = {}
     for name, schema_name in TABLE_SCHEMAS.items():
         text = files.get(f"{name}.csv")
@@ -885,7 +886,7 @@ def read_tabular(files: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]
         # An empty cell of a required text column is an empty string, not a missing field.
         required = set(_schema(schema_name).get("required", [])) - {"id"}
         rows = []
-        for raw in csv.DictReader(io_text(text)):
+        for raw in csv.DictReader(io.StringIO(text)):
             row: dict[str, Any] = {}
             for key, value in raw.items():
                 if key in required and value == "" and kinds.get(key) == "string":
@@ -943,18 +944,10 @@ def read_tabular(files: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]
     return objects, skipped
 
 
-def io_text(text: str) -> Any:
-    import io
-
-    return io.StringIO(text)
-
-
 def read_package(data: bytes) -> tuple[str, list[str], str]:
     """A zipped tabular package as an HSDS JSON document, its notes, or why it cannot be read."""
-    import zipfile
-
     try:
-        with zipfile.ZipFile(io_bytes(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             files = {
                 Path(name).name: archive.read(name).decode("utf-8-sig")
                 for name in archive.namelist()
@@ -970,12 +963,6 @@ def read_package(data: bytes) -> tuple[str, list[str], str]:
         return "", [], _("The package has neither services.csv nor organizations.csv.")
     objects, notes = read_tabular(files)
     return json.dumps(objects), notes, ""
-
-
-def io_bytes(data: bytes) -> Any:
-    import io
-
-    return io.BytesIO(data)
 
 
 def tabular_tables(
@@ -1040,3 +1027,18 @@ def datapackage(tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> di
             for name in tables
         ],
     }
+
+
+def write_package(services: Iterable[Service]) -> bytes:
+    """The tabular data package as a ZIP: one CSV per table and its `datapackage.json`."""
+    tables = tabular_tables(services)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (columns, rows) in tables.items():
+            text = io.StringIO()
+            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+            archive.writestr(f"{name}.csv", text.getvalue())
+        archive.writestr("datapackage.json", json.dumps(datapackage(tables), indent=1))
+    return buffer.getvalue()

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-import json
-import zipfile
 from typing import Any
 
 from django.contrib import messages
@@ -617,16 +613,8 @@ def directory_export_tabular(request: HttpRequest) -> HttpResponse:
     """The HSDS tabular data package: one CSV per table and its `datapackage.json`."""
     _require_administrator(request)
     audit.record(AuditEntry.Action.EXPORT, user=request.user, content="referral-directory-tabular")
-    tables = hsds.tabular_tables(_exported_services())
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, (columns, rows) in tables.items():
-            text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-            archive.writestr(f"{name}.csv", text.getvalue())
-        archive.writestr("datapackage.json", json.dumps(hsds.datapackage(tables), indent=1))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(
+        hsds.write_package(_exported_services()), content_type="application/zip"
+    )
     response["Content-Disposition"] = 'attachment; filename="directory-hsds-tabular.zip"'
     return response

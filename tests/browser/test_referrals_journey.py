@@ -92,8 +92,10 @@ def test_barriers_search_offer_consent_follow_up_connected_and_a_refusal(
     search.get_by_label("Housing", exact=True).uncheck()  # the saved barriers pre-fill the search
     search.get_by_label("Transportation", exact=True).uncheck()
     search.get_by_label("Need", exact=True).select_option(label="Legal aid")
-    expect(page.locator("#results")).to_contain_text("Demo: Lakeshore legal clinic")
-    page.locator("#results").get_by_role("button", name="Offer to the patient").click()
+    expect(page.locator("#results")).to_contain_text("1 service found")
+    page.locator("#results li").filter(has_text="Demo: Lakeshore legal clinic").get_by_role(
+        "button", name="Offer to the patient"
+    ).click()
     legal = card(page, "Demo: Lakeshore legal clinic")
     legal.get_by_label("declines it").check()
     legal.get_by_role("button", name="Record the decision").click()
