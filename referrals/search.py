@@ -27,6 +27,7 @@ from referrals.models import (
     Schedule,
     Service,
     ServiceArea,
+    term_ids,
 )
 
 RESULT_LIMIT = 50
@@ -109,38 +110,48 @@ def search_services(
         services = services.open_at(now)
     if criteria.text:
         services = services.matching(criteria.text)
+    barrier_ids = term_ids(BARRIER, criteria.barriers) if criteria.barriers else []
     if criteria.barriers:
-        services = services.with_term(BARRIER, criteria.barriers)
-    services = _ranked(services, criteria, today=today, stale_after_days=stale_after_days)
+        services = services.with_term_ids(barrier_ids)
+    # Rank on narrow rows and keep the first page's ids; then read only those entries in full.
+    ids = list(
+        _ranked(services, barrier_ids, today=today, stale_after_days=stale_after_days).values_list(
+            "pk", flat=True
+        )[:RESULT_LIMIT]
+    )
+    rows = {service.pk: service for service in _full(Service.objects.filter(pk__in=ids))}
     return [
-        _result(service, criteria, today=today, stale_after_days=stale_after_days)
-        for service in services[:RESULT_LIMIT]
+        _result(rows[pk], criteria, today=today, stale_after_days=stale_after_days) for pk in ids
     ]
 
 
-def _ranked(services: Any, criteria: SearchCriteria, *, today: date, stale_after_days: int) -> Any:
+def _ranked(services: Any, barrier_ids: list[Any], *, today: date, stale_after_days: int) -> Any:
     limit = today - timedelta(days=stale_after_days)
+    stale = When_(
+        When(Q(assured_date__isnull=True) | Q(assured_date__lt=limit), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    if not barrier_ids:
+        return services.annotate(stale=stale).order_by("stale", Lower("name"), "pk")
     matches = (
         Attribute.objects.filter(
             service=OuterRef("pk"),
-            taxonomy_term__taxonomy=BARRIER,
-            taxonomy_term__code__in=list(criteria.barriers),
+            taxonomy_term_id__in=barrier_ids,
         )
         .values("service")
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return services.annotate(
+        barrier_matches=Coalesce(Subquery(matches, output_field=IntegerField()), Value(0)),
+        stale=stale,
+    ).order_by("-barrier_matches", "stale", Lower("name"), "pk")
+
+
+def _full(services: Any) -> Any:
     return (
-        services.annotate(
-            barrier_matches=Coalesce(Subquery(matches, output_field=IntegerField()), Value(0)),
-            stale=When_(
-                When(Q(assured_date__isnull=True) | Q(assured_date__lt=limit), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("-barrier_matches", "stale", Lower("name"), "pk")
-        .select_related("organization")
+        services.select_related("organization")
         .defer("search_text", "search_vector", "extra", "organization__extra")
         .prefetch_related(
             Prefetch("languages", queryset=Language.objects.order_by("position")),
@@ -161,7 +172,6 @@ def _result(
     result = Result(
         service=service,
         freshness=service.freshness(today=today, stale_after_days=stale_after_days),
-        barrier_matches=getattr(service, "barrier_matches", 0),
     )
     for attribute in service.attributes.all():
         term = attribute.taxonomy_term
@@ -172,4 +182,5 @@ def _result(
             result.flag_codes.add(term.code)
         elif term.taxonomy == BARRIER:
             result.barriers.append(term.name)
+            result.barrier_matches += term.code in criteria.barriers
     return result
