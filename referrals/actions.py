@@ -214,11 +214,11 @@ def _sync_phones(service: Service, voice: str, text: str) -> None:
 
 def _sync_terms(service: Service, term_ids: tuple[str, ...]) -> None:
     editable = TaxonomyTerm.objects.filter(taxonomy__in=[FLAG, KIND, BARRIER])
-    wanted = {str(pk) for pk in editable.filter(pk__in=term_ids).values_list("pk", flat=True)}
+    wanted = {pk for pk in editable.filter(pk__in=term_ids).values_list("pk", flat=True)}
     service.attributes.filter(taxonomy_term__in=editable).exclude(
         taxonomy_term_id__in=wanted
     ).delete()
-    have = {str(pk) for pk in service.attributes.values_list("taxonomy_term_id", flat=True)}
+    have = set(service.attributes.values_list("taxonomy_term_id", flat=True))
     for term_id in sorted(wanted - have):
         Attribute.objects.create(service=service, taxonomy_term_id=term_id, position=99)
 

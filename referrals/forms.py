@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,11 @@ DAY_CHOICES = [
     ("SA", _("Saturday")),
     ("SU", _("Sunday")),
 ]
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as such (choices are filled from the database)."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def term_choices(taxonomy: str, *, key: str = "code") -> list[tuple[str, str]]:
@@ -52,12 +57,13 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = [("", _("Any"))] + term_choices(KIND)
-        self.fields["language"].choices = [("", _("Any"))] + [
+        any_choice: list[tuple[str, Any]] = [("", _("Any"))]
+        choice_field(self, "need").choices = any_choice + term_choices(KIND)
+        choice_field(self, "language").choices = any_choice + [
             (code, label) for code, label in Case.Language.choices if code != "other"
         ]
-        self.fields["barriers"].choices = term_choices(BARRIER)
-        self.fields["flags"].choices = term_choices(FLAG)
+        choice_field(self, "barriers").choices = term_choices(BARRIER)
+        choice_field(self, "flags").choices = term_choices(FLAG)
 
     def clean_region(self) -> str:
         return self.cleaned_data["region"].strip().upper()
@@ -87,7 +93,7 @@ class BarriersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["barriers"].choices = term_choices(BARRIER)
+        choice_field(self, "barriers").choices = term_choices(BARRIER)
 
 
 class VersionedForm(forms.Form):
@@ -162,7 +168,7 @@ class StatusForm(VersionedForm):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = choices
+        choice_field(self, "status").choices = choices
 
 
 class FollowUpForm(VersionedForm):
@@ -291,7 +297,7 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["terms"].choices = [
+        choice_field(self, "terms").choices = [
             (str(term.pk), f"{term.name}")
             for term in TaxonomyTerm.objects.filter(taxonomy__in=[KIND, FLAG, BARRIER]).order_by(
                 "taxonomy", "name"

@@ -138,7 +138,7 @@ class ImportRefused(Exception):
 def validator(kind: str) -> Draft202012Validator:
     def retrieve(uri: str) -> Resource:
         contents = json.loads((SCHEMA_DIR / Path(uri).name).read_text())
-        return Resource(contents=contents, specification=DRAFT202012)
+        return DRAFT202012.create_resource(contents)
 
     schema = json.loads((SCHEMA_DIR / f"{kind}.json").read_text())
     registry: Registry = Registry(retrieve=retrieve)  # type: ignore[call-arg]

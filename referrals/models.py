@@ -133,7 +133,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             tsquery = " & ".join(f"{word}:*" for word in words)
             fuzzy = Q()
             for word in words:
-                fuzzy &= TrigramWordSimilar(models.F("search_text"), models.Value(word))
+                fuzzy &= Q(TrigramWordSimilar(models.F("search_text"), models.Value(word)))
             query = SearchQuery(tsquery, search_type="raw", config="simple")
             return self.filter(Q(SearchVectorExact(models.F("search_vector"), query)) | fuzzy)
         exact = Q()

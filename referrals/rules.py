@@ -248,7 +248,7 @@ def covers_whole_day(opening: Opening) -> bool:
 
 def is_always_open(openings: Sequence[Opening]) -> bool:
     """Every day of the week, all day (how HSDS expresses 24/7)."""
-    covered = set()
+    covered: set[str] = set()
     for opening in openings:
         if covers_whole_day(opening):
             covered |= parse_byday(opening.byday)

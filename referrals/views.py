@@ -75,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _tab_context(
-    request: HttpRequest, case: Case, *, kept: dict[str, Any] | None = None
+    request: HttpRequest, case: Case, *, kept: dict[Any, Any] | None = None
 ) -> dict[str, Any]:
     kept = kept or {}
     assessment = BarrierAssessment.objects.filter(case=case).first()
@@ -157,7 +157,7 @@ def _tab_context(
 
 
 def _render_tab(
-    request: HttpRequest, case: Case, *, kept: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest, case: Case, *, kept: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     response = render_case_tab(
         request, case, TAB, _tab_context(request, case, kept=kept), tab="referrals"
