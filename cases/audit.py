@@ -73,7 +73,7 @@ AUDITED: dict[str, frozenset[str]] = {
         {"what", "screening", "document", "kind", "language", "paper", "lines", "entries"}
     ),
     Action.EXPORT: frozenset(
-        {"what", "screening", "slug", "version", "format", "note", "sensitive"}
+        {"what", "screening", "slug", "version", "format", "note", "sensitive", "content"}
     ),
     Action.CONTENT_CHANGE: frozenset(
         {
@@ -88,6 +88,13 @@ AUDITED: dict[str, frozenset[str]] = {
             "units",
             "previous_roles",
             "previous_units",
+            # The referral directory: which part, which entry, how, and import counts.
+            "content",
+            "service",
+            "change",
+            "stale_after_days",
+            "added",
+            "changed",
         }
     ),
     Action.SIGN_IN: frozenset(),

@@ -43,6 +43,19 @@ class EventKind(StrEnum):
     REPORTING_REQUIRED_REPORT_LOGGED = "reporting.required_report_logged"
     REPORTING_DISCLOSURE_LOGGED = "reporting.disclosure_logged"
 
+    REFERRAL_BARRIERS_ASSESSED = "referral.barriers_assessed"
+    REFERRAL_OFFERED = "referral.offered"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_DECLINED = "referral.declined"
+    REFERRAL_CONTACTED = "referral.contacted"
+    REFERRAL_CONNECTED = "referral.connected"
+    REFERRAL_NO_RESPONSE = "referral.no_response"
+    REFERRAL_CLOSED = "referral.closed"
+    REFERRAL_FOLLOW_UP_SET = "referral.follow_up_set"
+    REFERRAL_PATIENT_CONTACTED = "referral.patient_contacted"
+    REFERRAL_WARM_HANDOVER = "referral.warm_handover"
+    REFERRAL_HELP_DECLINED = "referral.help_declined"
+
     DOCUMENTATION_NOTE_STARTED = "documentation.note_started"
     DOCUMENTATION_NOTE_FINALISED = "documentation.note_finalised"
     DOCUMENTATION_ADDENDUM_ADDED = "documentation.addendum_added"
@@ -68,6 +81,16 @@ def spec(*payload: str, audited: tuple[str, ...] | None = None) -> EventSpec:
         raise ValueError("Audited fields must be payload fields.")
     return EventSpec(frozenset(payload), kept)
 
+
+REFERRAL_DECISION = spec("referral", "consent_to_share", "follow_up_on")
+# An override's reason is the clinician's words: on the timeline, never in the audit log.
+REFERRAL_STATUS = spec(
+    "referral",
+    "from",
+    "consent_overridden",
+    "override_reason",
+    audited=("referral", "from", "consent_overridden"),
+)
 
 SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
 
@@ -102,6 +125,24 @@ EVENTS: dict[EventKind, EventSpec] = {
     ),
     EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec("disclosure", "required", "patient_informed"),
     EventKind.REPORTING_DISCLOSURE_LOGGED: spec("disclosure", "required", "patient_informed"),
+    EventKind.REFERRAL_BARRIERS_ASSESSED: spec("barriers"),
+    EventKind.REFERRAL_OFFERED: spec("referral", "service"),
+    EventKind.REFERRAL_ACCEPTED: REFERRAL_DECISION,
+    EventKind.REFERRAL_DECLINED: REFERRAL_DECISION,
+    EventKind.REFERRAL_CONTACTED: REFERRAL_STATUS,
+    EventKind.REFERRAL_CONNECTED: REFERRAL_STATUS,
+    EventKind.REFERRAL_NO_RESPONSE: REFERRAL_STATUS,
+    EventKind.REFERRAL_CLOSED: REFERRAL_STATUS,
+    EventKind.REFERRAL_FOLLOW_UP_SET: spec("referral", "follow_up_on", "responsible"),
+    EventKind.REFERRAL_PATIENT_CONTACTED: spec(
+        "referral",
+        "method",
+        "plan_overridden",
+        "override_reason",
+        audited=("referral", "method", "plan_overridden"),
+    ),
+    EventKind.REFERRAL_WARM_HANDOVER: spec("referral", "how", audited=("referral",)),
+    EventKind.REFERRAL_HELP_DECLINED: spec("checklist", "items_done", "follow_up_on"),
     EventKind.DOCUMENTATION_NOTE_STARTED: spec("note", "template", "version"),
     EventKind.DOCUMENTATION_NOTE_FINALISED: spec(
         "note", "version", "sensitive", "codes", "flagged"

@@ -234,7 +234,7 @@ HARBOR_CASE_ACTIONS = [
 ]
 
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
-HARBOR_HOTLINES_PROVIDER = ""
+HARBOR_HOTLINES_PROVIDER = "referrals.hotlines.hotlines_for"
 # Lists the provinces, territories and states a case may be in (the rule table holds them).
 HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 

@@ -7,7 +7,6 @@ where. `safety.rules` applies the rows to a patient's facts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,12 +17,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.jurisdictions import JURISDICTION_CODE
+
 # The table's baseline (the seed guide's general advice), and the code a case carries when it
 # is somewhere Harbor has no rules for. ELSEWHERE is never an entry of the table.
 DEFAULT_CODE = "DEFAULT"
 ELSEWHERE_CODE = "ELSEWHERE"
-# The one shape of a jurisdiction code: a country (CA), a subdivision (CA-ON), or DEFAULT.
-JURISDICTION_CODE = re.compile(r"^(DEFAULT|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
 
 class Trigger(StrEnum):

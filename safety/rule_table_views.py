@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.jurisdictions import JURISDICTION_CODE
 from cases.params import whole_number
 from safety import actions
 from safety.forms import (
@@ -24,7 +25,7 @@ from safety.forms import (
     VersionNoteForm,
 )
 from safety.models import RuleTableVersion
-from safety.rule_table import JURISDICTION_CODE, RuleTableError, load_jurisdiction_rules
+from safety.rule_table import RuleTableError, load_jurisdiction_rules
 from safety.rules import DISCLAIMER
 from safety.views import require_administrator
 
