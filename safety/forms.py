@@ -150,7 +150,7 @@ class FactsForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     exploitation_kind = _radios(
-        _("Kind of exploitation"),
+        _("What the patient is made to do"),
         [
             (ExploitationKind.SEXUAL.value, _("Sexual")),
             (ExploitationKind.LABOUR.value, _("Labour")),

@@ -92,7 +92,7 @@ def test_clinician_works_through_safety_care_and_reporting(personas, case, page,
     answer(page, "Is there a serious injury caused by a crime?", "No")
     answer(page, "Does the patient have a developmental disability?", "No")
     answer(page, "Is the patient an elderly or otherwise vulnerable adult?", "No")
-    answer(page, "Kind of exploitation", "Sexual")
+    answer(page, "What the patient is made to do", "Sexual")
     answer(page, "Is a parent or caregiver involved?", "Unknown")
     answer(page, "Does the patient want the police involved?", "No")
     page.get_by_role("button", name="Show what applies").click()

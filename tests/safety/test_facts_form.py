@@ -35,7 +35,8 @@ def test_the_questions_come_in_four_labelled_groups(personas, case, content):
     assert 'class="form-check form-check-inline' in form
     # Nothing is pre-answered except what the case already knows.
     assert (
-        "checked" not in form.split("Decision-making capacity")[0].split("Kind of exploitation")[1]
+        "checked"
+        not in form.split("Decision-making capacity")[0].split("What the patient is made to do")[1]
     )
 
 
