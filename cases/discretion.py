@@ -51,10 +51,9 @@ def screen_label_for(name: str, notes: str = "") -> str:
 
 
 def hotline_from_rule_table(line: Any) -> Hotline:
-    """Today's hotlines (a jurisdiction rule-table line, or a stored decision's copy of one as a dict: name,
-    number, notes) in the shape the
-    referral directory will answer with (`cases.providers.Hotline`), so templates render one
-    shape now and after the switch."""
+    """A line as today's rule table gives it (an object or a stored decision's dict with name,
+    number and notes), in the shape the referral directory will answer with
+    (`cases.providers.Hotline`), so templates render one shape now and after the switch."""
     get = line.get if isinstance(line, Mapping) else lambda key: getattr(line, key)
     name, number, notes = str(get("name")), str(get("number")), str(get("notes") or "")
     return Hotline(

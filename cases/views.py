@@ -18,8 +18,8 @@ from cases import actions, audit
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
-    EscalateForm,
     CaseListFilterForm,
+    EscalateForm,
     FacilitySettingsForm,
     LineCalledForm,
     ResolveEscalationForm,
