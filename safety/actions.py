@@ -600,3 +600,45 @@ def _line_at(entry: dict[str, Any], index: int) -> dict[str, Any]:
     if not 0 <= index < len(entry["hotlines"]):
         raise RuleTableError(f"{entry['code']} has no line number {index + 1}.")
     return entry["hotlines"][index]
+
+
+# --- Steps that tick checklist items ------------------------------------------------------------
+
+# What another step records that also settles a checklist item, so nobody ticks it twice: the
+# screening gate means the patient was seen alone after a discreet separation; reporting a
+# threat means security was called. (event kind → (checklist, item) pairs)
+TICKED_BY_EVENT: dict[str, tuple[tuple[str, str], ...]] = {
+    "screening.gate_met": (
+        ("safe-environment", "patient-alone"),
+        ("safe-environment", "creative-separation"),
+    ),
+    "safety.threat_reported": (("safety-protocol", "call-security-on-threats"),),
+}
+
+
+def tick_items_for_event(case: Case, kind: str, *, by: User) -> list[str]:
+    """Mark done the open checklist items that the event `kind` settles; returns their slugs.
+
+    Runs inside the transaction that recorded the event. An item already dealt with (done, or
+    marked not applicable with a reason) is left as it is; a checklist that is not loaded, or
+    an item missing from the version this case uses, is skipped.
+    """
+    ticked = []
+    for checklist_slug, item_slug in TICKED_BY_EVENT.get(kind, ()):
+        try:
+            checklist = _start_checklist(case, checklist_slug, by=by)
+            item = ChecklistItem.objects.get(checklist=checklist, slug=item_slug)
+        except (ChecklistTemplate.DoesNotExist, ChecklistItem.DoesNotExist):
+            continue
+        if item.status != ChecklistItem.Status.OPEN:
+            continue
+        set_checklist_item(
+            case,
+            checklist_slug,
+            item_slug,
+            status=ChecklistItem.Status.DONE,
+            expected_version=item.version,
+            by=by,
+        )
+        ticked.append(item_slug)
+    return ticked
