@@ -22,14 +22,19 @@ WORDS_FILE = Path(__file__).resolve().parent / "content" / "telling_words.json"
 
 
 @cache
+def _content() -> dict[str, list[str]]:
+    return json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+
+
 def telling_words() -> tuple[str, ...]:
-    return tuple(json.loads(WORDS_FILE.read_text(encoding="utf-8"))["words"])
+    return (*_content()["stems"], *_content()["words"])
 
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    stems = "|".join(re.escape(word) for word in telling_words())
-    return re.compile(rf"\b(?:{stems})", re.IGNORECASE)
+    stems = "|".join(re.escape(stem) for stem in _content()["stems"])
+    words = "|".join(re.escape(word) for word in _content()["words"])
+    return re.compile(rf"\b(?:(?:{stems})\w*|(?:{words})\b)", re.IGNORECASE)
 
 
 def telling_words_in(text: str) -> list[str]:

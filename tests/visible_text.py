@@ -22,7 +22,7 @@ class _VisibleText(HTMLParser):
         self.stack: list[tuple[str, bool, bool]] = []
 
     def hidden(self) -> bool:
-        for index, (tag, hides, closed_details) in enumerate(self.stack):
+        for index, (_tag, hides, closed_details) in enumerate(self.stack):
             if hides:
                 return True
             # Inside a closed <details>, only its own <summary> shows.
