@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases import audit
-from cases.actions import escalate_case, record_event
-from cases.models import AuditEntry, Case, User
+from cases.actions import bump_version, escalate_case, record_event
+from cases.models import AuditEntry, Case, CaseEvent, User
 from safety.checklists import check_safeguards, parse_items
 from safety.models import (
     CapacityAssessment,
@@ -217,6 +217,8 @@ def report_threat(case: Case, *, by: User) -> Case:
         "safety.threat_reported",
         by=by,
         summary="Threatening behaviour reported; security and emergency numbers shown",
+        # What an undo must put back: whether the case was already before a supervisor.
+        payload={"was_escalated": fresh.is_escalated},
     )
     if fresh.is_escalated and fresh.escalation_reason.startswith(THREAT_REASON):
         return fresh
@@ -225,6 +227,71 @@ def report_threat(case: Case, *, by: User) -> Case:
         # Keep the reason the supervisor may not have read yet.
         reason = f"{THREAT_REASON}. Earlier reason: {fresh.escalation_reason}"
     return escalate_case(case, reason=reason, to=None, by=by)
+
+
+# A mistaken press of "Threatening behaviour" can be taken back for this long (seconds).
+THREAT_UNDO_SECONDS = 20
+
+
+class UndoRefused(ValueError):
+    """Too late, already undone, or someone else's report: nothing was changed."""
+
+
+def undoable_threat(case: Case, *, by: User, now: datetime | None = None) -> CaseEvent | None:
+    """The threat report this user made on this case moments ago and may still take back."""
+    now = now or timezone.now()
+    latest = case.events.filter(kind__in=("safety.threat_reported", "safety.threat_withdrawn"))
+    event = latest.order_by("-at", "-pk").first()
+    if event is None or event.kind != "safety.threat_reported" or event.by_id != by.pk:
+        return None
+    if (now - event.at).total_seconds() > THREAT_UNDO_SECONDS:
+        return None
+    return event
+
+
+@transaction.atomic
+def withdraw_threat(case: Case, event_id: int, *, by: User, now: datetime | None = None) -> Case:
+    """Take back a threat report pressed by mistake, within THREAT_UNDO_SECONDS.
+
+    The report stays on the timeline, followed by its withdrawal; what the report alone did is
+    put back: the escalation it opened (or the reason it rewrote) and the "call security" tick.
+    """
+    fresh = _lock(case)
+    event = undoable_threat(fresh, by=by, now=now)
+    if event is None or event.pk != event_id:
+        raise UndoRefused("This report can no longer be undone. Close the escalation instead.")
+    reason = fresh.escalation_reason
+    if fresh.is_escalated and reason.startswith(THREAT_REASON):
+        if not event.payload.get("was_escalated"):
+            Case.objects.filter(pk=case.pk).update(
+                escalated_at=None, escalated_to=None, escalation_reason=""
+            )
+        elif reason.startswith(f"{THREAT_REASON}. Earlier reason: "):
+            Case.objects.filter(pk=case.pk).update(
+                escalation_reason=reason.removeprefix(f"{THREAT_REASON}. Earlier reason: ")
+            )
+    ticked = ChecklistItem.objects.filter(
+        checklist__case=case,
+        checklist__slug="safety-protocol",
+        slug="call-security-on-threats",
+        status=ChecklistItem.Status.DONE,
+        changed_by=by,
+        changed_at__gte=event.at,
+    ).first()
+    if ticked is not None:
+        ticked.status, ticked.changed_at, ticked.changed_by = ChecklistItem.Status.OPEN, None, None
+        ticked.version += 1
+        ticked.save()
+    bump_version(case)
+    record_event(
+        case,
+        "safety.threat_withdrawn",
+        by=by,
+        summary="Threatening behaviour report withdrawn: pressed by mistake",
+        payload={"withdrawn_event": event.pk, "item_reopened": ticked is not None},
+    )
+    case.refresh_from_db()
+    return case
 
 
 # --- Capacity -----------------------------------------------------------------------------------

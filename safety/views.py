@@ -194,7 +194,16 @@ def _hotlines(case: Case) -> list[Any]:
 @require_GET
 def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return _checklist_tab(request, case, "safety", threat_reported=request.GET.get("threat") == "1")
+    reported = request.GET.get("threat") == "1"
+    undo = actions.undoable_threat(case, by=request.user) if reported else None
+    return _checklist_tab(
+        request,
+        case,
+        "safety",
+        threat_reported=reported,
+        undo_threat=undo,
+        undo_seconds=actions.THREAT_UNDO_SECONDS,
+    )
 
 
 @require_GET
@@ -258,6 +267,23 @@ def report_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     actions.report_threat(case, by=request.user)
     return redirect(reverse("safety:case-safety", args=[case.ref]) + "?threat=1")
+
+
+@require_POST
+def undo_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
+    """Take back a "Threatening behaviour" pressed by mistake, within a few seconds."""
+    case = get_case_for(request, case_ref)
+    try:
+        event_id = int(request.POST.get("event", ""))
+        actions.withdraw_threat(case, event_id, by=request.user)
+    except (ValueError, actions.UndoRefused) as error:
+        refused = error if isinstance(error, actions.UndoRefused) else actions.UndoRefused()
+        messages.error(request, str(refused) or "This report can no longer be undone.")
+        return redirect(reverse("safety:case-safety", args=[case.ref]))
+    messages.success(
+        request, "Undone: the report is withdrawn and the escalation it made is closed."
+    )
+    return redirect(reverse("safety:case-safety", args=[case.ref]))
 
 
 # --- Reporting ----------------------------------------------------------------------------------

@@ -124,4 +124,11 @@
     const submitter = event.submitter;
     window.setTimeout(() => setBusy(form, submitter, true), 0);
   });
+
+  // An undo offered for a few seconds goes away when the server would refuse it anyway.
+  const undo = document.getElementById("undo-threat");
+  if (undo) {
+    const until = (Number(undo.dataset.expiresAt) + Number(undo.dataset.expiresAfter)) * 1000;
+    window.setTimeout(() => undo.remove(), Math.max(0, until - Date.now()));
+  }
 })();
