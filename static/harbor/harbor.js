@@ -121,6 +121,10 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (event.defaultPrevented || form.id === "quick-hide-form" || form.hasAttribute("hx-post")) return;
+    if (form.method.toLowerCase() !== "post") return;
+    // A second press before the button is disabled (the same instant) is dropped here.
+    if (form.dataset.submitting) { event.preventDefault(); return; }
+    form.dataset.submitting = "1";
     const submitter = event.submitter;
     window.setTimeout(() => setBusy(form, submitter, true), 0);
   });

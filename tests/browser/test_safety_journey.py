@@ -131,6 +131,50 @@ def test_threatening_behaviour_shows_the_numbers_at_once(personas, case, page, s
     expect(alert).to_contain_text("ext. 5555")
     expect(alert).to_contain_text("911")
     expect(page.locator(".case-header").get_by_text("Escalated")).to_be_visible()
+    # Reporting the threat ticked "call security" on the safety protocol.
+    expect(page.locator("#item-safety-protocol-call-security-on-threats .badge")).to_have_text(
+        "Done"
+    )
+    assert_accessible(page)
+
+
+def test_a_double_click_reports_once_and_a_mistaken_press_can_be_undone(
+    personas, case, page, sign_in
+):
+    sign_in("clinician")
+    page.goto(f"/cases/{case.ref}/")
+    page.get_by_role("button", name="Threatening behaviour").dblclick()
+    expect(page.locator("#threat-numbers")).to_be_visible()
+    assert case.events.filter(kind="safety.threat_reported").count() == 1
+    assert_accessible(page)
+    page.get_by_role("button", name="Undo: pressed by mistake").click()
+    expect(page.get_by_text("Undone: the report is withdrawn")).to_be_visible()
+    expect(page.locator(".case-header").get_by_text("Escalated")).to_have_count(0)
+    expect(page.locator("#item-safety-protocol-call-security-on-threats .badge")).to_have_text(
+        "Open"
+    )
+    assert_accessible(page)
+
+
+def test_care_lines_show_a_neutral_label_and_log_a_call_in_one_click(personas, case, page, sign_in):
+    sign_in("clinician")
+    page.goto(f"/safety/cases/{case.ref}/care/")
+    numbers = page.get_by_role("complementary", name="Numbers to offer the patient")
+    expect(numbers).to_contain_text("Confidential 24/7 helpline · 1-833-900-1010")
+    full_name = numbers.get_by_text("Canadian Human Trafficking Hotline")
+    expect(full_name).to_be_hidden()
+    assert_accessible(page)
+    numbers.get_by_text("Full name of this line").first.click()
+    expect(full_name).to_be_visible()
+    assert_accessible(page)
+    line = numbers.locator("li").first
+    line.get_by_role("button", name=re.compile("Called with the patient")).click()
+    expect(line.get_by_role("status")).to_contain_text("Recorded: you called 1-833-900-1010")
+    expect(line.get_by_role("button", name=re.compile("Called with the patient"))).to_be_enabled()
+    assert case.events.filter(kind="case.line_called").count() == 1
+    # (the pointer off the button: axe would sample Bootstrap's hover transition half-way)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
     assert_accessible(page)
 
 
