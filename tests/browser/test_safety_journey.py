@@ -52,8 +52,12 @@ def test_clinician_works_through_safety_care_and_reporting(personas, case, page,
     open_tab(page, "Safety")
     assert_accessible(page)
     supervisor_item = page.locator("#item-safety-protocol-alert-supervisor")
-    supervisor_item.get_by_role("button", name="Mark done").click()
+    # A double click records once (htmx drops the second request; the button is disabled).
+    supervisor_item.get_by_role("button", name="Mark done").dblclick()
     expect(supervisor_item.locator(".badge")).to_have_text("Done")
+    assert (
+        case.events.filter(kind="safety.item_done", payload__item="alert-supervisor").count() == 1
+    )
     expect(supervisor_item.get_by_role("button", name="Reopen")).to_be_visible()
     stay_item = page.locator("#item-safety-protocol-stay-with-patient")
     stay_item.get_by_text("Not applicable…").click()
@@ -143,7 +147,17 @@ def test_a_double_click_reports_once_and_a_mistaken_press_can_be_undone(
 ):
     sign_in("clinician")
     page.goto(f"/cases/{case.ref}/")
-    page.get_by_role("button", name="Threatening behaviour").dblclick()
+    # A slow network: the second press comes while the first is still on its way.
+    held = []
+    page.route("**/threat/", lambda route: held.append(route))
+    button = page.get_by_role("button", name="Threatening behaviour")
+    # Two presses 150 ms apart, from inside the page (Playwright's own clicks wait for the
+    # navigation the first one started).
+    button.evaluate("b => { b.click(); setTimeout(() => b.click(), 150); }")
+    page.wait_for_timeout(400)
+    assert len(held) == 1, "the second press sent the report again"
+    for route in held:
+        route.continue_()
     expect(page.locator("#threat-numbers")).to_be_visible()
     assert case.events.filter(kind="safety.threat_reported").count() == 1
     assert_accessible(page)
