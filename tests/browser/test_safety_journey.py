@@ -182,7 +182,17 @@ def test_care_lines_show_a_neutral_label_and_log_a_call_in_one_click(personas, c
     expect(full_name).to_be_visible()
     assert_accessible(page)
     line = numbers.locator("li").first
-    line.get_by_role("button", name=re.compile("Called with the patient")).click()
+    # While the request is on its way the button says so and cannot be pressed again.
+    held = []
+    page.route("**/line-called/", lambda route: held.append(route))
+    called = line.get_by_role("button", name=re.compile("Called with the patient"))
+    called.click()
+    expect(called).to_be_disabled()
+    expect(called).to_have_class(re.compile("harbor-busy"))
+    expect(line.locator("form")).to_have_attribute("aria-busy", "true")
+    page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
     expect(line.get_by_role("status")).to_contain_text("Recorded: you called 1-833-900-1010")
     expect(line.get_by_role("button", name=re.compile("Called with the patient"))).to_be_enabled()
     assert case.events.filter(kind="case.line_called").count() == 1
