@@ -64,6 +64,8 @@ def test_hide_screen_stays_in_reach_at_the_bottom_of_the_screening_tab(
     assert_accessible(page)
     page.locator("#quick-hide").click()
     expect(page.get_by_role("heading", name="Ward information")).to_be_visible()
+    # Let the sign-out finish before the database is reset for the next test.
+    page.wait_for_url("**/welcome/")
 
 
 @pytest.mark.parametrize("tab", ["", "screening/", "care/"])
