@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.rules import AbilityFinding, CapacityOutcome
+from safety.capacity import AbilityFinding, CapacityOutcome
 
 FINDING_CHOICES = [
     (AbilityFinding.PRESENT.value, _("Present")),

@@ -242,7 +242,8 @@ def _questionnaire_fields(resource: Any, kind: str) -> dict[str, Any]:
             f"The Questionnaire url must be '{QUESTIONNAIRE_URL_PREFIX}<slug>', got '{url}'."
         )
     version = _string(resource, "version", "The Questionnaire")
-    if not version.isascii() or not version.isdigit():
+    # ASCII digits only ("²".isdigit() is true), and few enough to fit a database integer.
+    if not version.isascii() or not version.isdigit() or len(version) > 9:
         raise FhirImportError(
             f"The Questionnaire version must be a whole number such as '1', got '{version}'."
         )

@@ -179,6 +179,14 @@ GATE_NOT_MET_STEP = NextStep(
 )
 
 
+# Versions, positions and weights are stored in database integers.
+MAX_WHOLE_NUMBER = 2**31 - 1
+# Content limits, far above real content (the seed bank: 6 themes, 24 questions), so an
+# import or an edit cannot fill the database or a clinician's screen.
+MAX_TEXT_CHARS = 4_000
+MAX_LIST_ITEMS = 200
+
+
 def concern_summary(
     indicators: Sequence[ObservedIndicator],
     answers: Sequence[AnswerFact],
@@ -430,6 +438,10 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     value = _required(data, key, where)
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{where}: '{key}' must be non-empty text.")
+    if len(value) > MAX_TEXT_CHARS:
+        raise ContentError(f"{where}: '{key}' is longer than {MAX_TEXT_CHARS} characters.")
+    if "\x00" in value:
+        raise ContentError(f"{where}: '{key}' contains a NUL character, which cannot be stored.")
     return value
 
 
@@ -453,6 +465,8 @@ def _whole_number(data: Mapping[str, Any], key: str, where: str, *, minimum: int
     # bool is a subclass of int in Python; `true` is not a version number.
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ContentError(f"{where}: '{key}' must be a whole number of at least {minimum}.")
+    if value > MAX_WHOLE_NUMBER:
+        raise ContentError(f"{where}: '{key}' is too large.")
     return value
 
 
@@ -467,6 +481,8 @@ def _list(data: Mapping[str, Any], key: str, where: str, *, allow_empty: bool = 
     value = _required(data, key, where)
     if not isinstance(value, list) or (not value and not allow_empty):
         raise ContentError(f"{where}: '{key}' must be a non-empty list.")
+    if len(value) > MAX_LIST_ITEMS:
+        raise ContentError(f"{where}: '{key}' has more than {MAX_LIST_ITEMS} entries.")
     return value
 
 
@@ -490,6 +506,7 @@ def load_bank(data: Mapping[str, Any]) -> Bank:
     where = f"question bank '{slug}'"
     themes = []
     for index, raw_theme in enumerate(_list(data, "themes", where), start=1):
+        # Checked before parsing each theme, so an enormous bank is refused early.
         theme_where = f"{where}, theme {index}"
         theme = _object(raw_theme, theme_where)
         theme_slug = _slug(theme, theme_where)
@@ -514,6 +531,8 @@ def load_bank(data: Mapping[str, Any]) -> Bank:
         )
     _check_unique([t.slug for t in themes], "theme", where)
     _check_unique([q.slug for t in themes for q in t.questions], "question", where)
+    if sum(len(t.questions) for t in themes) > MAX_LIST_ITEMS:
+        raise ContentError(f"{where}: more than {MAX_LIST_ITEMS} questions in all.")
 
     return Bank(
         slug=slug,

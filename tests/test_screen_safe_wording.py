@@ -7,8 +7,10 @@ name behind its closed disclosure is not, its screen label is.
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -151,14 +153,10 @@ def pages_and_fragments(client, case: Case) -> dict[str, str]:
         reverse("safety:check-reporting", args=[case.ref]),
         {
             "age": 24,
-            "capacity": "has_capacity",
-            "serious_crime_injury": "no",
+            "age_basis": "confirmed",
             "injury_kind": "none",
-            "developmental_disability": "no",
-            "vulnerable_or_elderly_adult": "no",
-            "exploitation_kind": "unknown",
-            "caregiver_involved": "no",
-            "patient_consents_to_police": "no",
+            "lives_in_care_facility": "no",
+            "patient_consents": "no",
             "rules_version": 1,
             "action": "check",
         },
@@ -248,3 +246,66 @@ def test_the_scan_sees_the_reporting_result_and_every_tab(personas, case, conten
         assert any(current.search(html) for html in shown.values()), tab
     # And it would catch one: the shipped gate content holds the lines' telling full names.
     assert any("Trafficking" in html for html in shown.values())
+
+
+# --- The reporting tab and its result, in every place of the rule table ---------------------------
+
+JURISDICTIONS = [
+    entry["code"]
+    for entry in json.loads(
+        (Path(__file__).resolve().parents[1] / "safety/content/jurisdictions.json").read_text()
+    )["jurisdictions"]
+    if entry["code"] not in ("DEFAULT", "CA")
+]
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+@pytest.mark.parametrize("age", [None, 15, 70])
+def test_the_reporting_tab_and_its_results_show_no_telling_word(
+    personas, content, jurisdiction, age
+):
+    """Every question the facts form can ask here, and the results of both the worst case
+    (every condition met: the most reports, each with its reason) and of not knowing."""
+    case = case_actions.open_case(
+        unit=personas.emergency,
+        jurisdiction=jurisdiction,
+        age_years=age,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    client = personas.client_for("clinician")
+    tab = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
+    asked = sorted(set(re.findall(r'type="radio" name="(\w+)"', tab)) - {"age_basis"})
+    basis = {"age_basis": "unknown"} if age is None else {"age": age, "age_basis": "confirmed"}
+    shown = {"tab": tab}
+    for answers in ("yes", "unknown"):
+        data = {name: answers for name in asked}
+        data.update(injury_kind="gunshot", injury_cause="another_person")
+        if "exploitation_kind" in asked:
+            data["exploitation_kind"] = "sexual" if answers == "yes" else "unknown"
+        result = client.post(
+            reverse("safety:check-reporting", args=[case.ref]),
+            {**data, **basis, "rules_version": 1, "action": "check"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="facts",
+        ).content.decode()
+        assert "What these facts lead to" in result, (answers, asked)
+        shown[answers] = result
+    found = {where: telling_words_in(visible_text(html)) for where, html in shown.items()}
+    assert not any(found.values()), found
+
+
+def test_the_notes_tab_with_a_note_started_shows_no_telling_word(personas, case, content):
+    """The Notes tab with its note open (sections, consents, body diagram, code helper), after
+    a screening whose findings prefill it."""
+    put_in_state(case, "completed", personas.clinician)
+    client = personas.client_for("clinician")
+    client.post(reverse("documentation:start-note", args=[case.ref]))
+    notes = reverse("documentation:case-notes", args=[case.ref])
+    shown = {
+        "page": client.get(notes).content.decode(),
+        "tab fragment": client.get(notes, **HTMX_TAB).content.decode(),
+    }
+    assert 'id="note-form"' in shown["page"] or "Save draft" in shown["page"]
+    found = {where: telling_words_in(visible_text(html)) for where, html in shown.items()}
+    assert not any(found.values()), found

@@ -121,7 +121,9 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (event.defaultPrevented || form.id === "quick-hide-form" || form.hasAttribute("hx-post")) return;
-    if (form.method.toLowerCase() !== "post") return;
+    // The attribute, not form.method: a field named "method" (the rule-table editor has one)
+    // shadows that property.
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
     // A second press before the button is disabled (the same instant) is dropped here.
     if (form.dataset.submitting) { event.preventDefault(); return; }
     form.dataset.submitting = "1";

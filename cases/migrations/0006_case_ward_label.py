@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_roles_and_append_only_audit'),
+        ('cases', '0005_audit_no_truncate'),
     ]
 
     operations = [
