@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     CASE_ESCALATED = "case.escalated"
     CASE_ESCALATION_RESOLVED = "case.escalation_resolved"
     CASE_ASSIGNED = "case.assigned"
+    CASE_LINE_CALLED = "case.line_called"
 
     SCREENING_GATE_MET = "screening.gate_met"
     SCREENING_NOT_SCREENED = "screening.not_screened"
@@ -37,6 +38,7 @@ class EventKind(StrEnum):
     SAFETY_ITEM_NOT_APPLICABLE = "safety.item_not_applicable"
     SAFETY_ITEM_REOPENED = "safety.item_reopened"
     SAFETY_THREAT_REPORTED = "safety.threat_reported"
+    SAFETY_THREAT_WITHDRAWN = "safety.threat_withdrawn"
 
     REPORTING_CAPACITY_ASSESSED = "reporting.capacity_assessed"
     REPORTING_DECISION_RECORDED = "reporting.decision_recorded"
@@ -100,6 +102,8 @@ EVENTS: dict[EventKind, EventSpec] = {
     EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",)),
     EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=()),
     EventKind.CASE_ASSIGNED: spec("to", "previous"),
+    # The number called stays with the case; the log keeps only that a line was called.
+    EventKind.CASE_LINE_CALLED: spec("phone", audited=()),
     EventKind.SCREENING_GATE_MET: spec(
         "screening", "bank", "separation", "interpreter", audited=("screening", "bank")
     ),
@@ -114,7 +118,9 @@ EVENTS: dict[EventKind, EventSpec] = {
     EventKind.SAFETY_ITEM_DONE: SAFETY_ITEM,
     EventKind.SAFETY_ITEM_NOT_APPLICABLE: SAFETY_ITEM,
     EventKind.SAFETY_ITEM_REOPENED: SAFETY_ITEM,
-    EventKind.SAFETY_THREAT_REPORTED: spec(),
+    # Whether the case was already escalated: what an undo must put back.
+    EventKind.SAFETY_THREAT_REPORTED: spec("was_escalated"),
+    EventKind.SAFETY_THREAT_WITHDRAWN: spec("withdrawn_event", "item_reopened"),
     EventKind.REPORTING_CAPACITY_ASSESSED: spec("assessment", "outcome"),
     EventKind.REPORTING_DECISION_RECORDED: spec(
         # "required" names recipients in words: on the timeline, not in the log.

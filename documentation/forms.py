@@ -145,11 +145,13 @@ ENCOUNTER_CHOICES = [
 
 
 class CodingForm(forms.Form):
-    sexual = forms.ChoiceField(label=_("Sexual exploitation"), choices=FINDING_CHOICES)
-    labour = forms.ChoiceField(label=_("Labour exploitation"), choices=FINDING_CHOICES)
+    # Screen-safe labels (cases/content/telling_words.json): the form is on screen beside the
+    # patient; the codes' own ICD-10-CM titles name what is meant (T74.5-/T76.5-, T74.6-/T76.6-).
+    sexual = forms.ChoiceField(label=_("Made to take part in sexual acts"), choices=FINDING_CHOICES)
+    labour = forms.ChoiceField(label=_("Made to work"), choices=FINDING_CHOICES)
     encounter = forms.ChoiceField(label=_("This encounter"), choices=ENCOUNTER_CHOICES)
     multiple = forms.ChoiceField(label=_("More than one perpetrator"), choices=KNOWN_CHOICES)
-    past = forms.ChoiceField(label=_("Exploitation in the past"), choices=KNOWN_CHOICES)
+    past = forms.ChoiceField(label=_("This also happened in the past"), choices=KNOWN_CHOICES)
     childhood = forms.ChoiceField(label=_("…of it in childhood"), choices=KNOWN_CHOICES)
 
     def facts(self, age: int | None) -> icd10.CodingFacts:

@@ -90,7 +90,7 @@ CONDITION_LABELS = {
     Condition.NOT_ACCIDENTAL: gettext_lazy("the wound is not from an accident"),
     Condition.SERIOUS_INJURY: gettext_lazy("the injury is life-threatening"),
     Condition.NOT_ARRIVED_WITH_POLICE: gettext_lazy("the patient did not arrive with police"),
-    Condition.SEXUAL_EXPLOITATION: gettext_lazy("the exploitation is sexual"),
+    Condition.SEXUAL_EXPLOITATION: gettext_lazy("what the patient is made to do is sexual"),
     Condition.DEVELOPMENTAL_DISABILITY: gettext_lazy(
         "the patient has a developmental or intellectual disability"
     ),
