@@ -233,6 +233,22 @@ class Case(models.Model):
     )
     next_follow_up = models.DateField(null=True, blank=True)
 
+    # Supervisor review (cases.review): the state a queue and the clinician's home read.
+    class Review(models.TextChoices):
+        NONE = "", _("Not reviewed")
+        RETURNED = "returned", _("Returned to the clinician")
+        SIGNED_OFF = "signed_off", _("Signed off")
+
+    review_status = models.CharField(
+        max_length=12, choices=Review.choices, default=Review.NONE, blank=True
+    )
+    # What the supervisor asked the clinician to do, shown on the clinician's home.
+    review_request = models.TextField(blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
     # Optimistic locking: every change bumps it; a save against an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -344,6 +360,7 @@ class AuditEntry(models.Model):
         CASE_CREATE = "case.create", _("Opened a case")
         CASE_CHANGE = "case.change", _("Changed a case")
         CASE_CONFLICT = "case.conflict", _("Save refused: case changed meanwhile")
+        CASE_REVIEW = "case.review", _("Opened a case for review")
         DOCUMENT = "document.generate", _("Generated a document")
         EXPORT = "export", _("Exported data")
         CONTENT_CHANGE = "content.change", _("Changed shared content")
