@@ -39,6 +39,15 @@ class Facility(models.Model):
     )
     security_phone = models.CharField(_("security phone"), max_length=40, blank=True)
     emergency_phone = models.CharField(_("emergency phone"), max_length=40, default="911")
+    # Work lists and retention (cases.worklists, the purge_closed_cases command).
+    open_case_alert_days = models.PositiveSmallIntegerField(
+        _("flag cases open longer than (days)"), default=14
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("remove case details this many days after closing"),
+        default=90,
+        help_text=_("Harbor is not the legal record: identifying details and free text go."),
+    )
     # Optimistic locking for the settings form: a save from an older page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import actions, audit, review
+from cases import actions, audit, review, worklists
 from cases.models import AuditEntry, Case, CaseEvent, CaseQuerySet, User
 from cases.review_forms import CommentForm, QueueFilterForm, ReturnForm, SignOffForm
 from cases.shell import get_case_for, render_case_tab
@@ -174,3 +174,16 @@ def sign_off(request: HttpRequest, case_ref: str) -> HttpResponse:
         return redirect("cases:review-case", case_ref=case.ref)
     messages.success(request, _("Case signed off."))
     return redirect("cases:review-queue")
+
+
+@require_GET
+def work(request: HttpRequest) -> HttpResponse:
+    require_supervisor(request.user)
+    if request.user.facility is None:
+        raise PermissionDenied("A supervisor without a facility has no work lists.")
+    lists = worklists.work_lists(
+        Case.objects.for_user(request.user),
+        facility=request.user.facility,
+        today=timezone.localdate(),
+    )
+    return render(request, "cases/work_lists.html", {"lists": lists})

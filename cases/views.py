@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions, audit
+from cases import actions, audit, providers
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
@@ -72,6 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.is_administrator:
         context["admin_links"] = administrator_links()
+        context["stale_entries"] = providers.stale_directory_entries(
+            facility_id=user.facility_id, limit=HOME_LIST_LIMIT
+        )
     return render(request, "cases/home.html", context)
 
 

@@ -243,6 +243,9 @@ HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 # until the referrals app provides it.
 HARBOR_CASE_REFERRALS_PROVIDER = ""
 
+# Directory entries due for re-checking, for an administrator's home (cases.providers).
+HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
