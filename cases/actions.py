@@ -132,6 +132,10 @@ def update_case(
     if not changed:
         return []
     Case.objects.filter(pk=case.pk).update(**{name: changes[name] for name in changed})
+    if "status" in changed:
+        # When it closed: the retention clock (purge_closed_cases) starts here.
+        closed_at = timezone.now() if changes["status"] == Case.Status.CLOSED else None
+        Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
     bump_version(fresh, expected_version=expected_version)
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(

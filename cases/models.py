@@ -257,6 +257,9 @@ class Case(models.Model):
     signed_off_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the retention command once identifying details and free text are gone.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     # Optimistic locking: every change bumps it; a save against an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -370,6 +373,7 @@ class AuditEntry(models.Model):
         CASE_CHANGE = "case.change", _("Changed a case")
         CASE_CONFLICT = "case.conflict", _("Save refused: case changed meanwhile")
         CASE_REVIEW = "case.review", _("Opened a case for review")
+        CASE_PURGE = "case.purge", _("Removed a closed case's details (retention)")
         DOCUMENT = "document.generate", _("Generated a document")
         EXPORT = "export", _("Exported data")
         CONTENT_CHANGE = "content.change", _("Changed shared content")

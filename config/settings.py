@@ -246,6 +246,15 @@ HARBOR_CASE_REFERRALS_PROVIDER = ""
 # Directory entries due for re-checking, for an administrator's home (cases.providers).
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 
+# Retention (manage.py purge_closed_cases): each phase's function that removes the free text it
+# keeps for a list of case ids, so `cases` clears them without importing a phase app.
+HARBOR_RETENTION_HOOKS = [
+    "screening.retention.purge",
+    "safety.retention.purge",
+    "documentation.retention.purge",
+    "referrals.retention.purge",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
