@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases import audit, events, review
+from cases import audit, events, notify, review
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
 
@@ -189,6 +189,9 @@ def escalate_case(
         escalated_by=by,
     )
     bump_version(case)
+    if fresh.escalated_at is None:
+        # A new escalation only; sent once the escalation is committed, never for a rollback.
+        transaction.on_commit(lambda: notify.notify_new_escalation(fresh.facility))
     target = to.display_name if to else "the supervisors on duty"
     record_event(
         case,

@@ -244,6 +244,12 @@ HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 HARBOR_CASE_REFERRALS_PROVIDER = ""
 
 # Directory entries due for re-checking, for an administrator's home (cases.providers).
+# A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
+HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 
 # Retention (manage.py purge_closed_cases): each phase's function that removes the free text it

@@ -1,0 +1,42 @@
+"""The optional neutral e-mail on a new escalation: off by default, never a detail of the case."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from cases import actions
+from cases.models import Case
+from tests.conftest import Personas
+
+
+def test_off_by_default(
+    personas: Personas, case: Case, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    personas.supervisor.email = "sup@example.org"
+    personas.supervisor.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.escalate_case(case, reason="Bay 4 frightened", to=None, by=personas.clinician)
+    assert mail.outbox == []
+
+
+def test_neutral_notice_once_per_new_escalation(
+    personas: Personas, case: Case, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.HARBOR_ESCALATION_EMAIL = True
+    personas.supervisor.email = "sup@example.org"
+    personas.supervisor.save()
+    personas.clinician.email = "clin@example.org"
+    personas.clinician.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.escalate_case(case, reason="Bay 4 frightened", to=None, by=personas.clinician)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.escalate_case(case, reason="Second alarm", to=None, by=personas.clinician)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sup@example.org"]
+    assert message.subject == "A case needs your review in Harbor"
+    text = message.subject + message.body
+    for detail in (case.ref, "Bay 4", "frightened", "Emergency"):
+        assert detail not in text
