@@ -247,8 +247,7 @@ HARBOR_CASE_REFERRALS_PROVIDER = ""
 # A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
 HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# How mail leaves is Django's own setting (MAILERS), set per deployment.
 
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 

@@ -1,4 +1,4 @@
-"""The optional neutral e-mail on a new escalation: off by default, never a detail of the case."""
+"""(pytest-django sends mail to the locmem outbox.) The optional neutral e-mail on a new escalation: off by default, never a detail of the case."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from tests.conftest import Personas
 def test_off_by_default(
     personas: Personas, case: Case, settings, django_capture_on_commit_callbacks
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     personas.supervisor.email = "sup@example.org"
     personas.supervisor.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -23,7 +22,6 @@ def test_off_by_default(
 def test_neutral_notice_once_per_new_escalation(
     personas: Personas, case: Case, settings, django_capture_on_commit_callbacks
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HARBOR_ESCALATION_EMAIL = True
     personas.supervisor.email = "sup@example.org"
     personas.supervisor.save()
