@@ -6,12 +6,17 @@ reference, unit, reason or name, only that something waits in Harbor.
 
 from __future__ import annotations
 
+import logging
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
 from cases.models import Facility, Role
+
+logger = logging.getLogger(__name__)
 
 
 def supervisor_addresses(facility: Facility) -> list[str]:
@@ -35,4 +40,12 @@ def notify_new_escalation(facility: Facility) -> int:
         (subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         for address in supervisor_addresses(facility)
     ]
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+    if not messages:
+        return 0
+    try:
+        return send_mass_mail(messages)
+    except (OSError, SMTPException):
+        # The escalation is already saved and shown in the queue; a mail server being down must
+        # not turn the clinician's escalation into an error page.
+        logger.exception("The escalation e-mail could not be sent.")
+        return 0
