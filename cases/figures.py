@@ -194,6 +194,9 @@ class Figures:
     never_asked_percent: str
 
 
+SUPPRESSED = Figures(True, SMALL_LABEL, [], [], [], "—")
+
+
 def tabulate(cases: Iterable[tuple[CaseFacts, list[Happened]]]) -> Figures:
     rows: dict[tuple[str, str], Row] = {}
     per_month: Counter[str] = Counter()
@@ -210,7 +213,7 @@ def tabulate(cases: Iterable[tuple[CaseFacts, list[Happened]]]) -> Figures:
                 reasons[h.reason or "unknown"] += 1
                 break
     if total < SMALL:
-        return Figures(True, SMALL_LABEL, [], [], [], "—")
+        return SUPPRESSED
     table = [
         [row.month, row.unit]
         + [shown(row.counts[name]) for name, _label in COLUMNS]
@@ -268,6 +271,15 @@ def to_csv(figures: Figures) -> str:
     for row in figures.rows:
         writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue()
+
+
+def isolates(count: int, parents: list[int]) -> bool:
+    """Whether a filter combination could single out fewer than SMALL cases: by itself, or by
+    difference — the cases that one filter removes from the combination without it (e.g. "all
+    units, possible concern" minus "Maternity, possible concern" is Emergency's)."""
+    if 0 < count < SMALL:
+        return True
+    return any(0 < parent - count < SMALL for parent in parents)
 
 
 def filtered(cases: CaseQuerySet, *, unit: object, concern: str, since: object) -> CaseQuerySet:

@@ -52,13 +52,20 @@ def _figures(request: HttpRequest) -> tuple[FiguresFilterForm, figures.Figures |
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {"unit": None, "concern": "", "since": None}
-    cases = figures.filtered(
-        Case.objects.for_user(request.user),
-        unit=data["unit"],
-        concern=data["concern"],
-        since=data["since"],
-    )
+    visible = Case.objects.for_user(request.user)
+    cases = figures.filtered(visible, **data)
+    # The same combination with each filter in turn left out: one COUNT per active filter.
+    parents = [
+        figures.filtered(visible, **{**data, name: EMPTY[name]}).count()
+        for name, value in data.items()
+        if value
+    ]
+    if figures.isolates(cases.count(), parents):
+        return form, figures.SUPPRESSED
     return form, figures.tabulate(figures.load(cases))
+
+
+EMPTY: dict[str, object] = {"unit": None, "concern": "", "since": None}
 
 
 @require_GET

@@ -131,6 +131,32 @@ def test_combined_filters_that_isolate_few_cases_show_nothing(data_set: Personas
     assert len(list(csv.reader(io.StringIO(csv_text)))) == 1  # the header alone
 
 
+@pytest.mark.parametrize(
+    ("count", "parents", "expected"),
+    [
+        (0, [], False),
+        (3, [], True),
+        (5, [], False),
+        (5, [8], True),  # 8 - 5 = 3 cases told apart by difference
+        (5, [10], False),
+        (5, [5], False),
+        (6, [20, 9], True),
+        (0, [3], True),
+    ],
+)
+def test_isolates(count: int, parents: list[int], expected: bool) -> None:
+    assert figures.isolates(count, parents) is expected
+
+
+def test_a_combination_that_isolates_by_difference_shows_nothing(data_set: Personas) -> None:
+    # "Possible concern" holds 8 cases, Maternity's 5 of them: showing Maternity's would tell
+    # Emergency's 3 by subtraction, so nothing is shown.
+    page = data_set.client_for("supervisor").get(
+        f"/review/figures/?unit={data_set.maternity.pk}&concern=possible"
+    )
+    assert "figures-suppressed" in page.content.decode()
+
+
 def test_bad_filter_is_a_400(data_set: Personas) -> None:
     response = data_set.client_for("supervisor").get("/review/figures/?since=not-a-date")
     assert response.status_code == 400
@@ -152,5 +178,7 @@ def test_csv_is_audited_and_safe(data_set: Personas) -> None:
 
 def test_figures_query_bound(data_set: Personas, django_assert_max_num_queries) -> None:
     client = data_set.client_for("supervisor")
-    with django_assert_max_num_queries(10):
-        client.get("/review/figures/")
+    # Constant in the number of cases (14 here): two reads for the figures, one count.
+    with django_assert_max_num_queries(12):
+        response = client.get("/review/figures/")
+    assert "14 cases in all" in response.content.decode()
