@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases import audit, events
+from cases import audit, events, notify, review
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
 
@@ -132,6 +132,10 @@ def update_case(
     if not changed:
         return []
     Case.objects.filter(pk=case.pk).update(**{name: changes[name] for name in changed})
+    if "status" in changed:
+        # When it closed: the retention clock (purge_closed_cases) starts here.
+        closed_at = timezone.now() if changes["status"] == Case.Status.CLOSED else None
+        Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
     bump_version(fresh, expected_version=expected_version)
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(
@@ -185,6 +189,9 @@ def escalate_case(
         escalated_by=by,
     )
     bump_version(case)
+    if fresh.escalated_at is None:
+        # A new escalation only; sent once the escalation is committed, never for a rollback.
+        transaction.on_commit(lambda: notify.notify_new_escalation(fresh.facility))
     target = to.display_name if to else "the supervisors on duty"
     record_event(
         case,
@@ -291,3 +298,90 @@ def log_line_call(case: Case, *, phone: str, by: User) -> CaseEvent:
         summary=gettext("Called a line with the patient (%(phone)s)") % {"phone": phone},
         payload={"phone": phone},
     )
+
+
+class SignOffRefused(Exception):
+    """The rules (cases.review) refuse this sign-off; the message says why, in the UI's words."""
+
+
+def _acts(case: Case) -> list[review.Act]:
+    return [
+        review.Act(kind, by_id, payload)
+        for kind, by_id, payload in case.events.order_by("at", "pk").values_list(
+            "kind", "by_id", "payload"
+        )
+    ]
+
+
+def sign_off_refusal(case: Case, user: User) -> str | None:
+    worked = review.worked_on(user.pk, _acts(case), created_by_id=case.created_by_id)
+    return review.sign_off_refusal(
+        is_supervisor=user.is_supervisor and user.facility_id == case.facility_id,
+        worked=worked,
+        is_open=case.status == Case.Status.OPEN,
+        signed_off=case.review_status == Case.Review.SIGNED_OFF,
+    )
+
+
+@transaction.atomic
+def comment_on_case(case: Case, *, comment: str, by: User) -> CaseEvent:
+    """A supervisor's comment, on the timeline only: no field changes, so no form goes stale."""
+    return record_event(
+        case,
+        EventKind.REVIEW_COMMENTED,
+        by=by,
+        summary=gettext("Supervisor comment: %(comment)s") % {"comment": comment},
+        payload={"comment": comment},
+    )
+
+
+@transaction.atomic
+def return_case(case: Case, *, request: str, by: User, expected_version: int) -> Case:
+    """Send the case back to its clinician with a request they see on their home. The case
+    stays in the queue, marked returned, until a supervisor signs it off."""
+    fresh = lock_case(case, expected_version=expected_version)
+    if not (by.is_supervisor and by.facility_id == fresh.facility_id):
+        raise PermissionError("Only a supervisor of this facility returns a case.")
+    Case.objects.filter(pk=case.pk).update(
+        review_status=Case.Review.RETURNED, review_request=request
+    )
+    bump_version(case)
+    record_event(
+        case,
+        EventKind.REVIEW_RETURNED,
+        by=by,
+        summary=gettext("Returned to the clinician: %(request)s") % {"request": request},
+        payload={"request": request},
+    )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def sign_off_case(case: Case, *, by: User, expected_version: int) -> Case:
+    """Sign the case off and close its escalation; refused (SignOffRefused) for anyone who
+    worked on it, whatever roles they hold. Checked under the row lock, on the timeline as it
+    is now, so work added after the page was opened counts."""
+    fresh = lock_case(case, expected_version=expected_version)
+    refusal = sign_off_refusal(fresh, by)
+    if refusal:
+        raise SignOffRefused(refusal)
+    was_escalated = fresh.is_escalated
+    Case.objects.filter(pk=case.pk).update(
+        review_status=Case.Review.SIGNED_OFF,
+        review_request="",
+        signed_off_at=timezone.now(),
+        signed_off_by=by,
+        escalated_at=None,
+        escalated_to=None,
+    )
+    bump_version(case)
+    record_event(
+        case,
+        EventKind.REVIEW_SIGNED_OFF,
+        by=by,
+        summary=gettext("Signed off by %(name)s") % {"name": by.display_name},
+        payload={"escalation_closed": was_escalated},
+    )
+    case.refresh_from_db()
+    return case

@@ -56,6 +56,8 @@ Action = AuditEntry.Action
 AUDITED: dict[str, frozenset[str]] = {
     Action.CASE_VIEW: frozenset({"part"}),
     Action.CASE_CREATE: frozenset(),
+    Action.CASE_REVIEW: frozenset(),
+    Action.CASE_PURGE: frozenset({"retention_days"}),
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
         {

@@ -23,6 +23,12 @@ class EventKind(StrEnum):
     CASE_ASSIGNED = "case.assigned"
     CASE_LINE_CALLED = "case.line_called"
 
+    # Supervisor review (cases.review). Comments and requests are a supervisor's words: they
+    # stay on the timeline, never in the audit log.
+    REVIEW_COMMENTED = "review.commented"
+    REVIEW_RETURNED = "review.returned"
+    REVIEW_SIGNED_OFF = "review.signed_off"
+
     SCREENING_GATE_MET = "screening.gate_met"
     SCREENING_NOT_SCREENED = "screening.not_screened"
     SCREENING_CONCERN_ASSESSED = "screening.concern_assessed"
@@ -104,6 +110,9 @@ EVENTS: dict[EventKind, EventSpec] = {
     EventKind.CASE_ASSIGNED: spec("to", "previous"),
     # The number called stays with the case; the log keeps only that a line was called.
     EventKind.CASE_LINE_CALLED: spec("phone", audited=()),
+    EventKind.REVIEW_COMMENTED: spec("comment", audited=()),
+    EventKind.REVIEW_RETURNED: spec("request", audited=()),
+    EventKind.REVIEW_SIGNED_OFF: spec("escalation_closed"),
     EventKind.SCREENING_GATE_MET: spec(
         "screening", "bank", "separation", "interpreter", audited=("screening", "bank")
     ),

@@ -107,7 +107,14 @@ class FacilitySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Facility
-        fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]
+        fields = [
+            "name",
+            "jurisdiction",
+            "security_phone",
+            "emergency_phone",
+            "open_case_alert_days",
+            "retention_days",
+        ]
 
 
 class LineCalledForm(forms.Form):

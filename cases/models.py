@@ -39,6 +39,15 @@ class Facility(models.Model):
     )
     security_phone = models.CharField(_("security phone"), max_length=40, blank=True)
     emergency_phone = models.CharField(_("emergency phone"), max_length=40, default="911")
+    # Work lists and retention (cases.worklists, the purge_closed_cases command).
+    open_case_alert_days = models.PositiveSmallIntegerField(
+        _("flag cases open longer than (days)"), default=14
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("remove case details this many days after closing"),
+        default=90,
+        help_text=_("Harbor is not the legal record: identifying details and free text go."),
+    )
     # Optimistic locking for the settings form: a save from an older page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -233,6 +242,25 @@ class Case(models.Model):
     )
     next_follow_up = models.DateField(null=True, blank=True)
 
+    # Supervisor review (cases.review): the state a queue and the clinician's home read.
+    class Review(models.TextChoices):
+        NONE = "", _("Not reviewed")
+        RETURNED = "returned", _("Returned to the clinician")
+        SIGNED_OFF = "signed_off", _("Signed off")
+
+    review_status = models.CharField(
+        max_length=12, choices=Review.choices, default=Review.NONE, blank=True
+    )
+    # What the supervisor asked the clinician to do, shown on the clinician's home.
+    review_request = models.TextField(blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the retention command once identifying details and free text are gone.
+    purged_at = models.DateTimeField(null=True, blank=True)
+
     # Optimistic locking: every change bumps it; a save against an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -344,6 +372,8 @@ class AuditEntry(models.Model):
         CASE_CREATE = "case.create", _("Opened a case")
         CASE_CHANGE = "case.change", _("Changed a case")
         CASE_CONFLICT = "case.conflict", _("Save refused: case changed meanwhile")
+        CASE_REVIEW = "case.review", _("Opened a case for review")
+        CASE_PURGE = "case.purge", _("Removed a closed case's details (retention)")
         DOCUMENT = "document.generate", _("Generated a document")
         EXPORT = "export", _("Exported data")
         CONTENT_CHANGE = "content.change", _("Changed shared content")

@@ -47,3 +47,22 @@ def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:
         return []
     provider: HotlineProvider = import_string(path)
     return provider(jurisdiction=jurisdiction, language=language)
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A directory entry due for re-checking, as an administrator's home lists it."""
+
+    name: str
+    assured: str
+    url: str
+
+
+def stale_directory_entries(*, facility_id: int | None, limit: int) -> list[StaleEntry] | None:
+    """Directory entries gone stale for this facility (`HARBOR_STALE_DIRECTORY_PROVIDER`);
+    None when no directory is installed, so the home shows no section for it."""
+    path = getattr(settings, "HARBOR_STALE_DIRECTORY_PROVIDER", "")
+    if not path:
+        return None
+    provider: Callable[..., list[StaleEntry]] = import_string(path)
+    return provider(facility_id=facility_id, limit=limit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import figures_views, review_views, views
 
 app_name = "cases"
 
@@ -19,6 +19,14 @@ urlpatterns = [
     path("cases/<str:case_ref>/access-log/", views.case_access_log, name="case-access-log"),
     path("cases/<str:case_ref>/assign/", views.assign_case, name="assign-case"),
     path("cases/<str:case_ref>/line-called/", views.log_line_call, name="log-line-call"),
+    path("review/", review_views.queue, name="review-queue"),
+    path("review/work/", review_views.work, name="work-lists"),
+    path("review/figures/", figures_views.figures_page, name="figures"),
+    path("review/figures.csv", figures_views.figures_csv, name="figures-csv"),
+    path("cases/<str:case_ref>/review/", review_views.review_case, name="review-case"),
+    path("cases/<str:case_ref>/review/comment/", review_views.comment, name="review-comment"),
+    path("cases/<str:case_ref>/review/return/", review_views.return_case, name="review-return"),
+    path("cases/<str:case_ref>/review/sign-off/", review_views.sign_off, name="review-sign-off"),
     path("facility/", views.facility_settings, name="facility-settings"),
     path("hide/", views.quick_hide, name="quick-hide"),
     path("lock/", views.idle_lock, name="idle-lock"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions, audit
+from cases import actions, audit, providers
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
@@ -46,8 +46,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["escalated_cases"] = list(
             visible.escalated().oldest_escalation_first()[:HOME_LIST_LIMIT]
         )
+        # Each case once on a supervisor's home: escalated, else report to log, else other.
         context["outstanding_report_cases"] = list(
-            visible.filter(report_outstanding=True).order_by("created_at")[:HOME_LIST_LIMIT]
+            visible.filter(report_outstanding=True, escalated_at__isnull=True).order_by(
+                "created_at"
+            )[:HOME_LIST_LIMIT]
         )
     if user.is_clinician:
         filters = CaseListFilterForm(request.GET or None, user=user)
@@ -60,13 +63,25 @@ def home(request: HttpRequest) -> HttpResponse:
         context["filtered"] = filters.is_bound
         context["my_cases"] = list(mine.order_by("-updated_at")[:HOME_LIST_LIMIT])
         context["last_case"] = last_case_of(user, visible)
+        context["review_requests"] = returned_to(user)
     if user.is_supervisor:
         context["facility_cases"] = list(
-            visible.filter(escalated_at__isnull=True).order_by("-updated_at")[:HOME_LIST_LIMIT]
+            visible.filter(escalated_at__isnull=True, report_outstanding=False).order_by(
+                "-updated_at"
+            )[:HOME_LIST_LIMIT]
         )
     if user.is_administrator:
         context["admin_links"] = administrator_links()
+        context["stale_entries"] = providers.stale_directory_entries(
+            facility_id=user.facility_id, limit=HOME_LIST_LIMIT
+        )
     return render(request, "cases/home.html", context)
+
+
+def returned_to(user: User) -> list[Case]:
+    """Cases a supervisor returned with a request, among those this clinician sees."""
+    cases = Case.objects.for_user(user).open().filter(review_status=Case.Review.RETURNED)
+    return list(cases.with_list_columns().order_by("updated_at")[:HOME_LIST_LIMIT])
 
 
 def last_case_of(user: User, visible: CaseQuerySet) -> Case | None:

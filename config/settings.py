@@ -243,6 +243,23 @@ HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 # until the referrals app provides it.
 HARBOR_CASE_REFERRALS_PROVIDER = ""
 
+# Directory entries due for re-checking, for an administrator's home (cases.providers).
+# A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
+HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
+# How mail leaves is Django's own setting (MAILERS), set per deployment.
+
+HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
+
+# Retention (manage.py purge_closed_cases): each phase's function that removes the free text it
+# keeps for a list of case ids, so `cases` clears them without importing a phase app.
+HARBOR_RETENTION_HOOKS = [
+    "screening.retention.purge",
+    "safety.retention.purge",
+    "documentation.retention.purge",
+    "referrals.retention.purge",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,68 @@
+"""Retention: after a facility's `retention_days`, a closed case loses what could identify the
+patient and every free text, and keeps what the figures count (unit, dates, concern level,
+statuses and the timeline's kinds and codes).
+
+Harbor is decision support beside the EHR, not the legal record. The phases' own free text is
+cleared by their hooks, named in `HARBOR_RETENTION_HOOKS`, so `cases` imports no phase app.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from cases import audit
+from cases.models import AuditEntry, Case, Facility
+
+BATCH = 200
+
+# What a purged case keeps of itself: nothing a person could recognise the patient by.
+CLEARED = {
+    "ward_label": "",
+    "age_years": None,
+    "contact_safe_times": "",
+    "contact_code_word": "",
+    "escalation_reason": "",
+    "review_request": "",
+}
+
+
+def due(facility: Facility, now: datetime) -> list[int]:
+    cutoff = now - timedelta(days=facility.retention_days)
+    closed_before = Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, updated_at__lt=cutoff)
+    return list(
+        Case.objects.filter(facility=facility, status=Case.Status.CLOSED, purged_at__isnull=True)
+        .filter(closed_before)
+        .values_list("pk", flat=True)[:BATCH]
+    )
+
+
+@transaction.atomic
+def purge(case_ids: list[int], *, retention_days: int, now: datetime) -> int:
+    """Clear these cases and their phases' free text in one transaction, one audit entry each."""
+    cases = list(Case.objects.select_for_update().filter(pk__in=case_ids, purged_at__isnull=True))
+    ids = [case.pk for case in cases]
+    if not ids:
+        return 0
+    Case.objects.filter(pk__in=ids).update(purged_at=now, **CLEARED)
+    for path in settings.HARBOR_RETENTION_HOOKS:
+        import_string(path)(ids)
+    for case in cases:
+        audit.record(
+            AuditEntry.Action.CASE_PURGE, user=None, case=case, retention_days=retention_days
+        )
+    return len(ids)
+
+
+def run(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    total = 0
+    for facility in Facility.objects.order_by("pk"):
+        while ids := due(facility, now):
+            total += purge(ids, retention_days=facility.retention_days, now=now)
+    return total

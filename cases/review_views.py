@@ -1,0 +1,189 @@
+"""Supervisor review: the escalation queue, the review page and its three actions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import actions, audit, review, worklists
+from cases.models import AuditEntry, Case, CaseEvent, CaseQuerySet, User
+from cases.review_forms import CommentForm, QueueFilterForm, ReturnForm, SignOffForm
+from cases.shell import get_case_for, render_case_tab
+from cases.views import audit_conflict, timeline
+
+QUEUE_LIMIT = 50
+
+
+def require_supervisor(user: User) -> None:
+    if not user.is_supervisor:
+        raise PermissionDenied("Only supervisors review cases.")
+
+
+def unreviewed(cases: CaseQuerySet) -> CaseQuerySet:
+    """Escalations no supervisor has opened for review since they were raised."""
+    opened = AuditEntry.objects.filter(
+        case=OuterRef("pk"), action=AuditEntry.Action.CASE_REVIEW, at__gte=OuterRef("escalated_at")
+    )
+    return cases.filter(~Exists(opened))
+
+
+def waiting_count(user: User) -> int:
+    """For the header: how many new escalations wait for this supervisor's facility."""
+    return unreviewed(Case.objects.for_user(user).open().escalated()).count()
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    waited: str
+    open_items: list[str]
+    is_new: bool
+
+
+def queue_rows(cases: CaseQuerySet) -> list[QueueRow]:
+    """A page of the queue in three queries: the cases, their new flag, their open items."""
+    opened = AuditEntry.objects.filter(
+        case=OuterRef("pk"), action=AuditEntry.Action.CASE_REVIEW, at__gte=OuterRef("escalated_at")
+    )
+    page = list(cases.annotate(reviewed=Exists(opened))[:QUEUE_LIMIT])
+    acts: dict[int, list[review.Act]] = defaultdict(list)
+    for case_id, kind, by_id, payload in (
+        CaseEvent.objects.filter(case__in=[c.pk for c in page], kind__in=review.OPEN_ITEM_KINDS)
+        .order_by("at", "pk")
+        .values_list("case_id", "kind", "by_id", "payload")
+    ):
+        acts[case_id].append(review.Act(kind, by_id, payload))
+    now = timezone.now()
+    return [
+        QueueRow(
+            case=case,
+            waited=review.waited(case.escalated_at or now, now),
+            open_items=review.open_items(
+                report_outstanding=case.report_outstanding, acts_oldest_first=acts[case.pk]
+            ),
+            is_new=not case.reviewed,  # type: ignore[attr-defined]
+        )
+        for case in page
+    ]
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    require_supervisor(request.user)
+    filters = QueueFilterForm(request.GET or None, user=request.user)
+    cases = Case.objects.for_user(request.user).open().escalated().with_list_columns()
+    if filters.is_valid() and filters.cleaned_data["unit"]:
+        cases = cases.filter(unit=filters.cleaned_data["unit"])
+    context = {"rows": queue_rows(cases.oldest_escalation_first()), "filters": filters}
+    # The table polls itself (HTMX) and swaps in only its rows.
+    name = "cases/review_queue.html#queue-table" if request.htmx else "cases/review_queue.html"
+    return render(request, name, context)
+
+
+def review_context(case: Case, user: User) -> dict[str, object]:
+    return {
+        "events": timeline(case),
+        "refusal": actions.sign_off_refusal(case, user),
+        "comment_form": CommentForm(),
+        "return_form": ReturnForm(initial={"version": case.version}),
+    }
+
+
+@require_GET
+def review_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    require_supervisor(request.user)
+    audit.record(AuditEntry.Action.CASE_REVIEW, user=request.user, case=case)
+    return render_case_tab(
+        request, case, "cases/review_case.html", review_context(case, request.user), tab="review"
+    )
+
+
+@require_POST
+def comment(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    require_supervisor(request.user)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        context = {**review_context(case, request.user), "comment_form": form}
+        return render_case_tab(
+            request, case, "cases/review_case.html", context, tab="review", status=400
+        )
+    actions.comment_on_case(case, comment=form.cleaned_data["comment"], by=request.user)
+    messages.success(request, _("Comment added."))
+    return redirect("cases:review-case", case_ref=case.ref)
+
+
+@require_POST
+def return_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    require_supervisor(request.user)
+    form = ReturnForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.return_case(
+                case,
+                request=form.cleaned_data["request"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except actions.StaleCaseError as stale:
+            audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
+            data = request.POST.copy()
+            data["version"] = stale.current.version
+            form = ReturnForm(data)
+            form.is_valid()
+            form.add_error(None, _("The case changed meanwhile. Read it, then return it again."))
+            case, status = stale.current, 409
+        except PermissionError as refused:
+            raise PermissionDenied(str(refused)) from None
+        else:
+            messages.success(request, _("Returned to the clinician."))
+            return redirect("cases:review-case", case_ref=case.ref)
+    context = {**review_context(case, request.user), "return_form": form}
+    return render_case_tab(
+        request, case, "cases/review_case.html", context, tab="review", status=status
+    )
+
+
+@require_POST
+def sign_off(request: HttpRequest, case_ref: str) -> HttpResponse:
+    case = get_case_for(request, case_ref)
+    require_supervisor(request.user)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The sign-off could not be read. Try again."))
+        return redirect("cases:review-case", case_ref=case.ref)
+    try:
+        actions.sign_off_case(case, by=request.user, expected_version=form.cleaned_data["version"])
+    except actions.SignOffRefused as refused:
+        raise PermissionDenied(str(refused)) from None
+    except actions.StaleCaseError as stale:
+        audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
+        messages.error(request, _("The case changed after you opened it; read it, then sign off."))
+        return redirect("cases:review-case", case_ref=case.ref)
+    messages.success(request, _("Case signed off."))
+    return redirect("cases:review-queue")
+
+
+@require_GET
+def work(request: HttpRequest) -> HttpResponse:
+    require_supervisor(request.user)
+    if request.user.facility is None:
+        raise PermissionDenied("A supervisor without a facility has no work lists.")
+    lists = worklists.work_lists(
+        Case.objects.for_user(request.user),
+        facility=request.user.facility,
+        today=timezone.localdate(),
+    )
+    return render(request, "cases/work_lists.html", {"lists": lists})
