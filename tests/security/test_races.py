@@ -196,7 +196,13 @@ def test_two_assignments_from_the_same_version_one_wins(personas, case, slow_fir
 def test_facility_settings_saved_from_an_older_form_do_not_overwrite(personas, slow_first_writer):
     second_admin = make_user("administrator2", personas.facility, [Role.ADMINISTRATOR], [])
     url = reverse("cases:facility-settings")
-    base = {"name": "Test General", "jurisdiction": "CA-ON", "emergency_phone": "911"}
+    base = {
+        "name": "Test General",
+        "jurisdiction": "CA-ON",
+        "emergency_phone": "911",
+        "open_case_alert_days": 14,
+        "retention_days": 90,
+    }
     other = Client()
     other.force_login(second_admin)
     first, second = race(
