@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cases import audit
 from cases.actions import escalate_case, record_event
+from cases.content import StaleVersion
 from cases.models import AuditEntry, Case, User
-from safety.checklists import check_safeguards, parse_items
 from safety.models import (
     CapacityAssessment,
     CaseChecklist,
@@ -42,14 +42,6 @@ from safety.rules import (
 THREAT_REASON = "Threatening behaviour reported"
 
 
-class ItemConflict(Exception):
-    """Someone changed the checklist item after this user loaded it; nothing was saved."""
-
-    def __init__(self, current: ChecklistItem) -> None:
-        super().__init__(f"Item {current.slug} is now at version {current.version}.")
-        self.current = current
-
-
 class ItemRefused(ValueError):
     """The change breaks a checklist rule (a reason, a consent); the message says which."""
 
@@ -72,56 +64,6 @@ def _lock(case: Case) -> Case:
 
 
 @transaction.atomic
-def save_checklist_template(
-    slug: str,
-    *,
-    title: str,
-    items: Any,
-    source: str = "",
-    position: int | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-    by: User | None,
-) -> tuple[ChecklistTemplate, bool]:
-    """Store the template as its next version, unless it is identical to the newest one.
-
-    Returns (template, created). Old versions are never changed: cases that started on them
-    keep reading them. `expected_version` guards an editor's save against a concurrent one.
-    Raises ChecklistError (nothing saved) when the items are malformed or drop a safeguard.
-    """
-    items = parse_items(items)
-    check_safeguards(slug, items)
-    newest = (
-        ChecklistTemplate.objects.select_for_update().filter(slug=slug).order_by("-version").first()
-    )
-    current_version = newest.version if newest else 0
-    if expected_version is not None and expected_version != current_version:
-        raise ContentConflict(current_version)
-    if newest and (newest.title, newest.items, newest.source) == (title, items, source):
-        return newest, False
-    template = ChecklistTemplate.objects.create(
-        slug=slug,
-        version=current_version + 1,
-        title=title,
-        items=items,
-        source=source,
-        position=position if position is not None else (newest.position if newest else 0),
-        note=note,
-        created_by=by,
-    )
-    if by is not None:
-        audit.record(
-            AuditEntry.Action.CONTENT_CHANGE,
-            user=by,
-            object="checklist",
-            slug=slug,
-            version=template.version,
-            note=note,
-        )
-    return template, True
-
-
-@transaction.atomic
 def set_checklist_item(
     case: Case,
     checklist_slug: str,
@@ -136,7 +78,7 @@ def set_checklist_item(
     """Mark one item done, not applicable (with a reason) or open again.
 
     The first change on a checklist pins the case to the template's newest version. Raises
-    ItemConflict if the item changed since the user saw it at `expected_version`, and
+    StaleVersion if the item changed since the user saw it at `expected_version`, and
     ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
     """
     _lock(case)
@@ -146,13 +88,13 @@ def set_checklist_item(
         raise ItemRefused("This item is not on the version of the checklist this case uses.")
     item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
     if item.version != expected_version:
-        raise ItemConflict(item)
+        raise StaleVersion(item)
 
     reason = reason.strip()
     now = timezone.now()
     if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
         raise ItemRefused("Say why this item does not apply.")
-    if status == ChecklistItem.Status.DONE and template_item["requires_consent"]:
+    if status == ChecklistItem.Status.DONE and template_item.requires_consent:
         if not consent:
             raise ItemRefused("Record the patient's consent before marking this item done.")
         item.consent_recorded_at, item.consent_recorded_by = now, by
@@ -174,13 +116,13 @@ def set_checklist_item(
         case,
         f"safety.item_{'reopened' if status == 'open' else status}",
         by=by,
-        summary=_clip(f"{checklist.template.title}: “{template_item['text']}” {verb}"),
+        summary=_clip(f"{checklist.template.title}: “{template_item.text}” {verb}"),
         payload={
             "checklist": checklist_slug,
             "template_version": checklist.template.version,
             "item": item_slug,
             "status": status,
-            "consent_recorded": bool(consent and template_item["requires_consent"]),
+            "consent_recorded": bool(consent and template_item.requires_consent),
         },
     )
     return item
@@ -192,6 +134,8 @@ def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:
     if found:
         return found
     template = ChecklistTemplate.objects.newest(slug)
+    if template is None:
+        raise ChecklistTemplate.DoesNotExist(f"No checklist {slug!r}: run load_content.")
     started = CaseChecklist.objects.create(case=case, slug=slug, template=template, started_by=by)
     ChecklistItem.objects.bulk_create(
         ChecklistItem(checklist=started, slug=item["slug"]) for item in template.items

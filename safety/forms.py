@@ -1,21 +1,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from safety.checklists import (
-    CONSENT_GUARDED,
-    SECTIONS,
-    ChecklistError,
-    check_safeguards,
-    parse_items,
-)
+from cases.content import unique_slug
+from cases.editing import Editor, RowFormSet, VersionForm, row_formset
+from cases.schemas import Problem
+from safety.checklists import SECTIONS
 from safety.models import FINDING_CHOICES, OUTCOME_CHOICES, CapacityAssessment, ChecklistItem
 from safety.rules import (
     NONE_FOUND_TOPICS,
@@ -323,32 +320,6 @@ class DisclosureForm(forms.Form):
         return data
 
 
-class ChecklistTemplateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    items = forms.CharField(
-        label=_("Items (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
-        help_text=_(
-            "A list of items: slug, text, help, section (physical, mental_health, "
-            "safe_discharge or empty) and requires_consent (true or false)."
-        ),
-    )
-    note = forms.CharField(label=_("What changed, and why"), max_length=300)
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean_items(self) -> list[dict[str, Any]]:
-        try:
-            return parse_items(json.loads(self.cleaned_data["items"]))
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not valid JSON: %(error)s."), params={"error": error}
-            ) from None
-        except RecursionError:
-            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
-        except ChecklistError as error:
-            raise forms.ValidationError(str(error)) from None
-
-
 class JurisdictionForm(forms.Form):
     entry = forms.CharField(
         label=_("Rules for this jurisdiction (JSON)"),
@@ -368,13 +339,40 @@ class JurisdictionForm(forms.Form):
             raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
 
 
-class TemplateEditForm(forms.Form):
-    """The parts of a checklist save that are not items: its title, why it changed, and the
-    version the editor started from."""
+# --- Checklist templates (the pattern of `cases.editing`) ---------------------------------------
 
+
+class ChecklistHeaderForm(VersionForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(label=_("What changed, and why"), max_length=300)
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ChecklistJsonForm(ChecklistHeaderForm):
+    """The advanced editor: the whole item list as JSON (checklist.schema.json's `items`)."""
+
+    items = forms.CharField(
+        label=_("Items (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
+        help_text=_(
+            "A list of items: slug, text, help, section (physical, mental_health, "
+            "safe_discharge or empty) and requires_consent (true or false)."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "auto_id", "json_%s"
+        )  # the item editor on the same page owns the plain ids
+        super().__init__(*args, **kwargs)
+
+    def clean_items(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["items"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON: %(error)s."), params={"error": error}
+            ) from None
+        except RecursionError:
+            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
 
 
 class ItemEditForm(forms.Form):
@@ -398,91 +396,62 @@ class ItemEditForm(forms.Form):
     )
 
 
-class BaseItemFormSet(forms.BaseFormSet):
-    """Items added, removed (the Remove box) and reordered (the Position numbers) in one save."""
+ItemFormSet = row_formset(ItemEditForm)
 
-    def __init__(self, *args: Any, template_slug: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.template_slug = template_slug
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
-        super().add_fields(form, index)
-        form.fields["ORDER"].label = _("Position")
-        form.fields["ORDER"].widget.attrs["min"] = 1
-        form.fields["DELETE"].label = _("Remove this item")
+class ChecklistEditor(Editor):
+    """Items added, removed and reordered in one save; `check_content` keeps the safeguards."""
 
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        items = self.items()
-        if not items:
-            raise forms.ValidationError(_("A checklist needs at least one item."))
-        guarded = CONSENT_GUARDED.get(self.template_slug)
-        for form in self.forms:
-            slug = form.cleaned_data.get("slug")
-            if not guarded or slug != guarded or self._should_delete_form(form):
-                continue
-            if not form.cleaned_data.get("requires_consent"):
-                form.add_error(
-                    "requires_consent",
-                    _("Keep this ticked: forensic evidence is only ever collected with consent."),
-                )
-        try:
-            check_safeguards(self.template_slug, parse_items(items))
-        except ChecklistError as error:
-            raise forms.ValidationError(str(error)) from None
+    header_class = ChecklistHeaderForm
 
-    def items(self) -> list[dict[str, Any]]:
-        """The kept items in their new order, each with a slug (new ones made from the text)."""
-        # Computed here rather than with `ordered_forms`, which is only available once the
-        # formset is valid, and `clean` needs the list to decide that.
-        forms_kept = [
-            form
-            for index, form in enumerate(self.forms)
-            if (index < self.initial_form_count() or form.has_changed())
-            and not self._should_delete_form(form)
-        ]
-        forms_kept.sort(
-            key=lambda form: (
-                form.cleaned_data.get("ORDER") is None,
-                form.cleaned_data.get("ORDER") or 0,
-            )
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        self.json_form = ChecklistJsonForm(
+            initial={
+                "title": content["title"],
+                "items": json.dumps(content["items"], indent=2, ensure_ascii=False),
+            },
         )
-        kept = [form.cleaned_data for form in forms_kept]
-        taken = {data["slug"] for data in kept if data.get("slug")}
-        items = []
-        for data in kept:
-            slug = data.get("slug") or _new_slug(data["text"], taken)
-            items.append(
-                {
-                    "slug": slug,
-                    "text": data["text"],
-                    "help": data["help"],
-                    "section": data["section"],
-                    "requires_consent": data["requires_consent"],
-                }
-            )
-        return items
+        return {"items": ItemFormSet(data, initial=content["items"], prefix="items")}
+
+    def document(self) -> dict[str, Any]:
+        taken = {item["slug"] for item in self.before["items"]}
+
+        def item(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            slug = data.get("slug") or unique_slug(data["text"], taken, words=8)
+            taken.add(slug)
+            return {key: data[key] for key in ("text", "help", "section", "requires_consent")} | {
+                "slug": slug
+            }
+
+        items = self.rows(("items",), self.formsets["items"], item)
+        return {
+            "title": self.form.cleaned_data["title"],
+            "source": self.before["source"],
+            "items": items,
+        }
 
 
-def _new_slug(text: str, taken: set[str]) -> str:
-    base = slugify(text)[:50].strip("-") or "item"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+class ChecklistJsonEditor(ChecklistEditor):
+    """The same save from the JSON editor; every problem shows on the JSON field."""
 
+    header_class = ChecklistJsonForm
 
-ItemFormSet = forms.formset_factory(
-    ItemEditForm,
-    formset=BaseItemFormSet,
-    extra=1,
-    can_order=True,
-    can_delete=True,
-    max_num=100,
-    validate_max=True,
-)
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        formsets = super().build(None, content)  # shown, not submitted
+        self.json_form = self.form
+        return formsets
+
+    def all_formsets(self) -> list[RowFormSet]:
+        return []
+
+    def document(self) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        return {"title": data["title"], "source": self.before["source"], "items": data["items"]}
+
+    def add_problems(self, problems: tuple[Problem, ...]) -> None:
+        for problem in problems:
+            self.form.add_error("items" if problem.path[:1] == ("items",) else None, str(problem))
 
 
 # --- The jurisdiction rule table, one part at a time --------------------------------------------

@@ -7,6 +7,8 @@ rules the clinician saw.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import VersionedContent, VersionedQuerySet, cached_rule
+from safety import checklists
 from safety.rules import AbilityFinding, CapacityOutcome
 
 FINDING_CHOICES = [
@@ -29,36 +33,25 @@ OUTCOME_CHOICES = [
 ]
 
 
-class ChecklistTemplateQuerySet(models.QuerySet["ChecklistTemplate"]):
+class ChecklistTemplateQuerySet(VersionedQuerySet["ChecklistTemplate"]):
     def latest_versions(self) -> ChecklistTemplateQuerySet:
         """The newest version of each template, in the order the content file lists them."""
         newest = self.filter(slug=models.OuterRef("slug")).order_by("-version").values("pk")[:1]
         return self.filter(pk=models.Subquery(newest)).order_by("position", "slug")
 
-    def newest(self, slug: str) -> ChecklistTemplate:
-        template = self.filter(slug=slug).order_by("-version").first()
-        if template is None:
-            raise ChecklistTemplate.DoesNotExist(
-                f"No checklist {slug!r} is loaded: run `manage.py load_content`."
-            )
-        return template
 
-
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(VersionedContent):
     """One version of a checklist. `items` is a list of {slug, text, help, section,
-    requires_consent}, validated by `safety.checklists.parse_items` before it is stored."""
+    requires_consent}, every field present (`checklists.normalised`)."""
 
-    slug = models.SlugField(max_length=60)
-    version = models.PositiveIntegerField()
+    SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "checklist.schema.json"
+    ROWS = {"items": "slug"}
+    AUDIT_NAME = "checklist"
+
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField()
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     objects = ChecklistTemplateQuerySet.as_manager()
 
@@ -71,8 +64,48 @@ class ChecklistTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
-    def item(self, slug: str) -> dict[str, Any] | None:
-        return next((item for item in self.items if item["slug"] == slug), None)
+    def item(self, slug: str) -> checklists.Item | None:
+        return next((item for item in self.rule() if item.slug == slug), None)
+
+    def rule(self) -> tuple[checklists.Item, ...]:
+        """The frozen items, read once per version (the Safety and Care tabs show them)."""
+        return cached_rule(self, lambda: checklists.items_of(self.items))
+
+    def as_content(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "title": self.title,
+            "source": self.source,
+            "items": self.items,
+        }
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **content,
+            "source": content.get("source", ""),
+            "items": checklists.normalised(content["items"]),
+        }
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        checklists.check_content(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> ChecklistTemplate:
+        previous = cls.objects.filter(slug=slug).order_by("-version").first()
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            title=content["title"],
+            source=content["source"],
+            items=content["items"],
+            position=previous.position if previous else 0,
+            **fields,
+        )
 
 
 class CaseChecklist(models.Model):

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,22 +15,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import audit
+from cases.content import StaleVersion, require_administrator
+from cases.editing import edit_content
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
-from safety.checklists import SECTIONS, ChecklistError
+from safety.checklists import SECTIONS, Item
 from safety.forms import (
     CapacityForm,
+    ChecklistEditor,
     ChecklistItemForm,
-    ChecklistTemplateForm,
+    ChecklistJsonEditor,
     DisclosureForm,
     FactsForm,
     HotlineForm,
-    ItemFormSet,
     JurisdictionDetailsForm,
     JurisdictionForm,
     RuleRowForm,
-    TemplateEditForm,
     VersionNoteForm,
 )
 from safety.models import (
@@ -141,20 +142,20 @@ def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
                 template.title,
                 template,
                 started is not None,
-                [_item_view(slug, raw, states.get(raw["slug"])) for raw in template.items],
+                [_item_view(slug, item, states.get(item.slug)) for item in template.rule()],
             )
         )
     return views
 
 
-def _item_view(checklist: str, raw: dict[str, Any], state: ChecklistItem | None) -> ItemView:
+def _item_view(checklist: str, item: Item, state: ChecklistItem | None) -> ItemView:
     return ItemView(
         checklist=checklist,
-        slug=raw["slug"],
-        text=raw["text"],
-        help=raw["help"],
-        section=raw["section"],
-        requires_consent=raw["requires_consent"],
+        slug=item.slug,
+        text=item.text,
+        help=item.help,
+        section=item.section,
+        requires_consent=item.requires_consent,
         state=state,
     )
 
@@ -227,7 +228,7 @@ def set_checklist_item(
                 expected_version=form.cleaned_data["expected_version"],
                 by=request.user,
             )
-        except actions.ItemConflict as conflict:
+        except StaleVersion as conflict:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
                 user=request.user,
@@ -449,14 +450,9 @@ def log_disclosure(request: HttpRequest, case_ref: str) -> HttpResponse:
 # --- Administrators: checklists and rule tables -------------------------------------------------
 
 
-def _require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied("Only administrators edit shared content.")
-
-
 @require_GET
-def admin_checklists(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
+def admin_checklists(request: HtmxHttpRequest) -> HttpResponse:
+    require_administrator(request)
     templates = list(ChecklistTemplate.objects.latest_versions().select_related("created_by"))
     counts = dict(ChecklistTemplate.objects.values_list("slug").annotate(n=Count("pk")).order_by())
     rows = [(template, counts.get(template.slug, 1)) for template in templates]
@@ -464,88 +460,27 @@ def admin_checklists(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def admin_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+def admin_checklist(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A checklist's items, edited item by item (or as JSON, the advanced editor); each save
     is a new version, and an earlier version is restored by saving it again."""
-    _require_administrator(request)
-    versions = list(
-        ChecklistTemplate.objects.filter(slug=slug)
-        .select_related("created_by")
-        .order_by("-version")
-    )
-    if not versions:
+    require_administrator(request)
+    newest = ChecklistTemplate.objects.newest(slug)
+    if newest is None:
         raise Http404("No such checklist.")
-    newest = versions[0]
-    shown = newest
-    if "version" in request.GET:
-        shown = next((v for v in versions if str(v.version) == request.GET["version"]), None)
-        if shown is None:
-            raise Http404("No such version.")
-    conflict = False
     json_post = request.method == "POST" and "items-TOTAL_FORMS" not in request.POST
-    initial = {
-        "title": shown.title,
-        "base_version": newest.version,
-        "note": "" if shown is newest else f"Restore version {shown.version}",
-    }
-    item_post = request.POST if request.method == "POST" and not json_post else None
-    form = TemplateEditForm(item_post, initial=initial)
-    items = ItemFormSet(
-        item_post,
-        initial=[{**item, "ORDER": n} for n, item in enumerate(shown.items, start=1)],
-        prefix="items",
-        template_slug=slug,
+    return edit_content(
+        request,
+        newest,
+        ChecklistJsonEditor if json_post else ChecklistEditor,
+        template="safety/admin_checklist.html",
+        done=reverse("safety:admin-checklist", args=[slug]),
+        context={"json_post": json_post, "sections": SECTIONS},
     )
-    json_form = ChecklistTemplateForm(
-        request.POST if json_post else None,
-        auto_id="json_%s",  # the item editor on the same page owns the plain ids
-        initial={**initial, "items": json.dumps(shown.items, indent=2, ensure_ascii=False)},
-    )
-    if request.method == "POST":
-        if json_post:
-            valid, source_form = json_form.is_valid(), json_form
-        else:
-            # Both validated (no short-circuit), so every error shows at once.
-            valid, source_form = form.is_valid() & items.is_valid(), form
-        if valid:
-            data = source_form.cleaned_data
-            try:
-                template, created = actions.save_checklist_template(
-                    slug,
-                    title=data["title"],
-                    items=data["items"] if json_post else items.items(),
-                    source=newest.source,
-                    note=data["note"],
-                    expected_version=data["base_version"],
-                    by=request.user,
-                )
-            except actions.ContentConflict:
-                conflict = True
-            except ChecklistError as refused:
-                source_form.add_error(None, str(refused))
-            else:
-                if created:
-                    messages.success(request, f"Saved as version {template.version}.")
-                else:
-                    messages.info(request, "Nothing changed, so no new version was made.")
-                return redirect("safety:admin-checklist", slug=slug)
-    context = {
-        "template": shown,
-        "newest": newest,
-        "versions": versions,
-        "form": form,
-        "items": items,
-        "json_form": json_form,
-        "json_post": json_post,
-        "conflict": conflict,
-        "sections": SECTIONS,
-    }
-    return render(request, "safety/admin_checklist.html", context)
 
 
 @require_GET
 def admin_jurisdictions(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     new_code = request.GET.get("code", "").strip().upper()
     if new_code:
         if JURISDICTION_CODE.match(new_code):
@@ -571,7 +506,7 @@ def admin_jurisdictions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def admin_jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
-    _require_administrator(request)
+    require_administrator(request)
     code = code.upper()
     if not JURISDICTION_CODE.match(code):
         raise Http404("Not a jurisdiction code.")
@@ -651,7 +586,7 @@ def _entry_history(code: str) -> list[RuleTableVersion]:
 
 def _editable(request: HttpRequest, code: str) -> tuple[str, RuleTableVersion, dict[str, Any]]:
     """The code, the newest table and that jurisdiction's entry in it (a blank one if new)."""
-    _require_administrator(request)
+    require_administrator(request)
     code = code.upper()
     if not JURISDICTION_CODE.match(code):
         raise Http404("Not a jurisdiction code.")

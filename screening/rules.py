@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cases.schemas import ContentInvalid, Problem, check_unique
+
 
 class AnswerStatus(enum.StrEnum):
     NOT_ASKED = "not_asked"
@@ -31,8 +33,11 @@ class IndicatorWeight(enum.StrEnum):
     SUPPORTING = "supporting"
 
 
-class ContentError(ValueError):
+class ContentError(ContentInvalid):
     """Clinical content (a question bank, checklist or instrument) is malformed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem((), message)])
 
 
 # --- Question bank -------------------------------------------------------------------------------
@@ -443,6 +448,43 @@ def _check_unique(slugs: Sequence[str], what: str, where: str) -> None:
         if slug in seen:
             raise ContentError(f"{where}: {what} slug '{slug}' is used more than once.")
         seen.add(slug)
+
+
+def check_bank(content: Mapping[str, Any]) -> None:
+    """What the bank schema cannot say: slugs unique, questions' across the whole bank (answers
+    are stored and exported by question slug alone). ContentInvalid naming the place."""
+    check_unique(content["themes"], "slug", ("themes",))
+    seen: set[str] = set()
+    for t, theme in enumerate(content["themes"]):
+        for q, question in enumerate(theme["questions"]):
+            if question["slug"] in seen:
+                raise ContentInvalid(
+                    [Problem(("themes", t, "questions", q, "slug"), _twice(question["slug"]))]
+                )
+            seen.add(question["slug"])
+
+
+def check_instrument(content: Mapping[str, Any]) -> None:
+    """What the instrument schema cannot say: the rule is decidable (threshold reachable, age
+    range not empty) and item slugs are unique. ContentInvalid naming the field."""
+    check_unique(content["items"], "slug", ("items",))
+    problems = []
+    if content["positive_if_at_least"] > len(content["items"]):
+        problems.append(
+            Problem(
+                ("positive_if_at_least",),
+                f"There would be only {len(content['items'])} item(s), so "
+                f"{content['positive_if_at_least']} yes answers could never be reached.",
+            )
+        )
+    if content["min_age"] > content["max_age"]:
+        problems.append(Problem(("max_age",), "The oldest age must not be below the youngest."))
+    if problems:
+        raise ContentInvalid(problems)
+
+
+def _twice(slug: str) -> str:
+    return f"{slug} is used twice"
 
 
 def load_bank(data: Mapping[str, Any]) -> Bank:

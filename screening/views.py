@@ -6,28 +6,30 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.content import ContentInvalid, StaleVersion, import_version, require_administrator
+from cases.editing import edit_content
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
     AnswerForm,
-    BankEditForm,
+    BankEditor,
     GateForm,
     ImportForm,
-    IndicatorSetEditForm,
-    InstrumentEditForm,
+    InstrumentEditor,
     InstrumentForm,
     NotScreenedForm,
     ObservationForm,
     ResumeForm,
+    SignsEditor,
 )
 from screening.models import (
     Answer,
@@ -40,6 +42,7 @@ from screening.models import (
 )
 
 TEMPLATE = "screening/case_screening.html"
+ADMIN_PAGE = "screening:admin-banks"
 
 
 # --- The case tab -----------------------------------------------------------------------------
@@ -183,12 +186,12 @@ def instrument_panels(
 
 
 @require_GET
-def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return render_case_tab(request, case, TEMPLATE, screening_context(case), tab="screening")
 
 
-def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpResponse:
+def render_tab_again(request: HtmxHttpRequest, case: Case, **context: Any) -> HttpResponse:
     """The tab again, with what the user submitted kept in place (audited as a view)."""
     return render_case_tab(
         request,
@@ -200,7 +203,7 @@ def render_tab_again(request: HttpRequest, case: Case, **context: Any) -> HttpRe
 
 
 @require_POST
-def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = GateForm(request.POST)
     current = latest_screening(case)
@@ -225,7 +228,7 @@ def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
+def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = NotScreenedForm(request.POST)
     current = latest_screening(case)
@@ -247,14 +250,14 @@ def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
     return redirect(tab_url(case, "resources"))
 
 
-def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> int:
+def _row_version(request: HtmxHttpRequest, form: AnswerForm | ObservationForm) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
     overwrite = request.POST.get("overwrite", "")
     return int(overwrite) if overwrite.isdigit() else form.cleaned_data["version"]
 
 
 @require_POST
-def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
+def save_answer(request: HtmxHttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     answer = get_object_or_404(
         Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
@@ -277,7 +280,7 @@ def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResp
 
 
 @require_POST
-def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -> HttpResponse:
+def save_observation(request: HtmxHttpRequest, case_ref: str, observation_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     observation = get_object_or_404(
         ObservedIndicator.objects.select_related("screening", "indicator"),
@@ -301,7 +304,7 @@ def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -
 
 
 def save_row(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     row: Answer | ObservedIndicator,
     form: forms.Form,
@@ -318,7 +321,7 @@ def save_row(
         try:
             row = save(_row_version(request, form))
             saved = True
-        except actions.StaleRowError as stale:
+        except StaleVersion as stale:
             conflict = stale.current
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -339,7 +342,7 @@ def save_row(
 
 
 def row_response(
-    request: HttpRequest, case: Case, kept: dict[str, Any], anchor: str
+    request: HtmxHttpRequest, case: Case, kept: dict[str, Any], anchor: str
 ) -> HttpResponse:
     """After an autosave: the row's status; without JavaScript, the page again.
 
@@ -360,7 +363,7 @@ def row_response(
 
 
 @require_GET
-def screening_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+def screening_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     screening = latest_screening(case)
     if screening is None:
@@ -381,7 +384,7 @@ def _open_screening(case: Case) -> Screening:
 
 
 @require_POST
-def pause_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def pause_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.pause_screening(_open_screening(case), by=request.user)
@@ -392,7 +395,7 @@ def pause_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def resume_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def resume_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = ResumeForm(request.POST)
     if not form.is_valid():
@@ -405,7 +408,7 @@ def resume_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def complete_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def complete_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.complete_screening(_open_screening(case), by=request.user)
@@ -416,7 +419,7 @@ def complete_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> HttpResponse:
+def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     screening = _open_screening(case)
     instrument = get_object_or_404(
@@ -436,7 +439,7 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
             messages.success(request, f"{instrument.title}: answers saved and scored.")
         except actions.ScreeningClosedError as error:
             messages.error(request, str(error))
-        except actions.StaleRowError as stale:
+        except StaleVersion as stale:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
                 user=request.user,
@@ -462,7 +465,7 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
 
 
 @require_GET
-def export_response(request: HttpRequest, case_ref: str) -> HttpResponse:
+def export_response(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """A finished screening as a FHIR QuestionnaireResponse, downloaded under a neutral name."""
     case = get_case_for(request, case_ref)
     screening = (
@@ -508,18 +511,13 @@ def json_download(resource: dict[str, Any], filename: str) -> HttpResponse:
 # --- Administrator editors --------------------------------------------------------------------
 
 
-def require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied("Only administrators edit screening content.")
-
-
 @require_GET
-def admin_banks(request: HttpRequest) -> HttpResponse:
+def admin_banks(request: HtmxHttpRequest) -> HttpResponse:
     require_administrator(request)
     return render_admin_banks(request, ImportForm())
 
 
-def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpResponse:
+def render_admin_banks(request: HtmxHttpRequest, import_form: ImportForm) -> HttpResponse:
     return render(
         request,
         "screening/admin_banks.html",
@@ -533,114 +531,36 @@ def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpRes
     )
 
 
-def newest_version(model: type, slug: str) -> int:
-    latest = model.objects.filter(slug=slug).order_by("-version").first()
-    return latest.version if latest else 0
-
-
-def refuse_stale(form: forms.Form, stale: actions.StaleContentError) -> None:
-    """Keep everything typed, say what happened, and let a second Save go ahead knowingly."""
-    latest = stale.latest
-    who = latest.created_by.display_name if latest.created_by else "someone"
-    form.add_error(
-        None,
-        f"Not saved: {who} saved version {latest.version} at "
-        f"{timezone.localtime(latest.created_at):%H:%M} while you were editing. Your changes are "
-        f"still below. Look at version {latest.version} on the content list first (in another "
-        "tab), or press Save again to save yours as the next version anyway.",
-    )
-    form.data = form.data.copy()
-    form.data["based_on"] = str(latest.version)
-
-
 @require_http_methods(["GET", "POST"])
-def edit_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
-    require_administrator(request)
-    bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
-    form = BankEditForm(
-        request.POST or None, bank=bank, based_on=newest_version(QuestionBank, bank.slug)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = actions.save_bank_version(
-                bank, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}. Screenings already done keep theirs.")
-            return redirect("screening:admin-banks")
-    return render(
-        request,
-        "screening/edit_bank.html",
-        {"bank": bank, "form": form},
+def edit_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
+    bank = get_object_or_404(QuestionBank.for_content(QuestionBank.objects.all()), pk=bank_id)
+    return edit_content(
+        request, bank, BankEditor, template="screening/edit_bank.html", done=ADMIN_PAGE
     )
 
 
 @require_http_methods(["GET", "POST"])
-def edit_indicators(request: HttpRequest, set_id: int) -> HttpResponse:
-    require_administrator(request)
-    indicator_set = get_object_or_404(IndicatorSet, pk=set_id)
-    form = IndicatorSetEditForm(
-        request.POST or None,
-        indicators=list(indicator_set.indicators.all()),
-        source=indicator_set.source,
-        based_on=newest_version(IndicatorSet, indicator_set.slug),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new, created = actions.save_indicator_set(
-                form.content(),
-                by=request.user,
-                slug=indicator_set.slug,
-                based_on=form.cleaned_data["based_on"],
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}." if created else "Nothing changed.")
-            return redirect("screening:admin-banks")
-    return render(
-        request,
-        "screening/edit_indicators.html",
-        {"indicator_set": indicator_set, "form": form},
+def edit_indicators(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
+    signs = get_object_or_404(IndicatorSet.for_content(IndicatorSet.objects.all()), pk=set_id)
+    return edit_content(
+        request, signs, SignsEditor, template="screening/edit_indicators.html", done=ADMIN_PAGE
     )
 
 
 @require_http_methods(["GET", "POST"])
-def edit_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
-    require_administrator(request)
+def edit_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument, pk=instrument_id)
-    form = InstrumentEditForm(
-        request.POST or None,
-        instrument=instrument,
-        based_on=newest_version(Instrument, instrument.slug),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = actions.save_instrument_version(
-                instrument, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}.")
-            return redirect("screening:admin-banks")
-    return render(
+    return edit_content(
         request,
-        "screening/edit_instrument.html",
-        {"instrument": instrument, "form": form},
+        instrument,
+        InstrumentEditor,
+        template="screening/edit_instrument.html",
+        done=ADMIN_PAGE,
     )
 
 
 @require_GET
-def export_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
+def export_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
     require_administrator(request)
     bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
     audit.record(
@@ -657,7 +577,7 @@ def export_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
 
 
 @require_GET
-def export_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
+def export_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpResponse:
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     audit.record(
@@ -678,7 +598,7 @@ MAX_IMPORT_BYTES = 2_000_000
 
 
 @require_POST
-def import_content(request: HttpRequest) -> HttpResponse:
+def import_content(request: HtmxHttpRequest) -> HttpResponse:
     """Import a FHIR Questionnaire as a bank or instrument version: all of it, or nothing."""
     require_administrator(request)
     form = ImportForm(request.POST, request.FILES)
@@ -696,15 +616,13 @@ def import_content(request: HttpRequest) -> HttpResponse:
             raise fhir.FhirImportError(
                 "The file is nested too deeply to be a questionnaire."
             ) from error
+        model: type[QuestionBank] | type[Instrument]
         if form.cleaned_data["kind"] == "bank":
-            row, created = actions.import_bank(
-                fhir.questionnaire_to_bank(resource), by=request.user
-            )
+            model, parsed = QuestionBank, fhir.questionnaire_to_bank(resource)
         else:
-            row, created = actions.import_instrument(
-                fhir.questionnaire_to_instrument(resource), by=request.user
-            )
-    except (fhir.FhirImportError, actions.ContentVersionConflict) as error:
+            model, parsed = Instrument, fhir.questionnaire_to_instrument(resource)
+        row, created = import_version(model, actions.as_document(parsed), by=request.user)
+    except (fhir.FhirImportError, ContentInvalid) as error:
         form.add_error("file", f"Nothing was imported. {error}")
         return render_admin_banks(request, form)
     messages.success(

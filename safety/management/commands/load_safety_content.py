@@ -13,9 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.content import ContentInvalid, save_version
 from safety import actions
-from safety.checklists import ChecklistError, shipped_checklists
-from safety.models import RuleTableVersion
+from safety.checklists import shipped_checklists
+from safety.models import ChecklistTemplate, RuleTableVersion
 from safety.rules import RuleTableError
 
 
@@ -26,21 +27,23 @@ class Command(BaseCommand):
         try:
             self.load_checklists()
             self.load_rule_table()
-        except (ChecklistError, RuleTableError) as error:
+        except (ContentInvalid, RuleTableError) as error:
             raise CommandError(f"The shipped safety content is malformed: {error}") from error
 
     def load_checklists(self) -> None:
         content = shipped_checklists()
         for position, template in enumerate(content["templates"]):
-            row, created = actions.save_checklist_template(
+            document = {key: value for key, value in template.items() if key != "version"}
+            row, created = save_version(
+                ChecklistTemplate,
                 template["slug"],
-                title=template["title"],
-                items=template["items"],
-                source=template.get("source", ""),
-                position=position,
-                note="Shipped content",
+                document,
+                base_version=None,
                 by=None,
+                note="Shipped content",
             )
+            if row.position != position:  # the order the file lists them in, on every version
+                ChecklistTemplate.objects.filter(slug=row.slug).update(position=position)
             self.stdout.write(f"{'Loaded' if created else 'Already loaded'}: checklist {row}")
 
     def load_rule_table(self) -> None:

@@ -1,0 +1,96 @@
+"""Validation declared once: JSON Schema files (via `jsonschema`) and the few rules they cannot say.
+
+Pure (no ORM): rules modules call it too. A refusal is one `ContentInvalid` carrying each
+`Problem` with its JSON path, so an editor shows it on the field it names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a document is refused: where (a JSON path) and why."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        where = "/".join(str(part) for part in self.path)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ContentInvalid(ValueError):
+    """The document breaks its schema or one of its rules; nothing was saved or imported."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = tuple(problems)
+
+
+# The schema keywords whose message a person reads; the others keep jsonschema's own wording.
+_MESSAGES = {
+    "required": gettext_lazy("%(name)s is missing"),
+    "minLength": gettext_lazy("must not be empty"),
+    "minItems": gettext_lazy("needs at least %(limit)s"),
+    "pattern": gettext_lazy("must be lowercase letters and digits joined by hyphens"),
+    "additionalProperties": gettext_lazy("has a field Harbor does not know"),
+    "enum": gettext_lazy("must be one of %(choices)s"),
+    "type": gettext_lazy("must be %(type)s"),
+    "minimum": gettext_lazy("must be at least %(limit)s"),
+}
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    template = _MESSAGES.get(str(error.validator))
+    if template is None:
+        return error.message
+    value = error.validator_value
+    params = {
+        "name": error.message.split("'")[1] if "'" in error.message else "",
+        "limit": value,
+        "choices": ", ".join(map(str, value)) if isinstance(value, list) else value,
+        "type": value,
+    }
+    return str(template) % params
+
+
+@cache
+def schema(path: Path) -> jsonschema.protocols.Validator:
+    """The validator of a declared schema file (read once per process)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(document)
+    validator_class.check_schema(document)
+    return validator_class(document)  # type: ignore[no-any-return]
+
+
+def validate(schema_path: Path, document: Any) -> None:
+    """Refuse `document` with every problem its schema finds (ContentInvalid), or return."""
+    errors = sorted(schema(schema_path).iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        raise ContentInvalid(
+            [Problem(tuple(error.absolute_path), _message(error)) for error in errors]
+        )
+
+
+def check_unique(rows: Sequence[Mapping[str, Any]], key: str, path: tuple[str | int, ...]) -> None:
+    """Refuse a list whose rows share a key (a schema cannot say "unique by one field")."""
+    seen: set[Any] = set()
+    for index, row in enumerate(rows):
+        if row[key] in seen:
+            raise ContentInvalid(
+                [Problem((*path, index, key), _("%(value)s is used twice") % {"value": row[key]})]
+            )
+        seen.add(row[key])
