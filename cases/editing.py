@@ -72,7 +72,7 @@ class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             else:
                 (added if is_new else stay).append(form)
         for typed, _index, form in sorted(moved, key=lambda m: (m[0], m[1])):
-            stay.insert(min(typed - 1, len(stay)), form)
+            stay.insert(max(0, min(typed - 1, len(stay))), form)
         return stay + added
 
 

@@ -28,7 +28,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = "/".join(str(part) for part in self.path)
+        # Positions counted from 1 as people count them: "items 2 › text: must not be empty".
+        parts: list[str] = []
+        for part in self.path:
+            if isinstance(part, int) and parts:
+                parts[-1] = f"{parts[-1]} {part + 1}"
+            else:
+                parts.append(str(part + 1) if isinstance(part, int) else part)
+        where = " › ".join(parts)
         return f"{where}: {self.message}" if where else self.message
 
 

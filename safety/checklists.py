@@ -78,7 +78,9 @@ def check_content(content: Mapping[str, Any]) -> None:
         )
         raise ContentInvalid([Problem(("items",), message % {"slug": guarded, "why": why})])
     if not items[index].get("requires_consent"):
-        message = _("Keep “requires consent” ticked on %(slug)s: %(why)s.")
+        message = _(
+            "The forensic-evidence item (%(slug)s) must keep “requires consent” ticked: %(why)s."
+        )
         raise ContentInvalid(
             [
                 Problem(

@@ -6,6 +6,7 @@ signs, instruments) is written only through `cases.content.save_version`/`import
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -42,8 +43,8 @@ class ScreeningClosedError(Exception):
 
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
-    """A parsed bank or instrument (a FHIR import) as its stored document."""
-    return asdict(content)
+    """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
+    return json.loads(json.dumps(asdict(content)))  # type: ignore[no-any-return]
 
 
 # --- One case's screening -------------------------------------------------------------------

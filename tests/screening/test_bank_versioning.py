@@ -51,7 +51,11 @@ def test_editing_a_bank_makes_a_new_published_version(personas, content):
     bank = QuestionBank.objects.get()
     client = personas.client_for("administrator")
     response = edit_bank(
-        client, bank, bank_edit_post(bank, **{"themes-0-questions-0-text": "Where are you staying at the moment?"})
+        client,
+        bank,
+        bank_edit_post(
+            bank, **{"themes-0-questions-0-text": "Where are you staying at the moment?"}
+        ),
     )
     assert response.status_code == 302
     old, new = QuestionBank.objects.order_by("version")
@@ -76,7 +80,11 @@ def test_a_question_can_be_added_and_removed(personas, content):
         personas.client_for("administrator"),
         bank,
         bank_edit_post(
-            bank, **{"themes-5-questions-0-DELETE": "on", "themes-5-questions-2-text": "Who could you call tonight?"}
+            bank,
+            **{
+                "themes-5-questions-0-DELETE": "on",
+                "themes-5-questions-2-text": "Who could you call tonight?",
+            },
         ),
     )
     support = new_bank().themes.get(slug="support-and-connection")
@@ -91,7 +99,9 @@ def test_questions_can_be_reordered_within_a_theme(personas, content):
     edit_bank(
         personas.client_for("administrator"),
         bank,
-        bank_edit_post(bank, **{"themes-5-questions-0-ORDER": "2", "themes-5-questions-1-ORDER": "1"}),
+        bank_edit_post(
+            bank, **{"themes-5-questions-0-ORDER": "2", "themes-5-questions-1-ORDER": "1"}
+        ),
     )
     moved = new_bank().themes.get(slug="support-and-connection").questions.order_by("position")
     assert [q.slug for q in moved] == [second.slug, first.slug]
@@ -221,7 +231,12 @@ def test_an_empty_theme_is_refused_by_name_and_nothing_is_saved(personas, conten
         personas.client_for("administrator"),
         bank,
         bank_edit_post(
-            bank, **{"themes-5-questions-0-DELETE": "on", "themes-5-questions-1-DELETE": "on", "title": "Typed title kept"}
+            bank,
+            **{
+                "themes-5-questions-0-DELETE": "on",
+                "themes-5-questions-1-DELETE": "on",
+                "title": "Typed title kept",
+            },
         ),
     )
     assert response.status_code == 400
@@ -352,7 +367,12 @@ def test_signs_can_be_recategorised_reordered_and_removed(personas, content):
         reverse("screening:edit-indicators", args=[checklist.pk]),
         checklist_post(
             checklist,
-            **{"signs-0-ORDER": "2", "signs-1-ORDER": "1", "signs-1-category": "behaviour", "signs-2-DELETE": "on"},
+            **{
+                "signs-0-ORDER": "2",
+                "signs-1-ORDER": "1",
+                "signs-1-category": "behaviour",
+                "signs-2-DELETE": "on",
+            },
         ),
     )
     new = list(IndicatorSet.objects.get(version=2).indicators.all())
