@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
-from cases.content import ContentInvalid, StaleVersion, import_version, require_administrator
+from cases.content import (
+    ContentInvalid,
+    StaleVersion,
+    import_version,
+    require_administrator,
+    save_version,
+)
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
@@ -621,7 +627,13 @@ def import_content(request: HtmxHttpRequest) -> HttpResponse:
             model, parsed = QuestionBank, fhir.questionnaire_to_bank(resource)
         else:
             model, parsed = Instrument, fhir.questionnaire_to_instrument(resource)
-        row, created = import_version(model, actions.as_document(parsed), by=request.user)
+        document = actions.as_document(parsed)
+        if fhir.carries_version(resource):
+            row, created = import_version(model, document, by=request.user)
+        else:  # a file without a whole-number version becomes the next version
+            row, created = save_version(
+                model, parsed.slug, document, base_version=None, by=request.user, how="import"
+            )
     except (fhir.FhirImportError, ContentInvalid) as error:
         form.add_error("file", f"Nothing was imported. {error}")
         return render_admin_banks(request, form)
