@@ -142,7 +142,7 @@ def update_case(
 
 
 def _label(field_name: str) -> str:
-    return str(Case._meta.get_field(field_name).verbose_name)
+    return str(getattr(Case._meta.get_field(field_name), "verbose_name", field_name))
 
 
 @transaction.atomic

@@ -233,7 +233,7 @@ def cached_rule[T](row: VersionedContent, build: Callable[[], T]) -> T:
         if len(_RULES) >= _RULES_KEPT:
             _RULES.pop(next(iter(_RULES)))  # the oldest entry
         _RULES[key] = build()
-    return _RULES[key]  # type: ignore[no-any-return]
+    return _RULES[key]
 
 
 def _comparable(content: Mapping[str, Any]) -> dict[str, Any]:

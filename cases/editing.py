@@ -46,7 +46,7 @@ class VersionForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class RowFormSet(forms.BaseFormSet):
     """Rows of one list: edited in place, removed (DELETE), reordered (ORDER), one added."""
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
@@ -77,7 +77,7 @@ class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
 
 def row_formset(form_class: type[forms.Form], *, extra: int = 1) -> type[RowFormSet]:
-    return forms.formset_factory(
+    return forms.formset_factory(  # type: ignore[return-value]  # the stubs return the base class
         form_class,
         formset=RowFormSet,
         extra=extra,

@@ -19,4 +19,4 @@ class HtmxHttpRequest(HttpRequest):
     every view, so `user` is a real user, never the anonymous one."""
 
     htmx: HtmxDetails
-    user: User  # type: ignore[assignment]  # narrower than HttpRequest's User | AnonymousUser
+    user: User

@@ -80,7 +80,7 @@ def schema(path: Path) -> jsonschema.protocols.Validator:
     document = json.loads(path.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(document)
     validator_class.check_schema(document)
-    return validator_class(document)  # type: ignore[no-any-return]
+    return validator_class(document)
 
 
 def validate(schema_path: Path, document: Any) -> None:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
+from cases.http import HtmxHttpRequest
 from cases.shell import get_case_for, render_case_tab
 
 
 @require_GET
-def case_referrals(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_referrals(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return render_case_tab(request, case, "referrals/case_referrals.html", tab="referrals")

@@ -41,7 +41,7 @@ class Item:
 
 
 def shipped_checklists() -> dict[str, Any]:
-    return json.loads((files("safety") / "content" / "checklists.json").read_text("utf-8"))  # type: ignore[no-any-return]
+    return json.loads((files("safety") / "content" / "checklists.json").read_text("utf-8"))
 
 
 def normalised(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:

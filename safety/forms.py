@@ -45,7 +45,8 @@ class ChecklistItemForm(forms.Form):
         self.requires_consent = requires_consent
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status == ChecklistItem.Status.NOT_APPLICABLE and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why this item does not apply."))
@@ -403,6 +404,7 @@ class ChecklistEditor(Editor):
     """Items added, removed and reordered in one save; `check_content` keeps the safeguards."""
 
     header_class = ChecklistHeaderForm
+    json_form: forms.Form
 
     def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
         self.json_form = ChecklistJsonForm(

@@ -161,7 +161,7 @@ def _item_view(checklist: str, item: Item, state: ChecklistItem | None) -> ItemV
 
 
 def _checklist_tab(
-    request: HttpRequest, case: Case, tab: str, replace: ItemView | None = None, **extra: Any
+    request: HtmxHttpRequest, case: Case, tab: str, replace: ItemView | None = None, **extra: Any
 ) -> HttpResponse:
     checklists = checklist_views(case, TAB_CHECKLISTS[tab])
     if replace is not None:
@@ -193,20 +193,20 @@ def _hotlines(case: Case) -> list[Any]:
 
 
 @require_GET
-def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_safety(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return _checklist_tab(request, case, "safety", threat_reported=request.GET.get("threat") == "1")
 
 
 @require_GET
-def case_care(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_care(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return _checklist_tab(request, case, "care")
 
 
 @require_POST
 def set_checklist_item(
-    request: HttpRequest, case_ref: str, checklist: str, item: str
+    request: HtmxHttpRequest, case_ref: str, checklist: str, item: str
 ) -> HttpResponse:
     case = get_case_for(request, case_ref)
     tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
@@ -255,7 +255,7 @@ def set_checklist_item(
 
 
 @require_POST
-def report_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
+def report_threat(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     actions.report_threat(case, by=request.user)
     return redirect(reverse("safety:case-safety", args=[case.ref]) + "?threat=1")

@@ -44,7 +44,7 @@ class ScreeningClosedError(Exception):
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
     """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
-    return json.loads(json.dumps(asdict(content)))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(asdict(content)))
 
 
 # --- One case's screening -------------------------------------------------------------------

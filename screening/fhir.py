@@ -332,7 +332,7 @@ def _extensions(element: Mapping[str, Any], url: str) -> list[Mapping[str, Any]]
     return [ext for ext in element.get("extension") or [] if ext.get("url") == url]
 
 
-def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, str]]:
+def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
     titled = []
     for ext in _extensions(resource, url):
         parts = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -65,8 +65,11 @@ class GateForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         gate = content.gate()
-        self.fields["separation_method"].choices = content.choices(gate["separation_methods"])
-        self.fields["interpreter"].choices = content.choices(gate["interpreter"]["options"])
+        self._choices("separation_method", gate["separation_methods"])
+        self._choices("interpreter", gate["interpreter"]["options"])
+
+    def _choices(self, name: str, items: list[dict[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = content.choices(items)
 
     def clean_interpreter(self) -> str:
         value = self.cleaned_data["interpreter"]
@@ -77,7 +80,8 @@ class GateForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("separation_method") == "other" and not data.get("separation_note", "").strip():
             self.add_error("separation_note", "Say briefly how the patient was seen alone.")
         return data
@@ -102,10 +106,12 @@ class NotScreenedForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = content.choices(content.gate()["not_screened_reasons"])
+        reasons = content.choices(content.gate()["not_screened_reasons"])
+        cast(forms.ChoiceField, self.fields["reason"]).choices = reasons
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == "other" and not data.get("note", "").strip():
             self.add_error("note", "Say briefly why screening could not go ahead.")
         return data
@@ -155,7 +161,8 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status and status != Answer.Status.ANSWERED:
             # The note is kept in the box (the form re-renders with it); only not saved yet.

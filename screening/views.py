@@ -166,7 +166,7 @@ def instrument_panels(
     panels = []
     for instrument in Instrument.objects.published().for_age(case.age_years).order_by("title"):
         response = responses.get(instrument.pk)
-        initial = {
+        initial: dict[str, Any] = {
             slug: {True: "yes", False: "no"}.get(value, "")
             for slug, value in (response.answers if response else {}).items()
         }
@@ -256,7 +256,7 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
     return redirect(tab_url(case, "resources"))
 
 
-def _row_version(request: HtmxHttpRequest, form: AnswerForm | ObservationForm) -> int:
+def _row_version(request: HtmxHttpRequest, form: forms.Form) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
     overwrite = request.POST.get("overwrite", "")
     return int(overwrite) if overwrite.isdigit() else form.cleaned_data["version"]
@@ -623,6 +623,7 @@ def import_content(request: HtmxHttpRequest) -> HttpResponse:
                 "The file is nested too deeply to be a questionnaire."
             ) from error
         model: type[QuestionBank] | type[Instrument]
+        parsed: rules.Bank | rules.Instrument
         if form.cleaned_data["kind"] == "bank":
             model, parsed = QuestionBank, fhir.questionnaire_to_bank(resource)
         else:
