@@ -92,6 +92,8 @@ class Editor:
     """Base of every content editor; a subclass builds its formsets and its document."""
 
     header_class: ClassVar[type[forms.Form]] = VersionForm
+    # The document's lists edited as formsets: list name -> (formset class, form prefix).
+    formset_classes: ClassVar[dict[str, tuple[type[RowFormSet], str]]] = {}
 
     def __init__(
         self,
@@ -111,7 +113,10 @@ class Editor:
         return {name: content.get(name) for name in self.header_class.base_fields}
 
     def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
-        return {}
+        return {
+            name: formset_class(data, initial=content[name], prefix=prefix)
+            for name, (formset_class, prefix) in self.formset_classes.items()
+        }
 
     def is_valid(self) -> bool:
         # Every part validated (no short-circuit), so all errors show at once.

@@ -404,6 +404,7 @@ class ChecklistEditor(Editor):
     """Items added, removed and reordered in one save; `check_content` keeps the safeguards."""
 
     header_class = ChecklistHeaderForm
+    formset_classes = {"items": (ItemFormSet, "items")}
     json_form: forms.Form
 
     def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
@@ -413,7 +414,7 @@ class ChecklistEditor(Editor):
                 "items": json.dumps(content["items"], indent=2, ensure_ascii=False),
             },
         )
-        return {"items": ItemFormSet(data, initial=content["items"], prefix="items")}
+        return super().build(data, content)
 
     def document(self) -> dict[str, Any]:
         taken = {item["slug"] for item in self.before["items"]}

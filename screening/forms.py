@@ -387,9 +387,7 @@ class SignsEditor(Editor):
     """Every sign of the checklist (text, category, weight, open question, position)."""
 
     header_class = SignsHeaderForm
-
-    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
-        return {"indicators": SignFormSet(data, initial=content["indicators"], prefix="signs")}
+    formset_classes = {"indicators": (SignFormSet, "signs")}
 
     def document(self) -> dict[str, Any]:
         taken = {i["slug"] for i in self.before["indicators"]}
@@ -412,14 +410,11 @@ class SignsEditor(Editor):
         }
 
 
-class InstrumentItemForm(forms.Form):
-    slug = _slug_field()
+class InstrumentItemForm(QuestionForm):
     text = forms.CharField(label=_("Yes/no item"), widget=_area())
 
 
-class InstrumentHeaderForm(VersionForm):
-    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(TEXT))
-    source = forms.CharField(label=_("Source"), widget=_area(3))
+class InstrumentHeaderForm(BankHeaderForm):
     positive_if_at_least = forms.IntegerField(
         label=_("Positive if at least this many yes answers"),
         min_value=1,
@@ -448,9 +443,7 @@ class InstrumentEditor(Editor):
     fields they name."""
 
     header_class = InstrumentHeaderForm
-
-    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
-        return {"items": InstrumentItemFormSet(data, initial=content["items"], prefix="items")}
+    formset_classes = {"items": (InstrumentItemFormSet, "items")}
 
     def document(self) -> dict[str, Any]:
         taken = {i["slug"] for i in self.before["items"]}
