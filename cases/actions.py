@@ -13,15 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases import audit
+from cases.content import StaleVersion
 from cases.models import AuditEntry, Case, CaseEvent, Unit, User
-
-
-class StaleCaseError(Exception):
-    """The case changed after the user opened their form; their save was not applied."""
-
-    def __init__(self, current: Case) -> None:
-        super().__init__(f"Case {current.ref} is now at version {current.version}.")
-        self.current = current
 
 
 def record_event(
@@ -67,7 +60,7 @@ def bump_version(case: Case, *, expected_version: int | None = None) -> None:
         rows = rows.filter(version=expected_version)
     now = timezone.now()
     if rows.update(version=F("version") + 1, updated_at=now) == 0:
-        raise StaleCaseError(Case.objects.get(pk=case.pk))
+        raise StaleVersion(Case.objects.get(pk=case.pk))
     case.refresh_from_db(fields=["version", "updated_at"])
 
 
@@ -115,7 +108,7 @@ def update_case(
 ) -> list[str]:
     """Save edited case details if nobody saved a newer version meanwhile.
 
-    Raises StaleCaseError (and changes nothing) when the case moved on; the caller shows the
+    Raises StaleVersion (and changes nothing) when the case moved on; the caller shows the
     user what changed and keeps what they typed. Returns the names of the fields that changed.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -123,7 +116,7 @@ def update_case(
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     fresh = Case.objects.select_for_update().get(pk=case.pk)
     if fresh.version != expected_version:
-        raise StaleCaseError(fresh)
+        raise StaleVersion(fresh)
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if not changed:
         return []

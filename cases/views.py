@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, audit
+from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
@@ -118,7 +119,7 @@ def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     by=request.user,
                 )
-            except actions.StaleCaseError as stale:
+            except StaleVersion as stale:
                 audit.record(
                     AuditEntry.Action.CASE_CONFLICT,
                     user=request.user,
