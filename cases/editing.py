@@ -49,11 +49,15 @@ class VersionForm(forms.Form):
 class RowFormSet(forms.BaseFormSet):
     """Rows of one list: edited in place, removed (DELETE), reordered (ORDER), one added."""
 
+    noun: ClassVar[str] = "item"  # names each row's controls, e.g. "Remove theme 6"
+
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields["ORDER"].label = _("Position")
+        n = "" if index is None else index + 1
+        labels = {"noun": self.noun, "n": n}
+        form.fields["ORDER"].label = _("Position of %(noun)s %(n)s") % labels
         form.fields["ORDER"].widget.attrs.update(min=1, **{"class": "form-control harbor-order"})
-        form.fields["DELETE"].label = _("Remove")
+        form.fields["DELETE"].label = _("Remove %(noun)s %(n)s") % labels
 
     def kept(self) -> list[forms.Form]:
         """The rows to keep, in their new order: a row given a new position N is the Nth of the
@@ -76,10 +80,13 @@ class RowFormSet(forms.BaseFormSet):
         return stay + added
 
 
-def row_formset(form_class: type[forms.Form], *, extra: int = 1) -> type[RowFormSet]:
+def row_formset(
+    form_class: type[forms.Form], *, noun: str = "item", extra: int = 1
+) -> type[RowFormSet]:
+    base = type(f"{noun.title().replace(' ', '')}FormSet", (RowFormSet,), {"noun": noun})
     return forms.formset_factory(  # type: ignore[return-value]  # the stubs return the base class
         form_class,
-        formset=RowFormSet,
+        formset=base,
         extra=extra,
         can_order=True,
         can_delete=True,
@@ -174,6 +181,19 @@ class Editor:
                 form.add_error(name, problem.message)
             else:
                 form.add_error(None, str(Problem(rest, problem.message)))
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every error on the page as (link target id, label, message), for the summary at
+        the top: the refused page opens there, and each line leads to its field."""
+        summary = []
+        forms_ = [self.form, *(f for fs in self.all_formsets() if fs.is_bound for f in fs.forms)]
+        for form in forms_:
+            for name, errors in form.errors.items():
+                field = form[name] if name in form.fields else None
+                target = field.id_for_label if field is not None else ""
+                label = str(field.label) if field is not None else ""
+                summary += [(target, label, str(message)) for message in errors]
+        return summary
 
     @property
     def has_errors(self) -> bool:

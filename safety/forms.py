@@ -397,7 +397,7 @@ class ItemEditForm(forms.Form):
     )
 
 
-ItemFormSet = row_formset(ItemEditForm)
+ItemFormSet = row_formset(ItemEditForm, noun="item")
 
 
 class ChecklistEditor(Editor):

@@ -254,10 +254,11 @@ class BankHeaderForm(VersionForm):
     source = forms.CharField(label=_("Source"), widget=_area(3))
 
 
-TitledFormSet = row_formset(TitledForm)
-ThemeFormSet = row_formset(ThemeForm)
-QuestionFormSet = row_formset(QuestionForm)
-NewThemeQuestionFormSet = row_formset(QuestionForm, extra=3)
+PrincipleFormSet = row_formset(TitledForm, noun="principle")
+GuidanceFormSet = row_formset(TitledForm, noun="guidance point")
+ThemeFormSet = row_formset(ThemeForm, noun="theme")
+QuestionFormSet = row_formset(QuestionForm, noun="question")
+NewThemeQuestionFormSet = row_formset(QuestionForm, noun="question", extra=3)
 
 
 class BankEditor(Editor):
@@ -269,8 +270,10 @@ class BankEditor(Editor):
     def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
         themes = content["themes"]
         formsets = {
-            kind: TitledFormSet(data, initial=content.get(kind, []), prefix=kind)
-            for kind in ("principles", "guidance")
+            "principles": PrincipleFormSet(
+                data, initial=content["principles"], prefix="principles"
+            ),
+            "guidance": GuidanceFormSet(data, initial=content["guidance"], prefix="guidance"),
         }
         formsets["themes"] = ThemeFormSet(data, initial=themes, prefix="themes")
         # One question formset per theme form, the new theme's included.
@@ -380,7 +383,7 @@ class SignsHeaderForm(VersionForm):
     source = forms.CharField(label=_("Source"), widget=_area(3))
 
 
-SignFormSet = row_formset(SignForm)
+SignFormSet = row_formset(SignForm, noun="sign")
 
 
 class SignsEditor(Editor):

@@ -244,7 +244,7 @@ def test_administrator_reviews_and_edits_the_rules(personas, content, page, sign
     assert_accessible(page)
     forensic.get_by_label("Only with the patient's consent").check()
     added = editor.locator("fieldset", has_text="Add an item")
-    added.get_by_label("Item").fill("Offer a warm drink and food.")
+    added.locator("input[name$='-text']").fill("Offer a warm drink and food.")
     editor.get_by_role("button", name="Save as a new version").click()
     expect(page.get_by_text("Saved as version 2.")).to_be_visible()
     expect(editor).to_contain_text("Item 18")
