@@ -53,15 +53,26 @@ _MESSAGES = {
     "minLength": gettext_lazy("must not be empty"),
     "minItems": gettext_lazy("needs at least %(limit)s"),
     "pattern": gettext_lazy("must be lowercase letters and digits joined by hyphens"),
-    "additionalProperties": gettext_lazy("has a field Harbor does not know"),
+    "pattern-text": gettext_lazy("must not be empty"),
+    "additionalProperties": gettext_lazy("has a field Harbor does not know (%(name)s)"),
     "enum": gettext_lazy("must be one of %(choices)s"),
     "type": gettext_lazy("must be %(type)s"),
     "minimum": gettext_lazy("must be at least %(limit)s"),
 }
+_TYPES = {
+    "object": gettext_lazy("an object"),
+    "array": gettext_lazy("a list"),
+    "integer": gettext_lazy("a whole number"),
+    "boolean": gettext_lazy("true or false"),
+    "string": gettext_lazy("text"),
+}
 
 
 def _message(error: jsonschema.ValidationError) -> str:
-    template = _MESSAGES.get(str(error.validator))
+    keyword = str(error.validator)
+    if keyword == "pattern" and error.validator_value == "\\S":
+        keyword = "pattern-text"  # the schemas' "some text, not only spaces"
+    template = _MESSAGES.get(keyword)
     if template is None:
         return error.message
     value = error.validator_value
@@ -69,7 +80,7 @@ def _message(error: jsonschema.ValidationError) -> str:
         "name": error.message.split("'")[1] if "'" in error.message else "",
         "limit": value,
         "choices": ", ".join(map(str, value)) if isinstance(value, list) else value,
-        "type": value,
+        "type": _TYPES.get(value, value) if isinstance(value, str) else value,
     }
     return str(template) % params
 

@@ -25,7 +25,6 @@ from screening.rules import (
     YES_NO,
     AnswerStatus,
     Bank,
-    ContentError,
     Instrument,
     load_bank,
     load_instrument,
@@ -458,7 +457,7 @@ def questionnaire_to_bank(resource: Any) -> Bank:
     }
     try:
         return load_bank({**content, "version": content["version"] or 1})
-    except ContentError as error:
+    except ContentInvalid as error:
         raise FhirImportError(
             f"The Questionnaire is not a usable conversation guide: {error}"
         ) from error
@@ -542,5 +541,5 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
     }
     try:
         return load_instrument({**content, "version": content["version"] or 1})
-    except ContentError as error:
+    except ContentInvalid as error:
         raise FhirImportError(f"The Questionnaire is not a usable instrument: {error}") from error

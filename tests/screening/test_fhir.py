@@ -223,7 +223,7 @@ BROKEN_BANK_QUESTIONNAIRES = [
     ),
     pytest.param(
         broken_bank(lambda r: first_group(r)["item"].append("not an item")),
-        "item 6: must be object",
+        "item 6: must be an object",
         id="item-not-an-object",
     ),
     pytest.param(
@@ -376,12 +376,12 @@ BROKEN_INSTRUMENT_QUESTIONNAIRES = [
     ),
     pytest.param(
         broken_instrument(set_extension("positive-if-at-least", valueInteger=5)),
-        "more than the number of items",
+        "so 5 yes answers could never be reached",
         id="threshold-above-item-count",
     ),
     pytest.param(
         broken_instrument(set_extension("min-age", valueInteger=200)),
-        "min_age (200) is above max_age (120)",
+        "max_age: The oldest age must not be below the youngest.",
         id="empty-age-range",
     ),
     pytest.param(
@@ -391,7 +391,7 @@ BROKEN_INSTRUMENT_QUESTIONNAIRES = [
     ),
     pytest.param(
         broken_instrument(set_extension("demo", valueBoolean="yes")),
-        "'demo' must be true or false",
+        "demo: must be true or false",
         id="demo-not-boolean",
     ),
 ]
