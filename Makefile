@@ -21,8 +21,10 @@ run: demo-data
 	@echo "Harbor is at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The browser journeys need a Chromium: tests/browser/chromium.py finds or sets one up, and says
+# which (system Chromium, else Playwright's download, else Debian's package as root).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy .

@@ -12,41 +12,39 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import audit
+from cases import audit, events
 from cases.content import StaleVersion
-from cases.models import AuditEntry, Case, CaseEvent, Unit, User
+from cases.events import EventKind
+from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
 
 
 def record_event(
-    case: Case, kind: str, *, by: User, summary: str, payload: dict[str, Any] | None = None
+    case: Case,
+    kind: EventKind,
+    *,
+    by: User,
+    summary: str,
+    payload: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Add a timeline entry and the matching audit entry (a change to the case).
 
-    The audit entry keeps only the payload's identifiers and codes; prose (a note, a reason in
-    the user's words) stays on the timeline, with the case, and is never copied into the log.
+    The kind and its payload fields must be declared in `cases.events`; the audit entry copies
+    only the fields the kind declares as audited (ids and codes). Prose (a note, a reason in the
+    user's words) stays on the timeline, with the case, and is never copied into the log.
     """
+    payload = payload or {}
+    declared = events.check_payload(kind, payload)
     event = CaseEvent.objects.create(
-        case=case, kind=kind, by=by, summary=summary, payload=payload or {}
+        case=case, kind=str(kind), by=by, summary=summary[:300], payload=payload
     )
     audit.record(
-        AuditEntry.Action.CASE_CHANGE, user=by, case=case, event=kind, **codes_only(payload or {})
+        AuditEntry.Action.CASE_CHANGE,
+        user=by,
+        case=case,
+        event=str(kind),
+        **{key: value for key, value in payload.items() if key in declared.audited},
     )
     return event
-
-
-def codes_only(payload: dict[str, Any]) -> dict[str, Any]:
-    """Numbers, booleans, and strings without spaces (slugs, codes); lists of the same."""
-
-    def is_code(value: Any) -> bool:
-        if value is None or isinstance(value, bool | int | float):
-            return True
-        if isinstance(value, str):
-            return len(value) <= 80 and not any(ch.isspace() for ch in value)
-        if isinstance(value, list | tuple):
-            return all(is_code(item) for item in value)
-        return False
-
-    return {key: value for key, value in payload.items() if is_code(value)}
 
 
 def bump_version(case: Case, *, expected_version: int | None = None) -> None:
@@ -83,7 +81,7 @@ def open_case(
         assignee=by,
     )
     audit.record(AuditEntry.Action.CASE_CREATE, user=by, case=case)
-    record_event(case, "case.opened", by=by, summary=f"Case opened on {unit.name}")
+    record_event(case, EventKind.CASE_OPENED, by=by, summary=f"Case opened on {unit.name}")
     return case
 
 
@@ -125,7 +123,7 @@ def update_case(
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(
         case,
-        "case.details_changed",
+        EventKind.CASE_DETAILS_CHANGED,
         by=by,
         summary="Case details updated: " + ", ".join(_label(name) for name in changed),
         payload={"fields": changed},
@@ -138,58 +136,121 @@ def _label(field_name: str) -> str:
     return str(getattr(Case._meta.get_field(field_name), "verbose_name", field_name))
 
 
+def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
+    """The case's row, locked until the transaction ends; refused if it moved on meanwhile."""
+    fresh = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise StaleVersion(fresh)
+    return fresh
+
+
 @transaction.atomic
-def escalate_case(case: Case, *, reason: str, to: User | None, by: User) -> Case:
+def escalate_case(
+    case: Case,
+    *,
+    reason: str,
+    to: User | None,
+    by: User,
+    expected_version: int | None = None,
+) -> Case:
     """Put the case in front of a supervisor, with the reason they will read first.
 
-    Escalating a case that is already escalated updates the reason but keeps its place in the
-    oldest-first queue (and the supervisor it went to, unless a new one is named): a second
-    alarm must not push the case behind newer ones.
+    Escalating a case that is already escalated keeps its place in the oldest-first queue (and
+    the supervisor it went to, unless a new one is named), and keeps the earlier reason under
+    the new one: a second alarm must neither push the case behind newer ones nor hide the
+    first. A person escalating from a form passes the version they saw, so a reason written
+    against an older case is refused; a threat report passes none, so it always lands.
     """
-    fresh = Case.objects.select_for_update().get(pk=case.pk)
+    fresh = lock_case(case, expected_version=expected_version)
+    combined = reason
+    if fresh.is_escalated and fresh.escalation_reason and fresh.escalation_reason != reason:
+        combined = f"{reason.rstrip('.')}. Earlier reason: {fresh.escalation_reason}"
     Case.objects.filter(pk=case.pk).update(
         escalated_at=fresh.escalated_at or timezone.now(),
-        escalation_reason=reason,
+        escalation_reason=combined,
         escalated_to=to or fresh.escalated_to,
         escalated_by=by,
     )
     bump_version(case)
+    target = to.display_name if to else "the supervisors on duty"
     record_event(
         case,
-        "case.escalated",
+        EventKind.CASE_ESCALATED,
         by=by,
-        summary=f"Escalated to {to.display_name if to else 'the supervisors on duty'}",
-        payload={"to": to.pk if to else None},
+        summary=f"Escalated to {target}: {reason}",
+        payload={"to": to.pk if to else None, "reason": reason},
     )
     case.refresh_from_db()
     return case
 
 
 @transaction.atomic
-def resolve_escalation(case: Case, *, by: User, note: str) -> Case:
+def resolve_escalation(case: Case, *, by: User, note: str, expected_version: int) -> Case:
+    """Close the escalation the supervisor read: refused if anything (a threat report, a new
+    reason) arrived after they opened the page, so nothing is cleared unread."""
+    fresh = lock_case(case, expected_version=expected_version)
+    if not fresh.is_escalated:
+        raise StaleVersion(fresh)
     Case.objects.filter(pk=case.pk).update(escalated_at=None, escalated_to=None)
     bump_version(case)
     record_event(
         case,
-        "case.escalation_resolved",
+        EventKind.CASE_ESCALATION_RESOLVED,
         by=by,
-        summary=f"Escalation reviewed and closed: {note}"[:300],
+        summary=f"Escalation reviewed and closed: {note}",
         payload={"note": note},
     )
     case.refresh_from_db()
     return case
 
 
+def may_assign(case: Case, user: User) -> bool:
+    """Supervisors of the case's facility assign; the current assignee may hand over."""
+    if user.is_supervisor and user.facility_id == case.facility_id:
+        return True
+    return case.assignee_id is not None and case.assignee_id == user.pk
+
+
 @transaction.atomic
-def assign_case(case: Case, *, to: User, by: User) -> Case:
+def assign_case(case: Case, *, to: User, by: User, expected_version: int) -> Case:
+    fresh = lock_case(case, expected_version=expected_version)
+    if not may_assign(fresh, by):
+        raise PermissionError("Only a supervisor or the current assignee assigns this case.")
+    previous = fresh.assignee_id
     Case.objects.filter(pk=case.pk).update(assignee=to)
     bump_version(case)
     record_event(
         case,
-        "case.assigned",
+        EventKind.CASE_ASSIGNED,
         by=by,
         summary=f"Assigned to {to.display_name}",
-        payload={"to": to.pk},
+        payload={"to": to.pk, "previous": previous},
     )
     case.refresh_from_db()
     return case
+
+
+@transaction.atomic
+def update_facility_settings(
+    facility: Facility, changes: dict[str, Any], *, expected_version: int, by: User
+) -> list[str]:
+    """Save the settings form if nobody saved newer settings meanwhile (check and bump in one
+    locked step, as for a case)."""
+    fresh = Facility.objects.select_for_update().get(pk=facility.pk)
+    if fresh.version != expected_version:
+        raise StaleVersion(fresh)
+    changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
+    if changed:
+        Facility.objects.filter(pk=facility.pk).update(
+            version=F("version") + 1, **{name: changes[name] for name in changed}
+        )
+        audit.record(
+            AuditEntry.Action.CONTENT_CHANGE,
+            user=by,
+            object="facility",
+            target=facility.pk,
+            fields=changed,
+            version=expected_version + 1,
+        )
+    facility.refresh_from_db()
+    return changed

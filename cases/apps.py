@@ -1,9 +1,23 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CasesConfig(AppConfig):
+    default = True
     name = "cases"
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from cases import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from cases.db_roles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, sender=self)
+
+
+class HarborAdminConfig(admin_apps.AdminConfig):
+    default = False
+    """Django's admin on Harbor's own site (no "view on site" redirect; see cases.admin)."""
+
+    default_site = "cases.admin_site.HarborAdminSite"

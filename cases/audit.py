@@ -1,5 +1,10 @@
 """Writing audit entries, with "from where" taken from the request being served.
 
+Each action declares the detail fields it records (`AUDITED`): identifiers, codes, versions and
+booleans, never prose. `record()` refuses an undeclared field, and a value that is not a code
+(a string with spaces, say), so a note can never slip into the log because it was one word.
+A case change declares its fields per timeline event kind, in `cases.events`.
+
 Actions take only the acting user (STYLE.md), yet every entry must say where it came from. The
 middleware puts the request's address and agent in a context variable for the length of the
 request, and `record()` reads it, so no action needs a request parameter.
@@ -7,12 +12,14 @@ request, and `record()` reads it, so no action needs a request parameter.
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from cases import events
 from cases.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -44,6 +51,75 @@ def origin_of(request: HttpRequest) -> RequestOrigin:
     )
 
 
+Action = AuditEntry.Action
+
+AUDITED: dict[str, frozenset[str]] = {
+    Action.CASE_VIEW: frozenset({"part"}),
+    Action.CASE_CREATE: frozenset(),
+    # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
+    Action.CASE_CONFLICT: frozenset(
+        {"expected_version", "current_version", "question", "indicator", "instrument", "item"}
+    ),
+    Action.DOCUMENT: frozenset({"what", "screening", "document"}),
+    Action.EXPORT: frozenset({"what", "screening", "slug", "version"}),
+    Action.CONTENT_CHANGE: frozenset(
+        {
+            "object",
+            "slug",
+            "version",
+            "previous_version",
+            "how",
+            "target",
+            "fields",
+            "roles",
+            "units",
+            "previous_roles",
+            "previous_units",
+        }
+    ),
+    Action.SIGN_IN: frozenset(),
+    Action.SIGN_IN_FAILED: frozenset({"refused"}),
+    Action.SIGN_OUT: frozenset(),
+    Action.QUICK_HIDE: frozenset(),
+    Action.IDLE_LOCK: frozenset(),
+    Action.PASSWORD_RESET_ISSUED: frozenset({"target"}),
+    Action.PASSWORD_SET: frozenset({"how"}),
+}
+
+# Slugs, codes, "slug|version" pairs, "checklist/item" paths: no spaces, short.
+CODE = re.compile(r"^[\w.:|/@+-]{0,120}$")
+
+
+class UndeclaredAuditDetail(ValueError):
+    """An audit detail field the action does not declare, or a value that is not a code."""
+
+
+def declared_fields(action: str, detail: dict[str, Any]) -> frozenset[str]:
+    if action == Action.CASE_CHANGE:
+        return frozenset({"event"}) | events.spec_of(str(detail.get("event", ""))).audited
+    return AUDITED[action]
+
+
+def is_code(value: Any) -> bool:
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, str):
+        return CODE.fullmatch(value) is not None
+    if isinstance(value, list | tuple):
+        return len(value) <= 200 and all(is_code(item) for item in value)
+    return False
+
+
+def checked_detail(action: str, detail: dict[str, Any]) -> dict[str, Any]:
+    undeclared = set(detail) - declared_fields(action, detail)
+    if undeclared:
+        raise UndeclaredAuditDetail(f"{action} does not record {sorted(undeclared)}.")
+    for key, value in detail.items():
+        if not is_code(value):
+            raise UndeclaredAuditDetail(f"{action}.{key} must be an id, code or version.")
+    return detail
+
+
 def record(
     action: AuditEntry.Action,
     *,
@@ -53,11 +129,12 @@ def record(
     **detail: Any,
 ) -> AuditEntry:
     """Append one audit entry; the caller's transaction makes it atomic with the change."""
+    detail = checked_detail(action, detail)
     origin = current_origin.get()
     return AuditEntry.objects.create(
         action=action,
         user=user if user is not None and user.is_authenticated else None,
-        username=username or (user.get_username() if user is not None else ""),
+        username=(username or (user.get_username() if user is not None else ""))[:150],
         case=case,
         detail=detail,
         ip_address=origin.ip_address if origin else None,

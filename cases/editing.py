@@ -8,6 +8,7 @@ from `save_version` lands on the field it names (no parsing of messages).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ from cases.content import (
     save_version,
 )
 from cases.http import HtmxHttpRequest
+from cases.params import loads_json, whole_number
 
 Path = tuple[str | int, ...]
 
@@ -44,6 +46,19 @@ class VersionForm(forms.Form):
         help_text=gettext_lazy("Kept in the history with your name and the time."),
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def json_field(text: str) -> Any:
+    """The document pasted into a JSON editor's field, or the field's error saying why not
+    (malformed, nested too deeply, or holding what cannot be stored: `loads_json`)."""
+    try:
+        return loads_json(text)
+    except json.JSONDecodeError as error:
+        raise forms.ValidationError(
+            _("This is not valid JSON: %(error)s."), params={"error": error}
+        ) from None
+    except RecursionError:
+        raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
 
 
 class RowFormSet(forms.BaseFormSet):
@@ -217,12 +232,14 @@ def edit_content(
     require_administrator(request)
     model = type(shown)
     if "version" in request.GET:  # a version from the history, to read or restore
-        wanted = request.GET["version"]
-        found = model.for_content(
-            model._default_manager.filter(
-                slug=shown.slug, version=wanted if wanted.isdigit() else -1
-            )
-        ).first()
+        wanted = whole_number(request.GET["version"])
+        found = (
+            model.for_content(
+                model._default_manager.filter(slug=shown.slug, version=wanted)
+            ).first()
+            if wanted is not None
+            else None
+        )
         if found is None:
             raise Http404(_("No such version."))
         shown = found

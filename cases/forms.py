@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from cases import audit
 from cases.actions import EDITABLE_FIELDS
-from cases.models import Case, Facility, Role, Unit, User
+from cases.jurisdictions import JurisdictionField
+from cases.models import AuditEntry, Case, Facility, Role, Unit, User
+
+
+def version_field() -> forms.IntegerField:
+    """The version the user's page showed; a save against an older one is refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class StartCaseForm(forms.Form):
@@ -18,34 +27,30 @@ class StartCaseForm(forms.Form):
         required=False,
         help_text=_("Leave empty if unknown. You can add it later."),
     )
-    jurisdiction = Case._meta.get_field("jurisdiction").formfield()
+    jurisdiction = JurisdictionField()
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Case.Language.choices
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = user.units.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = user.units.order_by("name")
         if user.facility is not None:
             self.fields["jurisdiction"].initial = user.facility.jurisdiction
 
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
-
 
 class CaseDetailsForm(forms.ModelForm):
-    # The version the user started from; a save against an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
+    # The same field and validation as when the case was started.
+    jurisdiction = JurisdictionField()
 
     class Meta:
         model = Case
         fields = list(EDITABLE_FIELDS)
 
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("contact_do_not_contact") and any(
             data.get(name)
             for name in ("contact_may_call", "contact_may_leave_voicemail", "contact_may_text")
@@ -72,10 +77,11 @@ class EscalateForm(forms.Form):
         required=False,
         empty_label=_("Any supervisor on duty"),
     )
+    version = version_field()
 
     def __init__(self, *args: Any, facility: Facility | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = User.objects.filter(
             facility=facility, groups__name=Role.SUPERVISOR, is_active=True
         ).order_by("last_name", "username")
 
@@ -84,14 +90,16 @@ class ResolveEscalationForm(forms.Form):
     note = forms.CharField(
         label=_("Review note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    version = version_field()
 
 
 class AssignForm(forms.Form):
     to = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+    version = version_field()
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = (
             User.objects.filter(facility=case.facility, groups__name=Role.CLINICIAN, is_active=True)
             .distinct()
             .order_by("last_name", "username")
@@ -99,6 +107,43 @@ class AssignForm(forms.Form):
 
 
 class FacilitySettingsForm(forms.ModelForm):
+    jurisdiction = JurisdictionField(help_text=_("New cases start with it."))
+    version = version_field()
+
     class Meta:
         model = Facility
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]
+
+
+class NameLengthMixin:
+    """For Django's sign-in forms: refuse a name longer than any account can have.
+
+    Django sets the username field's max_length after its validators are built, so a
+    300-character name reached authenticate() and overflowed django-axes' record of the
+    attempt (a 500, and nothing in Harbor's log). Now it is refused, and audited, first.
+    """
+
+    cleaned_data: dict[str, Any]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username") or ""
+        limit = User._meta.get_field("username").max_length or 150
+        if len(username) > limit:
+            audit.record(
+                AuditEntry.Action.SIGN_IN_FAILED,
+                user=None,
+                username=username[:limit],
+                refused="name_too_long",
+            )
+            raise forms.ValidationError(
+                _("User names have at most %(limit)d characters."), params={"limit": limit}
+            )
+        return username
+
+
+class SignInForm(NameLengthMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(NameLengthMixin, AdminAuthenticationForm):
+    pass

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from cases.audit import current_origin, origin_of
@@ -38,3 +40,23 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class FieldSizeLimitMiddleware:
+    """Refuse (413) a form post with any one value longer than HARBOR_MAX_FIELD_CHARS.
+
+    Each form also caps its own fields; this is the floor under all of them, so no field
+    forgotten there can take a megabyte-long name. The limit is far above real content (the
+    longest are the JSON editors' few kilobytes).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.HARBOR_MAX_FIELD_CHARS
+        if request.method == "POST" and any(
+            len(value) > limit for values in request.POST.lists() for value in values[1]
+        ):
+            return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)

@@ -12,12 +12,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cases.jurisdictions import validate_jurisdiction
 
 
 class Role(models.TextChoices):
@@ -28,21 +30,17 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-jurisdiction_validator = RegexValidator(
-    r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?|DEFAULT)$",
-    _("Use a country or subdivision code such as CA-ON, US-NY or US."),
-)
-
-
 class Facility(models.Model):
     name = models.CharField(max_length=200)
     jurisdiction = models.CharField(
         max_length=10,
-        validators=[jurisdiction_validator],
-        help_text=_("Where this facility is, e.g. CA-ON. New cases start with it."),
+        validators=[validate_jurisdiction],
+        help_text=_("Where this facility is. New cases start with it."),
     )
     security_phone = models.CharField(_("security phone"), max_length=40, blank=True)
     emergency_phone = models.CharField(_("emergency phone"), max_length=40, default="911")
+    # Optimistic locking for the settings form: a save from an older page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "facilities"
@@ -174,8 +172,8 @@ class Case(models.Model):
     )
     jurisdiction = models.CharField(
         max_length=10,
-        validators=[jurisdiction_validator],
-        help_text=_("Province, state or territory whose rules apply, e.g. CA-ON or US-NY."),
+        validators=[validate_jurisdiction],
+        help_text=_("Province, territory or state whose rules apply."),
     )
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.ENGLISH
@@ -336,6 +334,8 @@ class AuditEntry(models.Model):
         SIGN_OUT = "auth.sign_out", _("Signed out")
         QUICK_HIDE = "auth.quick_hide", _("Quick-hide")
         IDLE_LOCK = "auth.idle_lock", _("Locked after inactivity")
+        PASSWORD_RESET_ISSUED = "auth.password_reset", _("Issued a password reset")
+        PASSWORD_SET = "auth.password_set", _("Set a new password")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

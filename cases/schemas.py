@@ -7,7 +7,7 @@ Pure (no ORM): rules modules call it too. A refusal is one `ContentInvalid` carr
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +17,12 @@ import jsonschema
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# -------------------------------------------------------------------
+# Limits for every content document, far above real content (the seed bank: 6 themes, 24
+# questions), so an import or an edit can neither fill the database nor a clinician's screen.
+# Integers (versions, positions, ages, weights) are stored in database integers.
+MAX_TEXT_CHARS = 4_000
+MAX_LIST_ITEMS = 200
+MAX_WHOLE_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,42 @@ def schema(path: Path) -> jsonschema.protocols.Validator:
     return validator_class(document)
 
 
-def validate(schema_path: Path, document: Any) -> None:
-    """Refuse `document` with every problem its schema finds (ContentInvalid), or return."""
+def validate(schema_path: Path, document: Any, *, limits: bool = True) -> None:
+    """Refuse `document` with every problem its schema finds (ContentInvalid), or return.
+
+    `limits` (every Harbor document; not a foreign file such as a FHIR resource, whose content
+    is checked once it is Harbor's) also refuses what the database cannot store or nobody
+    needs: a NUL character, an overlong text, an enormous list or number.
+    """
     errors = sorted(schema(schema_path).iter_errors(document), key=lambda e: list(e.path))
-    if errors:
-        raise ContentInvalid(
-            [Problem(tuple(error.absolute_path), _message(error)) for error in errors]
-        )
+    problems = [Problem(tuple(error.absolute_path), _message(error)) for error in errors]
+    if limits:
+        problems += list(_beyond_limits(document, ()))
+    if problems:
+        raise ContentInvalid(problems)
+
+
+def _beyond_limits(value: Any, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield Problem(path, _("contains a NUL character, which cannot be stored"))
+        if len(value) > MAX_TEXT_CHARS:
+            yield Problem(
+                path, _("is longer than %(limit)s characters") % {"limit": MAX_TEXT_CHARS}
+            )
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:
+        yield Problem(path, _("is too large"))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _beyond_limits(item, (*path, str(key)))
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            yield Problem(path, _("has more than %(limit)s entries") % {"limit": MAX_LIST_ITEMS})
+            return
+        for index, item in enumerate(value):
+            yield from _beyond_limits(item, (*path, index))
 
 
 def check_unique(rows: Sequence[Mapping[str, Any]], key: str, path: tuple[str | int, ...]) -> None:

@@ -7,16 +7,20 @@ gets the whole page; an HTMX tab switch gets only the `#tab` fragment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
 from cases import audit
 from cases.models import Case
+
+CASE_REF = re.compile(r"[a-z0-9]{5}-[a-z0-9]{5}")
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -69,6 +73,10 @@ def get_case_for(request: HtmxHttpRequest, case_ref: str, *, for_update: bool = 
     user = request.user
     if user.is_administrator and not (user.is_clinician or user.is_supervisor):
         raise PermissionDenied("Administrators do not read case contents.")
+    if not CASE_REF.fullmatch(case_ref):
+        # Anything that is not shaped like a reference (a NUL byte, which PostgreSQL cannot
+        # even compare, or a megabyte of text) is simply not found.
+        raise Http404("No such case.")
     cases = Case.objects.for_user(user).select_related("facility", "unit", "assignee")
     if for_update:
         cases = cases.select_for_update()
@@ -82,6 +90,7 @@ def render_case_tab(
     context: dict[str, Any] | None = None,
     *,
     tab: str,
+    status: int = 200,
 ) -> HttpResponse:
     """Render a phase's tab: the fragment for an HTMX tab switch, else the whole page.
 
@@ -98,7 +107,7 @@ def render_case_tab(
     }
     wants_fragment = bool(request.htmx) and request.htmx.target == "tab-panel"
     name = f"{template_name}#tab" if wants_fragment else template_name
-    return render(request, name, full_context)
+    return render(request, name, full_context, status=status)
 
 
 def render_case_fragment(

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +24,10 @@ from cases.forms import (
     EscalateForm,
     FacilitySettingsForm,
     ResolveEscalationForm,
+    SignInForm,
     StartCaseForm,
 )
+from cases.http import HtmxHttpRequest, SignOutRequest
 from cases.models import AuditEntry, Case
 from cases.shell import case_actions, get_case_for, render_case_tab
 
@@ -31,7 +37,7 @@ ACCESS_LOG_LIMIT = 500
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     visible = Case.objects.for_user(user).open().with_list_columns()
     context: dict[str, object] = {}
@@ -65,7 +71,7 @@ def administrator_links() -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
-def start_case(request: HttpRequest) -> HttpResponse:
+def start_case(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_clinician:
         raise PermissionDenied("Only clinicians start cases.")
     form = StartCaseForm(request.POST or None, user=request.user)
@@ -82,15 +88,16 @@ def start_case(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def case_detail(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_detail(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(
-        request, case, "cases/case_detail.html", {"events": timeline(case)}, tab="overview"
-    )
+    context: dict[str, object] = {"events": timeline(case)}
+    if actions.may_assign(case, request.user):
+        context["assign_form"] = AssignForm(case=case)
+    return render_case_tab(request, case, "cases/case_detail.html", context, tab="overview")
 
 
 @require_GET
-def case_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The case header alone, refreshed when a phase changes what it shows (e.g. concern)."""
     case = get_case_for(request, case_ref)
     audit.record_case_view(case, user=request.user, part="summary")
@@ -106,7 +113,7 @@ def timeline(case: Case) -> list:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def edit_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     conflict = None
     if request.method == "POST":
@@ -155,8 +162,8 @@ def conflict_rows(form: CaseDetailsForm, current: Case) -> list[tuple[str, objec
         theirs = getattr(current, name)
         mine = form.cleaned_data.get(name)
         if theirs != mine:
-            field = Case._meta.get_field(name)
-            rows.append((str(field.verbose_name).capitalize(), display(current, name), mine))
+            label = getattr(Case._meta.get_field(name), "verbose_name", name)
+            rows.append((str(label).capitalize(), display(current, name), mine))
     return rows
 
 
@@ -166,26 +173,61 @@ def display(case: Case, name: str) -> object:
 
 
 @require_http_methods(["GET", "POST"])
-def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def escalate_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    form = EscalateForm(request.POST or None, facility=case.facility)
+    form = EscalateForm(
+        request.POST or None, facility=case.facility, initial={"version": case.version}
+    )
     if request.method == "POST" and form.is_valid():
-        actions.escalate_case(
-            case, reason=form.cleaned_data["reason"], to=form.cleaned_data["to"], by=request.user
-        )
-        messages.success(request, "The case is now in the supervisors' queue.")
-        return redirect(case)
+        try:
+            actions.escalate_case(
+                case,
+                reason=form.cleaned_data["reason"],
+                to=form.cleaned_data["to"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
+            # Keep the reason typed; show what is on the case now, and move the form onto it.
+            data = request.POST.copy()
+            data["version"] = stale.current.version
+            form = EscalateForm(data, facility=case.facility)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "The case changed while you were writing (it may have been escalated "
+                    "already). Read it below, then escalate again if you still need to."
+                ),
+            )
+            case = stale.current
+        else:
+            messages.success(request, _("The case is now in the supervisors' queue."))
+            return redirect(case)
+    status = 409 if form.non_field_errors() else 400 if form.errors else 200
     return render_case_tab(
         request,
         case,
         "cases/escalate_case.html",
         {"form": form},
         tab="overview",
+        status=status,
+    )
+
+
+def audit_conflict(request: HtmxHttpRequest, case: Case, expected: int, current: int) -> None:
+    audit.record(
+        AuditEntry.Action.CASE_CONFLICT,
+        user=request.user,
+        case=case,
+        expected_version=expected,
+        current_version=current,
     )
 
 
 @require_GET
-def case_access_log(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_access_log(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Who opened or changed this case, when and from where: supervisors check for snooping."""
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
@@ -197,51 +239,124 @@ def case_access_log(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def resolve_escalation(request: HttpRequest, case_ref: str) -> HttpResponse:
+def resolve_escalation(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
         raise PermissionDenied("Only a supervisor closes an escalation.")
     form = ResolveEscalationForm(request.POST)
-    if form.is_valid() and case.is_escalated:
-        actions.resolve_escalation(case, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Escalation closed.")
-    elif not form.is_valid():
-        messages.error(request, "Write a short review note to close the escalation.")
+    if not form.is_valid():
+        messages.error(request, _("Write a short review note to close the escalation."))
+        return redirect(case)
+    try:
+        actions.resolve_escalation(
+            case,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersion as stale:
+        audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
+        messages.error(
+            request,
+            _(
+                "The case changed after you opened it, so the escalation was not closed. "
+                "Read what is there now before closing it."
+            ),
+        )
+    else:
+        messages.success(request, _("Escalation closed."))
     return redirect(case)
 
 
 @require_POST
-def assign_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def assign_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
+    if not actions.may_assign(case, request.user):
+        raise PermissionDenied("Only a supervisor or the current assignee assigns this case.")
     form = AssignForm(request.POST, case=case)
-    if form.is_valid():
-        actions.assign_case(case, to=form.cleaned_data["to"], by=request.user)
-        messages.success(request, "Case assigned.")
+    if not form.is_valid():
+        messages.error(request, _("Choose a clinician of this facility."))
+        return redirect(case)
+    try:
+        actions.assign_case(
+            case,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersion as stale:
+        audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
+        messages.error(request, _("The case changed meanwhile; it was not reassigned."))
+    except PermissionError as refused:
+        raise PermissionDenied(str(refused)) from None
     else:
-        messages.error(request, "Choose a clinician of this facility.")
+        messages.success(request, _("Case assigned."))
     return redirect(case)
 
 
 @require_http_methods(["GET", "POST"])
-def facility_settings(request: HttpRequest) -> HttpResponse:
+def facility_settings(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_administrator or request.user.facility is None:
         raise PermissionDenied("Only administrators change facility settings.")
-    form = FacilitySettingsForm(request.POST or None, instance=request.user.facility)
-    if request.method == "POST" and form.is_valid():
+    facility = request.user.facility
+    form = FacilitySettingsForm(
+        request.POST or None, instance=facility, initial={"version": facility.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in FacilitySettingsForm.Meta.fields}
+            try:
+                actions.update_facility_settings(
+                    facility,
+                    changes,
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except StaleVersion as stale:
+                # Keep what was typed, on the newest version, so saving again is deliberate.
+                data = request.POST.copy()
+                data["version"] = stale.current.version
+                form = FacilitySettingsForm(data, instance=stale.current)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Someone saved these settings after you opened them. Check the fields "
+                        "below (your entries are kept) and save again."
+                    ),
+                )
+                status = 409
+            else:
+                messages.success(request, _("Facility settings saved."))
+                return redirect("cases:facility-settings")
+    return render(request, "cases/facility_settings.html", {"form": form}, status=status)
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        # A malformed name is a bad request; a wrong password stays an ordinary page.
+        if form.has_error("username"):
+            response.status_code = 400
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link an administrator issued: the person chooses their new password."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            form.save()
-            audit.record(
-                AuditEntry.Action.CONTENT_CHANGE,
-                user=request.user,
-                object="facility",
-                fields=form.changed_data,
-            )
-        messages.success(request, "Facility settings saved.")
-        return redirect("cases:facility-settings")
-    return render(request, "cases/facility_settings.html", {"form": form})
+            response = super().form_valid(form)
+            audit.record(AuditEntry.Action.PASSWORD_SET, user=form.user, how="reset_link")
+        return response
 
 
-def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:
+def sign_out_for(request: SignOutRequest, reason: AuditEntry.Action) -> None:
     request.harbor_sign_out_reason = reason
     request.harbor_signed_out = True
     logout(request)
@@ -252,7 +367,7 @@ def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:
 @csrf_exempt
 @login_not_required
 @require_POST
-def quick_hide(request: HttpRequest) -> HttpResponse:
+def quick_hide(request: SignOutRequest) -> HttpResponse:
     sign_out_for(request, AuditEntry.Action.QUICK_HIDE)
     return redirect("cases:neutral")
 
@@ -260,7 +375,7 @@ def quick_hide(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @login_not_required
 @require_POST
-def idle_lock(request: HttpRequest) -> HttpResponse:
+def idle_lock(request: SignOutRequest) -> HttpResponse:
     sign_out_for(request, AuditEntry.Action.IDLE_LOCK)
     return redirect(f"{reverse('login')}?locked=1")
 

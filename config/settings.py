@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.apps.HarborAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After CSRF (a forged post is refused as such) and auth (the refusal page is a page).
+    "cases.middleware.FieldSizeLimitMiddleware",
     "cases.middleware.AuditContextMiddleware",
     "cases.middleware.NoStoreForSignedInMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed sign-in.
@@ -107,6 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the app runs as, granted its rights after each migrate (run as the
+# owner). See README "PostgreSQL roles" and cases.db_roles.
+HARBOR_DB_APP_ROLE = os.environ.get("HARBOR_DB_APP_ROLE", "")
 
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [
@@ -119,17 +124,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link (issued by an administrator, handed over in person) lasts a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling (django-axes): lock a user name from one address after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Sign-in throttling (django-axes): lock a user name from one address after repeated failures,
+# and an address after more failures across names (cases.throttle explains the two limits).
+HARBOR_NAME_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+HARBOR_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "cases.throttle.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# No single form value may be longer than this (each form also caps its own fields).
+HARBOR_MAX_FIELD_CHARS = int(os.environ.get("HARBOR_MAX_FIELD_CHARS", "100000"))
 
 # Idle lock: a shared ward workstation must not stay signed in. The server forgets an idle
 # session after this long; the page's script signs out a moment before that.
@@ -222,6 +235,8 @@ HARBOR_CASE_ACTIONS = [
 
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
 HARBOR_HOTLINES_PROVIDER = ""
+# Lists the provinces, territories and states a case may be in (the rule table holds them).
+HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 
 LOGGING = {
     "version": 1,

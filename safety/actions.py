@@ -7,7 +7,7 @@ as the rows that justify them, so the supervisor's queues never disagree with th
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict
+from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,10 @@ from django.utils import timezone
 from cases import audit
 from cases.actions import escalate_case, record_event
 from cases.content import StaleVersion
+from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
+from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
+from safety.facts import AgeBasis, ExploitationKind, InjuryCause, ReportingFacts, Tri
 from safety.models import (
     CapacityAssessment,
     CaseChecklist,
@@ -27,17 +30,14 @@ from safety.models import (
     ReportingDecisionRecord,
     RuleTableVersion,
 )
-from safety.rules import (
-    Ability,
-    AbilityFinding,
+from safety.rule_table import (
+    InjuryKind,
     JurisdictionRules,
-    ReportingDecision,
-    ReportingFacts,
     RuleTableError,
-    assess_capacity,
     load_jurisdiction_rules,
-    reporting_requirements,
+    parse_table,
 )
+from safety.rules import ReportingDecision, reporting_requirements
 
 THREAT_REASON = "Threatening behaviour reported"
 
@@ -114,7 +114,7 @@ def set_checklist_item(
     }[ChecklistItem.Status(status)]
     record_event(
         case,
-        f"safety.item_{'reopened' if status == 'open' else status}",
+        ITEM_EVENTS[ChecklistItem.Status(status)],
         by=by,
         summary=_clip(f"{checklist.template.title}: “{template_item.text}” {verb}"),
         payload={
@@ -143,6 +143,13 @@ def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:
     return started
 
 
+ITEM_EVENTS = {
+    ChecklistItem.Status.DONE: EventKind.SAFETY_ITEM_DONE,
+    ChecklistItem.Status.NOT_APPLICABLE: EventKind.SAFETY_ITEM_NOT_APPLICABLE,
+    ChecklistItem.Status.OPEN: EventKind.SAFETY_ITEM_REOPENED,
+}
+
+
 def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -158,17 +165,14 @@ def report_threat(case: Case, *, by: User) -> Case:
     fresh = _lock(case)
     record_event(
         case,
-        "safety.threat_reported",
+        EventKind.SAFETY_THREAT_REPORTED,
         by=by,
         summary="Threatening behaviour reported; security and emergency numbers shown",
     )
     if fresh.is_escalated and fresh.escalation_reason.startswith(THREAT_REASON):
         return fresh
-    reason = THREAT_REASON
-    if fresh.is_escalated and fresh.escalation_reason:
-        # Keep the reason the supervisor may not have read yet.
-        reason = f"{THREAT_REASON}. Earlier reason: {fresh.escalation_reason}"
-    return escalate_case(case, reason=reason, to=None, by=by)
+    # escalate_case keeps an earlier reason the supervisor may not have read yet.
+    return escalate_case(case, reason=THREAT_REASON, to=None, by=by)
 
 
 # --- Capacity -----------------------------------------------------------------------------------
@@ -195,7 +199,7 @@ def record_capacity_assessment(
     )
     record_event(
         case,
-        "reporting.capacity_assessed",
+        EventKind.REPORTING_CAPACITY_ASSESSED,
         by=by,
         summary=f"Capacity assessed: {assessment.get_outcome_display().lower()}",
         payload={"assessment": assessment.pk, "outcome": result.outcome.value},
@@ -212,18 +216,85 @@ def rules_for(case: Case) -> tuple[RuleTableVersion, JurisdictionRules]:
     return table, load_jurisdiction_rules(table.data, case.jurisdiction)
 
 
-def decision_document(decision: ReportingDecision, rules: JurisdictionRules) -> dict[str, Any]:
-    """The decision as plain data, each report with its row's source and checked-on date, so a
-    recorded decision reads the same later, whatever the rule table has become."""
-    rows = {row.id: row for row in rules.rows}
-    document = asdict(decision)
-    for group in ("required", "permitted", "needs_consent"):
-        for report in document[group]:
-            row = rows.get(report["rule_id"])
-            report["source"] = row.source if row else ""
-            report["checked_on"] = row.checked_on.isoformat() if row else ""
-    document["jurisdiction_name"] = rules.name
-    return document
+def decision_document(decision: ReportingDecision) -> dict[str, Any]:
+    """The decision as plain data: every report keeps its whole duty, statutes, sources and
+    checked-on dates, so a recorded decision reads the same later, whatever the table becomes."""
+    return asdict(decision)
+
+
+def facts_document(
+    facts: ReportingFacts, *, capacity_assessment: int | None, case_age_years: int | None
+) -> dict[str, Any]:
+    """The facts as recorded, with the capacity assessment they took capacity from and the age
+    the case held then (so a later correction of the case's age can be noticed)."""
+    return {
+        **asdict(facts),
+        "capacity_assessment": capacity_assessment,
+        "case_age_years": case_age_years,
+    }
+
+
+def facts_from_document(document: dict[str, Any]) -> ReportingFacts:
+    """The recorded facts as the engine's input (the assessment reference left out)."""
+    names = {f.name for f in fields(ReportingFacts)}
+    kept = {name: value for name, value in document.items() if name in names}
+    return ReportingFacts(**{name: _as_enum(name, value) for name, value in kept.items()})
+
+
+def _as_enum(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in fields(ReportingFacts)}[name]
+    enums = {
+        "AgeBasis": AgeBasis,
+        "CapacityOutcome": CapacityOutcome,
+        "InjuryCause": InjuryCause,
+        "ExploitationKind": ExploitationKind,
+        "Tri": Tri,
+    }
+    if value is None:
+        return None
+    if "InjuryKind" in str(kind):
+        return InjuryKind(value)
+    enum = enums.get(str(kind))
+    return enum(value) if enum else value
+
+
+def outcome_of(document: dict[str, Any]) -> tuple[Any, ...]:
+    """What a decision tells the clinician to do, to compare a recorded one with today's."""
+
+    # .get: a decision recorded before a group existed reads as not having it.
+    def recipients(decision: dict[str, Any], group: str) -> tuple[str, ...]:
+        return tuple(sorted(recipient_key(r["recipient"]) for r in decision.get(group, [])))
+
+    parts: list[Any] = []
+    for decision in (document, document.get("if_minor"), document.get("if_adult")):
+        if decision is None:
+            parts.append(None)
+            continue
+        groups = ("required", "permitted", "needs_consent", "declined")
+        parts.append((decision.get("settled"), *(recipients(decision, g) for g in groups)))
+    return tuple(parts)
+
+
+def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
+    """The recorded facts with what the case holds now: its jurisdiction, its age if it was
+    changed since, and the latest capacity assessment (the one source of capacity)."""
+    facts = facts_from_document(recorded)
+    latest = case.capacity_assessments.first()
+    capacity = CapacityOutcome(latest.outcome) if latest else CapacityOutcome.UNKNOWN
+    facts = replace(facts, jurisdiction=case.jurisdiction, capacity=capacity)
+    # Only a change made to the case after the decision counts: the facts form may have been
+    # given a better age than the case held at the time.
+    if case.age_years is not None and case.age_years != recorded.get("case_age_years"):
+        facts = replace(facts, age=case.age_years, age_basis=AgeBasis.CONFIRMED)
+    return facts
+
+
+def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
+    """True when the case's facts now (a later capacity assessment, a changed jurisdiction, a
+    newer rule table) lead to a different outcome than the recorded decision."""
+    _table, rules = rules_for(case)
+    now = reporting_requirements(current_facts(case, record.facts), rules)
+    return outcome_of(decision_document(now)) != outcome_of(record.result)
 
 
 @transaction.atomic
@@ -240,17 +311,22 @@ def record_reporting_decision(
     if expected_rules_version is not None and expected_rules_version != table.version:
         raise ContentConflict(table.version)
     decision = reporting_requirements(facts, rules)
+    assessment = fresh.capacity_assessments.first()
     record = ReportingDecisionRecord.objects.create(
         case=case,
-        facts=asdict(facts),
-        result=decision_document(decision, rules),
+        facts=facts_document(
+            facts,
+            capacity_assessment=assessment.pk if assessment else None,
+            case_age_years=fresh.age_years,
+        ),
+        result=decision_document(decision),
         rule_table=table,
         recorded_by=by,
     )
     required = [report.recipient for report in decision.required]
     record_event(
         case,
-        "reporting.decision_recorded",
+        EventKind.REPORTING_DECISION_RECORDED,
         by=by,
         summary=(
             f"Reporting decision recorded: {len(required)} required, "
@@ -292,12 +368,16 @@ def log_disclosure(
         not_informed_reason="" if patient_informed else not_informed_reason.strip(),
         logged_by=by,
     )
-    was_required = bool(decision) and recipient_key(recipient) in map(
+    was_required = decision is not None and recipient_key(recipient) in map(
         recipient_key, decision.required_recipients()
     )
     record_event(
         case,
-        "reporting.required_report_logged" if was_required else "reporting.disclosure_logged",
+        (
+            EventKind.REPORTING_REQUIRED_REPORT_LOGGED
+            if was_required
+            else EventKind.REPORTING_DISCLOSURE_LOGGED
+        ),
         by=by,
         summary=_clip(f"Report to {disclosure.recipient} logged"),
         payload={
@@ -350,7 +430,7 @@ def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> Rule
     version = newest.version + 1 if newest else max(1, int(data.get("version") or 1))
     document = copy.deepcopy(data)
     document["version"] = version
-    load_jurisdiction_rules(document, "DEFAULT")  # validates the whole table, or raises
+    parse_table(document)  # validates the whole table, or raises
     try:
         with transaction.atomic():
             table = RuleTableVersion.objects.create(
@@ -364,7 +444,6 @@ def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> Rule
             user=by,
             object="rule_table",
             version=version,
-            note=note,
         )
     return table
 

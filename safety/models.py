@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.content import VersionedContent, VersionedQuerySet, cached_rule
 from safety import checklists
-from safety.rules import AbilityFinding, CapacityOutcome
+from safety.capacity import AbilityFinding, CapacityOutcome
 
 FINDING_CHOICES = [
     (AbilityFinding.PRESENT.value, _("Present")),

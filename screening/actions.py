@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import audit
-from cases.actions import record_event
+from cases.actions import lock_case, record_event
 from cases.content import StaleVersion
+from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from screening import content, rules
 from screening.models import (
@@ -32,6 +33,24 @@ from screening.models import (
 
 class NoContentError(RuntimeError):
     """No published question bank or checklist exists, so no screening can start."""
+
+
+class NoSuchVersionError(ValueError):
+    """The form names a saved version that does not exist (a forged or corrupted post)."""
+
+
+class ScreeningAlreadyOpenError(Exception):
+    """Another screening of this case is in progress or paused; only one may be open."""
+
+
+def _refuse_if_one_is_open(case: Case) -> None:
+    # The case row is locked first, so two simultaneous starts are served one after the other
+    # and the second sees the first's screening (else both open one, and answers saved to the
+    # hidden one vanish from view).
+    lock_case(case)
+    open_statuses = [Screening.Status.IN_PROGRESS, Screening.Status.PAUSED]
+    if Screening.objects.filter(case=case, status__in=open_statuses).exists():
+        raise ScreeningAlreadyOpenError("A screening is already under way for this case.")
 
 
 class ScreeningClosedError(Exception):
@@ -85,6 +104,7 @@ def _new_screening(case: Case, *, by: User, **fields: Any) -> Screening:
 @transaction.atomic
 def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
     """The gate was met: open a screening with every question "not asked" yet."""
+    _refuse_if_one_is_open(case)
     screening = _new_screening(
         case,
         by=by,
@@ -103,7 +123,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
     gate_content = content.gate()
     record_event(
         case,
-        "screening.gate_met",
+        EventKind.SCREENING_GATE_MET,
         by=by,
         summary="Screening started: patient seen alone, confidentiality limits explained",
         payload={
@@ -125,6 +145,7 @@ def record_not_screened(
     case: Case, *, reason: str, note: str, universal_education_offered: bool, by: User
 ) -> Screening:
     """The gate could not be met: say so and why; signs seen can still be recorded."""
+    _refuse_if_one_is_open(case)
     screening = _new_screening(
         case,
         by=by,
@@ -137,7 +158,7 @@ def record_not_screened(
     label = content.label_of(content.gate()["not_screened_reasons"], reason)
     record_event(
         case,
-        "screening.not_screened",
+        EventKind.SCREENING_NOT_SCREENED,
         by=by,
         summary=f"Not screened: {label}",
         payload={
@@ -189,7 +210,7 @@ def _refresh_concern(screening: Screening, *, by: User) -> None:
     label = Case.Concern(level).label
     record_event(
         case,
-        "screening.concern_assessed",
+        EventKind.SCREENING_CONCERN_ASSESSED,
         by=by,
         summary=f"Concern level now: {str(label).lower()}",
         payload={"screening": screening.pk, "level": level, "previous": case.concern_level},
@@ -227,7 +248,7 @@ def save_observation(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=screening.case,
-        event="screening.indicator_saved",
+        event=EventKind.SCREENING_INDICATOR_SAVED,
         indicator=current.indicator.slug,
         observed=observed,
     )
@@ -265,7 +286,7 @@ def save_answer(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=screening.case,
-        event="screening.answer_saved",
+        event=EventKind.SCREENING_ANSWER_SAVED,
         question=current.question.slug,
         status=status,
     )
@@ -274,7 +295,13 @@ def save_answer(
 
 
 def _change_status(
-    screening: Screening, *, allowed_from: set[str], to: str, kind: str, summary: str, by: User
+    screening: Screening,
+    *,
+    allowed_from: set[str],
+    to: str,
+    kind: EventKind,
+    summary: str,
+    by: User,
 ) -> Screening:
     locked = _lock(screening)
     if locked.status not in allowed_from:
@@ -293,7 +320,7 @@ def pause_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.IN_PROGRESS},
         to=Screening.Status.PAUSED,
-        kind="screening.paused",
+        kind=EventKind.SCREENING_PAUSED,
         summary="Screening paused",
         by=by,
     )
@@ -306,7 +333,7 @@ def resume_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.PAUSED},
         to=Screening.Status.IN_PROGRESS,
-        kind="screening.resumed",
+        kind=EventKind.SCREENING_RESUMED,
         summary="Screening resumed: patient seen alone again",
         by=by,
     )
@@ -318,7 +345,7 @@ def complete_screening(screening: Screening, *, by: User) -> Screening:
         screening,
         allowed_from={Screening.Status.IN_PROGRESS, Screening.Status.PAUSED},
         to=Screening.Status.COMPLETED,
-        kind="screening.completed",
+        kind=EventKind.SCREENING_COMPLETED,
         summary="Screening finished",
         by=by,
     )
@@ -349,7 +376,9 @@ def save_instrument_response(
         .first()
     )
     current_version = existing.version if existing else 0
-    if current_version != expected_version:
+    if existing is None and expected_version != 0:
+        raise NoSuchVersionError("No answers were saved for this instrument yet.")
+    if existing is not None and current_version != expected_version:
         raise StaleVersion(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)
     InstrumentResponse.objects.update_or_create(
@@ -366,7 +395,7 @@ def save_instrument_response(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
         case=locked.case,
-        event="screening.instrument_saved",
+        event=EventKind.SCREENING_INSTRUMENT_SAVED,
         instrument=f"{instrument.slug}|{instrument.version}",
         positive=result.positive,
     )

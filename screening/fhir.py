@@ -255,12 +255,17 @@ def _questionnaire_fields(resource: Any, kind: str) -> dict[str, Any]:
             f"Expected resourceType 'Questionnaire' for a {kind}, got {resource_type!r}."
         )
     try:
-        validate(SCHEMA, resource)
+        validate(SCHEMA, resource, limits=False)
     except ContentInvalid as invalid:
         raise FhirImportError(
             f"This is not a FHIR R4 Questionnaire Harbor can read: {invalid}"
         ) from invalid
     version = resource.get("version", "")
+    # ASCII digits only ("²".isdigit() is true), and few enough to fit a database integer.
+    if carries_version(resource) and len(version) > 9:
+        raise FhirImportError(
+            f"The Questionnaire version must be a whole number such as '1', got '{version}'."
+        )
     title = resource.get("title") or resource.get("name") or ""
     if not title.strip():
         raise FhirImportError("The Questionnaire has no 'title' (non-empty text is required).")

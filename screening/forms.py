@@ -96,6 +96,7 @@ class NotScreenedForm(forms.Form):
     note = forms.CharField(
         label="Note (required for “Other reason”)",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     universal_education_offered = forms.BooleanField(
@@ -137,6 +138,7 @@ class ObservationForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 1}),
     )
     # The version the user started from; a save against an older one is a conflict.
@@ -148,6 +150,7 @@ class AnswerForm(forms.Form):
     note = forms.CharField(
         label="What the patient said",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     verbatim = forms.BooleanField(

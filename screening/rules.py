@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cases.schemas import ContentInvalid, Problem, check_unique, validate
+from cases.schemas import MAX_LIST_ITEMS, ContentInvalid, Problem, check_unique, validate
 
 
 class AnswerStatus(enum.StrEnum):
@@ -386,6 +386,11 @@ def check_bank(content: Mapping[str, Any]) -> None:
     """What the bank schema cannot say: slugs unique, questions' across the whole bank (answers
     are stored and exported by question slug alone). ContentInvalid naming the place."""
     check_unique(content["themes"], "slug", ("themes",))
+    total = sum(len(theme["questions"]) for theme in content["themes"])
+    if total > MAX_LIST_ITEMS:
+        raise ContentInvalid(
+            [Problem(("themes",), f"more than {MAX_LIST_ITEMS} questions in all ({total})")]
+        )
     seen: set[str] = set()
     for t, theme in enumerate(content["themes"]):
         for q, question in enumerate(theme["questions"]):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,9 @@ from cases.content import (
 )
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
+from cases.jurisdictions import jurisdiction_name
 from cases.models import AuditEntry, Case
+from cases.params import loads_json, whole_number
 from cases.shell import get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
@@ -104,7 +107,9 @@ def screening_context(
     context: dict[str, Any] = {
         "screening": screening,
         "gate": gate,
+        # The wording follows the case's jurisdiction, the same value every tab reads.
         "confidentiality_text": rules.confidentiality_limits_text(gate, case.jurisdiction),
+        "jurisdiction_name": jurisdiction_name(case.jurisdiction),
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),
         "resume_form": resume_form or ResumeForm(),
@@ -197,7 +202,9 @@ def case_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     return render_case_tab(request, case, TEMPLATE, screening_context(case), tab="screening")
 
 
-def render_tab_again(request: HtmxHttpRequest, case: Case, **context: Any) -> HttpResponse:
+def render_tab_again(
+    request: HtmxHttpRequest, case: Case, *, status: int = 200, **context: Any
+) -> HttpResponse:
     """The tab again, with what the user submitted kept in place (audited as a view)."""
     return render_case_tab(
         request,
@@ -205,6 +212,7 @@ def render_tab_again(request: HtmxHttpRequest, case: Case, **context: Any) -> Ht
         TEMPLATE,
         screening_context(case, **context),
         tab="screening",
+        status=status,
     )
 
 
@@ -228,6 +236,9 @@ def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             ),
             by=request.user,
         )
+    except actions.ScreeningAlreadyOpenError:
+        messages.info(request, "A screening is already under way for this case.")
+        return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case, "signs"))
@@ -251,6 +262,9 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
             universal_education_offered=form.cleaned_data["universal_education_offered"],
             by=request.user,
         )
+    except actions.ScreeningAlreadyOpenError:
+        messages.info(request, "A screening is already under way: finish or pause it first.")
+        return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case, "resources"))
@@ -258,8 +272,12 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
 
 def _row_version(request: HtmxHttpRequest, form: forms.Form) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
-    overwrite = request.POST.get("overwrite", "")
-    return int(overwrite) if overwrite.isdigit() else form.cleaned_data["version"]
+    if not request.POST.get("overwrite"):
+        return form.cleaned_data["version"]
+    overwrite = whole_number(request.POST["overwrite"])
+    if overwrite is None:
+        raise BadRequest("The version to keep is not a number.")
+    return overwrite
 
 
 @require_POST
@@ -445,6 +463,11 @@ def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int)
             messages.success(request, f"{instrument.title}: answers saved and scored.")
         except actions.ScreeningClosedError as error:
             messages.error(request, str(error))
+        except actions.NoSuchVersionError:
+            messages.error(
+                request, "These answers refer to a saved version that does not exist: reload."
+            )
+            return render_tab_again(request, case, status=409)
         except StaleVersion as stale:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -615,7 +638,7 @@ def import_content(request: HtmxHttpRequest) -> HttpResponse:
         if upload.size > MAX_IMPORT_BYTES:
             raise fhir.FhirImportError("The file is too large to be a questionnaire.")
         try:
-            resource = json.loads(upload.read().decode("utf-8"))
+            resource = loads_json(upload.read())
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise fhir.FhirImportError(f"The file is not valid JSON ({error}).") from error
         except RecursionError as error:

@@ -46,6 +46,28 @@ def make_user(username: str, facility: Facility, roles: list[Role], units: list[
     return user
 
 
+def pytest_report_header() -> str:
+    from tests.browser.chromium import find
+
+    return f"browser journeys: {find()[1]}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Let the suite empty its own throw-away PostgreSQL database between tests.
+
+    The audit log and timeline refuse TRUNCATE (migration cases 0004) unless their owner's
+    session sets `harbor.allow_truncate`; pytest-django empties the database with TRUNCATE
+    after each transactional test, so the suite's connections (only) start with it set.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c harbor.allow_truncate=on".strip()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # Real hashers take ~0.3 s a password by design; tests create many users.

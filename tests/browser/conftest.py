@@ -1,13 +1,13 @@
-"""Playwright on Debian's system Chromium, against pytest-django's live server.
+"""Playwright on a Chromium, against pytest-django's live server.
 
-`playwright install` cannot download a browser on a closed hospital-like network, so the
-journeys launch /usr/bin/chromium (or $HARBOR_CHROMIUM). axe-core comes inside the
-axe-playwright-python wheel, so the accessibility check needs no download either.
+`tests/browser/chromium.py` picks the browser (`make test` runs it first, and may set one
+up): $HARBOR_CHROMIUM, else the system Chromium, else Playwright's own. A closed
+hospital-like network cannot download one, so the system package comes first. axe-core
+comes inside the axe-playwright-python wheel, so the accessibility check needs no download.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,9 +15,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.chromium import find as find_chromium
 from tests.conftest import PASSWORD
 
-CHROMIUM = os.environ.get("HARBOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM, _ = find_chromium()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,8 +38,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"No Chromium at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+    if CHROMIUM is None:
+        pytest.fail("No Chromium for the browser journeys: run `make test`, which sets one up.")
     # Playwright's sync API keeps an event loop running in this thread while it is open; the
     # tests' own ORM calls (and the database flush after each) are still plain synchronous
     # code, so Django's async-safety guard is lifted for exactly that long.

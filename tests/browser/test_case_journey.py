@@ -114,3 +114,22 @@ def test_the_shortcut_also_hides_the_administrators_pages(personas, page, sign_i
     page.wait_for_url("**/welcome/")
     page.go_back()
     expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_a_supervisor_reassigns_a_case_and_closes_its_escalation(personas, case, page, sign_in):
+    from cases import actions
+
+    actions.escalate_case(case, reason="Companion answers for her", to=None, by=personas.clinician)
+    sign_in("supervisor")
+    page.goto(case.get_absolute_url())
+    page.get_by_label("Assign to").select_option(label="Other_Clinician")
+    assert_accessible(page)
+    page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_text("Case assigned.")).to_be_visible()
+    expect(page.get_by_text("Assigned to Other_Clinician")).to_be_visible()
+
+    page.get_by_label("Review note").fill("Spoke with her alone; plan agreed")
+    page.get_by_role("button", name="Close escalation").click()
+    expect(page.get_by_text("Escalation closed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Close escalation")).to_have_count(0)
+    assert_accessible(page)

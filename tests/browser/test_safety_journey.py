@@ -12,7 +12,9 @@ from playwright.sync_api import Page, expect
 
 from cases import actions
 from safety import actions as safety_actions
-from safety.rules import CapacityOutcome, ExploitationKind, InjuryKind, ReportingFacts, Tri
+from safety.capacity import CapacityOutcome
+from safety.facts import AgeBasis, ReportingFacts, Tri
+from safety.rule_table import InjuryKind
 from tests.browser.conftest import assert_accessible
 
 
@@ -34,6 +36,9 @@ def case(personas, content):
 
 def answer(page: Page, question: str, choice: str) -> None:
     page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
+
+
+CONSENT_QUESTION = "Does the patient agree to the reports that need their consent (e.g. police)?"
 
 
 def open_tab(page: Page, label: str) -> None:
@@ -85,16 +90,11 @@ def test_clinician_works_through_safety_care_and_reporting(personas, case, page,
     expect(page.get_by_text("Capacity assessment recorded")).to_be_visible()
     assert_accessible(page)
 
-    # The facts, answered one by one; the age comes from the case.
+    # The facts: the age comes from the case, capacity from the assessment just recorded.
     expect(page.get_by_label("Age in years")).to_have_value("15")
-    # No wound: the self-inflicted question is left unanswered, and that is accepted.
-    answer(page, "Kind of wound", "No wound")
-    answer(page, "Is there a serious injury caused by a crime?", "No")
-    answer(page, "Does the patient have a developmental disability?", "No")
-    answer(page, "Is the patient an elderly or otherwise vulnerable adult?", "No")
-    answer(page, "Kind of exploitation", "Sexual")
-    answer(page, "Is a parent or caregiver involved?", "Unknown")
-    answer(page, "Does the patient want the police involved?", "No")
+    expect(page.locator("#capacity-used")).to_contain_text("Has capacity for this decision")
+    answer(page, "Injury", "No injury")
+    answer(page, CONSENT_QUESTION, "No")
     page.get_by_role("button", name="Show what applies").click()
     preview = page.locator("#preview")
     expect(preview.get_by_role("heading", name="What these facts lead to")).to_be_visible()
@@ -142,15 +142,10 @@ def test_supervisor_works_the_threat_and_the_report_still_to_log(personas, case,
     facts = ReportingFacts(
         jurisdiction="CA-ON",
         age=15,
+        age_basis=AgeBasis.CONFIRMED,
         capacity=CapacityOutcome.HAS_CAPACITY,
-        serious_crime_injury=Tri.NO,
-        injury_kind=InjuryKind.OTHER,
-        injury_self_inflicted_or_accidental=Tri.NO,
-        developmental_disability=Tri.NO,
-        vulnerable_or_elderly_adult=Tri.NO,
-        exploitation_kind=ExploitationKind.SEXUAL,
-        caregiver_involved=Tri.UNKNOWN,
-        patient_consents_to_police=Tri.NO,
+        injury_kind=InjuryKind.NONE,
+        patient_consents=Tri.NO,
     )
     safety_actions.record_reporting_decision(case, facts, by=personas.clinician)
 

@@ -42,7 +42,7 @@ def test_a_change_writes_timeline_and_audit_in_one_go(personas, case):
     client = personas.client_for("clinician")
     client.post(
         reverse("cases:escalate-case", kwargs={"case_ref": case.ref}),
-        {"reason": "Companion would not leave the room"},
+        {"reason": "Companion would not leave the room", "version": case.version},
     )
     event = CaseEvent.objects.get(case=case, kind="case.escalated")
     entry = entries(case, AuditEntry.Action.CASE_CHANGE).get(detail__event="case.escalated")

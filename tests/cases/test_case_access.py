@@ -97,7 +97,7 @@ def test_a_case_assigned_to_a_clinician_of_another_unit_becomes_visible_to_them(
     assert client.get(case.get_absolute_url()).status_code == 404
     response = personas.client_for("supervisor").post(
         reverse("cases:assign-case", kwargs={"case_ref": case.ref}),
-        {"to": personas.other_clinician.pk},
+        {"to": personas.other_clinician.pk, "version": case.version},
     )
     assert response.status_code == 302
     assert client.get(case.get_absolute_url()).status_code == 200

@@ -31,13 +31,13 @@ def test_clinician_saves_safe_contact_preferences(personas, case):
     response = client.post(
         edit_url(case),
         details(
-            case, contact_may_text="on", contact_safe_times="weekdays 9-11", jurisdiction="ca-on"
+            case, contact_may_text="on", contact_safe_times="weekdays 9-11", jurisdiction="US-NY"
         ),
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.contact_may_text and case.contact_safe_times == "weekdays 9-11"
-    assert case.jurisdiction == "CA-ON"
+    assert case.jurisdiction == "US-NY"
     assert case.version == 2
     event = case.events.get(kind="case.details_changed")
     assert "weekdays" not in str(event.payload) and "weekdays" not in event.summary
@@ -59,7 +59,6 @@ def test_do_not_contact_with_a_contact_method_is_refused_and_input_kept(personas
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("jurisdiction", "Ontario", "Use a country or subdivision code"),
         ("age_years", "130", "less than or equal to 125"),
         ("age_years", "-1", "greater than or equal to 0"),
     ],

@@ -86,7 +86,7 @@ class TestStartCase:
             {
                 "unit": personas.emergency.pk,
                 "age_years": "",
-                "jurisdiction": "ca-on",
+                "jurisdiction": "CA-ON",
                 "preferred_language": "es",
             },
         )
@@ -118,5 +118,5 @@ def test_escalating_again_keeps_the_place_in_the_queue_and_the_supervisor(person
     actions.escalate_case(case, reason="second alarm", to=None, by=personas.clinician)
     case.refresh_from_db()
     assert case.escalated_at == first_at
-    assert case.escalation_reason == "second alarm"
+    assert case.escalation_reason == "second alarm. Earlier reason: first"
     assert case.escalated_to == personas.supervisor

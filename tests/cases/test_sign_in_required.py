@@ -10,7 +10,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # The only pages open without signing in: the sign-in page itself, the neutral page quick-hide
 # lands on, the quick-hide and idle-lock endpoints (which only sign out), and Django admin's
 # own sign-in, which leads back into the same throttled authentication.
-PUBLIC_ROUTES = {"login", "cases:neutral", "cases:quick-hide", "cases:idle-lock", "admin:login"}
+PUBLIC_ROUTES = {
+    "login",
+    "cases:neutral",
+    "cases:quick-hide",
+    "cases:idle-lock",
+    "admin:login",
+    # The one-time link an administrator hands over, and the page after it: the person is
+    # signed out by then (the link's token is the credential).
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def walk(resolvers, prefix="", namespace=""):

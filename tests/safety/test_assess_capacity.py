@@ -74,9 +74,38 @@ def test_every_ability_must_be_answered(personas, case, content):
     assert not CapacityAssessment.objects.exists()
 
 
-def test_the_latest_assessment_is_shown_and_prefills_the_facts(personas, case, content):
+def test_the_latest_assessment_is_shown_and_is_the_facts_capacity(personas, case, content):
     client = personas.client_for("clinician")
     post(client, case, assessment(communicate_choice="absent"))
     html = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
-    assert "Lacks capacity for this decision" in html
-    assert re.search(r'name="capacity" value="lacks_capacity"[^>]*checked', html)
+    used = html.split('id="capacity-used"')[1].split("</p>")[0]
+    assert "Lacks capacity for this decision" in used and "Reassess" in used
+    assert 'name="capacity"' not in html.split('id="facts-form"')[1].split("</form>")[0]
+
+
+def test_each_evidence_box_names_its_ability(personas, case, content):
+    html = (
+        personas.client_for("clinician")
+        .get(reverse("safety:case-reporting", args=[case.ref]))
+        .content.decode()
+    )
+    labels = re.findall(r'<label\s+for="id_(\w+)_evidence"[^>]*>\s*([^<]+?)\s*<', html)
+    assert dict(labels) == {
+        "communicate_choice": "Evidence for communicating a choice",
+        "understand": "Evidence for understanding",
+        "appreciate": "Evidence for appreciating the situation",
+        "reason": "Evidence for reasoning",
+    }
+
+
+def test_with_htmx_the_tab_is_redrawn_in_place(personas, case, content):
+    response = personas.client_for("clinician").post(
+        reverse("safety:assess-capacity", args=[case.ref]),
+        assessment(),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="tab-panel",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Capacity assessment recorded." in html
+    assert "Has capacity for this decision" in html.split('id="capacity-used"')[1]

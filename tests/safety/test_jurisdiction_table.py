@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from safety.rules import (
+from safety.rule_table import (
+    Condition,
     Duty,
     InjuryKind,
     JurisdictionRules,
-    KnownCondition,
     RuleRow,
     Trigger,
     load_jurisdiction_rules,
@@ -161,10 +161,14 @@ def test_child_protection_ages(code: str, age: int, duty: Duty | None) -> None:
 def test_nova_scotia_16_to_18_duty_depends_on_a_caregiver() -> None:
     rows = {row.id: row for row in own_rows("CA-NS")}
 
-    assert rows["CA-NS-child-caregiver"].condition == KnownCondition.CAREGIVER
+    assert rows["CA-NS-child-caregiver"].conditions == (Condition.CAREGIVER_INVOLVED,)
     assert rows["CA-NS-child-caregiver"].age_max == 18
     assert rows["CA-NS-child-third-party"].age_max == 15
-    assert rows["CA-NS-child-third-party"].condition is None
+    assert rows["CA-NS-child-third-party"].conditions == ()
+    # 16-18 with no caregiver involved: permitted, not required (CFSA s.24 not extended).
+    older = rows["CA-NS-child-16-18-third-party"]
+    assert (older.duty, older.age_min, older.age_max) == (Duty.PERMISSIVE, 16, 18)
+    assert older.conditions == (Condition.NO_CAREGIVER_INVOLVED,)
 
 
 ADULT_DUTIES = {
@@ -177,7 +181,12 @@ ADULT_DUTIES = {
 
 @pytest.mark.parametrize(("code", "duty"), ADULT_DUTIES.items())
 def test_adult_protection_duty_per_province(code: str, duty: Duty | None) -> None:
-    duties = {row.duty for row in own_rows(code) if is_adult_protection(row)}
+    # The consent-only rows (a capable adult decides) are not a duty.
+    duties = {
+        row.duty
+        for row in own_rows(code)
+        if is_adult_protection(row) and row.duty is not Duty.CONSENT
+    }
 
     if duty is None:
         assert not duties
@@ -236,7 +245,8 @@ def test_wound_rows_exclude_self_inflicted_wounds_where_the_act_does(
         for row in own_rows(code)
         if row.trigger is Trigger.WEAPON_INJURY
         and row.duty is Duty.MANDATORY
-        and row.condition == KnownCondition.NOT_SELF_INFLICTED
+        and {Condition.NOT_SELF_INFLICTED_OR_ACCIDENTAL, Condition.NOT_SELF_INFLICTED}
+        & set(row.conditions)
         for kind in row.weapon_kinds
     }
 
@@ -245,13 +255,13 @@ def test_wound_rows_exclude_self_inflicted_wounds_where_the_act_does(
 
 @pytest.mark.parametrize(
     ("code", "narrowed_by"),
-    [("CA-ON", "long-term care"), ("CA-AB", "publicly funded"), ("CA-MB", "acute-care"),
-     ("CA-QC", "CHSLD")],
+    [("CA-ON", Condition.LIVES_IN_CARE_FACILITY), ("CA-AB", Condition.HARMED_IN_CARE),
+     ("CA-MB", Condition.HARMED_IN_CARE), ("CA-QC", Condition.LIVES_IN_CARE_FACILITY)],
 )  # fmt: skip
 def test_care_only_adult_duties_carry_their_setting_as_a_condition(
-    code: str, narrowed_by: str
+    code: str, narrowed_by: Condition
 ) -> None:
-    conditions = [row.condition or "" for row in own_rows(code) if is_adult_protection(row)]
+    conditions = [set(row.conditions) for row in own_rows(code) if is_adult_protection(row)]
 
     assert any(narrowed_by in condition for condition in conditions)
 
@@ -267,7 +277,8 @@ def test_us_federal_baseline() -> None:
     )
     assert "22 U.S.C. §7102" in child.legal_basis and "CAPTA" in child.legal_basis
     consent = rows["US-competent-adult"]
-    assert (consent.trigger, consent.duty, consent.age_min) == (Trigger.CAPACITY, Duty.CONSENT, 18)
+    # Any age: a capable minor keeps the consent path to police as an adult does.
+    assert (consent.trigger, consent.duty, consent.age_min) == (Trigger.ANY, Duty.CONSENT, None)
     assert "45 CFR 164.512(c)" in consent.legal_basis
 
 
@@ -414,14 +425,6 @@ def test_nunavut_feedback_line_is_not_offered_as_a_reporting_line() -> None:
     # §2: 1-855-522-5201 is a feedback line; reports go to the local social services worker.
     assert ENTRIES["CA-NU"]["hotlines"] == []
     assert "feedback line, not a reporting line" in ENTRIES["CA-NU"]["notes"]
-
-
-def test_unanswerable_conditions_read_as_questions() -> None:
-    known = {condition.value for condition in KnownCondition}
-    for row in ALL_ROWS.values():
-        if row.condition and row.condition not in known:
-            # Shown as "Whether <condition>: ...", so it must read as a clause.
-            assert row.condition[0].islower() and not row.condition.endswith("."), row.id
 
 
 # --- Checklists ---------------------------------------------------------------------------------

@@ -13,15 +13,9 @@ from safety.models import Disclosure
 def record_decision(client, case, **changes):
     data = {
         "age": 15,
-        "capacity": "has_capacity",
-        "serious_crime_injury": "no",
-        "injury_kind": "other",
-        "injury_self_inflicted_or_accidental": "no",
-        "developmental_disability": "no",
-        "vulnerable_or_elderly_adult": "no",
-        "exploitation_kind": "sexual",
-        "caregiver_involved": "no",
-        "patient_consents_to_police": "no",
+        "age_basis": "confirmed",
+        "injury_kind": "none",
+        "patient_consents": "no",
         "rules_version": 1,
         "action": "record",
     }
@@ -31,7 +25,7 @@ def record_decision(client, case, **changes):
 
 def log(client, case, **changes):
     data = {
-        "report": "CA-ON-child-under-16",
+        "report": "a children's aid society",
         "other_recipient": "",
         "made_at": (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
         "reference_number": "CAS-4411",

@@ -24,7 +24,7 @@ def row_post(row: dict, *, note="Re-read the Act", base_version=1) -> dict:
     """The row form's POST: what a browser sends for these values (empty fields left out)."""
     data = {"note": note, "base_version": base_version}
     for key, value in row.items():
-        if key == "weapon_kinds":
+        if key in ("weapon_kinds", "conditions"):
             data[key] = value
         elif key == "needs_verification":
             if value:
@@ -64,8 +64,11 @@ def test_the_row_form_shows_every_field_labelled(personas, content):
         "From age (inclusive)",
         "To age (inclusive)",
         "Wounds covered",
-        "Condition",
-        "Report to",
+        "Only when",
+        "Who must report",
+        "To whom",
+        "How",
+        "How soon",
         "What may be disclosed",
         "Legal basis (citation)",
         "Source",
@@ -117,8 +120,11 @@ def test_adding_a_row(personas, content):
         "age_min": None,
         "age_max": None,
         "weapon_kinds": ["stab"],
-        "condition": "not self-inflicted or accidental",
+        "conditions": ["not_self_inflicted_or_accidental"],
+        "reporter": "The hospital",
         "recipient": "local police",
+        "method": "By telephone",
+        "deadline": None,
         "disclosure_limit": "Name, fact of treatment, facility.",
         "legal_basis": "Local hospital policy 12.3",
         "source": "Hospital policy manual, 2026",
@@ -139,7 +145,10 @@ def test_adding_a_row(personas, content):
         ({"age_min": 18, "age_max": 16}, "below the lower age limit"),
         ({"weapon_kinds": []}, "Tick the wounds this rule covers."),
         ({"trigger": "crime_injury"}, "gunshot or stab wound rules only"),
-        ({"duty": "consent"}, "belongs to an adult&#x27;s-capacity rule only"),
+        (
+            {"trigger": "any", "weapon_kinds": []},
+            "A rule for any patient is a rule with their consent.",
+        ),
         ({"checked_on": "29/11/2026"}, "Enter a valid date."),
         ({"recipient": ""}, "This field is required."),
         ({"id": "CA-ON-child-under-16"}, "Another rule already has this id"),

@@ -35,6 +35,21 @@ def test_the_shipped_table_is_loaded_once(content):
     assert "Already loaded: Rule table version 1" in out.getvalue()
 
 
+def test_a_stored_table_from_before_the_structured_fields_is_replaced_and_kept(content):
+    old = RuleTableVersion.objects.get()
+    for entry in old.data["jurisdictions"]:
+        for row in entry["rules"]:
+            row["condition"] = None  # the old free-text field
+            del row["conditions"]
+    old.save()
+    call_command("load_safety_content", stdout=StringIO())
+    newest = RuleTableVersion.objects.current()
+    assert newest.version == 2 and "no longer fits the schema" in newest.note
+    assert (
+        "condition" in RuleTableVersion.objects.get(version=1).data["jurisdictions"][0]["rules"][0]
+    )
+
+
 def test_the_list_states_it_is_decision_support_and_flags_unverified_rows(personas, content):
     html = (
         personas.client_for("administrator")
@@ -80,15 +95,9 @@ def test_the_engine_runs_from_the_database(personas, case, content):
     save(personas.client_for("administrator"), entry)
     data = {
         "age": 16,
-        "capacity": "has_capacity",
-        "serious_crime_injury": "no",
-        "injury_kind": "other",
-        "injury_self_inflicted_or_accidental": "no",
-        "developmental_disability": "no",
-        "vulnerable_or_elderly_adult": "no",
-        "exploitation_kind": "sexual",
-        "caregiver_involved": "no",
-        "patient_consents_to_police": "no",
+        "age_basis": "confirmed",
+        "injury_kind": "none",
+        "patient_consents": "no",
         "action": "check",
     }
     html = (

@@ -1,8 +1,10 @@
 """Load the shipped checklists and jurisdiction rule table (idempotent).
 
 Running it again changes nothing. A changed shipped checklist becomes its next version. The rule
-table is loaded only when the database has none, or when the shipped file carries a version
-above the newest stored one: administrators' edits are never overwritten by a deploy.
+table is loaded only when the database has none, when the shipped file carries a version
+above the newest stored one, or when the newest stored one no longer fits the table's schema
+(a table stored before the structured duty fields): administrators' edits are otherwise never
+overwritten by a deploy, and an outdated one is kept in the history, never changed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cases.content import ContentInvalid, save_version
 from safety import actions
 from safety.checklists import shipped_checklists
 from safety.models import ChecklistTemplate, RuleTableVersion
-from safety.rules import RuleTableError
+from safety.rule_table import RuleTableError, parse_table
 
 
 class Command(BaseCommand):
@@ -51,8 +53,14 @@ class Command(BaseCommand):
             (files("safety") / "content" / "jurisdictions.json").read_text(encoding="utf-8")
         )
         newest = RuleTableVersion.objects.order_by("-version").first()
+        note = "Shipped content"
         if newest is not None and shipped["version"] <= newest.version:
-            self.stdout.write(f"Already loaded: {newest} (shipped file: {shipped['version']})")
-            return
-        table = actions.save_rule_table(shipped, note="Shipped content", by=None)
+            try:
+                parse_table(newest.data)
+            except RuleTableError as outdated:
+                note = f"Shipped content (the stored table no longer fits the schema: {outdated})"
+            else:
+                self.stdout.write(f"Already loaded: {newest} (shipped file: {shipped['version']})")
+                return
+        table = actions.save_rule_table(shipped, note=note[:300], by=None)
         self.stdout.write(f"Loaded: {table}")

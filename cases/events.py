@@ -1,0 +1,114 @@
+"""Every kind of timeline event, declared once, with the payload fields it may carry.
+
+Phases name a kind from `EventKind` (never a string they build), and `record_event` refuses a
+kind or a payload field that is not declared here. Each kind also says which of its fields
+the audit log keeps: identifiers, codes and versions only. Prose (a reason or a note in the
+user's words) may sit in the timeline payload, with the case, but never in the audit log.
+
+`cases` imports no phase app, so the phases' kinds are declared here too: adding a kind is a
+one-line change in this file, reviewed with the rest of the audit rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    CASE_OPENED = "case.opened"
+    CASE_DETAILS_CHANGED = "case.details_changed"
+    CASE_ESCALATED = "case.escalated"
+    CASE_ESCALATION_RESOLVED = "case.escalation_resolved"
+    CASE_ASSIGNED = "case.assigned"
+
+    SCREENING_GATE_MET = "screening.gate_met"
+    SCREENING_NOT_SCREENED = "screening.not_screened"
+    SCREENING_CONCERN_ASSESSED = "screening.concern_assessed"
+    SCREENING_PAUSED = "screening.paused"
+    SCREENING_RESUMED = "screening.resumed"
+    SCREENING_COMPLETED = "screening.completed"
+    # Audit-only: autosaved rows would flood the timeline, so they are logged, not shown.
+    SCREENING_ANSWER_SAVED = "screening.answer_saved"
+    SCREENING_INDICATOR_SAVED = "screening.indicator_saved"
+    SCREENING_INSTRUMENT_SAVED = "screening.instrument_saved"
+
+    SAFETY_ITEM_DONE = "safety.item_done"
+    SAFETY_ITEM_NOT_APPLICABLE = "safety.item_not_applicable"
+    SAFETY_ITEM_REOPENED = "safety.item_reopened"
+    SAFETY_THREAT_REPORTED = "safety.threat_reported"
+
+    REPORTING_CAPACITY_ASSESSED = "reporting.capacity_assessed"
+    REPORTING_DECISION_RECORDED = "reporting.decision_recorded"
+    REPORTING_REQUIRED_REPORT_LOGGED = "reporting.required_report_logged"
+    REPORTING_DISCLOSURE_LOGGED = "reporting.disclosure_logged"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    payload: frozenset[str]
+    """Fields the timeline payload may hold."""
+    audited: frozenset[str]
+    """The subset the audit log copies: ids, codes, versions, booleans."""
+
+
+def spec(*payload: str, audited: tuple[str, ...] | None = None) -> EventSpec:
+    kept = frozenset(payload if audited is None else audited)
+    if not kept <= frozenset(payload):
+        raise ValueError("Audited fields must be payload fields.")
+    return EventSpec(frozenset(payload), kept)
+
+
+SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
+
+EVENTS: dict[EventKind, EventSpec] = {
+    EventKind.CASE_OPENED: spec(),
+    EventKind.CASE_DETAILS_CHANGED: spec("fields"),
+    EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",)),
+    EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=()),
+    EventKind.CASE_ASSIGNED: spec("to", "previous"),
+    EventKind.SCREENING_GATE_MET: spec(
+        "screening", "bank", "separation", "interpreter", audited=("screening", "bank")
+    ),
+    EventKind.SCREENING_NOT_SCREENED: spec("screening", "reason", "universal_education_offered"),
+    EventKind.SCREENING_CONCERN_ASSESSED: spec("screening", "level", "previous"),
+    EventKind.SCREENING_PAUSED: spec("screening"),
+    EventKind.SCREENING_RESUMED: spec("screening"),
+    EventKind.SCREENING_COMPLETED: spec("screening"),
+    EventKind.SCREENING_ANSWER_SAVED: spec("question", "status"),
+    EventKind.SCREENING_INDICATOR_SAVED: spec("indicator", "observed"),
+    EventKind.SCREENING_INSTRUMENT_SAVED: spec("instrument", "positive"),
+    EventKind.SAFETY_ITEM_DONE: SAFETY_ITEM,
+    EventKind.SAFETY_ITEM_NOT_APPLICABLE: SAFETY_ITEM,
+    EventKind.SAFETY_ITEM_REOPENED: SAFETY_ITEM,
+    EventKind.SAFETY_THREAT_REPORTED: spec(),
+    EventKind.REPORTING_CAPACITY_ASSESSED: spec("assessment", "outcome"),
+    EventKind.REPORTING_DECISION_RECORDED: spec(
+        # "required" names recipients in words: on the timeline, not in the log.
+        "decision",
+        "rules_version",
+        "required",
+        audited=("decision", "rules_version"),
+    ),
+    EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec("disclosure", "required", "patient_informed"),
+    EventKind.REPORTING_DISCLOSURE_LOGGED: spec("disclosure", "required", "patient_informed"),
+}
+
+
+class UndeclaredEventError(ValueError):
+    """A timeline event of a kind, or with a field, that `EVENTS` does not declare."""
+
+
+def spec_of(kind: str) -> EventSpec:
+    try:
+        return EVENTS[EventKind(kind)]
+    except ValueError as error:
+        raise UndeclaredEventError(f"Undeclared timeline event kind {kind!r}.") from error
+
+
+def check_payload(kind: str, payload: dict[str, object]) -> EventSpec:
+    declared = spec_of(kind)
+    extra = set(payload) - declared.payload
+    if extra:
+        raise UndeclaredEventError(f"{kind} does not declare payload fields {sorted(extra)}.")
+    return declared
