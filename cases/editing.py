@@ -243,7 +243,8 @@ def edit_content(
         if found is None:
             raise Http404(_("No such version."))
         shown = found
-    newest = model._default_manager.newest(shown.slug)  # type: ignore[attr-defined]
+    # An unsaved `shown` is a new slug's empty document: its first save makes version 1.
+    newest = model._default_manager.newest(shown.slug) or shown  # type: ignore[attr-defined]
     editor = editor_class(
         request.POST if request.method == "POST" else None,
         content=shown.as_content(),

@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from referencing import Registry, Resource
 
 # Limits for every content document, far above real content (the seed bank: 6 themes, 24
 # questions), so an import or an edit can neither fill the database nor a clinician's screen.
@@ -92,11 +93,18 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 @cache
 def schema(path: Path) -> jsonschema.protocols.Validator:
-    """The validator of a declared schema file (read once per process)."""
+    """The validator of a declared schema file (read once per process). It may refer to the
+    other schemas beside it by their `$id` (the rule table's file refers to one entry's)."""
     document = json.loads(path.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(document)
     validator_class.check_schema(document)
-    return validator_class(document)
+    neighbours = [json.loads(p.read_text(encoding="utf-8")) for p in path.parent.glob("*.json")]
+    registry: Registry[Any] = Registry().with_resources(
+        (neighbour["$id"], Resource.from_contents(neighbour))
+        for neighbour in neighbours
+        if "$id" in neighbour
+    )
+    return validator_class(document, registry=registry)
 
 
 def validate(schema_path: Path, document: Any, *, limits: bool = True) -> None:

@@ -6,19 +6,17 @@ as the rows that justify them, so the supervisor's queues never disagree with th
 
 from __future__ import annotations
 
-import copy
 from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from cases import audit
 from cases.actions import escalate_case, record_event
 from cases.content import StaleVersion
 from cases.events import EventKind
-from cases.models import AuditEntry, Case, User
+from cases.models import Case, User
 from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
 from safety.facts import AgeBasis, ExploitationKind, InjuryCause, ReportingFacts, Tri
 from safety.models import (
@@ -27,16 +25,11 @@ from safety.models import (
     ChecklistItem,
     ChecklistTemplate,
     Disclosure,
+    Jurisdiction,
     ReportingDecisionRecord,
-    RuleTableVersion,
+    rules_in_force,
 )
-from safety.rule_table import (
-    InjuryKind,
-    JurisdictionRules,
-    RuleTableError,
-    load_jurisdiction_rules,
-    parse_table,
-)
+from safety.rule_table import InjuryKind, JurisdictionRules
 from safety.rules import ReportingDecision, reporting_requirements
 
 THREAT_REASON = "Threatening behaviour reported"
@@ -44,14 +37,6 @@ THREAT_REASON = "Threatening behaviour reported"
 
 class ItemRefused(ValueError):
     """The change breaks a checklist rule (a reason, a consent); the message says which."""
-
-
-class ContentConflict(Exception):
-    """Someone saved a newer version of this content first; nothing was saved."""
-
-    def __init__(self, current_version: int) -> None:
-        super().__init__(f"The content is now at version {current_version}.")
-        self.current_version = current_version
 
 
 def _lock(case: Case) -> Case:
@@ -210,10 +195,9 @@ def record_capacity_assessment(
 # --- Reporting ----------------------------------------------------------------------------------
 
 
-def rules_for(case: Case) -> tuple[RuleTableVersion, JurisdictionRules]:
-    """The current rule table and the rules it gives for the case's jurisdiction."""
-    table = RuleTableVersion.objects.current()
-    return table, load_jurisdiction_rules(table.data, case.jurisdiction)
+def rules_for(case: Case) -> tuple[list[Jurisdiction], JurisdictionRules]:
+    """The versions in force for the case's jurisdiction and the rules they merge to."""
+    return rules_in_force(case.jurisdiction)
 
 
 def decision_document(decision: ReportingDecision) -> dict[str, Any]:
@@ -299,17 +283,17 @@ def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
 
 @transaction.atomic
 def record_reporting_decision(
-    case: Case, facts: ReportingFacts, *, expected_rules_version: int | None = None, by: User
+    case: Case, facts: ReportingFacts, *, expected_rules_version: str | None = None, by: User
 ) -> ReportingDecisionRecord:
     """Run the engine on the current rule table and record facts, result and table version.
 
     `expected_rules_version` is the version the clinician reviewed; if the table changed since,
-    ContentConflict is raised so they look at the new result before recording it.
+    StaleVersion is raised so they look at the new result before recording it.
     """
     fresh = _lock(case)
-    table, rules = rules_for(fresh)
-    if expected_rules_version is not None and expected_rules_version != table.version:
-        raise ContentConflict(table.version)
+    layers, rules = rules_for(fresh)
+    if expected_rules_version is not None and expected_rules_version != rules.version:
+        raise StaleVersion(rules)
     decision = reporting_requirements(facts, rules)
     assessment = fresh.capacity_assessments.first()
     record = ReportingDecisionRecord.objects.create(
@@ -320,9 +304,9 @@ def record_reporting_decision(
             case_age_years=fresh.age_years,
         ),
         result=decision_document(decision),
-        rule_table=table,
         recorded_by=by,
     )
+    record.rules.set(layers)
     required = [report.recipient for report in decision.required]
     record_event(
         case,
@@ -332,7 +316,12 @@ def record_reporting_decision(
             f"Reporting decision recorded: {len(required)} required, "
             f"{len(decision.permitted)} permitted, {len(decision.unknowns)} still unknown"
         ),
-        payload={"decision": record.pk, "rules_version": table.version, "required": required},
+        payload={
+            "decision": record.pk,
+            # The versions used, as codes the audit log may keep ("CA-ON|2").
+            "rules_version": [f"{layer.slug}|{layer.version}" for layer in layers],
+            "required": required,
+        },
     )
     _refresh_report_outstanding(case)
     return record
@@ -414,212 +403,3 @@ def outstanding_recipients(case: Case, record: ReportingDecisionRecord | None) -
         return set()
     logged = {recipient_key(r) for r in case.disclosures.values_list("recipient", flat=True)}
     return {recipient_key(r) for r in record.required_recipients()} - logged
-
-
-# --- The rule table -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> RuleTableVersion:
-    """Store `data` as the next version of the rule table, after validating all of it.
-
-    Raises RuleTableError (nothing saved) when the table is malformed. The stored document's
-    `version` is set to the new version number, which the engine reports with each decision.
-    """
-    newest = RuleTableVersion.objects.select_for_update().order_by("-version").first()
-    version = newest.version + 1 if newest else max(1, int(data.get("version") or 1))
-    document = copy.deepcopy(data)
-    document["version"] = version
-    parse_table(document)  # validates the whole table, or raises
-    try:
-        with transaction.atomic():
-            table = RuleTableVersion.objects.create(
-                version=version, data=document, note=note, created_by=by
-            )
-    except IntegrityError:
-        raise ContentConflict(version) from None
-    if by is not None:
-        audit.record(
-            AuditEntry.Action.CONTENT_CHANGE,
-            user=by,
-            object="rule_table",
-            version=version,
-        )
-    return table
-
-
-@transaction.atomic
-def save_jurisdiction(
-    code: str, entry: Any, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    """Replace (or add) one jurisdiction's entry, as a new version of the whole table.
-
-    Raises ContentConflict if someone saved a version after `base_version`, and RuleTableError
-    if the edited entry (or the table with it) is malformed. Either way nothing is saved.
-    """
-    if not isinstance(entry, dict) or entry.get("code") != code:
-        _newest_unchanged_since(base_version)
-        raise RuleTableError(f"The entry must be a JSON object whose code is {code}.")
-    return _edit_entry(
-        code,
-        lambda _old: copy.deepcopy(entry),
-        base_version=base_version,
-        note=note,
-        by=by,
-        create=True,
-    )
-
-
-@transaction.atomic
-def save_jurisdiction_details(
-    code: str,
-    *,
-    name: str,
-    notes: str | None,
-    none_found: dict[str, str],
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Set a jurisdiction's name, notes and "no law found" topics; adds the jurisdiction if new."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        entry["name"] = name
-        if notes:
-            entry["notes"] = notes
-        else:
-            entry.pop("notes", None)
-        if none_found:
-            entry["none_found"] = dict(none_found)
-        else:
-            entry.pop("none_found", None)
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by, create=True)
-
-
-@transaction.atomic
-def save_rule_row(
-    code: str,
-    row: dict[str, Any],
-    *,
-    replaces: str | None,
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Change the row whose id is `replaces`, or add `row` when `replaces` is None."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        rows = entry["rules"]
-        if replaces is None:
-            rows.append(row)
-        else:
-            rows[_row_index(entry, replaces)] = row
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def remove_rule_row(
-    code: str, row_id: str, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        del entry["rules"][_row_index(entry, row_id)]
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def save_hotline(
-    code: str,
-    line: dict[str, str],
-    *,
-    index: int | None,
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Change the line at `index` (lines have no id; `base_version` keeps the index honest),
-    or add `line` when `index` is None."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        if index is None:
-            entry["hotlines"].append(line)
-        else:
-            _line_at(entry, index)
-            entry["hotlines"][index] = line
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def remove_hotline(
-    code: str, index: int, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        _line_at(entry, index)
-        del entry["hotlines"][index]
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-def new_entry(code: str) -> dict[str, Any]:
-    """An empty entry for a jurisdiction not in the table yet."""
-    return {
-        "code": code,
-        "name": code,
-        "country": code.split("-")[0] if "-" in code else None,
-        "hotlines": [],
-        "rules": [],
-    }
-
-
-def _newest_unchanged_since(base_version: int) -> RuleTableVersion:
-    newest = RuleTableVersion.objects.select_for_update().current()
-    if newest.version != base_version:
-        raise ContentConflict(newest.version)
-    return newest
-
-
-def _edit_entry(
-    code: str,
-    edit: Any,
-    *,
-    base_version: int,
-    note: str,
-    by: User,
-    create: bool = False,
-) -> RuleTableVersion:
-    """Apply `edit` to a copy of one jurisdiction's entry and save the whole table as a new
-    version, validated by `save_rule_table`. ContentConflict if the table moved on since
-    `base_version`; RuleTableError if the result is malformed. Either way nothing is saved."""
-    newest = _newest_unchanged_since(base_version)
-    data = copy.deepcopy(newest.data)
-    entries = data["jurisdictions"]
-    index = next((i for i, e in enumerate(entries) if e.get("code") == code), None)
-    if index is None and not create:
-        raise RuleTableError(f"{code} is not in the rule table yet: give it a name first.")
-    edited = edit(copy.deepcopy(entries[index]) if index is not None else new_entry(code))
-    if index is None:
-        entries.append(edited)
-    else:
-        entries[index] = edited
-    return save_rule_table(data, note=note, by=by)
-
-
-def _row_index(entry: dict[str, Any], row_id: str) -> int:
-    index = next((i for i, row in enumerate(entry["rules"]) if row.get("id") == row_id), None)
-    if index is None:
-        raise RuleTableError(f"{entry['code']} has no rule {row_id}.")
-    return index
-
-
-def _line_at(entry: dict[str, Any], index: int) -> dict[str, Any]:
-    if not 0 <= index < len(entry["hotlines"]):
-        raise RuleTableError(f"{entry['code']} has no line number {index + 1}.")
-    return entry["hotlines"][index]

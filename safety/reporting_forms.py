@@ -151,8 +151,9 @@ class FactsForm(forms.Form):
         choices=AGE_BASIS_CHOICES,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    # The rule-table version the clinician reviewed; recording against a newer one is refused.
-    rules_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The rule versions the clinician reviewed (`version_key`); recording against newer ones
+    # is refused.
+    rules_version = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, ask: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
 from cases.models import Case
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
@@ -22,8 +23,8 @@ from safety.facts import FACT_QUESTIONS, AgeBasis, ReportingFacts
 from safety.models import (
     OUTCOME_CHOICES,
     CapacityAssessment,
+    Jurisdiction,
     ReportingDecisionRecord,
-    RuleTableVersion,
 )
 from safety.reporting_forms import FACT_FIELDS, CapacityForm, DisclosureForm, FactsForm
 from safety.rule_table import JurisdictionRules
@@ -58,16 +59,13 @@ def _reporting_tab(
 ) -> HttpResponse:
     assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
     latest_assessment = assessments[0] if assessments else None
-    records = ReportingDecisionRecord.objects.filter(case=case).select_related(
-        "recorded_by", "rule_table"
-    )
+    records = ReportingDecisionRecord.objects.filter(case=case).select_related("recorded_by")
     decision = records.first()
-    table: RuleTableVersion | None
     rules: JurisdictionRules | None
     try:
-        table, rules = actions.rules_for(case)
-    except RuleTableVersion.DoesNotExist:
-        table = rules = None
+        _layers, rules = actions.rules_for(case)
+    except Jurisdiction.DoesNotExist:
+        rules = None
     recorded = out_of_date = None
     if decision is not None:
         outstanding = actions.outstanding_recipients(case, decision)
@@ -79,7 +77,7 @@ def _reporting_tab(
         out_of_date = rules is not None and actions.is_out_of_date(case, decision)
     if facts_form is None and rules is not None:
         initial = FactsForm.initial_from(decision.facts if decision else None, age=case.age_years)
-        initial["rules_version"] = table.version if table else None
+        initial["rules_version"] = rules.version
         facts_form = FactsForm(initial=initial, ask=_ask(rules, case, initial))
     context = {
         "capacity_form": capacity_form or CapacityForm(),
@@ -89,7 +87,6 @@ def _reporting_tab(
         "facts_form": facts_form,
         "preview": preview,
         "rules": rules,
-        "rule_table": table,
         "decision": decision,
         "recorded": recorded,
         "out_of_date": out_of_date,
@@ -170,7 +167,7 @@ def assess_capacity(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Show what the facts lead to; with action=record, record that decision on the case."""
     case = get_case_for(request, case_ref)
-    table, rules = actions.rules_for(case)
+    _layers, rules = actions.rules_for(case)
     form = FactsForm(request.POST, ask=_ask(rules, case, request.POST))
     if not form.is_valid():
         return _reporting_tab(request, case, facts_form=form, fragment="facts")
@@ -182,10 +179,10 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             actions.record_reporting_decision(
                 case,
                 facts,
-                expected_rules_version=form.cleaned_data["rules_version"] or 0,
+                expected_rules_version=form.cleaned_data["rules_version"],
                 by=request.user,
             )
-        except actions.ContentConflict:
+        except StaleVersion:
             stale = True
         else:
             messages.success(request, _("Reporting decision recorded."))
@@ -196,9 +193,9 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 return HttpResponseClientRedirect(url)
             return redirect(url + "#recorded")
     preview = actions.decision_document(reporting_requirements(facts, rules))
-    # Re-bind with the table version just shown, so recording checks against what was seen.
+    # Re-bind with the rule versions just shown, so recording checks against what was seen.
     data = request.POST.copy()
-    data["rules_version"] = str(table.version)
+    data["rules_version"] = rules.version
     form = FactsForm(data, ask=_ask(rules, case, data))
     form.is_valid()
     if stale:

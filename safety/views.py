@@ -26,7 +26,7 @@ from safety.models import (
     CaseChecklist,
     ChecklistItem,
     ChecklistTemplate,
-    RuleTableVersion,
+    Jurisdiction,
 )
 
 # Which tab shows which checklist, in order.
@@ -164,7 +164,7 @@ def _checklist_tab(
 def _hotlines(case: Case) -> list[Any]:
     try:
         return list(actions.rules_for(case)[1].hotlines)
-    except RuleTableVersion.DoesNotExist:
+    except Jurisdiction.DoesNotExist:
         return []
 
 

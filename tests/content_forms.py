@@ -9,21 +9,23 @@ from django import forms
 from cases.editing import Editor
 
 
-def _fields(form: forms.Form, data: dict[str, str]) -> None:
+def _fields(form: forms.Form, data: dict[str, Any]) -> None:
     for name, field in form.fields.items():
         value = form[name].value()
         key = form.add_prefix(name)
         if isinstance(field, forms.BooleanField):
             if value:
                 data[key] = "on"
+        elif isinstance(field, forms.MultipleChoiceField):
+            data[key] = list(value or [])
         else:
             data[key] = "" if value is None else str(value)
 
 
-def as_submitted(editor: Editor, **changes: Any) -> dict[str, str]:
+def as_submitted(editor: Editor, **changes: Any) -> dict[str, Any]:
     """The POST body of `editor` opened and submitted unchanged, with `changes` applied (None
     drops a field)."""
-    data: dict[str, str] = {}
+    data: dict[str, Any] = {}
     _fields(editor.form, data)
     formsets = list(editor.formsets.values()) + list(getattr(editor, "questions", []))
     for formset in formsets:

@@ -26,11 +26,7 @@ EDITORS = [
     ("safety:admin-checklist", {"slug": "safety-protocol"}),
     ("safety:admin-jurisdictions", {}),
     ("safety:admin-jurisdiction", {"code": "CA-ON"}),
-    ("safety:admin-jurisdiction-details", {"code": "CA-ON"}),
-    ("safety:admin-jurisdiction-new-rule", {"code": "CA-ON"}),
-    ("safety:admin-jurisdiction-rule", {"code": "CA-ON", "rule_id": "CA-ON-gunshot"}),
-    ("safety:admin-jurisdiction-new-line", {"code": "CA"}),
-    ("safety:admin-jurisdiction-line", {"code": "CA", "number": 1}),
+    ("safety:admin-jurisdiction", {"code": "US-WA"}),  # a new one: the empty editor
 ]
 EDITOR_STATUS = {
     "clinician": 403,
