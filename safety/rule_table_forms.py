@@ -86,8 +86,11 @@ class RuleRowForm(forms.Form):
             "be changed later."
         ),
     )
-    trigger = forms.ChoiceField(label=_("Applies to"), choices=list(TRIGGER_LABELS.items()))
-    duty = forms.ChoiceField(label=_("Duty"), choices=list(DUTY_LABELS.items()))
+    # An empty first choice: an untouched new rule posts nothing, so it is not added.
+    trigger = forms.ChoiceField(
+        label=_("Applies to"), choices=[("", _("Choose…")), *TRIGGER_LABELS.items()]
+    )
+    duty = forms.ChoiceField(label=_("Duty"), choices=[("", _("Choose…")), *DUTY_LABELS.items()])
     age_min = forms.IntegerField(
         label=_("From age (inclusive)"),
         required=False,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("screening", "0002_instrument_response_version"), ("safety", "0001_initial")]
-AFTER = [("screening", "0004_content_history"), ("safety", "0003_content_history")]
+AFTER = [("screening", "0004_content_history"), ("safety", "0005_jurisdiction_from_rule_table")]
 
 
 def migrate(targets):
@@ -82,3 +82,76 @@ def test_existing_versions_get_their_row_level_changes_and_checklists_their_full
         assert (v1.published, v2.published) == (False, True)
     finally:
         migrate(AFTER)  # the leaf migrations: the schema the other tests expect
+
+
+TABLE_BEFORE = [("safety", "0003_content_history"), ("cases", "0005_audit_no_truncate")]
+TABLE_AFTER = [("safety", "0005_jurisdiction_from_rule_table"), ("cases", "0005_audit_no_truncate")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whole_table_versions_become_versions_of_each_jurisdiction_and_decisions_keep_theirs():
+    import copy
+
+    from safety.places import shipped_table
+
+    old = migrate(TABLE_BEFORE)
+    try:
+        table_model = old.get_model("safety", "RuleTableVersion")
+        user = old.get_model("cases", "User").objects.create(username="admin")
+        shipped = shipped_table()
+        first = table_model.objects.create(version=1, data=shipped, note="Shipped content")
+        edited = copy.deepcopy(shipped)
+        ontario = next(e for e in edited["jurisdictions"] if e["code"] == "CA-ON")
+        ontario["name"] = "Ontario (local policy)"
+        edited["version"] = 2
+        table_model.objects.create(version=2, data=edited, note="Renamed", created_by=user)
+        legacy = copy.deepcopy(edited)  # stored before the structured duty fields
+        for entry in legacy["jurisdictions"]:
+            for row in entry["rules"]:
+                row["condition"] = None
+        legacy["version"] = 3
+        table_model.objects.create(version=3, data=legacy, note="Old format")
+        facility = old.get_model("cases", "Facility").objects.create(
+            name="F", jurisdiction="CA-ON", version=1
+        )
+        unit = old.get_model("cases", "Unit").objects.create(facility=facility, name="ED")
+        case = old.get_model("cases", "Case").objects.create(
+            facility=facility, unit=unit, jurisdiction="CA-ON", created_by=user
+        )
+        old.get_model("safety", "ReportingDecisionRecord").objects.create(
+            case=case,
+            facts={"jurisdiction": "CA-ON"},
+            result={"required": []},
+            rule_table=first,
+            recorded_by=user,
+        )
+
+        new = migrate(TABLE_AFTER)
+
+        jurisdiction = new.get_model("safety", "Jurisdiction")
+        v1, v2 = jurisdiction.objects.filter(slug="CA-ON").order_by("version")
+        assert (v1.name, v2.name, v2.note, v2.created_by_id) == (
+            "Ontario",
+            "Ontario (local policy)",
+            "Renamed",
+            user.pk,
+        )
+        assert (v1.published, v2.published) == (False, True)
+        assert (v1.shipped_version, v2.shipped_version) == (1, None)  # the loader keeps v2
+        assert v2.changes == [
+            {"row": "", "op": "changed", "fields": {"name": ["Ontario", "Ontario (local policy)"]}}
+        ]
+        assert v1.rule_rows.count() == len(ontario["rules"])
+        # Unchanged elsewhere: one version each; the old-format table stays in the archive only.
+        assert set(
+            jurisdiction.objects.exclude(slug="CA-ON").values_list("version", flat=True)
+        ) == {1}
+        assert table_model.objects.count() == 3
+        record = new.get_model("safety", "ReportingDecisionRecord").objects.get()
+        assert sorted((j.slug, j.version) for j in record.rules.all()) == [
+            ("CA", 1),
+            ("CA-ON", 1),
+            ("DEFAULT", 1),
+        ]
+    finally:
+        migrate(TABLE_AFTER)
