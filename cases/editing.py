@@ -217,6 +217,27 @@ class Editor:
         )
 
 
+class JsonEditorMixin:
+    """The advanced editor of a kind: the same save from one JSON field (`json_field_name`).
+    Mixed in before the kind's `Editor`, whose formsets are built for showing, never read."""
+
+    json_field_name: ClassVar[str]
+    form: forms.Form
+    json_form: forms.Form
+
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        formsets: dict[str, Any] = super().build(None, content)  # type: ignore[misc]
+        self.json_form = self.form
+        return formsets
+
+    def all_formsets(self) -> list[RowFormSet]:
+        return []
+
+    def add_problems(self, problems: tuple[Problem, ...]) -> None:
+        for problem in problems:
+            self.form.add_error(self.json_field_name, str(problem))
+
+
 def edit_content(
     request: HtmxHttpRequest,
     shown: VersionedContent,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.content import unique_slug
-from cases.editing import Editor, RowFormSet, VersionForm, json_field, row_formset
+from cases.editing import Editor, JsonEditorMixin, VersionForm, json_field, row_formset
 from cases.schemas import Problem
 from safety.checklists import SECTIONS
 from safety.models import ChecklistItem
@@ -129,23 +129,16 @@ class ChecklistEditor(Editor):
         }
 
 
-class ChecklistJsonEditor(ChecklistEditor):
+class ChecklistJsonEditor(JsonEditorMixin, ChecklistEditor):
     """The same save from the JSON editor; every problem shows on the JSON field."""
 
     header_class = ChecklistJsonForm
-
-    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
-        formsets = super().build(None, content)  # shown, not submitted
-        self.json_form = self.form
-        return formsets
-
-    def all_formsets(self) -> list[RowFormSet]:
-        return []
+    json_field_name = "items"
 
     def document(self) -> dict[str, Any]:
         data = self.form.cleaned_data
         return {"title": data["title"], "source": self.before["source"], "items": data["items"]}
 
     def add_problems(self, problems: tuple[Problem, ...]) -> None:
-        for problem in problems:
+        for problem in problems:  # the title's own problem shows above the form
             self.form.add_error("items" if problem.path[:1] == ("items",) else None, str(problem))

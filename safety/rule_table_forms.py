@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.editing import Editor, RowFormSet, VersionForm, json_field, row_formset
+from cases.editing import Editor, JsonEditorMixin, VersionForm, json_field, row_formset
 from cases.schemas import Problem
 from safety.rule_table import (
     CONDITION_LABELS,
@@ -276,26 +276,15 @@ class JurisdictionJsonForm(VersionForm):
         return json_field(self.cleaned_data["entry"])
 
 
-class JurisdictionJsonEditor(JurisdictionEditor):
+class JurisdictionJsonEditor(JsonEditorMixin, JurisdictionEditor):
     """The same save from the JSON editor; every problem shows on the JSON field."""
 
     header_class = JurisdictionJsonForm
+    json_field_name = "entry"
 
     def header_initial(self, content: Mapping[str, Any]) -> dict[str, Any]:
         return {}
 
-    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
-        formsets = super().build(None, content)  # shown, not submitted
-        self.json_form = self.form
-        return formsets
-
-    def all_formsets(self) -> list[RowFormSet]:
-        return []
-
     def document(self) -> dict[str, Any]:
         entry = self.form.cleaned_data["entry"]
         return dict(entry) if isinstance(entry, Mapping) else {"entry": entry}
-
-    def add_problems(self, problems: tuple[Problem, ...]) -> None:
-        for problem in problems:
-            self.form.add_error("entry", str(problem))
