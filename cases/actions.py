@@ -47,15 +47,15 @@ def record_event(
     return event
 
 
-def bump_version(case: Case, *, expected_version: int | None = None) -> None:
+def bump_version(case: Case, *, base_version: int | None = None) -> None:
     """Move the case to its next version, refusing if someone else got there first.
 
     The check and the increment are one UPDATE, so two concurrent saves of the same version
     cannot both succeed whatever the isolation level.
     """
     rows = Case.objects.filter(pk=case.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
+    if base_version is not None:
+        rows = rows.filter(version=base_version)
     now = timezone.now()
     if rows.update(version=F("version") + 1, updated_at=now) == 0:
         raise StaleVersion(Case.objects.get(pk=case.pk))
@@ -101,9 +101,7 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def update_case(
-    case: Case, changes: dict[str, Any], *, expected_version: int, by: User
-) -> list[str]:
+def update_case(case: Case, changes: dict[str, Any], *, base_version: int, by: User) -> list[str]:
     """Save edited case details if nobody saved a newer version meanwhile.
 
     Raises StaleVersion (and changes nothing) when the case moved on; the caller shows the
@@ -113,13 +111,13 @@ def update_case(
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     fresh = Case.objects.select_for_update().get(pk=case.pk)
-    if fresh.version != expected_version:
+    if fresh.version != base_version:
         raise StaleVersion(fresh)
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if not changed:
         return []
     Case.objects.filter(pk=case.pk).update(**{name: changes[name] for name in changed})
-    bump_version(fresh, expected_version=expected_version)
+    bump_version(fresh, base_version=base_version)
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(
         case,
@@ -136,10 +134,10 @@ def _label(field_name: str) -> str:
     return str(getattr(Case._meta.get_field(field_name), "verbose_name", field_name))
 
 
-def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
+def lock_case(case: Case, *, base_version: int | None = None) -> Case:
     """The case's row, locked until the transaction ends; refused if it moved on meanwhile."""
     fresh = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and fresh.version != expected_version:
+    if base_version is not None and fresh.version != base_version:
         raise StaleVersion(fresh)
     return fresh
 
@@ -151,7 +149,7 @@ def escalate_case(
     reason: str,
     to: User | None,
     by: User,
-    expected_version: int | None = None,
+    base_version: int | None = None,
 ) -> Case:
     """Put the case in front of a supervisor, with the reason they will read first.
 
@@ -161,7 +159,7 @@ def escalate_case(
     first. A person escalating from a form passes the version they saw, so a reason written
     against an older case is refused; a threat report passes none, so it always lands.
     """
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     combined = reason
     if fresh.is_escalated and fresh.escalation_reason and fresh.escalation_reason != reason:
         combined = f"{reason.rstrip('.')}. Earlier reason: {fresh.escalation_reason}"
@@ -185,10 +183,10 @@ def escalate_case(
 
 
 @transaction.atomic
-def resolve_escalation(case: Case, *, by: User, note: str, expected_version: int) -> Case:
+def resolve_escalation(case: Case, *, by: User, note: str, base_version: int) -> Case:
     """Close the escalation the supervisor read: refused if anything (a threat report, a new
     reason) arrived after they opened the page, so nothing is cleared unread."""
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     if not fresh.is_escalated:
         raise StaleVersion(fresh)
     Case.objects.filter(pk=case.pk).update(escalated_at=None, escalated_to=None)
@@ -212,8 +210,8 @@ def may_assign(case: Case, user: User) -> bool:
 
 
 @transaction.atomic
-def assign_case(case: Case, *, to: User, by: User, expected_version: int) -> Case:
-    fresh = lock_case(case, expected_version=expected_version)
+def assign_case(case: Case, *, to: User, by: User, base_version: int) -> Case:
+    fresh = lock_case(case, base_version=base_version)
     if not may_assign(fresh, by):
         raise PermissionError("Only a supervisor or the current assignee assigns this case.")
     previous = fresh.assignee_id
@@ -232,12 +230,12 @@ def assign_case(case: Case, *, to: User, by: User, expected_version: int) -> Cas
 
 @transaction.atomic
 def update_facility_settings(
-    facility: Facility, changes: dict[str, Any], *, expected_version: int, by: User
+    facility: Facility, changes: dict[str, Any], *, base_version: int, by: User
 ) -> list[str]:
     """Save the settings form if nobody saved newer settings meanwhile (check and bump in one
     locked step, as for a case)."""
     fresh = Facility.objects.select_for_update().get(pk=facility.pk)
-    if fresh.version != expected_version:
+    if fresh.version != base_version:
         raise StaleVersion(fresh)
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if changed:
@@ -250,7 +248,7 @@ def update_facility_settings(
             object="facility",
             target=facility.pk,
             fields=changed,
-            version=expected_version + 1,
+            version=base_version + 1,
         )
     facility.refresh_from_db()
     return changed

@@ -58,7 +58,7 @@ AUDITED: dict[str, frozenset[str]] = {
     Action.CASE_CREATE: frozenset(),
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
-        {"expected_version", "current_version", "question", "indicator", "instrument", "item"}
+        {"base_version", "current_version", "question", "indicator", "instrument", "item"}
     ),
     Action.DOCUMENT: frozenset({"what", "screening", "document"}),
     Action.EXPORT: frozenset({"what", "screening", "slug", "version"}),

@@ -123,7 +123,7 @@ def edit_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 actions.update_case(
                     case,
                     form.changes(),
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     by=request.user,
                 )
             except StaleVersion as stale:
@@ -131,7 +131,7 @@ def edit_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                     AuditEntry.Action.CASE_CONFLICT,
                     user=request.user,
                     case=case,
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     current_version=stale.current.version,
                 )
                 conflict = conflict_rows(form, stale.current)
@@ -185,7 +185,7 @@ def escalate_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 to=form.cleaned_data["to"],
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                base_version=form.cleaned_data["version"],
             )
         except StaleVersion as stale:
             audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
@@ -221,7 +221,7 @@ def audit_conflict(request: HtmxHttpRequest, case: Case, expected: int, current:
         AuditEntry.Action.CASE_CONFLICT,
         user=request.user,
         case=case,
-        expected_version=expected,
+        base_version=expected,
         current_version=current,
     )
 
@@ -252,7 +252,7 @@ def resolve_escalation(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             case,
             by=request.user,
             note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
         )
     except StaleVersion as stale:
         audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
@@ -282,7 +282,7 @@ def assign_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             case,
             to=form.cleaned_data["to"],
             by=request.user,
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
         )
     except StaleVersion as stale:
         audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
@@ -311,7 +311,7 @@ def facility_settings(request: HtmxHttpRequest) -> HttpResponse:
                 actions.update_facility_settings(
                     facility,
                     changes,
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     by=request.user,
                 )
             except StaleVersion as stale:

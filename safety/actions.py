@@ -57,13 +57,13 @@ def set_checklist_item(
     status: str,
     reason: str = "",
     consent: bool = False,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> ChecklistItem:
     """Mark one item done, not applicable (with a reason) or open again.
 
     The first change on a checklist pins the case to the template's newest version. Raises
-    StaleVersion if the item changed since the user saw it at `expected_version`, and
+    StaleVersion if the item changed since the user saw it at `base_version`, and
     ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
     """
     _lock(case)
@@ -72,7 +72,7 @@ def set_checklist_item(
     if template_item is None:
         raise ItemRefused("This item is not on the version of the checklist this case uses.")
     item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
-    if item.version != expected_version:
+    if item.version != base_version:
         raise StaleVersion(item)
 
     reason = reason.strip()
@@ -283,16 +283,16 @@ def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
 
 @transaction.atomic
 def record_reporting_decision(
-    case: Case, facts: ReportingFacts, *, expected_rules_version: str | None = None, by: User
+    case: Case, facts: ReportingFacts, *, base_rules_version: str | None = None, by: User
 ) -> ReportingDecisionRecord:
     """Run the engine on the current rule table and record facts, result and table version.
 
-    `expected_rules_version` is the version the clinician reviewed; if the table changed since,
+    `base_rules_version` is the version the clinician reviewed; if the table changed since,
     StaleVersion is raised so they look at the new result before recording it.
     """
     fresh = _lock(case)
     layers, rules = rules_for(fresh)
-    if expected_rules_version is not None and expected_rules_version != rules.version:
+    if base_rules_version is not None and base_rules_version != rules.version:
         raise StaleVersion(rules)
     decision = reporting_requirements(facts, rules)
     assessment = fresh.capacity_assessments.first()

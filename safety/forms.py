@@ -18,7 +18,7 @@ class ChecklistItemForm(forms.Form):
     status = forms.ChoiceField(choices=ChecklistItem.Status.choices)
     reason = forms.CharField(required=False, max_length=1000)
     consent = forms.BooleanField(required=False)
-    expected_version = forms.IntegerField(min_value=0)
+    base_version = forms.IntegerField(min_value=0)
 
     def __init__(self, *args: Any, requires_consent: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

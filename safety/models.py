@@ -260,13 +260,7 @@ class Jurisdiction(VersionedContent):
 
     @classmethod
     def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
-        # Optional parts are absent when empty, so a save and a file compare equal.
-        document = {k: v for k, v in content.items() if k not in ("notes", "none_found")}
-        if content.get("notes"):
-            document["notes"] = content["notes"]
-        if content.get("none_found"):
-            document["none_found"] = dict(content["none_found"])
-        return document
+        return rule_table.normalised_entry(content)
 
     @classmethod
     def check_content(cls, content: Mapping[str, Any]) -> None:

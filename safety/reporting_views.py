@@ -179,7 +179,7 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             actions.record_reporting_decision(
                 case,
                 facts,
-                expected_rules_version=form.cleaned_data["rules_version"],
+                base_rules_version=form.cleaned_data["rules_version"],
                 by=request.user,
             )
         except StaleVersion:

@@ -401,6 +401,17 @@ def check_table(data: Mapping[str, Any]) -> None:
         )
 
 
+def normalised_entry(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry with its optional parts (notes, none_found) absent when empty, so a save, the
+    file and a stored version compare equal."""
+    document = {k: v for k, v in content.items() if k not in ("notes", "none_found")}
+    if content.get("notes"):
+        document["notes"] = content["notes"]
+    if content.get("none_found"):
+        document["none_found"] = dict(content["none_found"])
+    return document
+
+
 def entry_of(content: Mapping[str, Any], *, version: int) -> Entry:
     """A checked entry as frozen dataclasses (`safety.models.Jurisdiction.rule` caches it)."""
     code = content["code"]

@@ -201,7 +201,7 @@ def set_checklist_item(
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 consent=form.cleaned_data["consent"],
-                expected_version=form.cleaned_data["expected_version"],
+                base_version=form.cleaned_data["base_version"],
                 by=request.user,
             )
         except StaleVersion as conflict:
@@ -210,7 +210,7 @@ def set_checklist_item(
                 user=request.user,
                 case=case,
                 item=f"{checklist}/{item}",
-                expected_version=form.cleaned_data["expected_version"],
+                base_version=form.cleaned_data["base_version"],
                 current_version=conflict.current.version,
             )
             view.state, view.form, view.conflict = conflict.current, form, True

@@ -228,7 +228,7 @@ def save_observation(
     *,
     observed: bool,
     note: str,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> ObservedIndicator:
     """Record whether a sign was seen; raises StaleVersion if someone saved it meanwhile."""
@@ -236,7 +236,7 @@ def save_observation(
     if screening.status == Screening.Status.COMPLETED:
         raise ScreeningClosedError("This screening is finished.")
     current = ObservedIndicator.objects.select_for_update().get(pk=observation.pk)
-    if current.version != expected_version:
+    if current.version != base_version:
         raise StaleVersion(current)
     if (current.observed, current.note) == (observed, note):
         return current
@@ -264,7 +264,7 @@ def save_answer(
     note: str,
     verbatim: bool,
     concern: bool,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> Answer:
     """Save one answer as typed; raises StaleVersion if someone saved it meanwhile."""
@@ -272,7 +272,7 @@ def save_answer(
     if not screening.is_open:
         raise ScreeningClosedError("This screening is finished; its answers cannot change.")
     current = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
-    if current.version != expected_version:
+    if current.version != base_version:
         raise StaleVersion(current)
     new = (status, note, verbatim and status == Answer.Status.ANSWERED, concern)
     if (current.status, current.note, current.verbatim, current.concern) == new:
@@ -359,12 +359,12 @@ def save_instrument_response(
     instrument: Instrument,
     answers: dict[str, bool | None],
     *,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> rules.InstrumentResult:
     """Store the brief instrument's answers and return its score for this patient.
 
-    `expected_version` is the response's version when the form was opened (0 if none existed);
+    `base_version` is the response's version when the form was opened (0 if none existed);
     if someone saved since, StaleVersion is raised and nothing changes.
     """
     locked = _lock(screening)
@@ -376,9 +376,9 @@ def save_instrument_response(
         .first()
     )
     current_version = existing.version if existing else 0
-    if existing is None and expected_version != 0:
+    if existing is None and base_version != 0:
         raise NoSuchVersionError("No answers were saved for this instrument yet.")
-    if existing is not None and current_version != expected_version:
+    if existing is not None and current_version != base_version:
         raise StaleVersion(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)
     InstrumentResponse.objects.update_or_create(

@@ -195,7 +195,7 @@ class InstrumentForm(forms.Form):
         values = {"yes": True, "no": False}
         return {slug: values.get(self.cleaned_data[slug]) for slug in self.item_slugs}
 
-    def expected_version(self) -> int:
+    def base_version(self) -> int:
         return self.cleaned_data.get("version") or 0
 
 

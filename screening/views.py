@@ -288,14 +288,14 @@ def save_answer(request: HtmxHttpRequest, case_ref: str, answer_id: int) -> Http
     )
     form = answer_form(answer, request.POST)
 
-    def save(expected_version: int) -> Answer:
+    def save(base_version: int) -> Answer:
         return actions.save_answer(
             answer,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             verbatim=form.cleaned_data["verbatim"],
             concern=form.cleaned_data["concern"],
-            expected_version=expected_version,
+            base_version=base_version,
             by=request.user,
         )
 
@@ -313,12 +313,12 @@ def save_observation(request: HtmxHttpRequest, case_ref: str, observation_id: in
     )
     form = observation_form(observation, request.POST)
 
-    def save(expected_version: int) -> ObservedIndicator:
+    def save(base_version: int) -> ObservedIndicator:
         return actions.save_observation(
             observation,
             observed=form.cleaned_data["observed"],
             note=form.cleaned_data["note"],
-            expected_version=expected_version,
+            base_version=base_version,
             by=request.user,
         )
 
@@ -457,7 +457,7 @@ def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int)
                 screening,
                 instrument,
                 form.answers(),
-                expected_version=form.expected_version(),
+                base_version=form.base_version(),
                 by=request.user,
             )
             messages.success(request, f"{instrument.title}: answers saved and scored.")
@@ -474,7 +474,7 @@ def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int)
                 user=request.user,
                 case=case,
                 instrument=instrument.slug,
-                expected_version=form.expected_version(),
+                base_version=form.base_version(),
                 current_version=stale.current.version,
             )
             # Keep the user's choices, now against the newest version: saving again is a

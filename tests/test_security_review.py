@@ -61,7 +61,7 @@ def test_refused_resume_post_showing_the_screening_is_audited_as_a_view(personas
         note=secret,
         verbatim=True,
         concern=True,
-        expected_version=answer.version,
+        base_version=answer.version,
         by=personas.clinician,
     )
     before = AuditEntry.objects.filter(action=AuditEntry.Action.CASE_VIEW).count()

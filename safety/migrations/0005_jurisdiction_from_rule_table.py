@@ -12,19 +12,10 @@ from django.db import migrations
 
 from cases.content import diff  # pure, as in 0003
 from cases.schemas import ContentInvalid
-from safety.rule_table import check_table, layer_codes
+from safety.rule_table import check_table, layer_codes, normalised_entry
 
 ROWS = {"rules": "id", "hotlines": None}
 OPTIONAL_TEXT = ("reporter", "method", "deadline", "notes")
-
-
-def _document(entry):
-    document = {k: v for k, v in entry.items() if k not in ("notes", "none_found")}
-    if entry.get("notes"):
-        document["notes"] = entry["notes"]
-    if entry.get("none_found"):
-        document["none_found"] = dict(entry["none_found"])
-    return document
 
 
 def forwards(apps, schema_editor):
@@ -42,7 +33,7 @@ def forwards(apps, schema_editor):
             continue
         current = {}
         for entry in table.data["jurisdictions"]:
-            code, document = entry["code"], _document(entry)
+            code, document = entry["code"], normalised_entry(entry)
             before = previous.get(code)
             if before is None or before[0] != document:
                 row = jurisdiction_model.objects.create(

@@ -62,7 +62,7 @@ def test_a_case_keeps_the_version_it_started_with(personas, case, content):
         reverse(
             "safety:set-checklist-item", args=[case.ref, "safety-protocol", "alert-supervisor"]
         ),
-        {"status": "done", "expected_version": 0},
+        {"status": "done", "base_version": 0},
     )
     edit(
         personas.client_for("administrator"),

@@ -65,7 +65,7 @@ def test_outsiders_cannot_tick_a_checklist_item(personas, case, content, persona
     url = reverse(
         "safety:set-checklist-item", args=[case.ref, "safety-protocol", "alert-supervisor"]
     )
-    response = personas.client_for(persona).post(url, {"status": "done", "expected_version": 0})
+    response = personas.client_for(persona).post(url, {"status": "done", "base_version": 0})
     assert response.status_code == CASE_STATUS[persona]
     assert not case.checklists.exists()
 
