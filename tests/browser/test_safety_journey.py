@@ -138,7 +138,7 @@ def test_supervisor_works_the_threat_and_the_report_still_to_log(personas, case,
     """A threatened, escalated case with a required report unlogged reaches the supervisor's
     two queues; the supervisor logs the report and the case leaves the second queue."""
     safety_actions.report_threat(case, by=personas.clinician)
-    table, _rules = safety_actions.rules_for(case)
+    _layers, rules = safety_actions.rules_for(case)
     facts = ReportingFacts(
         jurisdiction="CA-ON",
         age=15,
@@ -162,7 +162,7 @@ def test_supervisor_works_the_threat_and_the_report_still_to_log(personas, case,
     open_tab(page, "Reporting")
     recorded = page.locator("#recorded")
     expect(recorded.get_by_text("Not logged yet")).to_be_visible()
-    expect(recorded).to_contain_text(f"rule table version {table.version}")
+    expect(recorded).to_contain_text(f"rules in force: {rules.version}")
     page.get_by_label("Report made to").select_option(label="a children's aid society")
     answer(page, "Was the patient told about this report?", "No")
     page.get_by_label("If not, why not").fill("Telling her now would put her at risk")
