@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases import audit, events
 from cases.content import StaleVersion
@@ -70,6 +71,7 @@ def open_case(
     age_years: int | None,
     preferred_language: str,
     by: User,
+    ward_label: str = "",
 ) -> Case:
     case = Case.objects.create(
         facility=unit.facility,
@@ -77,6 +79,7 @@ def open_case(
         jurisdiction=jurisdiction,
         age_years=age_years,
         preferred_language=preferred_language,
+        ward_label=ward_label,
         created_by=by,
         assignee=by,
     )
@@ -87,6 +90,7 @@ def open_case(
 
 # The fields a clinician edits on the case itself; phases own everything else.
 EDITABLE_FIELDS = (
+    "ward_label",
     "age_years",
     "jurisdiction",
     "preferred_language",
@@ -113,6 +117,8 @@ def update_case(case: Case, changes: dict[str, Any], *, base_version: int, by: U
     fresh = Case.objects.select_for_update().get(pk=case.pk)
     if fresh.version != base_version:
         raise StaleVersion(fresh)
+    if changes.get("status") == Case.Status.CLOSED:
+        changes = {**changes, "ward_label": ""}  # a closed case keeps no bay, bed or initials
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if not changed:
         return []
@@ -252,3 +258,19 @@ def update_facility_settings(
         )
     facility.refresh_from_db()
     return changed
+
+
+@transaction.atomic
+def log_line_call(case: Case, *, phone: str, by: User) -> CaseEvent:
+    """Record, in one click, that the clinician called a line together with the patient.
+
+    Only the number goes on the timeline: a line's own name may be telling.
+    """
+    # A timeline entry only: no field of the case changes, so no form opened on it goes stale.
+    return record_event(
+        case,
+        EventKind.CASE_LINE_CALLED,
+        by=by,
+        summary=gettext("Called a line with the patient (%(phone)s)") % {"phone": phone},
+        payload={"phone": phone},
+    )

@@ -58,10 +58,23 @@ AUDITED: dict[str, frozenset[str]] = {
     Action.CASE_CREATE: frozenset(),
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
-        {"base_version", "current_version", "question", "indicator", "instrument", "item"}
+        {
+            "base_version",
+            "current_version",
+            "question",
+            "indicator",
+            "instrument",
+            "item",
+            "note",
+            "part",
+        }
     ),
-    Action.DOCUMENT: frozenset({"what", "screening", "document"}),
-    Action.EXPORT: frozenset({"what", "screening", "slug", "version"}),
+    Action.DOCUMENT: frozenset(
+        {"what", "screening", "document", "kind", "language", "paper", "lines", "entries"}
+    ),
+    Action.EXPORT: frozenset(
+        {"what", "screening", "slug", "version", "format", "note", "sensitive", "content"}
+    ),
     Action.CONTENT_CHANGE: frozenset(
         {
             "object",
@@ -75,6 +88,13 @@ AUDITED: dict[str, frozenset[str]] = {
             "units",
             "previous_roles",
             "previous_units",
+            # The referral directory: which part, which entry, how, and import counts.
+            "content",
+            "service",
+            "change",
+            "stale_after_days",
+            "added",
+            "changed",
         }
     ),
     Action.SIGN_IN: frozenset(),

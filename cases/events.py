@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     CASE_ESCALATED = "case.escalated"
     CASE_ESCALATION_RESOLVED = "case.escalation_resolved"
     CASE_ASSIGNED = "case.assigned"
+    CASE_LINE_CALLED = "case.line_called"
 
     SCREENING_GATE_MET = "screening.gate_met"
     SCREENING_NOT_SCREENED = "screening.not_screened"
@@ -37,11 +38,35 @@ class EventKind(StrEnum):
     SAFETY_ITEM_NOT_APPLICABLE = "safety.item_not_applicable"
     SAFETY_ITEM_REOPENED = "safety.item_reopened"
     SAFETY_THREAT_REPORTED = "safety.threat_reported"
+    SAFETY_THREAT_WITHDRAWN = "safety.threat_withdrawn"
 
     REPORTING_CAPACITY_ASSESSED = "reporting.capacity_assessed"
     REPORTING_DECISION_RECORDED = "reporting.decision_recorded"
     REPORTING_REQUIRED_REPORT_LOGGED = "reporting.required_report_logged"
     REPORTING_DISCLOSURE_LOGGED = "reporting.disclosure_logged"
+
+    REFERRAL_BARRIERS_ASSESSED = "referral.barriers_assessed"
+    REFERRAL_OFFERED = "referral.offered"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_DECLINED = "referral.declined"
+    REFERRAL_CONTACTED = "referral.contacted"
+    REFERRAL_CONNECTED = "referral.connected"
+    REFERRAL_NO_RESPONSE = "referral.no_response"
+    REFERRAL_CLOSED = "referral.closed"
+    REFERRAL_FOLLOW_UP_SET = "referral.follow_up_set"
+    REFERRAL_PATIENT_CONTACTED = "referral.patient_contacted"
+    REFERRAL_WARM_HANDOVER = "referral.warm_handover"
+    REFERRAL_HELP_DECLINED = "referral.help_declined"
+
+    DOCUMENTATION_NOTE_STARTED = "documentation.note_started"
+    DOCUMENTATION_NOTE_FINALISED = "documentation.note_finalised"
+    DOCUMENTATION_ADDENDUM_ADDED = "documentation.addendum_added"
+    # Audit-only: a draft saves as it is typed; the timeline shows the note, not each keystroke.
+    DOCUMENTATION_DRAFT_SAVED = "documentation.draft_saved"
+    DOCUMENTATION_INJURY_ADDED = "documentation.injury_added"
+    DOCUMENTATION_INJURY_REMOVED = "documentation.injury_removed"
+    DOCUMENTATION_PREFILL_SETTLED = "documentation.prefill_settled"
+    DOCUMENTATION_CODES_CHOSEN = "documentation.codes_chosen"
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,16 @@ def spec(*payload: str, audited: tuple[str, ...] | None = None) -> EventSpec:
     return EventSpec(frozenset(payload), kept)
 
 
+REFERRAL_DECISION = spec("referral", "consent_to_share", "follow_up_on")
+# An override's reason is the clinician's words: on the timeline, never in the audit log.
+REFERRAL_STATUS = spec(
+    "referral",
+    "from",
+    "consent_overridden",
+    "override_reason",
+    audited=("referral", "from", "consent_overridden"),
+)
+
 SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
 
 EVENTS: dict[EventKind, EventSpec] = {
@@ -67,6 +102,8 @@ EVENTS: dict[EventKind, EventSpec] = {
     EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",)),
     EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=()),
     EventKind.CASE_ASSIGNED: spec("to", "previous"),
+    # The number called stays with the case; the log keeps only that a line was called.
+    EventKind.CASE_LINE_CALLED: spec("phone", audited=()),
     EventKind.SCREENING_GATE_MET: spec(
         "screening", "bank", "separation", "interpreter", audited=("screening", "bank")
     ),
@@ -81,7 +118,9 @@ EVENTS: dict[EventKind, EventSpec] = {
     EventKind.SAFETY_ITEM_DONE: SAFETY_ITEM,
     EventKind.SAFETY_ITEM_NOT_APPLICABLE: SAFETY_ITEM,
     EventKind.SAFETY_ITEM_REOPENED: SAFETY_ITEM,
-    EventKind.SAFETY_THREAT_REPORTED: spec(),
+    # Whether the case was already escalated: what an undo must put back.
+    EventKind.SAFETY_THREAT_REPORTED: spec("was_escalated"),
+    EventKind.SAFETY_THREAT_WITHDRAWN: spec("withdrawn_event", "item_reopened"),
     EventKind.REPORTING_CAPACITY_ASSESSED: spec("assessment", "outcome"),
     EventKind.REPORTING_DECISION_RECORDED: spec(
         # "required" names recipients in words: on the timeline, not in the log.
@@ -92,6 +131,34 @@ EVENTS: dict[EventKind, EventSpec] = {
     ),
     EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec("disclosure", "required", "patient_informed"),
     EventKind.REPORTING_DISCLOSURE_LOGGED: spec("disclosure", "required", "patient_informed"),
+    EventKind.REFERRAL_BARRIERS_ASSESSED: spec("barriers"),
+    EventKind.REFERRAL_OFFERED: spec("referral", "service"),
+    EventKind.REFERRAL_ACCEPTED: REFERRAL_DECISION,
+    EventKind.REFERRAL_DECLINED: REFERRAL_DECISION,
+    EventKind.REFERRAL_CONTACTED: REFERRAL_STATUS,
+    EventKind.REFERRAL_CONNECTED: REFERRAL_STATUS,
+    EventKind.REFERRAL_NO_RESPONSE: REFERRAL_STATUS,
+    EventKind.REFERRAL_CLOSED: REFERRAL_STATUS,
+    EventKind.REFERRAL_FOLLOW_UP_SET: spec("referral", "follow_up_on", "responsible"),
+    EventKind.REFERRAL_PATIENT_CONTACTED: spec(
+        "referral",
+        "method",
+        "plan_overridden",
+        "override_reason",
+        audited=("referral", "method", "plan_overridden"),
+    ),
+    EventKind.REFERRAL_WARM_HANDOVER: spec("referral", "how", audited=("referral",)),
+    EventKind.REFERRAL_HELP_DECLINED: spec("checklist", "items_done", "follow_up_on"),
+    EventKind.DOCUMENTATION_NOTE_STARTED: spec("note", "template", "version"),
+    EventKind.DOCUMENTATION_NOTE_FINALISED: spec(
+        "note", "version", "sensitive", "codes", "flagged"
+    ),
+    EventKind.DOCUMENTATION_ADDENDUM_ADDED: spec("note", "addendum"),
+    EventKind.DOCUMENTATION_DRAFT_SAVED: spec("note", "version", "fields"),
+    EventKind.DOCUMENTATION_INJURY_ADDED: spec("note", "version", "site"),
+    EventKind.DOCUMENTATION_INJURY_REMOVED: spec("note", "version"),
+    EventKind.DOCUMENTATION_PREFILL_SETTLED: spec("note", "version", "section", "how"),
+    EventKind.DOCUMENTATION_CODES_CHOSEN: spec("note", "version", "codes"),
 }
 
 

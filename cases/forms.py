@@ -20,6 +20,7 @@ def version_field() -> forms.IntegerField:
 
 class StartCaseForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label=None)
+    ward_label = Case._meta.get_field("ward_label").formfield()
     age_years = forms.IntegerField(
         label=_("Age in years"),
         min_value=0,
@@ -48,17 +49,11 @@ class CaseDetailsForm(forms.ModelForm):
         model = Case
         fields = list(EDITABLE_FIELDS)
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("contact_do_not_contact") and any(
-            data.get(name)
-            for name in ("contact_may_call", "contact_may_leave_voicemail", "contact_may_text")
-        ):
-            raise forms.ValidationError(
-                _("“Do not contact” cannot be combined with a way to contact the patient.")
-            )
-        return data
+    def validate_constraints(self) -> None:
+        # Case.clean already says, in a clinician's words, what the database constraint
+        # guards; the constraint's own message would repeat it under its internal name.
+        if not self.errors:
+            super().validate_constraints()
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -113,6 +108,34 @@ class FacilitySettingsForm(forms.ModelForm):
     class Meta:
         model = Facility
         fields = ["name", "jurisdiction", "security_phone", "emergency_phone"]
+
+
+class LineCalledForm(forms.Form):
+    phone = forms.RegexField(regex=r"^[0-9+()./ -]{2,40}$", max_length=40)
+
+
+class CaseListFilterForm(forms.Form):
+    """The clinician's home: narrow the list to one unit, or find a case by label or reference."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All my units"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    q = forms.CharField(
+        label=_("Find by ward label or reference"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = user.units.order_by("name")
 
 
 class NameLengthMixin:

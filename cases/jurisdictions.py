@@ -7,6 +7,7 @@ rules for is recorded only as the explicit ELSEWHERE, never as free text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 ELSEWHERE = "ELSEWHERE"
+# The one shape of a place code: a country (CA), a subdivision (CA-ON), or the rule table's
+# baseline (DEFAULT). Cases take only codes the rule table holds; the directory's service areas
+# may name any well-formed place.
+JURISDICTION_CODE = re.compile(r"^(DEFAULT|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 ELSEWHERE_LABEL = _("Elsewhere (no rules in Harbor)")
 COUNTRY_NAMES = {"CA": _("Canada"), "US": _("United States")}
 
@@ -59,6 +64,21 @@ def validate_jurisdiction(value: str) -> None:
             params={"elsewhere": ELSEWHERE_LABEL},
             code="unknown_jurisdiction",
         )
+
+
+def validate_place_code(value: str) -> None:
+    """A well-formed country or subdivision code (CA, CA-ON, US-TX), with or without rules."""
+    if value == "DEFAULT" or not JURISDICTION_CODE.match(value):
+        raise ValidationError(
+            _("Use a country or subdivision code like CA, CA-ON or US-TX (not “%(code)s”)."),
+            params={"code": value},
+            code="bad_place_code",
+        )
+
+
+def region_choices() -> list[tuple[str, object]]:
+    """A search filter's choices: any region, then the places grouped by country."""
+    return [("", str(_("Any region"))), *grouped_choices()[:-1]]
 
 
 class JurisdictionField(forms.ChoiceField):

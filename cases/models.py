@@ -128,6 +128,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def oldest_escalation_first(self) -> CaseQuerySet:
         return self.order_by("escalated_at", "created_at")
 
+    def find(self, text: str) -> CaseQuerySet:
+        """Cases whose ward label or reference contains `text` (case-insensitive)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(ward_label__icontains=text) | Q(ref__icontains=text))
+
     def with_list_columns(self) -> CaseQuerySet:
         return self.select_related("unit", "assignee", "escalated_to")
 
@@ -177,6 +184,17 @@ class Case(models.Model):
     )
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    # Tells open cases apart in lists and the header. Cleared when the case closes, so it never
+    # lingers as something that could identify the patient.
+    ward_label = models.CharField(
+        _("ward label"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Bay, bed or initials, to tell your cases apart (at most 20 characters). "
+            "Never the patient's name."
+        ),
     )
 
     # Safe-contact preferences: how (and whether) anyone may reach the patient later.

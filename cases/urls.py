@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("cases/<str:case_ref>/access-log/", views.case_access_log, name="case-access-log"),
     path("cases/<str:case_ref>/assign/", views.assign_case, name="assign-case"),
+    path("cases/<str:case_ref>/line-called/", views.log_line_call, name="log-line-call"),
     path("facility/", views.facility_settings, name="facility-settings"),
     path("hide/", views.quick_hide, name="quick-hide"),
     path("lock/", views.idle_lock, name="idle-lock"),

@@ -9,9 +9,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,14 +22,16 @@ from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
+    CaseListFilterForm,
     EscalateForm,
     FacilitySettingsForm,
+    LineCalledForm,
     ResolveEscalationForm,
     SignInForm,
     StartCaseForm,
 )
 from cases.http import HtmxHttpRequest, SignOutRequest
-from cases.models import AuditEntry, Case
+from cases.models import AuditEntry, Case, CaseQuerySet, User
 from cases.shell import case_actions, get_case_for, render_case_tab
 
 # Long lists are cut, not paginated: a home page is a work queue, not an archive.
@@ -49,7 +52,16 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             visible.filter(report_outstanding=True).order_by("created_at")[:HOME_LIST_LIMIT]
         )
     if user.is_clinician:
-        context["my_cases"] = list(visible.order_by("-updated_at")[:HOME_LIST_LIMIT])
+        filters = CaseListFilterForm(request.GET or None, user=user)
+        mine = visible
+        if filters.is_valid():
+            if filters.cleaned_data["unit"]:
+                mine = mine.filter(unit=filters.cleaned_data["unit"])
+            mine = mine.find(filters.cleaned_data["q"])
+        context["filters"] = filters
+        context["filtered"] = filters.is_bound
+        context["my_cases"] = list(mine.order_by("-updated_at")[:HOME_LIST_LIMIT])
+        context["last_case"] = last_case_of(user, visible)
     if user.is_supervisor:
         context["facility_cases"] = list(
             visible.filter(escalated_at__isnull=True).order_by("-updated_at")[:HOME_LIST_LIMIT]
@@ -57,6 +69,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if user.is_administrator:
         context["admin_links"] = administrator_links()
     return render(request, "cases/home.html", context)
+
+
+def last_case_of(user: User, visible: CaseQuerySet) -> Case | None:
+    """The open case this user last had on screen, so that after a quick-hide or an idle lock
+    they find it first. Only a link: it is never reopened by itself, since someone else may be
+    the next to sign in. Read from the audit log, the one place that knows without a cookie."""
+    last_view = (
+        AuditEntry.objects.filter(user=user, action=AuditEntry.Action.CASE_VIEW)
+        .exclude(case=None)
+        .order_by("-at", "-pk")
+        .values("case_id")[:1]
+    )
+    return visible.filter(pk__in=last_view).first()
 
 
 def administrator_links() -> list[tuple[str, str]]:
@@ -81,9 +106,14 @@ def start_case(request: HtmxHttpRequest) -> HttpResponse:
             jurisdiction=form.cleaned_data["jurisdiction"],
             age_years=form.cleaned_data["age_years"],
             preferred_language=form.cleaned_data["preferred_language"],
+            ward_label=form.cleaned_data["ward_label"],
             by=request.user,
         )
-        return redirect(case)
+        # A new case starts where the work starts: the screening gate, if screening is installed.
+        try:
+            return redirect(reverse("screening:case-screening", kwargs={"case_ref": case.ref}))
+        except NoReverseMatch:
+            return redirect(case)
     return render(request, "cases/start_case.html", {"form": form})
 
 
@@ -239,6 +269,30 @@ def case_access_log(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
+def log_line_call(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
+    """One click: "I called this line together with the patient", on the timeline."""
+    case = get_case_for(request, case_ref)
+    form = LineCalledForm(request.POST)
+    back = url_has_allowed_host_and_scheme(
+        request.POST.get("next", ""), allowed_hosts={request.get_host()}
+    )
+    next_url = request.POST["next"] if back else case.get_absolute_url()
+    if not form.is_valid():
+        messages.error(request, _("That number could not be recorded. Try again."))
+        return redirect(next_url)
+    actions.log_line_call(case, phone=form.cleaned_data["phone"], by=request.user)
+    message = _("Recorded: you called %(phone)s with the patient.") % {
+        "phone": form.cleaned_data["phone"]
+    }
+    if request.htmx:
+        response = render(request, "cases/hotline.html#line-called", {"called_message": message})
+        response["HX-Trigger"] = "case-changed"
+        return response
+    messages.success(request, message)
+    return redirect(next_url)
+
+
+@require_POST
 def resolve_escalation(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
@@ -382,6 +436,6 @@ def idle_lock(request: SignOutRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def neutral(request: HttpRequest) -> HttpResponse:
+def neutral(request: HtmxHttpRequest) -> HttpResponse:
     """The page quick-hide lands on: ordinary ward information, nothing about any patient."""
     return render(request, "cases/neutral.html")

@@ -234,9 +234,14 @@ HARBOR_CASE_ACTIONS = [
 ]
 
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
-HARBOR_HOTLINES_PROVIDER = ""
+HARBOR_HOTLINES_PROVIDER = "referrals.hotlines.hotlines_for"
 # Lists the provinces, territories and states a case may be in (the rule table holds them).
 HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
+
+# The function that gives documentation a case's referrals (`case=` → list of
+# documentation.sources.ReferralLine) for the note's prefill and the contacts handout. Empty: none
+# until the referrals app provides it.
+HARBOR_CASE_REFERRALS_PROVIDER = ""
 
 LOGGING = {
     "version": 1,

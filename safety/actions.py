@@ -13,10 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.actions import escalate_case, record_event
+from cases.actions import bump_version, escalate_case, record_event
 from cases.content import StaleVersion
 from cases.events import EventKind
-from cases.models import Case, User
+from cases.models import Case, CaseEvent, User
 from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
 from safety.facts import AgeBasis, ExploitationKind, InjuryCause, ReportingFacts, Tri
 from safety.models import (
@@ -153,11 +153,80 @@ def report_threat(case: Case, *, by: User) -> Case:
         EventKind.SAFETY_THREAT_REPORTED,
         by=by,
         summary="Threatening behaviour reported; security and emergency numbers shown",
+        # What an undo must put back: whether the case was already before a supervisor.
+        payload={"was_escalated": fresh.is_escalated},
     )
     if fresh.is_escalated and fresh.escalation_reason.startswith(THREAT_REASON):
         return fresh
     # escalate_case keeps an earlier reason the supervisor may not have read yet.
     return escalate_case(case, reason=THREAT_REASON, to=None, by=by)
+
+
+# A mistaken press of "Threatening behaviour" can be taken back for this long (seconds).
+THREAT_UNDO_SECONDS = 20
+
+
+class UndoRefused(ValueError):
+    """Too late, already undone, or someone else's report: nothing was changed."""
+
+
+def undoable_threat(case: Case, *, by: User, now: datetime | None = None) -> CaseEvent | None:
+    """The threat report this user made on this case moments ago and may still take back."""
+    now = now or timezone.now()
+    latest = case.events.filter(
+        kind__in=(EventKind.SAFETY_THREAT_REPORTED, EventKind.SAFETY_THREAT_WITHDRAWN)
+    )
+    event = latest.order_by("-at", "-pk").first()
+    if event is None or event.kind != EventKind.SAFETY_THREAT_REPORTED or event.by_id != by.pk:
+        return None
+    if (now - event.at).total_seconds() > THREAT_UNDO_SECONDS:
+        return None
+    return event
+
+
+@transaction.atomic
+def withdraw_threat(case: Case, event_id: int, *, by: User, now: datetime | None = None) -> Case:
+    """Take back a threat report pressed by mistake, within THREAT_UNDO_SECONDS.
+
+    The report stays on the timeline, followed by its withdrawal; what the report alone did is
+    put back: the escalation it opened (or the reason it rewrote) and the "call security" tick.
+    """
+    fresh = _lock(case)
+    event = undoable_threat(fresh, by=by, now=now)
+    if event is None or event.pk != event_id:
+        raise UndoRefused("This report can no longer be undone. Close the escalation instead.")
+    reason = fresh.escalation_reason
+    if fresh.is_escalated and reason.startswith(THREAT_REASON):
+        if not event.payload.get("was_escalated"):
+            Case.objects.filter(pk=case.pk).update(
+                escalated_at=None, escalated_to=None, escalation_reason=""
+            )
+        elif reason.startswith(f"{THREAT_REASON}. Earlier reason: "):
+            Case.objects.filter(pk=case.pk).update(
+                escalation_reason=reason.removeprefix(f"{THREAT_REASON}. Earlier reason: ")
+            )
+    ticked = ChecklistItem.objects.filter(
+        checklist__case=case,
+        checklist__slug="safety-protocol",
+        slug="call-security-on-threats",
+        status=ChecklistItem.Status.DONE,
+        changed_by=by,
+        changed_at__gte=event.at,
+    ).first()
+    if ticked is not None:
+        ticked.status, ticked.changed_at, ticked.changed_by = ChecklistItem.Status.OPEN, None, None
+        ticked.version += 1
+        ticked.save()
+    bump_version(case)
+    record_event(
+        case,
+        EventKind.SAFETY_THREAT_WITHDRAWN,
+        by=by,
+        summary="Threatening behaviour report withdrawn: pressed by mistake",
+        payload={"withdrawn_event": event.pk, "item_reopened": ticked is not None},
+    )
+    case.refresh_from_db()
+    return case
 
 
 # --- Capacity -----------------------------------------------------------------------------------
@@ -403,3 +472,45 @@ def outstanding_recipients(case: Case, record: ReportingDecisionRecord | None) -
         return set()
     logged = {recipient_key(r) for r in case.disclosures.values_list("recipient", flat=True)}
     return {recipient_key(r) for r in record.required_recipients()} - logged
+
+
+# --- Steps that tick checklist items ------------------------------------------------------------
+
+# What another step records that also settles a checklist item, so nobody ticks it twice: the
+# screening gate means the patient was seen alone after a discreet separation; reporting a
+# threat means security was called. (event kind → (checklist, item) pairs)
+TICKED_BY_EVENT: dict[str, tuple[tuple[str, str], ...]] = {
+    EventKind.SCREENING_GATE_MET: (
+        ("safe-environment", "patient-alone"),
+        ("safe-environment", "creative-separation"),
+    ),
+    EventKind.SAFETY_THREAT_REPORTED: (("safety-protocol", "call-security-on-threats"),),
+}
+
+
+def tick_items_for_event(case: Case, kind: str, *, by: User) -> list[str]:
+    """Mark done the open checklist items that the event `kind` settles; returns their slugs.
+
+    Runs inside the transaction that recorded the event. An item already dealt with (done, or
+    marked not applicable with a reason) is left as it is; a checklist that is not loaded, or
+    an item missing from the version this case uses, is skipped.
+    """
+    ticked = []
+    for checklist_slug, item_slug in TICKED_BY_EVENT.get(kind, ()):
+        try:
+            checklist = _start_checklist(case, checklist_slug, by=by)
+            item = ChecklistItem.objects.get(checklist=checklist, slug=item_slug)
+        except (ChecklistTemplate.DoesNotExist, ChecklistItem.DoesNotExist):
+            continue
+        if item.status != ChecklistItem.Status.OPEN:
+            continue
+        set_checklist_item(
+            case,
+            checklist_slug,
+            item_slug,
+            status=ChecklistItem.Status.DONE,
+            base_version=item.version,
+            by=by,
+        )
+        ticked.append(item_slug)
+    return ticked

@@ -96,7 +96,8 @@ FACT_QUESTIONS = {
     ),
     "serious_injury": gettext_lazy("Is the injury life-threatening?"),
     "arrived_with_police": gettext_lazy("Did the patient arrive with a police officer?"),
-    "exploitation_kind": gettext_lazy("Kind of exploitation"),
+    # Screen-safe: the clinician reads it beside the patient, so it names no crime.
+    "exploitation_kind": gettext_lazy("What the patient is made to do"),
     "caregiver_involved": gettext_lazy("Is a parent or caregiver involved in the harm?"),
     "developmental_disability": gettext_lazy(
         "Does the patient have a developmental or intellectual disability (began before 18)?"

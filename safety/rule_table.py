@@ -8,7 +8,6 @@ where. `safety.rules` applies the rows to a patient's facts.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,15 +27,6 @@ Path_ = tuple[str | int, ...]
 # is somewhere Harbor has no rules for. ELSEWHERE is never an entry of the table.
 DEFAULT_CODE = "DEFAULT"
 ELSEWHERE_CODE = "ELSEWHERE"
-# The one shape of a jurisdiction code (a country, CA; a subdivision, CA-ON; or DEFAULT), as the
-# entry schema declares it.
-JURISDICTION_CODE = re.compile(
-    json.loads(
-        (Path(__file__).resolve().parent / "content/schemas/jurisdiction.schema.json").read_text(
-            encoding="utf-8"
-        )
-    )["$defs"]["code"]["pattern"]
-)
 
 
 class Trigger(StrEnum):
@@ -104,7 +94,7 @@ CONDITION_LABELS = {
     Condition.NOT_ACCIDENTAL: gettext_lazy("the wound is not from an accident"),
     Condition.SERIOUS_INJURY: gettext_lazy("the injury is life-threatening"),
     Condition.NOT_ARRIVED_WITH_POLICE: gettext_lazy("the patient did not arrive with police"),
-    Condition.SEXUAL_EXPLOITATION: gettext_lazy("the exploitation is sexual"),
+    Condition.SEXUAL_EXPLOITATION: gettext_lazy("what the patient is made to do is sexual"),
     Condition.DEVELOPMENTAL_DISABILITY: gettext_lazy(
         "the patient has a developmental or intellectual disability"
     ),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.content import require_administrator
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
+from cases.jurisdictions import JURISDICTION_CODE
 from safety.models import Jurisdiction, rules_in_force
-from safety.rule_table import JURISDICTION_CODE
 from safety.rule_table_forms import TRIGGER_LABELS, JurisdictionEditor, JurisdictionJsonEditor
 from safety.rules import DISCLAIMER
 

@@ -14,6 +14,7 @@ urlpatterns = [
         name="set-checklist-item",
     ),
     path("cases/<str:case_ref>/threat/", views.report_threat, name="report-threat"),
+    path("cases/<str:case_ref>/threat/undo/", views.undo_threat, name="undo-threat"),
     path("cases/<str:case_ref>/capacity/", reporting_views.assess_capacity, name="assess-capacity"),
     path(
         "cases/<str:case_ref>/reporting/check/",

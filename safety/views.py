@@ -3,15 +3,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
 from cases.content import StaleVersion, require_administrator
 from cases.editing import edit_content
+from cases.events import EventKind
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
@@ -148,7 +151,7 @@ def _checklist_tab(
     context: dict[str, Any] = {"checklists": checklists, **extra}
     if tab == "safety":
         context["threats"] = list(
-            case.events.filter(kind="safety.threat_reported").select_related("by")[:5]
+            case.events.filter(kind=EventKind.SAFETY_THREAT_REPORTED).select_related("by")[:5]
         )
     else:
         context["hotlines"] = _hotlines(case)
@@ -171,7 +174,16 @@ def _hotlines(case: Case) -> list[Any]:
 @require_GET
 def case_safety(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return _checklist_tab(request, case, "safety", threat_reported=request.GET.get("threat") == "1")
+    reported = request.GET.get("threat") == "1"
+    undo = actions.undoable_threat(case, by=request.user) if reported else None
+    return _checklist_tab(
+        request,
+        case,
+        "safety",
+        threat_reported=reported,
+        undo_threat=undo,
+        undo_seconds=actions.THREAT_UNDO_SECONDS,
+    )
 
 
 @require_GET
@@ -235,6 +247,24 @@ def report_threat(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     actions.report_threat(case, by=request.user)
     return redirect(reverse("safety:case-safety", args=[case.ref]) + "?threat=1")
+
+
+@require_POST
+def undo_threat(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
+    """Take back a "Threatening behaviour" pressed by mistake, within a few seconds."""
+    case = get_case_for(request, case_ref)
+    try:
+        event_id = int(request.POST.get("event", ""))
+        actions.withdraw_threat(case, event_id, by=request.user)
+    except (ValueError, actions.UndoRefused):
+        messages.error(
+            request, _("This report can no longer be undone. Close the escalation instead.")
+        )
+        return redirect(reverse("safety:case-safety", args=[case.ref]))
+    messages.success(
+        request, _("Undone: the report is withdrawn and the escalation it made is closed.")
+    )
+    return redirect(reverse("safety:case-safety", args=[case.ref]))
 
 
 # --- Administrators: checklists and rule tables -------------------------------------------------

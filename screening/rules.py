@@ -102,7 +102,7 @@ class AnswerFact:
 class ConcernSummary:
     level: ConcernLevel
     reasons: tuple[str, ...]
-    next_steps: tuple[str, ...]
+    next_steps: tuple[NextStep, ...]
     disclaimer: str
 
 
@@ -118,28 +118,61 @@ DISCLAIMER = (
     "what happens next."
 )
 
+
+class NextStep(str):
+    """A next step's text, and where on the case it is done (`goes_to`: a case tab's slug, or
+    "escalate"; empty when no page does it). A str, so it reads and compares as its text."""
+
+    goes_to: str
+
+    def __new__(cls, text: str, goes_to: str = "") -> NextStep:
+        step = super().__new__(cls, text)
+        step.goes_to = goes_to
+        return step
+
+
 NEXT_STEPS = {
     ConcernLevel.HIGH: (
-        "Start the safety protocol: keep the patient somewhere private and safe, and never put "
-        "yourself in danger.",
-        "Alert your supervisor now and escalate the case.",
-        "Review the reporting requirements for this patient's age, situation and jurisdiction.",
-        "Offer referrals that fit the patient's needs and language.",
-        "Offer to call the confidential 24/7 helpline together with the patient, if they agree.",
+        NextStep(
+            "Start the safety protocol: keep the patient somewhere private and safe, and never "
+            "put yourself in danger.",
+            "safety",
+        ),
+        NextStep("Alert your supervisor now and escalate the case.", "escalate"),
+        NextStep(
+            "Review the reporting requirements for this patient's age, situation and jurisdiction.",
+            "reporting",
+        ),
+        NextStep("Offer referrals that fit the patient's needs and language.", "referrals"),
+        NextStep(
+            "Offer to call the confidential 24/7 helpline together with the patient, if they "
+            "agree.",
+            "care",
+        ),
     ),
     ConcernLevel.POSSIBLE: (
-        "Continue the trauma-informed conversation when it is safe and the patient is willing.",
-        "Offer universal education: give the helpline resources as you would to anyone.",
-        "Consider a consultation with your supervisor.",
-        "Schedule a follow-up visit; many people only talk at a later visit.",
+        NextStep(
+            "Continue the trauma-informed conversation when it is safe and the patient is willing."
+        ),
+        NextStep(
+            "Offer universal education: give the helpline resources as you would to anyone.",
+            "care",
+        ),
+        NextStep("Consider a consultation with your supervisor.", "escalate"),
+        NextStep(
+            "Schedule a follow-up visit; many people only talk at a later visit.", "referrals"
+        ),
     ),
     ConcernLevel.NONE: (
-        "Offer universal education anyway: give the helpline resources as you would to anyone.",
-        "Document that screening was done.",
+        NextStep(
+            "Offer universal education anyway: give the helpline resources as you would to anyone.",
+            "care",
+        ),
+        NextStep("Document that screening was done.", "notes"),
     ),
 }
 
-GATE_NOT_MET_STEP = (
+GATE_NOT_MET_STEP = NextStep(
     "Look for another chance to see the patient alone, with a professional interpreter if "
     "needed, or book a follow-up visit."
 )
@@ -189,7 +222,7 @@ def concern_summary(
     if any(a.theme_slug in HIGH_CONCERN_THEMES for a in concerns):
         high_because.append(
             "High concern: a concern was noted in an answer about threats, violence or "
-            "exploitation, or about control of ID, money or contact."
+            "pressure, or about control of ID, money or contact."
         )
     if len(concerns) >= 2:
         high_because.append(f"High concern: concerns were noted in {len(concerns)} answers.")

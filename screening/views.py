@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,8 @@ from cases.http import HtmxHttpRequest
 from cases.jurisdictions import jurisdiction_name
 from cases.models import AuditEntry, Case
 from cases.params import loads_json, whole_number
-from cases.shell import get_case_for, render_case_tab
+from cases.providers import Hotline
+from cases.shell import case_tabs, get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
     AnswerForm,
@@ -100,8 +101,11 @@ def screening_context(
     resume_form: ResumeForm | None = None,
     kept: dict[str, Any] | None = None,
     kept_instrument: dict[str, Any] | None = None,
+    theme_slug: str = "",
 ) -> dict[str, Any]:
-    """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it."""
+    """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it;
+    `theme_slug` is the slug of the one theme of questions on screen (default: the first one with a
+    question still to ask)."""
     gate = content.gate()
     screening = latest_screening(case)
     context: dict[str, Any] = {
@@ -113,7 +117,9 @@ def screening_context(
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),
         "resume_form": resume_form or ResumeForm(),
-        "resources": content.resources_for(case.jurisdiction),
+        "resources": [
+            hotline_of(resource) for resource in content.resources_for(case.jurisdiction)
+        ],
         # The guidance beside the questions: the bank in use, else the one a new screening gets.
         "guide_bank": screening.bank
         if screening
@@ -149,7 +155,18 @@ def screening_context(
                 }
             )
         context["themes"] = list(themes.values())
+        for group in context["themes"]:
+            group["asked"] = sum(
+                1 for i in group["answers"] if i["row"].status != Answer.Status.NOT_ASKED
+            )
         context["unasked_count"] = sum(1 for a in answers if a.status == Answer.Status.NOT_ASKED)
+        context["asked_count"] = len(answers) - context["unasked_count"]
+        context["question_count"] = len(answers)
+        context["current_theme"] = shown = current_theme(context["themes"], theme_slug, kept)
+        order = [group["theme"] for group in context["themes"]]
+        at = order.index(shown) if shown in order else 0
+        context["previous_theme"] = order[at - 1] if at > 0 else None
+        context["next_theme"] = order[at + 1] if at + 1 < len(order) else None
         context["newer_bank"] = (
             QuestionBank.objects.published()
             .filter(slug=screening.bank.slug, version__gt=screening.bank.version)
@@ -157,7 +174,44 @@ def screening_context(
         )
         context["instruments"] = instrument_panels(case, screening, kept=kept_instrument)
     context["summary"] = actions.summary_of(screening)
+    context["next_steps"] = next_step_links(case, context["summary"])
     return context
+
+
+def hotline_of(resource: dict[str, Any]) -> Hotline:
+    """A universal-education resource in the shape the referral directory will answer with."""
+    return Hotline(
+        service_id=resource["slug"],
+        screen_label=resource["patient_label"],
+        full_name=resource["clinician_name"],
+        phone=resource["phone"],
+        text=resource.get("text") or "",
+        hours=resource.get("clinician_note", ""),
+    )
+
+
+def current_theme(themes: list[dict[str, Any]], slug: str, kept: dict[str, Any]) -> Any:
+    """The theme on screen: the one asked for, else the one of a row kept after a refused save,
+    else the first with a question still to ask, else the first."""
+    if not themes:
+        return None
+    by_slug = {group["theme"].slug: group for group in themes}
+    if slug in by_slug:
+        return by_slug[slug]["theme"]
+    for group in themes:
+        if any(item["kept"] for item in group["answers"]):
+            return group["theme"]
+    for group in themes:
+        if group["asked"] < len(group["answers"]):
+            return group["theme"]
+    return themes[0]["theme"]
+
+
+def next_step_links(case: Case, summary: rules.ConcernSummary) -> list[tuple[str, str]]:
+    """Each next step with the page of the case where it is done ("" when there is none)."""
+    tabs = {tab.slug: tab.url for tab in case_tabs(case)}
+    tabs["escalate"] = reverse("cases:escalate-case", kwargs={"case_ref": case.ref})
+    return [(str(step), tabs.get(getattr(step, "goes_to", ""), "")) for step in summary.next_steps]
 
 
 def instrument_panels(
@@ -196,10 +250,50 @@ def instrument_panels(
     return panels
 
 
+# Forms of the tab that, when refused, come back after a redirect (POST/redirect/GET) so that
+# reloading never sends them again; what was typed waits in the (server-side) session for the
+# one GET that shows it, and is gone after.
+KEPT_FORMS: dict[str, type[forms.Form]] = {
+    "gate_form": GateForm,
+    "not_screened_form": NotScreenedForm,
+    "resume_form": ResumeForm,
+}
+KEPT_SESSION_KEY = "screening_refused_form"
+
+
+def redirect_with_refused_form(
+    request: HtmxHttpRequest, case: Case, name: str, anchor: str
+) -> HttpResponse:
+    request.session[KEPT_SESSION_KEY] = {
+        "case": case.ref,
+        "form": name,
+        "data": {
+            key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+        },
+    }
+    return redirect(tab_url(case, anchor))
+
+
+def refused_forms(request: HtmxHttpRequest, case: Case) -> dict[str, Any]:
+    """The form refused just before this GET, bound again so that its errors show."""
+    kept = request.session.pop(KEPT_SESSION_KEY, None)
+    if not kept or kept.get("case") != case.ref or kept.get("form") not in KEPT_FORMS:
+        return {}
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    form = KEPT_FORMS[kept["form"]](data)
+    form.is_valid()
+    return {kept["form"]: form}
+
+
 @require_GET
 def case_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    return render_case_tab(request, case, TEMPLATE, screening_context(case), tab="screening")
+    context = screening_context(
+        case, theme_slug=request.GET.get("theme", ""), **refused_forms(request, case)
+    )
+    return render_case_tab(request, case, TEMPLATE, context, tab="screening")
 
 
 def render_tab_again(
@@ -225,7 +319,7 @@ def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         messages.info(request, "A screening is already under way for this case.")
         return redirect(tab_url(case))
     if not form.is_valid():
-        return render_tab_again(request, case, gate_form=form)
+        return redirect_with_refused_form(request, case, "gate_form", "gate")
     try:
         actions.start_screening(
             case,
@@ -253,7 +347,7 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
         messages.info(request, "A screening is already under way: finish or pause it first.")
         return redirect(tab_url(case))
     if not form.is_valid():
-        return render_tab_again(request, case, not_screened_form=form)
+        return redirect_with_refused_form(request, case, "not_screened_form", "gate")
     try:
         actions.record_not_screened(
             case,
@@ -393,10 +487,16 @@ def screening_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     if screening is None:
         raise Http404("No screening yet.")
     audit.record_case_view(case, user=request.user, part="screening-summary")
+    summary = actions.summary_of(screening)
     return render(
         request,
         f"{TEMPLATE}#summary",
-        {"case": case, "screening": screening, "summary": actions.summary_of(screening)},
+        {
+            "case": case,
+            "screening": screening,
+            "summary": summary,
+            "next_steps": next_step_links(case, summary),
+        },
     )
 
 
@@ -423,7 +523,7 @@ def resume_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = ResumeForm(request.POST)
     if not form.is_valid():
-        return render_tab_again(request, case, resume_form=form)
+        return redirect_with_refused_form(request, case, "resume_form", "questions")
     try:
         actions.resume_screening(_open_screening(case), by=request.user)
     except actions.ScreeningClosedError as error:

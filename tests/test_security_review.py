@@ -66,7 +66,9 @@ def test_refused_resume_post_showing_the_screening_is_audited_as_a_view(personas
     )
     before = AuditEntry.objects.filter(action=AuditEntry.Action.CASE_VIEW).count()
     client = personas.client_for("supervisor")
-    response = client.post(reverse("screening:resume-screening", args=[case.ref]), {})
+    # Refused, it redirects back to the tab (POST/redirect/GET), which shows it all again.
+    response = client.post(reverse("screening:resume-screening", args=[case.ref]), {}, follow=True)
+    assert response.redirect_chain and response.redirect_chain[0][1] == 302
     assert secret in response.content.decode()  # the whole tab, patient's words included
     after = AuditEntry.objects.filter(action=AuditEntry.Action.CASE_VIEW).count()
     assert after > before, "case content was displayed but no CASE_VIEW audit entry was written"

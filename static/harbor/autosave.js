@@ -32,6 +32,27 @@
       if (notAsked && answered) answered.checked = true;
     }
   });
+  // "x of 24 asked" follows each saved answer without reloading the tab: a row moving off
+  // (or back to) "not asked" moves the count by one, here and in the theme's badge.
+  function countAsked(form) {
+    if (!("asked" in form.dataset)) return;
+    const notAsked = form.querySelector('input[type="radio"][value="not_asked"]');
+    const asked = notAsked && !notAsked.checked ? "1" : "0";
+    if (asked === form.dataset.asked) return;
+    const step = asked === "1" ? 1 : -1;
+    form.dataset.asked = asked;
+    const total = document.getElementById("asked-count");
+    if (total) {
+      total.dataset.asked = String(Number(total.dataset.asked) + step);
+      total.querySelector("strong").textContent = `${total.dataset.asked} of ${total.dataset.total} asked`;
+    }
+    const badge = document.getElementById("theme-asked-count");
+    if (badge) {
+      const [done, all] = badge.textContent.split("/").map(Number);
+      badge.textContent = `${done + step}/${all}`;
+    }
+  }
+
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = autosaveForm(event);
     if (form) say(form, "Saving…", "text-body-secondary");
@@ -41,7 +62,10 @@
     if (!form) return;
     if (event.detail.successful) {
       // The server's status says whether it was saved, refused or in conflict.
-      if (!form.querySelector(".text-danger, .alert-danger")) delete form.dataset.unsaved;
+      if (!form.querySelector(".text-danger, .alert-danger")) {
+        delete form.dataset.unsaved;
+        countAsked(form);
+      }
     } else {
       say(form, "Not saved — check connection. Your text is still here: keep this page open and save again once the connection is back.", "text-danger fw-semibold");
     }

@@ -1,7 +1,9 @@
-// Harbor's only script: quick-hide, idle lock and tab state. No inline handlers (strict CSP).
+// Harbor's script: quick-hide, idle lock, tab state and busy controls. No inline handlers (strict CSP).
 (function () {
   "use strict";
   const body = document.body;
+  // Marks that scripts run, so the stylesheet can drop what only the no-script path needs.
+  document.documentElement.classList.add("js");
   // The quick-hide form carries the URLs and the idle time; it is only on signed-in pages.
   const hideForm = document.getElementById("quick-hide-form");
   const config = hideForm ? hideForm.dataset : {};
@@ -83,7 +85,7 @@
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id !== "tab-panel") return;
     const path = event.detail.pathInfo.requestPath.split("?")[0];
-    document.querySelectorAll("#case-tabs a.nav-link").forEach((link) => {
+    document.querySelectorAll("#case-tabs > nav a.nav-link").forEach((link) => {
       const current = new URL(link.href).pathname === path;
       link.classList.toggle("active", current);
       if (current) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
@@ -91,4 +93,48 @@
     const heading = event.detail.target.querySelector("h2");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   });
+
+  // A control whose request is on its way shows it and cannot be pressed twice (a double click
+  // recorded twice before). htmx requests: from htmx:beforeRequest, when the values are already
+  // taken, to htmx:afterRequest. Autosaved rows are left alone: typing must never be blocked.
+  function setBusy(form, submitter, busy) {
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach((button) => {
+      button.disabled = busy;
+      button.classList.toggle("harbor-busy", busy && (!submitter || button === submitter));
+    });
+  }
+  const submitterOf = (event) => {
+    const submit = event.detail && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    return submit && submit.submitter ? submit.submitter : null;
+  };
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (form && form.tagName === "FORM" && !form.matches("[data-autosave]")) setBusy(form, submitterOf(event), true);
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (form && form.tagName === "FORM" && form.isConnected) setBusy(form, null, false);
+  });
+  // Plain forms (no htmx): the page is about to change, so pressing again would send it twice.
+  // Disabled after this tick, so the pressed button's own name and value are still sent.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || form.id === "quick-hide-form" || form.hasAttribute("hx-post")) return;
+    // The attribute, not form.method: a field named "method" (the rule-table editor has one)
+    // shadows that property.
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    // A second press before the button is disabled (the same instant) is dropped here.
+    if (form.dataset.submitting) { event.preventDefault(); return; }
+    form.dataset.submitting = "1";
+    const submitter = event.submitter;
+    window.setTimeout(() => setBusy(form, submitter, true), 0);
+  });
+
+  // An undo offered for a few seconds goes away when the server would refuse it anyway.
+  const undo = document.getElementById("undo-threat");
+  if (undo) {
+    const until = (Number(undo.dataset.expiresAt) + Number(undo.dataset.expiresAfter)) * 1000;
+    window.setTimeout(() => undo.remove(), Math.max(0, until - Date.now()));
+  }
 })();

@@ -55,6 +55,9 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
+    # Every Content-Security-Policy violation is reported as an error, whether or not the
+    # browser also logs it (a blocked inline style set by a script, e.g., is not always logged).
+    context.add_init_script(CSP_REPORTER)
     page = context.new_page()
     errors: list[str] = []
     # A CSP violation or script error shows up here; a journey with one fails. A form refused
@@ -68,9 +71,18 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.harbor_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
     assert not errors, f"Browser console errors: {errors}"
+
+
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || ""}:${event.lineNumber || ""} (${event.sample || ""})`);
+});
+"""
 
 
 @pytest.fixture
@@ -90,7 +102,14 @@ _axe = Axe()
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
+    """axe-core finds no serious or critical violation on the page as it is now, and nothing
+    so far broke the Content-Security-Policy (journeys call this in every state they reach)."""
+    csp = [
+        e
+        for e in getattr(page, "harbor_errors", [])
+        if "Content Security Policy" in e or "CSP violation" in e
+    ]
+    assert not csp, f"CSP violations before {page.url}: {csp}"
     results = _axe.run(page)
     blocking = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

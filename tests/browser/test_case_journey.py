@@ -20,15 +20,21 @@ def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page,
 
     page.get_by_role("link", name="Start a new case").click()
     assert_accessible(page)
+    page.get_by_label("Ward label").fill("Bay 3")
     page.get_by_label("Age in years").fill("19")
     page.get_by_label("Preferred language").select_option("fr")
     page.get_by_role("button", name="Start case").click()
-    expect(page).to_have_url(re.compile(r"/cases/[a-z2-9]{5}-[a-z2-9]{5}/$"))
-    case_url = page.url
+    # A new case opens where the work starts: the screening gate.
+    expect(page).to_have_url(re.compile(r"/screening/cases/[a-z2-9]{5}-[a-z2-9]{5}/$"))
+    expect(page.get_by_role("heading", name="Before you ask anything")).to_be_visible()
+    expect(page.locator(".case-header")).to_contain_text("Bay 3")
+    assert_accessible(page)
+    case_ref = page.url.rstrip("/").rsplit("/", 1)[1]
+    case_url = f"{page.url.split('/screening/')[0]}/cases/{case_ref}/"
+    page.goto(case_url)
     expect(page.get_by_text("Case opened on Emergency")).to_be_visible()
     assert "traffick" not in page.title().lower()
 
-    case_ref = case_url.rstrip("/").rsplit("/", 1)[1]
     # Each page of the case, reached by its plain link, before any tab is swapped in.
     for link in ("Edit details and safe contact", "Escalate to a supervisor"):
         page.get_by_role("link", name=link).click()
@@ -68,6 +74,20 @@ def test_clinician_journey_through_the_case_shell_and_quick_hide(personas, page,
     page.goto(case_url)
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.get_by_text("Case opened on Emergency")).to_have_count(0)
+
+    # Signed in again, home offers the case they were on first, without opening it.
+    sign_in("clinician")
+    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+    back = page.locator("#last-case").get_by_role(
+        "link", name=re.compile(f"Back to case {case_ref}")
+    )
+    expect(back).to_contain_text("Bay 3")
+    assert_accessible(page)
+    # And the list finds it by its label.
+    page.get_by_label("Find by ward label or reference").fill("bay 3")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("cell", name="Bay 3")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_quick_hide_button_signs_out_at_once(personas, page, sign_in):

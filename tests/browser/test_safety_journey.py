@@ -57,8 +57,12 @@ def test_clinician_works_through_safety_care_and_reporting(personas, case, page,
     open_tab(page, "Safety")
     assert_accessible(page)
     supervisor_item = page.locator("#item-safety-protocol-alert-supervisor")
-    supervisor_item.get_by_role("button", name="Mark done").click()
+    # A double click records once (htmx drops the second request; the button is disabled).
+    supervisor_item.get_by_role("button", name="Mark done").dblclick()
     expect(supervisor_item.locator(".badge")).to_have_text("Done")
+    assert (
+        case.events.filter(kind="safety.item_done", payload__item="alert-supervisor").count() == 1
+    )
     expect(supervisor_item.get_by_role("button", name="Reopen")).to_be_visible()
     stay_item = page.locator("#item-safety-protocol-stay-with-patient")
     stay_item.get_by_text("Not applicable…").click()
@@ -131,6 +135,70 @@ def test_threatening_behaviour_shows_the_numbers_at_once(personas, case, page, s
     expect(alert).to_contain_text("ext. 5555")
     expect(alert).to_contain_text("911")
     expect(page.locator(".case-header").get_by_text("Escalated")).to_be_visible()
+    # Reporting the threat ticked "call security" on the safety protocol.
+    expect(page.locator("#item-safety-protocol-call-security-on-threats .badge")).to_have_text(
+        "Done"
+    )
+    assert_accessible(page)
+
+
+def test_a_double_click_reports_once_and_a_mistaken_press_can_be_undone(
+    personas, case, page, sign_in
+):
+    sign_in("clinician")
+    page.goto(f"/cases/{case.ref}/")
+    # A slow network: the second press comes while the first is still on its way.
+    held = []
+    page.route("**/threat/", lambda route: held.append(route))
+    button = page.get_by_role("button", name="Threatening behaviour")
+    # Two presses 150 ms apart, from inside the page (Playwright's own clicks wait for the
+    # navigation the first one started).
+    button.evaluate("b => { b.click(); setTimeout(() => b.click(), 150); }")
+    page.wait_for_timeout(400)
+    assert len(held) == 1, "the second press sent the report again"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#threat-numbers")).to_be_visible()
+    assert case.events.filter(kind="safety.threat_reported").count() == 1
+    assert_accessible(page)
+    page.get_by_role("button", name="Undo: pressed by mistake").click()
+    expect(page.get_by_text("Undone: the report is withdrawn")).to_be_visible()
+    expect(page.locator(".case-header").get_by_text("Escalated")).to_have_count(0)
+    expect(page.locator("#item-safety-protocol-call-security-on-threats .badge")).to_have_text(
+        "Open"
+    )
+    assert_accessible(page)
+
+
+def test_care_lines_show_a_neutral_label_and_log_a_call_in_one_click(personas, case, page, sign_in):
+    sign_in("clinician")
+    page.goto(f"/safety/cases/{case.ref}/care/")
+    numbers = page.get_by_role("complementary", name="Numbers to offer the patient")
+    expect(numbers).to_contain_text("Confidential 24/7 helpline · 1-833-900-1010")
+    full_name = numbers.get_by_text("Canadian Human Trafficking Hotline")
+    expect(full_name).to_be_hidden()
+    assert_accessible(page)
+    numbers.get_by_text("Full name of this line").first.click()
+    expect(full_name).to_be_visible()
+    assert_accessible(page)
+    line = numbers.locator("li").first
+    # While the request is on its way the button says so and cannot be pressed again.
+    held = []
+    page.route("**/line-called/", lambda route: held.append(route))
+    called = line.get_by_role("button", name=re.compile("Called with the patient"))
+    called.click()
+    expect(called).to_be_disabled()
+    expect(called).to_have_class(re.compile("harbor-busy"))
+    expect(line.locator("form")).to_have_attribute("aria-busy", "true")
+    page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(line.get_by_role("status")).to_contain_text("Recorded: you called 1-833-900-1010")
+    expect(line.get_by_role("button", name=re.compile("Called with the patient"))).to_be_enabled()
+    assert case.events.filter(kind="case.line_called").count() == 1
+    # (the pointer off the button: axe would sample Bootstrap's hover transition half-way)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
     assert_accessible(page)
 
 

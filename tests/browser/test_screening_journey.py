@@ -14,6 +14,7 @@ from screening import actions
 from screening.models import Answer
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
+from tests.visible_text import visible_text
 
 
 @pytest.fixture
@@ -79,6 +80,17 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     expect(daily.get_by_role("status")).to_contain_text("Saved")
     expect(daily.get_by_label("Answered")).to_be_checked()
 
+    # One theme at a time; autosave needs no Save button (kept only for the no-script path).
+    expect(page.locator("#asked-count")).to_contain_text("2 of 24 asked")
+    expect(page.locator("#questions").get_by_role("button", name="Save")).to_have_count(0)
+    page.evaluate("window.harborSamePage = true")
+    page.get_by_role("navigation", name="Themes").get_by_role(
+        "link", name=re.compile("Control over ID, money and contact")
+    ).click()
+    expect(page.get_by_role("heading", name="Control over ID, money and contact")).to_be_visible()
+    expect(page.locator("#q-where-staying-typical-day")).to_have_count(0)
+    assert page.evaluate("window.harborSamePage === true")
+    assert_accessible(page)
     control = page.locator("#q-who-holds-documents")
     control.get_by_label("Answered").check()
     control.get_by_label("This answer raises concern").check()
@@ -86,9 +98,21 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     expect(page.locator("#summary")).to_contain_text("High concern")
     # The case header follows without a reload.
     expect(page.locator("#case-summary")).to_contain_text("Concern: High concern")
+    # Next steps lead where they are done: telling the supervisor is the escalation form.
+    escalate = page.locator("#summary").get_by_role(
+        "link", name="Alert your supervisor now and escalate the case."
+    )
+    expect(escalate).to_have_attribute("href", f"/cases/{case.ref}/escalate/")
     assert_accessible(page)
 
+    # A reload stays on the theme being asked (its address was pushed); every answer is kept.
     page.reload()
+    expect(
+        page.locator("#q-who-holds-documents").get_by_label("This answer raises concern")
+    ).to_be_checked()
+    page.get_by_role("navigation", name="Themes").get_by_role(
+        "link", name=re.compile("Environment and daily life")
+    ).click()
     question = page.locator("#q-where-staying-typical-day")
     expect(question.get_by_label("What the patient said")).to_have_value(
         "We all sleep at the restaurant"
@@ -110,7 +134,7 @@ def test_gate_met_then_signs_and_answers_save_as_typed(personas, case, content, 
     page.get_by_role("button", name="Yes, finish the screening").click()
     expect(page.get_by_role("link", name="Download record (FHIR JSON)")).to_be_visible()
     expect(page.get_by_text("We all sleep at the restaurant")).to_be_visible()
-    assert "traffick" not in page.content().lower()
+    assert "traffick" not in visible_text(page.content()).lower()
     assert_accessible(page)
 
 
@@ -125,7 +149,12 @@ def test_gate_not_met_records_why_and_offers_universal_education(
     expect(page.get_by_role("heading", name=re.compile("Not screened"))).to_be_visible()
     expect(page.locator("#resources").get_by_text("1-833-900-1010")).to_be_visible()
     expect(page.get_by_text("Can you tell me a bit about where you")).to_have_count(0)
-    assert "traffick" not in page.content().lower()
+    # The line's own name is one click away, never on screen by default.
+    assert "traffick" not in visible_text(page.content()).lower()
+    resources = page.locator("#resources")
+    expect(resources.get_by_text("Canadian Human Trafficking Hotline")).to_be_hidden()
+    resources.get_by_text("Full name of this line").first.click()
+    expect(resources.get_by_text("Canadian Human Trafficking Hotline")).to_be_visible()
     assert_accessible(page)
 
     # Signs seen can still be recorded, and the summary says no question was asked.
@@ -179,8 +208,10 @@ def test_a_dropped_connection_keeps_the_typed_note_and_says_it_was_not_saved(
     note.fill("Sleeps at the restaurant")
     expect(question.get_by_role("status")).to_contain_text("Not saved — check connection")
     expect(note).to_have_value("Sleeps at the restaurant")
-    # Save while offline fails the same way instead of leaving the page.
-    question.get_by_role("button", name="Save").click()
+    # Submitting the row (what the no-script Save button does) fails the same way instead of
+    # leaving the page; with scripts on there is no Save button to press.
+    expect(question.get_by_role("button", name="Save")).to_be_hidden()
+    question.evaluate("form => form.requestSubmit()")
     expect(question.get_by_role("status")).to_contain_text("Not saved — check connection")
     expect(note).to_have_value("Sleeps at the restaurant")
     assert Answer.objects.get(pk=answer_pk(case, "where-staying-typical-day")).note == ""
@@ -237,8 +268,11 @@ def test_an_administrator_adds_a_theme_and_a_clinician_then_asks_it(
     page.get_by_label("I read the limits of confidentiality").check()
     page.get_by_label("The patient agreed to talk").check()
     page.get_by_role("button", name="Start the conversation").click()
-    expect(page.get_by_role("heading", name="Health and care")).to_be_visible()
-    expect(page.get_by_role("heading", name="Support and connection")).to_have_count(0)
+    themes = page.get_by_role("navigation", name="Themes")
+    expect(themes.get_by_role("link", name=re.compile("Health and care"))).to_be_visible()
+    expect(themes.get_by_role("link", name=re.compile("Support and connection"))).to_have_count(0)
+    themes.get_by_role("link", name=re.compile("Health and care")).click()
+    expect(page.get_by_text("When did you last see a doctor?")).to_be_visible()
 
 
 def test_switching_tab_straight_after_typing_loses_nothing(personas, case, content, page, sign_in):

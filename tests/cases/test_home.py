@@ -88,11 +88,14 @@ class TestStartCase:
                 "age_years": "",
                 "jurisdiction": "CA-ON",
                 "preferred_language": "es",
+                "ward_label": "Bay 4",
             },
         )
         case = Case.objects.get()
-        assert response["Location"] == case.get_absolute_url()
+        # A new case opens on the screening gate, where the work starts.
+        assert response["Location"] == reverse("screening:case-screening", args=[case.ref])
         assert case.age_years is None and case.jurisdiction == "CA-ON"
+        assert case.ward_label == "Bay 4"
         assert case.assignee == personas.clinician
         assert case.events.get().kind == "case.opened"
 

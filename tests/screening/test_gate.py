@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AuditEntry
-from screening.content import gate
+from screening.content import gate, resources_for
 from screening.models import Answer, Screening
 from tests.screening.conftest import GATE_MET
+from tests.visible_text import visible_text
 
 FIRST_QUESTION = "Can you tell me a bit about where you"
 
@@ -22,6 +23,21 @@ def tab(case) -> str:
 
 def start(client, case, data):
     return client.post(reverse("screening:start-screening", kwargs={"case_ref": case.ref}), data)
+
+
+def refused(client, case, url_name, data):
+    """Post a form that must be refused: it redirects back to the gate (so reloading never
+    sends it again), and the page it lands on shows the errors and what was typed, once."""
+    response = client.post(reverse(url_name, kwargs={"case_ref": case.ref}), data)
+    assert response.status_code == 302
+    assert response["Location"] == tab(case) + "#gate"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
+def start_refused(client, case, data):
+    return refused(client, case, "screening:start-screening", data)
 
 
 def test_before_the_gate_no_question_is_shown_and_the_ontario_text_is(personas, case, content):
@@ -50,10 +66,9 @@ def test_meeting_the_gate_starts_a_screening_with_every_question_not_asked(perso
 
 
 def test_a_companion_as_interpreter_is_refused_with_the_reason(personas, case, content):
-    response = start(
+    response = start_refused(
         personas.client_for("clinician"), case, {**GATE_MET, "interpreter": "companion-or-family"}
     )
-    assert response.status_code == 200
     assert not Screening.objects.exists()
     page = response.content.decode()
     assert "Not accepted." in page
@@ -66,14 +81,13 @@ def test_a_companion_as_interpreter_is_refused_with_the_reason(personas, case, c
 )
 def test_every_part_of_the_gate_is_required(personas, case, content, missing):
     data = {key: value for key, value in GATE_MET.items() if key != missing}
-    response = start(personas.client_for("clinician"), case, data)
-    assert response.status_code == 200
+    response = start_refused(personas.client_for("clinician"), case, data)
     assert not Screening.objects.exists()
     assert 'id="gate-errors"' in response.content.decode()
 
 
 def test_other_separation_needs_a_few_words(personas, case, content):
-    response = start(
+    response = start_refused(
         personas.client_for("clinician"), case, {**GATE_MET, "separation_method": "other"}
     )
     assert "Say briefly how the patient was seen alone." in response.content.decode()
@@ -97,16 +111,15 @@ def test_not_screened_records_why_and_shows_universal_education(personas, case, 
     assert "1-833-900-1010" in page  # the Canadian line for a CA case
     assert "1-888-373-7888" not in page
     assert FIRST_QUESTION not in page
-    assert "traffick" not in page.lower()
+    assert "traffick" not in visible_text(page).lower()
     case.refresh_from_db()
     assert case.concern_level == ""  # nothing assessed: not "no concern"
 
 
 def test_other_reason_needs_a_note(personas, case, content):
-    response = personas.client_for("clinician").post(
-        reverse("screening:not-screened", kwargs={"case_ref": case.ref}), {"reason": "other"}
+    response = refused(
+        personas.client_for("clinician"), case, "screening:not-screened", {"reason": "other"}
     )
-    assert response.status_code == 200
     assert "Say briefly why screening could not go ahead." in response.content.decode()
     assert not Screening.objects.exists()
 
@@ -134,7 +147,7 @@ def test_the_screening_tab_never_names_the_crime(personas, screening):
 )
 def test_each_missing_part_of_the_gate_says_what_to_do(personas, case, content, missing, message):
     data = {key: value for key, value in GATE_MET.items() if key != missing}
-    page = start(personas.client_for("clinician"), case, data).content.decode()
+    page = start_refused(personas.client_for("clinician"), case, data).content.decode()
     assert 'id="gate-errors"' in page
     assert message in page
     assert "This field is required." not in page
@@ -142,8 +155,19 @@ def test_each_missing_part_of_the_gate_says_what_to_do(personas, case, content, 
     assert "Not accepted." not in page
 
 
+def test_a_refused_form_shows_its_errors_once_and_a_reload_does_not_resend_it(
+    personas, case, content
+):
+    client = personas.client_for("clinician")
+    page = start_refused(client, case, {**GATE_MET, "separation_method": "other"}).content.decode()
+    assert "Say briefly how the patient was seen alone." in page
+    again = client.get(tab(case)).content.decode()
+    assert "Say briefly how the patient was seen alone." not in again
+    assert not Screening.objects.exists()
+
+
 def test_a_refused_gate_keeps_what_was_ticked(personas, case, content):
-    page = start(
+    page = start_refused(
         personas.client_for("clinician"),
         case,
         {
@@ -184,12 +208,17 @@ def test_patient_facing_resources_never_name_the_crime_in_any_country(
         {"reason": "patient_declined", "universal_education_offered": "on"},
     )
     after = client.get(tab(case)).content.decode()
+    assert "Not screened" in after
     for page in (before, after):
-        assert "Not screened" in after
-        assert "traffick" not in page.lower()
-    # The clinician-only service names (which do say it) stay off the screen.
-    for resource in gate()["universal_education"]["resources"]:
-        assert resource["clinician_name"] not in after
+        assert "traffick" not in visible_text(page).lower()
+    # The clinician-only service names (which do say it) are one click away, never shown.
+    shown = visible_text(after)
+    for resource in resources_for(jurisdiction):
+        assert resource["clinician_name"] not in shown
+        assert (
+            f"<summary>Full name of this line</summary><span>{resource['clinician_name']}</span>"
+            in after
+        )
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,12 @@ def test_resuming_needs_the_patient_alone_again(personas, screening):
     client = personas.client_for("clinician")
     post(client, "pause-screening", screening.case)
     refused = post(client, "resume-screening", screening.case)
-    assert refused.status_code == 200
+    # Refused: back to the tab (a reload does not resend it), which says what is missing.
+    assert refused.status_code == 302 and refused["Location"].endswith("#questions")
+    assert (
+        "Resume only once the patient is alone again"
+        in client.get(refused["Location"]).content.decode()
+    )
     screening.refresh_from_db()
     assert screening.status == Screening.Status.PAUSED
     post(client, "resume-screening", screening.case, {"still_alone": "on"})

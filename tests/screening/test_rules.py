@@ -155,7 +155,7 @@ LEVEL_CASES = [
         [concern(THREATS)],
         True,
         ConcernLevel.HIGH,
-        "threats, violence or exploitation",
+        "threats, violence or pressure",
         id="concern-in-threats-theme",
     ),
     pytest.param(

@@ -60,7 +60,7 @@ def test_high_concern_lists_every_reason_and_the_safety_steps(personas, screenin
     question = screening.answers.get(question__slug="who-holds-documents").question
     page = summary(client, screening.case)
     assert "High concern" in page
-    assert "a concern was noted in an answer about threats, violence or exploitation" in page
+    assert "a concern was noted in an answer about threats, violence or pressure" in page
     assert "a strong sign was observed and a concern was noted" in page
     assert f"Concern noted in the answer to \u201c{question.text}\u201d" in page
     assert "Observed (strong sign): Tattoo" in page

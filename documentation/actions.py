@@ -1,0 +1,274 @@
+"""Writes to the encounter note, each atomic, each checked against the version the clinician
+typed on, each audited (declared fields only, never the note's text)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import audit
+from cases.actions import record_event
+from cases.events import EventKind
+from cases.models import AuditEntry, Case, User
+from documentation import language
+from documentation.models import Addendum, EncounterNote
+from documentation.rules import (
+    CONSENT_CHOICES,
+    NoteTemplate,
+    merge_offer,
+    parse_injury,
+    shipped_templates,
+)
+
+
+class StaleNoteError(Exception):
+    """The note changed after the clinician's page loaded; nothing was applied."""
+
+    def __init__(self, current: EncounterNote) -> None:
+        super().__init__(f"Note {current.pk} is now at version {current.version}.")
+        self.current = current
+
+
+class NoteLockedError(Exception):
+    """The note is final: only an addendum can change it now."""
+
+
+class NotReadyError(Exception):
+    """Finalising was refused; `problems` maps a field to what to do, `findings` holds the
+    wording the clinician has not confirmed yet."""
+
+    def __init__(
+        self,
+        problems: dict[str, str],
+        findings: dict[str, tuple[language.Finding, ...]] | None = None,
+    ) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+        self.findings = findings or {}
+
+
+def template_of(note: EncounterNote) -> NoteTemplate:
+    return shipped_templates()[note.template_slug]
+
+
+def patient_is_minor(case: Case) -> bool | None:
+    return None if case.age_years is None else case.age_years < 18
+
+
+def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
+    fresh = EncounterNote.objects.select_for_update().get(pk=note.pk)
+    if fresh.version != base_version:
+        raise StaleNoteError(fresh)
+    if fresh.is_final:
+        raise NoteLockedError()
+    return fresh
+
+
+def _saved(note: EncounterNote, *, by: User, event: EventKind, **detail: Any) -> EncounterNote:
+    note.version += 1
+    note.updated_at = timezone.now()
+    note.updated_by = by
+    note.save()
+    audit.record(
+        AuditEntry.Action.CASE_CHANGE,
+        user=by,
+        case=note.case,
+        event=event,
+        note=note.pk,
+        version=note.version,
+        **detail,
+    )
+    return note
+
+
+@transaction.atomic
+def start_note(case: Case, *, prefill: Mapping[str, str], by: User) -> EncounterNote:
+    """The case's encounter note, prefilled; the existing one if it was started meanwhile."""
+    template = shipped_templates()["encounter"]
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    existing = EncounterNote.objects.filter(case=case, template_slug=template.slug).first()
+    if existing is not None:
+        return existing
+    note = EncounterNote.objects.create(
+        case=case,
+        template_slug=template.slug,
+        template_version=template.version,
+        sections={s.slug: prefill.get(s.slug, "") for s in template.sections},
+        consents={c.slug: "not_asked" for c in template.consents},
+        prefill_basis=dict(prefill),
+        created_by=by,
+        updated_by=by,
+    )
+    record_event(
+        case,
+        EventKind.DOCUMENTATION_NOTE_STARTED,
+        by=by,
+        summary="Encounter note started (prefilled from the case)",
+        payload={"note": note.pk, "template": template.slug, "version": template.version},
+    )
+    return note
+
+
+@transaction.atomic
+def save_draft(
+    note: EncounterNote,
+    *,
+    sections: Mapping[str, str],
+    consents: Mapping[str, str],
+    sensitive: bool,
+    sensitive_reason: str,
+    base_version: int,
+    by: User,
+) -> EncounterNote:
+    """Save what the clinician typed. Only the template's sections and consents are kept."""
+    fresh = _locked(note, base_version)
+    template = template_of(fresh)
+    new_sections = {
+        s.slug: sections.get(s.slug, fresh.sections.get(s.slug, "")) for s in template.sections
+    }
+    new_consents = {
+        c.slug: consents[c.slug]
+        if consents.get(c.slug) in CONSENT_CHOICES
+        else fresh.consents.get(c.slug, "not_asked")
+        for c in template.consents
+    }
+    changed = [slug for slug, text in new_sections.items() if fresh.sections.get(slug) != text]
+    changed += [slug for slug, v in new_consents.items() if fresh.consents.get(slug) != v]
+    if sensitive != fresh.sensitive or sensitive_reason != fresh.sensitive_reason:
+        changed.append("sensitive")
+    if not changed:
+        return fresh
+    fresh.sections = new_sections
+    fresh.consents = new_consents
+    fresh.sensitive = sensitive
+    fresh.sensitive_reason = sensitive_reason.strip()
+    return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_DRAFT_SAVED, fields=changed)
+
+
+@transaction.atomic
+def add_injury(
+    note: EncounterNote, data: Mapping[str, str], *, base_version: int, by: User
+) -> EncounterNote:
+    """Add one measured injury (InjuryError when a field is wrong; nothing is saved then)."""
+    injury = parse_injury(data)
+    fresh = _locked(note, base_version)
+    fresh.injuries = [*fresh.injuries, {"id": uuid.uuid4().hex[:12], **injury}]
+    return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_INJURY_ADDED, site=injury["site"])
+
+
+@transaction.atomic
+def remove_injury(
+    note: EncounterNote, injury_id: str, *, base_version: int, by: User
+) -> EncounterNote:
+    fresh = _locked(note, base_version)
+    kept = [i for i in fresh.injuries if i["id"] != injury_id]
+    if len(kept) == len(fresh.injuries):
+        raise KeyError(injury_id)
+    fresh.injuries = kept
+    return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_INJURY_REMOVED)
+
+
+@transaction.atomic
+def settle_offer(
+    note: EncounterNote,
+    section: str,
+    *,
+    offer: str,
+    how: str,
+    base_version: int,
+    by: User,
+) -> EncounterNote:
+    """The clinician's answer to a changed source: replace the section with it, add it, or
+    keep their text. Either way the offer becomes the section's new basis."""
+    fresh = _locked(note, base_version)
+    if section not in fresh.sections:
+        raise KeyError(section)
+    if how != "keep":
+        fresh.sections = {
+            **fresh.sections,
+            section: merge_offer(fresh.sections[section], offer, how=how),
+        }
+    fresh.prefill_basis = {**fresh.prefill_basis, section: offer}
+    return _saved(
+        fresh, by=by, event=EventKind.DOCUMENTATION_PREFILL_SETTLED, section=section, how=how
+    )
+
+
+@transaction.atomic
+def choose_codes(
+    note: EncounterNote, codes: list[str], *, base_version: int, by: User
+) -> EncounterNote:
+    fresh = _locked(note, base_version)
+    fresh.codes = codes
+    return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_CODES_CHOSEN, codes=codes)
+
+
+def finalise_problems(note: EncounterNote) -> dict[str, str]:
+    problems = {}
+    if not any(text.strip() for text in note.sections.values()):
+        problems["sections"] = _("The note is empty.")
+    if note.sensitive and not note.sensitive_reason.strip():
+        problems["sensitive_reason"] = _(
+            "Say why the note is restricted, or untick “sensitive” if it can be shared."
+        )
+    return problems
+
+
+@transaction.atomic
+def finalise_note(
+    note: EncounterNote, *, wording_reviewed: bool, base_version: int, by: User
+) -> EncounterNote:
+    """Lock the note. The wording check runs once more: flagged wording must be reviewed
+    (the clinician confirms), it is never changed for them."""
+    fresh = _locked(note, base_version)
+    problems = finalise_problems(fresh)
+    findings = language.check_sections(
+        fresh.sections,
+        patient_is_minor=patient_is_minor(fresh.case),
+        verbatim=template_of(fresh).verbatim_sections,
+    )
+    if findings and not wording_reviewed:
+        problems["wording"] = _("Review the flagged wording, then confirm.")
+    if problems:
+        raise NotReadyError(problems, findings)
+    fresh.status = EncounterNote.Status.FINAL
+    fresh.finalised_at = timezone.now()
+    fresh.finalised_by = by
+    _saved(
+        fresh,
+        by=by,
+        event=EventKind.DOCUMENTATION_NOTE_FINALISED,
+        flagged=sum(map(len, findings.values())),
+    )
+    record_event(
+        fresh.case,
+        EventKind.DOCUMENTATION_NOTE_FINALISED,
+        by=by,
+        summary="Encounter note finalised",
+        payload={"note": fresh.pk, "sensitive": fresh.sensitive, "codes": fresh.codes},
+    )
+    return fresh
+
+
+@transaction.atomic
+def add_addendum(note: EncounterNote, *, text: str, by: User) -> Addendum:
+    """An addendum to a final note, with who and when. Drafts are edited, not amended."""
+    fresh = EncounterNote.objects.select_for_update().get(pk=note.pk)
+    if not fresh.is_final:
+        raise NoteLockedError("Only a final note takes addenda.")
+    if not text.strip():
+        raise ValueError("An addendum needs text.")
+    addendum = Addendum.objects.create(note=fresh, text=text.strip(), created_by=by)
+    record_event(
+        fresh.case,
+        EventKind.DOCUMENTATION_ADDENDUM_ADDED,
+        by=by,
+        summary="Addendum added to the encounter note",
+        payload={"note": fresh.pk, "addendum": addendum.pk},
+    )
+    return addendum

@@ -1,0 +1,86 @@
+"""The encounter note of a case: a draft that saves as the clinician types, locked once
+finalised, with addenda after that. Nothing generated from it (PDFs, EHR text) is stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EncounterNote(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="notes")
+    template_slug = models.SlugField(max_length=60)
+    template_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Section slug -> text, consent slug -> given/declined/not_asked, structured injuries.
+    sections = models.JSONField(default=dict)
+    consents = models.JSONField(default=dict)
+    injuries = models.JSONField(default=list)
+    # Section slug -> the prefill the clinician last saw for it (started from, accepted or set
+    # aside). A source that now offers something else is shown as an offer, never applied.
+    prefill_basis = models.JSONField(default=dict)
+    codes = models.JSONField(default=list)
+    # Restricted by default: these notes can harm the patient if read through a portal.
+    sensitive = models.BooleanField(_("sensitive (restricted)"), default=True)
+    sensitive_reason = models.TextField(_("why it is restricted"), blank=True)
+    # Optimistic lock: every save names the version it was typed on.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "template_slug"], name="one_note_per_case_and_template"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(finalised_at__isnull=False),
+                name="final_note_has_finalised_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="final", sensitive=True, sensitive_reason=""),
+                name="final_sensitive_note_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_slug} note on {self.case_id}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class Addendum(models.Model):
+    """A later change to a finalised note: the note itself never changes again."""
+
+    note = models.ForeignKey(EncounterNote, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum {self.pk} to note {self.note_id}"

@@ -1,0 +1,149 @@
+"""Reading what the other phases recorded on a case, to prefill the note (DESIGN.md lets
+`documentation` read them; it never writes their rows). A fixed handful of queries per case.
+
+The referral part is a settings-named function (`HARBOR_CASE_REFERRALS_PROVIDER`), like the
+hotlines: the referrals app answers it once it is merged; until then a case has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.module_loading import import_string
+
+from cases.models import Case
+from documentation.rules import (
+    CapacityFinding,
+    CaseRecord,
+    DisclosureMade,
+    Quote,
+    ReportingSummary,
+)
+from safety.models import CapacityAssessment, ChecklistItem, Disclosure, ReportingDecisionRecord
+from screening import content as screening_content
+from screening.models import Answer, ObservedIndicator, Screening
+
+
+@dataclass(frozen=True)
+class ReferralLine:
+    """One referral as a handout or note shows it: a printable name (never naming the crime),
+    how to reach it, and the referral's status in words."""
+
+    name: str
+    phone: str = ""
+    hours: str = ""
+    address: str = ""
+    status: str = ""
+
+
+def referrals_for(case: Case) -> list[ReferralLine]:
+    path = settings.HARBOR_CASE_REFERRALS_PROVIDER
+    if not path:
+        return []
+    return list(import_string(path)(case=case))
+
+
+def _day(value: date | datetime | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _item_texts(items: list[ChecklistItem], slug: str, status: str) -> tuple[str, ...]:
+    texts = []
+    for item in items:
+        if item.checklist.slug != slug or item.status != status:
+            continue
+        content = item.checklist.template.item(item.slug)
+        texts.append(content.text if content else item.slug)
+    return tuple(texts)
+
+
+def case_record(case: Case) -> CaseRecord:
+    """Everything the note can be prefilled from, read once."""
+    screening = Screening.objects.filter(case=case).first()
+    signs: tuple[str, ...] = ()
+    quotes: list[Quote] = []
+    summaries: list[Quote] = []
+    not_screened = ""
+    interpreter = ""
+    if screening is not None:
+        gate = screening_content.gate()
+        if screening.status == Screening.Status.NOT_SCREENED:
+            not_screened = screening_content.label_of(
+                gate["not_screened_reasons"], screening.not_screened_reason
+            )
+        if screening.interpreter and screening.interpreter != "not-needed":
+            interpreter = screening_content.label_of(
+                gate["interpreter"]["options"], screening.interpreter
+            )
+        observed = ObservedIndicator.objects.filter(
+            screening=screening, observed=True
+        ).select_related("indicator")
+        signs = tuple(
+            f"{o.indicator.text}: {o.note}" if o.note.strip() else o.indicator.text
+            for o in observed
+        )
+        answers = (
+            Answer.objects.filter(screening=screening, status=Answer.Status.ANSWERED)
+            .exclude(note="")
+            .select_related("question")
+        )
+        for answer in answers:
+            entry = Quote(question=answer.question.text, words=answer.note.strip())
+            (quotes if answer.verbatim else summaries).append(entry)
+
+    items = list(
+        ChecklistItem.objects.filter(checklist__case=case).select_related("checklist__template")
+    )
+    forensic = next(
+        (
+            i
+            for i in items
+            if i.checklist.slug == "immediate-care" and i.slug == "forensic-evidence"
+        ),
+        None,
+    )
+    capacity = CapacityAssessment.objects.filter(case=case).select_related("assessed_by").first()
+    decision = ReportingDecisionRecord.objects.filter(case=case).first()
+    disclosures = Disclosure.objects.filter(case=case)
+    return CaseRecord(
+        screened_alone=bool(screening and screening.patient_alone),
+        interpreter=interpreter,
+        not_screened_reason=not_screened,
+        signs=signs,
+        quotes=tuple(quotes),
+        summaries=tuple(summaries),
+        care_done=_item_texts(items, "immediate-care", ChecklistItem.Status.DONE),
+        care_open=_item_texts(items, "immediate-care", ChecklistItem.Status.OPEN),
+        transfer_done=_item_texts(items, "transfer-handoff", ChecklistItem.Status.DONE),
+        declined_help_done=_item_texts(items, "help-refused", ChecklistItem.Status.DONE),
+        forensic_consent_recorded=bool(
+            forensic and forensic.consent_recorded_at and forensic.status == "done"
+        ),
+        capacity=CapacityFinding(
+            decision=capacity.decision,
+            outcome=capacity.get_outcome_display(),
+            assessed_on=_day(capacity.assessed_at),
+            by=capacity.assessed_by.display_name,
+        )
+        if capacity
+        else None,
+        reporting=ReportingSummary(
+            required=tuple(decision.required_recipients()),
+            needs_consent=tuple(r["recipient"] for r in decision.result.get("needs_consent", [])),
+            recorded_on=_day(decision.recorded_at),
+        )
+        if decision
+        else None,
+        disclosures=tuple(
+            DisclosureMade(d.recipient, _day(d.made_at), d.patient_informed) for d in disclosures
+        ),
+        referrals=tuple(
+            f"{line.name}: {line.status}" if line.status else line.name
+            for line in referrals_for(case)
+        ),
+        next_follow_up=_day(case.next_follow_up),
+        contact_summary=case.contact_summary(),
+    )

@@ -1,0 +1,1044 @@
+"""Open Referral HSDS 3.0 JSON in and out of the directory tables.
+
+Import is two steps: `plan_import` validates every top-level object (a service, or an
+organization with its services) against the published schemas, checks what Harbor needs on top
+(integer ages, readable dates and times, known taxonomy terms), and says for each whether it
+would be added, changed, left unchanged or rejected, and why; `commit_import` applies a plan only
+if nothing was rejected, in one transaction. HSDS fields Harbor does not use are kept in each
+row's `extra`, so a publisher's file exports again without loss. The schemas ship in
+`referrals/hsds_schema/` (Open Referral, CC BY-SA 4.0), identical to the published ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from referrals import rules
+from referrals.models import (
+    BARRIER,
+    FLAG,
+    KIND,
+    Address,
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceChange,
+    TaxonomyTerm,
+)
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
+HARBOR_FIELD = "harbor-field"
+HARBOR_NS = uuid.UUID("5b0f3c1e-1f3a-4a7e-9a57-0c0ffee00012")
+
+SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "alert",
+    "assured_date",
+    "assurer_email",
+    "last_modified",
+)
+SERVICE_NESTED = (
+    "id",
+    "organization",
+    "organization_id",
+    "phones",
+    "schedules",
+    "service_areas",
+    "service_at_locations",
+    "languages",
+    "attributes",
+)
+ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "website")
+PHONE_FIELDS = ("number", "type", "description")
+LANGUAGE_FIELDS = ("name", "code", "note")
+SCHEDULE_FIELDS = ("freq", "byday", "opens_at", "closes_at", "description")
+AREA_FIELDS = ("name", "description", "extent", "extent_type")
+LOCATION_FIELDS = (
+    "location_type",
+    "name",
+    "description",
+    "transportation",
+    "latitude",
+    "longitude",
+)
+ADDRESS_FIELDS = (
+    "attention",
+    "address_1",
+    "address_2",
+    "city",
+    "region",
+    "state_province",
+    "postal_code",
+    "country",
+    "address_type",
+)
+TERM_FIELDS = ("taxonomy", "code", "name", "description", "term_uri")
+
+# Harbor's own service columns, carried as attributes of taxonomy "harbor-field".
+HARBOR_COLUMNS = {
+    "demo": "is_demo",
+    "hotline-rank": "hotline_rank",
+    "screen-label": "screen_label",
+    "refer-by": "refer_by",
+    "refer-needs": "refer_needs",
+    "refer-never-send": "refer_never_send",
+    "consent-requirements": "consent_requirements",
+    "handover-contact": "handover_contact",
+    "handover-hours": "handover_hours",
+    "protocol-reviewed-on": "protocol_reviewed_on",
+}
+
+
+class ImportRefused(Exception):
+    """The file has rejected rows (or could not be read): nothing was changed."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(plan.error or "rejected rows")
+        self.plan = plan
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    def retrieve(uri: str) -> Resource:
+        contents = json.loads((SCHEMA_DIR / Path(uri).name).read_text())
+        return DRAFT202012.create_resource(contents)
+
+    schema = json.loads((SCHEMA_DIR / f"{kind}.json").read_text())
+    registry: Registry = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+
+
+def schema_errors(obj: Any, kind: str) -> list[str]:
+    """Every way `obj` breaks the HSDS schema, as "where: what" lines."""
+    errors = sorted(validator(kind).iter_errors(obj), key=lambda e: list(e.absolute_path))
+    return [f"{_where(e.absolute_path)}: {e.message}" for e in errors[:20]]
+
+
+def _where(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or _("the object")
+
+
+def _harbor_errors(obj: dict[str, Any], known_terms: set[str]) -> list[str]:
+    """What Harbor needs beyond the schema, so that a commit can never fail half-way."""
+    errors = []
+    for name in ("minimum_age", "maximum_age"):
+        value = obj.get(name)
+        if value is not None and (
+            not isinstance(value, int | float) or value != int(value) or not 0 <= value <= 150
+        ):
+            errors.append(_("%(field)s: must be a whole number of years") % {"field": name})
+    low, high = obj.get("minimum_age"), obj.get("maximum_age")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        errors.append(_("minimum_age is greater than maximum_age"))
+    if obj.get("assured_date") and _date(obj["assured_date"]) is None:
+        errors.append(_("assured_date: not a date (YYYY-MM-DD)"))
+    if obj.get("last_modified") and _datetime(obj["last_modified"]) is None:
+        errors.append(_("last_modified: not a date and time"))
+    for i, schedule in enumerate(obj.get("schedules") or []):
+        for name in ("opens_at", "closes_at"):
+            if schedule.get(name) and _time(schedule[name]) is None:
+                errors.append(
+                    _("schedules[%(i)s].%(field)s: not a time (HH:MM:SS)") % {"i": i, "field": name}
+                )
+    for i, attribute in enumerate(obj.get("attributes") or []):
+        term = attribute.get("taxonomy_term")
+        term_id = (term or {}).get("id") or attribute.get("taxonomy_term_id")
+        if not term and term_id not in known_terms:
+            errors.append(
+                _("attributes[%(i)s]: taxonomy term %(term)s is not in the directory")
+                % {"i": i, "term": term_id or "?"}
+            )
+    return errors
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _datetime(value: Any) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _time(value: Any) -> time | None:
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+# --- Planning ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    index: int
+    kind: str
+    id: str
+    name: str
+    outcome: str  # added | changed | unchanged | rejected
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowResult]
+    error: str = ""
+    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def count_added(self) -> int:
+        return self.count("added")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("changed")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def count_rejected(self) -> int:
+        return self.count("rejected")
+
+    @property
+    def can_commit(self) -> bool:
+        return not self.error and bool(self.rows) and self.count("rejected") == 0
+
+
+def read_document(raw: bytes | str) -> tuple[list[tuple[str, dict[str, Any]]], list[Any], str]:
+    """The top-level objects of an HSDS file: a service, an organization, a list or a page."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        return [], [], _("The file is not valid JSON: %(error)s") % {"error": error}
+    terms: list[Any] = []
+    if isinstance(data, dict) and "services" in data and "taxonomy_terms" in data:
+        terms, items = data["taxonomy_terms"], data["services"]  # Harbor's content file
+    elif isinstance(data, dict) and isinstance(data.get("contents"), list):
+        items = data["contents"]  # an HSDS API page
+    elif isinstance(data, list):
+        items = data
+    elif isinstance(data, dict):
+        items = [data]
+    else:
+        return [], [], _("The file holds neither HSDS objects nor a list of them.")
+    objects = []
+    for item in items:
+        kind = "service" if isinstance(item, dict) and "status" in item else "organization"
+        objects.append((kind, item))
+    return objects, terms, ""
+
+
+def plan_import(raw: bytes | str) -> ImportPlan:
+    objects, terms, error = read_document(raw)
+    if error:
+        return ImportPlan([], error=error)
+    if not objects:
+        return ImportPlan([], error=_("The file holds no service or organization."))
+    known = {str(pk) for pk in TaxonomyTerm.objects.values_list("id", flat=True)}
+    known |= {str(t.get("id")) for t in terms if isinstance(t, dict)}
+    rows = []
+    for index, (kind, obj) in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            rows.append(RowResult(index, kind, "", "", "rejected", [_("Not an object.")]))
+            continue
+        reasons = schema_errors(obj, kind)
+        services = [obj] if kind == "service" else list(obj.get("services") or [])
+        for service in services:
+            if isinstance(service, dict):
+                reasons += _harbor_errors(service, known)
+        rows.append(
+            RowResult(
+                index,
+                kind,
+                str(obj.get("id", "")),
+                str(obj.get("name", "")),
+                "rejected" if reasons else _outcome(kind, obj),
+                reasons,
+            )
+        )
+    return ImportPlan(rows, objects=objects, terms=terms)
+
+
+def _outcome(kind: str, obj: dict[str, Any]) -> str:
+    model = Service if kind == "service" else Organization
+    current = model.objects.filter(pk=obj["id"]).first()
+    if current is None:
+        return "added"
+    exported = (
+        export_service(current) if isinstance(current, Service) else export_organization(current)
+    )
+    return "unchanged" if contains(exported, obj) else "changed"
+
+
+def contains(big: Any, small: Any) -> bool:
+    """Everything in `small` is in `big` (lists of objects with ids are matched by id)."""
+    if isinstance(small, dict):
+        return isinstance(big, dict) and all(
+            key in big and contains(big[key], value) for key, value in small.items()
+        )
+    if isinstance(small, list):
+        if not isinstance(big, list):
+            return False
+        if all(isinstance(item, dict) and "id" in item for item in small):
+            by_id = {item.get("id"): item for item in big if isinstance(item, dict)}
+            return all(item["id"] in by_id and contains(by_id[item["id"]], item) for item in small)
+        return len(big) == len(small) and all(map(contains, big, small))
+    return bool(big == small)
+
+
+# --- Commit ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commit_import(raw: bytes | str, *, by: Any) -> ImportPlan:
+    """Apply the file if every row passes; all or nothing. Re-plans, so a stale dry run is safe."""
+    plan = plan_import(raw)
+    if not plan.can_commit:
+        raise ImportRefused(plan)
+    for term in plan.terms:
+        _save_term(term)
+    for kind, obj in plan.objects:
+        if kind == "service":
+            apply_service(obj, by=by)
+        else:
+            apply_organization(obj, by=by)
+    return plan
+
+
+def _split(obj: dict[str, Any], mapped: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    names = set(mapped)
+    return (
+        {k: v for k, v in obj.items() if k in names},
+        {k: v for k, v in obj.items() if k not in names and k != "id"},
+    )
+
+
+def _text(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    return {name: "" if values.get(name) is None else values[name] for name in names}
+
+
+def _save_term(obj: dict[str, Any]) -> TaxonomyTerm:
+    mapped, extra = _split(obj, TERM_FIELDS)
+    term, _created = TaxonomyTerm.objects.update_or_create(
+        id=obj["id"], defaults={**_text(mapped, TERM_FIELDS), "extra": extra}
+    )
+    return term
+
+
+def apply_organization(obj: dict[str, Any], *, by: Any, with_services: bool = True) -> Organization:
+    mapped, extra = _split(obj, (*ORGANIZATION_FIELDS, "locations", "services"))
+    organization, _created = Organization.objects.update_or_create(
+        id=obj["id"], defaults={**_text(mapped, ORGANIZATION_FIELDS), "extra": extra}
+    )
+    for location in obj.get("locations") or []:
+        _save_location(location, organization)
+    if with_services:
+        for service in obj.get("services") or []:
+            apply_service(service, by=by, organization=organization)
+    return organization
+
+
+def _save_location(obj: dict[str, Any], organization: Organization | None) -> Location:
+    mapped, extra = _split(obj, (*LOCATION_FIELDS, "addresses", "organization_id"))
+    values = _text(mapped, ("location_type", "name", "description", "transportation"))
+    values["location_type"] = values["location_type"] or Location.Type.PHYSICAL
+    values["latitude"] = mapped.get("latitude")
+    values["longitude"] = mapped.get("longitude")
+    if "organization_id" in obj and (
+        organization is None or str(organization.pk) != str(obj["organization_id"])
+    ):
+        extra["organization_id"] = obj["organization_id"]
+    location, _created = Location.objects.update_or_create(
+        id=obj["id"], defaults={**values, "organization": organization, "extra": extra}
+    )
+    location.addresses.all().delete()
+    for position, address in enumerate(obj.get("addresses") or []):
+        address_mapped, address_extra = _split(address, ADDRESS_FIELDS)
+        Address.objects.create(
+            id=address["id"],
+            location=location,
+            position=position,
+            extra=address_extra,
+            **_text(address_mapped, ADDRESS_FIELDS),
+        )
+    return location
+
+
+def apply_service(
+    obj: dict[str, Any], *, by: Any, organization: Organization | None = None
+) -> Service:
+    """Create or replace one service and its nested rows from an HSDS service object."""
+    mapped, extra = _split(obj, (*SERVICE_FIELDS, *SERVICE_NESTED))
+    if organization is None and isinstance(obj.get("organization"), dict):
+        organization = apply_organization(obj["organization"], by=by, with_services=False)
+    if organization is None and obj.get("organization_id"):
+        organization = Organization.objects.filter(pk=obj["organization_id"]).first()
+        if organization is None:
+            extra["organization_id"] = obj["organization_id"]
+    values: dict[str, Any] = _text(
+        mapped, [f for f in SERVICE_FIELDS if f not in _TYPED_SERVICE_FIELDS]
+    )
+    values["minimum_age"] = _int(mapped.get("minimum_age"))
+    values["maximum_age"] = _int(mapped.get("maximum_age"))
+    values["assured_date"] = _date(mapped["assured_date"]) if mapped.get("assured_date") else None
+    if mapped.get("last_modified"):
+        values["last_modified"] = _datetime(mapped["last_modified"])
+    attributes = list(obj.get("attributes") or [])
+    harbor = {column: _column_default(column) for column in HARBOR_COLUMNS.values()}
+    terms = {}
+    for attribute in attributes:
+        term = _term_for(attribute)
+        terms[attribute["id"]] = term
+        if term.taxonomy == HARBOR_FIELD and term.code in HARBOR_COLUMNS:
+            harbor[HARBOR_COLUMNS[term.code]] = _column_value(
+                HARBOR_COLUMNS[term.code], attribute.get("value", "")
+            )
+
+    current = Service.objects.filter(pk=obj["id"]).first()
+    before = _snapshot(current) if current else {}
+    service, created = Service.objects.update_or_create(
+        id=obj["id"],
+        defaults={**values, **harbor, "organization": organization, "extra": extra},
+    )
+    if not created:
+        Service.objects.filter(pk=service.pk).update(version=service.version + 1)
+        service.refresh_from_db()
+    _replace_children(service, obj, attributes, terms)
+    refresh_search(service)
+    after = _snapshot(service)
+    ServiceChange.objects.create(
+        service=service,
+        action=ServiceChange.Action.IMPORTED,
+        by=by,
+        version=service.version,
+        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+    )
+    return service
+
+
+_TYPED_SERVICE_FIELDS = {"minimum_age", "maximum_age", "assured_date", "last_modified"}
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _column_default(column: str) -> Any:
+    return {"is_demo": False, "hotline_rank": None, "protocol_reviewed_on": None}.get(column, "")
+
+
+def _column_value(column: str, value: str) -> Any:
+    if column == "is_demo":
+        return str(value).strip().lower() == "true"
+    if column == "hotline_rank":
+        return int(value) if str(value).strip().isdigit() else None
+    if column == "protocol_reviewed_on":
+        return _date(value) if value else None
+    return value or ""
+
+
+def _term_for(attribute: dict[str, Any]) -> TaxonomyTerm:
+    if isinstance(attribute.get("taxonomy_term"), dict):
+        return _save_term(attribute["taxonomy_term"])
+    return TaxonomyTerm.objects.get(pk=attribute["taxonomy_term_id"])
+
+
+def _replace_children(
+    service: Service,
+    obj: dict[str, Any],
+    attributes: list[dict[str, Any]],
+    terms: dict[str, TaxonomyTerm],
+) -> None:
+    for related in (
+        service.phones,
+        service.languages,
+        service.schedules,
+        service.service_areas,
+        service.attributes,
+        service.at_locations,
+    ):
+        related.all().delete()
+    for i, item in enumerate(obj.get("phones") or []):
+        mapped, extra = _split(item, PHONE_FIELDS)
+        Phone.objects.create(
+            id=item["id"], service=service, position=i, extra=extra, **_text(mapped, PHONE_FIELDS)
+        )
+    for i, item in enumerate(obj.get("languages") or []):
+        mapped, extra = _split(item, LANGUAGE_FIELDS)
+        Language.objects.create(
+            id=item["id"],
+            service=service,
+            position=i,
+            extra=extra,
+            **_text(mapped, LANGUAGE_FIELDS),
+        )
+    for i, item in enumerate(obj.get("schedules") or []):
+        mapped, extra = _split(item, SCHEDULE_FIELDS)
+        Schedule.objects.create(
+            id=item["id"],
+            service=service,
+            position=i,
+            extra=extra,
+            freq=mapped.get("freq") or "",
+            byday=mapped.get("byday") or "",
+            opens_at=_time(mapped["opens_at"]) if mapped.get("opens_at") else None,
+            closes_at=_time(mapped["closes_at"]) if mapped.get("closes_at") else None,
+            description=mapped.get("description") or "",
+        )
+    for i, item in enumerate(obj.get("service_areas") or []):
+        mapped, extra = _split(item, AREA_FIELDS)
+        ServiceArea.objects.create(
+            id=item["id"], service=service, position=i, extra=extra, **_text(mapped, AREA_FIELDS)
+        )
+    for i, item in enumerate(obj.get("service_at_locations") or []):
+        mapped, extra = _split(item, ("description", "location", "location_id", "service_id"))
+        location_obj = item.get("location")
+        if isinstance(location_obj, dict):
+            location = _save_location(location_obj, service.organization)
+        else:
+            found = Location.objects.filter(pk=item.get("location_id")).first()
+            if found is None:
+                extra["location_id"] = item.get("location_id")
+                continue
+            location = found
+        ServiceAtLocation.objects.create(
+            id=item["id"],
+            service=service,
+            location=location,
+            position=i,
+            description=mapped.get("description") or "",
+            extra=extra,
+        )
+    for i, item in enumerate(attributes):
+        term = terms[item["id"]]
+        if term.taxonomy == HARBOR_FIELD:
+            continue  # carried by the service's own columns
+        mapped, extra = _split(item, ("value", "taxonomy_term", "taxonomy_term_id"))
+        Attribute.objects.create(
+            id=item["id"],
+            service=service,
+            taxonomy_term=term,
+            value=mapped.get("value") or "",
+            position=i,
+            extra=extra,
+        )
+
+
+def _snapshot(service: Service) -> dict[str, Any]:
+    """The service's own fields as JSON values, for the change history."""
+    columns = [*SERVICE_FIELDS, *HARBOR_COLUMNS.values()]
+    result = {}
+    for name in columns:
+        value = getattr(service, name)
+        result[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return result
+
+
+def refresh_search(service: Service) -> None:
+    """Recompute the derived search columns (24/7, the normalised text, the tsvector)."""
+    openings = [s.opening() for s in service.schedules.all()]
+    terms = TaxonomyTerm.objects.filter(
+        pk__in=service.attributes.values("taxonomy_term_id"), taxonomy__in=[FLAG, KIND, BARRIER]
+    ).values_list("name", flat=True)
+    text = rules.normalise_text(
+        service.name,
+        service.alternate_name,
+        service.description,
+        service.eligibility_description,
+        service.organization.name if service.organization else "",
+        " ".join(terms),
+    )
+    Service.objects.filter(pk=service.pk).update(
+        always_open=rules.is_always_open(openings), search_text=text
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE referrals_service SET search_vector = to_tsvector('simple', search_text)"
+                " WHERE id = %s",
+                [service.pk],
+            )
+    service.refresh_from_db(fields=["always_open", "search_text"])
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def _fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
+def export_term(term: TaxonomyTerm) -> dict[str, Any]:
+    # `description` is required by the schema even when a term has none.
+    values = _present(_fields(term, TERM_FIELDS))
+    return {**term.extra, "id": str(term.pk), **values, "description": term.description}
+
+
+def export_location(location: Location) -> dict[str, Any]:
+    values = _present(_fields(location, LOCATION_FIELDS))
+    result = {**location.extra, "id": str(location.pk), **values}
+    if location.organization_id:
+        result.setdefault("organization_id", str(location.organization_id))
+    addresses = [
+        {**a.extra, "id": str(a.pk), **_present(_fields(a, ADDRESS_FIELDS))}
+        for a in location.addresses.all()
+    ]
+    if addresses or "addresses" in location.extra:
+        result["addresses"] = addresses
+    return result
+
+
+def export_organization(organization: Organization, *, services: bool = True) -> dict[str, Any]:
+    values = _fields(organization, ORGANIZATION_FIELDS)
+    result = {
+        **organization.extra,
+        "id": str(organization.pk),
+        **_present(values),
+        "description": organization.description,
+    }
+    locations = [export_location(location) for location in organization.locations.all()]
+    if locations:
+        result["locations"] = locations
+    if services:
+        result["services"] = [
+            export_service(service, nested_organization=False)
+            for service in organization.services.all()
+        ]
+    return result
+
+
+def export_service(service: Service, *, nested_organization: bool = True) -> dict[str, Any]:
+    values: dict[str, Any] = _fields(service, SERVICE_FIELDS)
+    values["assured_date"] = service.assured_date.isoformat() if service.assured_date else None
+    values["last_modified"] = (
+        service.last_modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    )
+    result: dict[str, Any] = {**service.extra, "id": str(service.pk), **_present(values)}
+    if service.organization_id:
+        result["organization_id"] = str(service.organization_id)
+        if nested_organization and service.organization is not None:
+            result["organization"] = export_organization(service.organization, services=False)
+    result["phones"] = [
+        {**p.extra, "id": str(p.pk), **_present(_fields(p, PHONE_FIELDS))}
+        for p in service.phones.all()
+    ]
+    result["languages"] = [
+        {**lang.extra, "id": str(lang.pk), **_present(_fields(lang, LANGUAGE_FIELDS))}
+        for lang in service.languages.all()
+    ]
+    result["schedules"] = [_export_schedule(s) for s in service.schedules.all()]
+    result["service_areas"] = [
+        {**a.extra, "id": str(a.pk), **_present(_fields(a, AREA_FIELDS))}
+        for a in service.service_areas.all()
+    ]
+    result["service_at_locations"] = [
+        {
+            **sal.extra,
+            "id": str(sal.pk),
+            **_present({"description": sal.description}),
+            "location": export_location(sal.location),
+        }
+        for sal in service.at_locations.select_related("location")
+    ]
+    result["attributes"] = [
+        {
+            "link_entity": "service",
+            "link_id": str(service.pk),
+            **a.extra,
+            "id": str(a.pk),
+            "taxonomy_term_id": str(a.taxonomy_term_id),
+            "taxonomy_term": export_term(a.taxonomy_term),
+            **_present({"value": a.value}),
+        }
+        for a in service.attributes.select_related("taxonomy_term")
+    ] + _harbor_attributes(service)
+    return result
+
+
+def _export_schedule(schedule: Schedule) -> dict[str, Any]:
+    values = _fields(schedule, SCHEDULE_FIELDS)
+    for name in ("opens_at", "closes_at"):
+        values[name] = values[name].strftime("%H:%M:%S") if values[name] else None
+    return {**schedule.extra, "id": str(schedule.pk), **_present(values)}
+
+
+def _harbor_attributes(service: Service) -> list[dict[str, Any]]:
+    terms = {
+        t.code: t for t in TaxonomyTerm.objects.filter(taxonomy=HARBOR_FIELD)
+    }  # one small query per exported service; the set is ten rows
+    result = []
+    for code, column in HARBOR_COLUMNS.items():
+        value = getattr(service, column)
+        if value in (None, "", False) or code not in terms:
+            continue
+        text = value.isoformat() if isinstance(value, date) else str(value).lower()
+        if isinstance(value, str):
+            text = value
+        result.append(
+            {
+                "id": str(uuid.uuid5(HARBOR_NS, f"{service.pk}/{code}")),
+                "link_entity": "service",
+                "link_id": str(service.pk),
+                "taxonomy_term_id": str(terms[code].pk),
+                "taxonomy_term": export_term(terms[code]),
+                "value": text,
+            }
+        )
+    return result
+
+
+def export_page(services: Iterable[Service]) -> dict[str, Any]:
+    """The directory as one HSDS API page of full service objects."""
+    contents = [export_service(service) for service in services]
+    return {
+        "total_items": len(contents),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(contents),
+        "first_page": True,
+        "last_page": True,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+# --- Tabular data package ----------------------------------------------------------------------
+
+# Table (CSV file stem) → the HSDS schema file describing one row.
+TABLES = {
+    "organizations": "organization",
+    "services": "service",
+    "phones": "phone",
+    "schedules": "schedule",
+    "service_areas": "service_area",
+    "languages": "language",
+    "attributes": "attribute",
+    "taxonomy_terms": "taxonomy_term",
+    "locations": "location",
+    "addresses": "address",
+    "service_at_location": "service_at_location",
+}
+
+
+@cache
+def _schema(schema_name: str) -> dict[str, Any]:
+    return dict(json.loads((SCHEMA_DIR / f"{schema_name}.json").read_text()))
+
+
+@cache
+def table_fields(schema_name: str) -> tuple[tuple[str, str], ...]:
+    """A table's columns: the schema's scalar properties, in order, with their types."""
+    properties = _schema(schema_name)["properties"]
+    return tuple(
+        (name, spec.get("type", "string"))
+        for name, spec in properties.items()
+        if spec.get("type") not in ("array", "object") and "$ref" not in spec
+    )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 100, as the publisher wrote it, not 100.0
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+# How the tables nest into HSDS JSON objects: table → (JSON key, child table, its link column,
+# many?). Used both ways, so a package read in and written out keeps every linked row.
+RELATIONS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
+    "services": (
+        ("phones", "phones", "service_id", True),
+        ("schedules", "schedules", "service_id", True),
+        ("service_areas", "service_areas", "service_id", True),
+        ("languages", "languages", "service_id", True),
+        ("service_at_locations", "service_at_location", "service_id", True),
+        ("funding", "funding", "service_id", True),
+        ("cost_options", "cost_options", "service_id", True),
+        ("required_documents", "required_documents", "service_id", True),
+        ("contacts", "contacts", "service_id", True),
+        ("attributes", "attributes", "link_id", True),
+    ),
+    "organizations": (
+        ("funding", "funding", "organization_id", True),
+        ("contacts", "contacts", "organization_id", True),
+        ("phones", "phones", "organization_id", True),
+        ("locations", "locations", "organization_id", True),
+        ("programs", "programs", "organization_id", True),
+        ("organization_identifiers", "organization_identifiers", "organization_id", True),
+    ),
+    "locations": (
+        ("languages", "languages", "location_id", True),
+        ("addresses", "addresses", "location_id", True),
+        ("contacts", "contacts", "location_id", True),
+        ("accessibility", "accessibility", "location_id", True),
+        ("phones", "phones", "location_id", True),
+        ("schedules", "schedules", "location_id", True),
+    ),
+    "service_at_location": (
+        ("contacts", "contacts", "service_at_location_id", True),
+        ("phones", "phones", "service_at_location_id", True),
+        ("schedules", "schedules", "service_at_location_id", True),
+    ),
+    "phones": (("languages", "languages", "phone_id", True),),
+    "contacts": (("phones", "phones", "contact_id", True),),
+}
+# Single objects a row points at: (JSON key, table, the row's column holding the id).
+REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "services": (
+        ("organization", "organizations", "organization_id"),
+        ("program", "programs", "program_id"),
+    ),
+    "service_at_location": (("location", "locations", "location_id"),),
+    "attributes": (("taxonomy_term", "taxonomy_terms", "taxonomy_term_id"),),
+    "taxonomy_terms": (("taxonomy_detail", "taxonomies", "taxonomy_id"),),
+}
+TABLE_SCHEMAS = {
+    **TABLES,
+    "funding": "funding",
+    "cost_options": "cost_option",
+    "required_documents": "required_document",
+    "contacts": "contact",
+    "programs": "program",
+    "organization_identifiers": "organization_identifier",
+    "accessibility": "accessibility",
+    "taxonomies": "taxonomy",
+}
+
+
+def _typed(value: str, kind: str) -> Any:
+    if kind == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if kind == "boolean":
+        return value.strip().lower() in ("true", "1", "yes")
+    return value
+
+
+def read_tabular(files: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The services (and service-less organizations) of a tabular package, as HSDS objects.
+
+    Returns them with the rows that link to nothing in the package, which are not imported.
+    """
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, schema_name in TABLE_SCHEMAS.items():
+        text = files.get(f"{name}.csv")
+        if text is None:
+            continue
+        kinds = dict(table_fields(schema_name))
+        # An empty cell of a required text column is an empty string, not a missing field.
+        required = set(_schema(schema_name).get("required", [])) - {"id"}
+        rows = []
+        for raw in csv.DictReader(io.StringIO(text)):
+            row: dict[str, Any] = {}
+            for key, value in raw.items():
+                if key in required and value == "" and kinds.get(key) == "string":
+                    row[key] = ""
+                if key is None or value in (None, ""):
+                    continue
+                try:
+                    row[key] = _typed(value, kinds.get(key, "string"))
+                except ValueError:
+                    row[key] = value  # left for the schema to reject, with its reason
+            rows.append(row)
+        tables[name] = rows
+    used: set[tuple[str, str]] = set()
+
+    def build(table: str, row: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+        used.add((table, str(row.get("id"))))
+        obj = dict(row)
+        if depth > 4:
+            return obj
+        for key, child, link, _many in RELATIONS.get(table, ()):
+            children = [r for r in tables.get(child, []) if str(r.get(link)) == str(row.get("id"))]
+            if children:
+                # The link back to this row is implied by nesting (and written again on export).
+                obj[key] = [
+                    {k: v for k, v in build(child, r, depth + 1).items() if k != link}
+                    for r in children
+                ]
+        for key, target, column in REFERENCES.get(table, ()):
+            found = next(
+                (r for r in tables.get(target, []) if str(r.get("id")) == str(row.get(column))),
+                None,
+            )
+            if found is not None:
+                obj[key] = build(target, found, depth + 1)
+        return obj
+
+    objects = [build("services", row) for row in tables.get("services", [])]
+    objects += [
+        build("organizations", row)
+        for row in tables.get("organizations", [])
+        if ("organizations", str(row.get("id"))) not in used
+    ]
+    skipped = [
+        _("%(name)s: not a table Harbor reads") % {"name": name}
+        for name in sorted(files)
+        if name.endswith(".csv") and name[:-4] not in TABLE_SCHEMAS
+    ]
+    skipped += [
+        _("%(table)s.csv row %(id)s is linked to nothing in the package: not imported")
+        % {"table": table, "id": row.get("id", "?")}
+        for table, rows in tables.items()
+        for row in rows
+        if (table, str(row.get("id"))) not in used
+    ]
+    return objects, skipped
+
+
+def read_package(data: bytes) -> tuple[str, list[str], str]:
+    """A zipped tabular package as an HSDS JSON document, its notes, or why it cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files = {
+                Path(name).name: archive.read(name).decode("utf-8-sig")
+                for name in archive.namelist()
+                if name.endswith(".csv") and archive.getinfo(name).file_size < 5_000_000
+            }
+    except (zipfile.BadZipFile, UnicodeDecodeError) as error:
+        return (
+            "",
+            [],
+            _("The file is not a readable ZIP of CSV files: %(error)s") % {"error": error},
+        )
+    if "services.csv" not in files and "organizations.csv" not in files:
+        return "", [], _("The package has neither services.csv nor organizations.csv.")
+    objects, notes = read_tabular(files)
+    return json.dumps(objects), notes, ""
+
+
+def tabular_tables(
+    services: Iterable[Service],
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The directory as HSDS tables (rows keyed by column), flattened from the JSON export."""
+    rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLE_SCHEMAS}
+
+    def add(table: str, obj: dict[str, Any], links: dict[str, Any]) -> None:
+        columns = {name for name, _type in table_fields(TABLE_SCHEMAS[table])}
+        row = {k: _cell(v) for k, v in {**obj, **links}.items() if k in columns}
+        existing = rows[table].setdefault(str(obj["id"]), row)
+        for key, value in row.items():  # a row met under several parents keeps every link
+            if existing.get(key) in (None, "") and value != "":
+                existing[key] = value
+        for key, child, link, _many in RELATIONS.get(table, ()):
+            for item in obj.get(key) or []:
+                if isinstance(item, dict) and "id" in item:
+                    add(child, item, {link: obj["id"]})
+        for key, target, column in REFERENCES.get(table, ()):
+            item = obj.get(key)
+            if isinstance(item, dict) and "id" in item:
+                existing.setdefault(column, item["id"])
+                if existing.get(column) in (None, ""):
+                    existing[column] = item["id"]
+                add(target, item, {})
+
+    for service in services:
+        add("services", export_service(service), {})
+    return {
+        name: (
+            [column for column, _type in table_fields(TABLE_SCHEMAS[name])],
+            list(table.values()),
+        )
+        for name, table in rows.items()
+        if table
+    }
+
+
+def datapackage(tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> dict[str, Any]:
+    """The `datapackage.json` (Frictionless tabular data package) describing the CSV files."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "harbor-referral-directory",
+        "title": "Referral directory (Open Referral HSDS 3.0)",
+        "resources": [
+            {
+                "name": TABLE_SCHEMAS[name],
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": column, "type": kind}
+                        for column, kind in table_fields(TABLE_SCHEMAS[name])
+                    ],
+                    "primaryKey": "id",
+                },
+            }
+            for name in tables
+        ],
+    }
+
+
+def write_package(services: Iterable[Service]) -> bytes:
+    """The tabular data package as a ZIP: one CSV per table and its `datapackage.json`."""
+    tables = tabular_tables(services)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (columns, rows) in tables.items():
+            text = io.StringIO()
+            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+            archive.writestr(f"{name}.csv", text.getvalue())
+        archive.writestr("datapackage.json", json.dumps(datapackage(tables), indent=1))
+    return buffer.getvalue()

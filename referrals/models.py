@@ -1,0 +1,596 @@
+"""The referral directory (Open Referral HSDS 3.0) and the referrals made on a case.
+
+Directory tables follow HSDS 3.0 names and UUID identifiers, so import and export are a mapping
+and not a translation. What HSDS has no field for (Harbor's flags: trauma-informed, survivor-led,
+…, the partner kind, the barriers a service addresses) travels as HSDS `attribute` rows pointing
+at `taxonomy_term`s, the extension mechanism the specification approves. Each row keeps, in
+`extra`, the HSDS fields Harbor does not use, so a publisher's file comes back out unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals import rules
+
+# Taxonomies Harbor defines (taxonomy_term.taxonomy); the terms themselves are content.
+FLAG = "harbor-flag"
+KIND = "harbor-partner-kind"
+BARRIER = "harbor-barrier"
+
+
+class PortableSearchVectorField(models.TextField):
+    """A `tsvector` column on PostgreSQL, unused text elsewhere (SQLite matches `search_text`)."""
+
+    def db_type(self, connection: Any) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class TaxonomyTerm(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    taxonomy = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    term_uri = models.CharField(max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["taxonomy", "name"]
+        indexes = [models.Index(fields=["taxonomy", "code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("other name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.CharField(_("website"), max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def term_ids(taxonomy: str, codes: Iterable[str]) -> list[uuid.UUID]:
+    return list(
+        TaxonomyTerm.objects.filter(taxonomy=taxonomy, code__in=list(codes)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def listed(self) -> ServiceQuerySet:
+        """What clinicians may offer: neither retired (defunct) nor inactive."""
+        return self.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+
+    def with_term(self, taxonomy: str, codes: Iterable[str]) -> ServiceQuerySet:
+        # The term ids first (a tiny table), so the EXISTS is one index probe per service.
+        return self.with_term_ids(term_ids(taxonomy, codes))
+
+    def with_term_ids(self, ids: list[uuid.UUID]) -> ServiceQuerySet:
+        return self.filter(
+            Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=ids))
+        )
+
+    def speaking(self, code: str) -> ServiceQuerySet:
+        return self.filter(Exists(Language.objects.filter(service=OuterRef("pk"), code=code)))
+
+    def serving(self, jurisdiction: str) -> ServiceQuerySet:
+        return self.filter(
+            Exists(
+                ServiceArea.objects.filter(
+                    service=OuterRef("pk"), extent__in=rules.regions_covering(jurisdiction)
+                )
+            )
+        )
+
+    def for_age(self, age: int) -> ServiceQuerySet:
+        return self.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+        )
+
+    def open_at(self, moment: Any) -> ServiceQuerySet:
+        day = rules.WEEKDAYS[moment.weekday()]
+        clock = moment.time()
+        open_rows = Schedule.objects.filter(service=OuterRef("pk"), byday__contains=day).filter(
+            Q(opens_at__lte=clock, closes_at__gt=clock)
+            | Q(opens_at="00:00", closes_at__gte="23:59")
+        )
+        return self.filter(Q(always_open=True) | Exists(open_rows))
+
+    def matching(self, text: str) -> ServiceQuerySet:
+        """Free text: every word must start a word of the entry.
+
+        On PostgreSQL, the full-text index answers prefix queries and the trigram index forgives
+        typos; on SQLite, LIKE over the same normalised text gives the same prefix matches.
+        """
+        words = rules.query_words(text)
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.lookups import TrigramWordSimilar
+            from django.contrib.postgres.search import SearchQuery, SearchVectorExact
+
+            tsquery = " & ".join(f"{word}:*" for word in words)
+            fuzzy = Q()
+            for word in words:
+                fuzzy &= Q(TrigramWordSimilar(models.F("search_text"), models.Value(word)))
+            query = SearchQuery(tsquery, search_type="raw", config="simple")
+            return self.filter(Q(SearchVectorExact(models.F("search_vector"), query)) | fuzzy)
+        exact = Q()
+        for word in words:
+            exact &= Q(search_text__contains=f" {word}")
+        return self.filter(exact)
+
+    def stale(self, *, today: date, stale_after_days: int) -> ServiceQuerySet:
+        limit = today - timedelta(days=stale_after_days)
+        return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=limit))
+
+
+class Service(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Retired")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("other name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.CharField(_("website"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    interpretation_services = models.TextField(_("interpretation"), blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    fees_description = models.TextField(_("cost"), blank=True)
+    wait_time = models.CharField(_("wait time"), max_length=300, blank=True)
+    eligibility_description = models.TextField(_("eligibility"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    alert = models.TextField(
+        _("alert"), blank=True, help_text=_("A short-term notice, e.g. closed this week.")
+    )
+    assured_date = models.DateField(_("last verified"), null=True, blank=True)
+    assurer_email = models.EmailField(_("verified by (e-mail)"), blank=True)
+    last_modified = models.DateTimeField(default=timezone.now)
+    extra = models.JSONField(default=dict, blank=True)
+
+    is_demo = models.BooleanField(
+        _("demo entry"), default=False, help_text=_("Made up for the demo: not a real partner.")
+    )
+    # Harbor's own: a national line shown across Harbor (gate, Care, Reporting).
+    hotline_rank = models.PositiveSmallIntegerField(
+        _("national line order"),
+        null=True,
+        blank=True,
+        help_text=_("Set for a national line shown across Harbor; lower comes first."),
+    )
+    screen_label = models.CharField(
+        _("label shown on screen"),
+        max_length=120,
+        blank=True,
+        help_text=_("Neutral words a screen or card may show, e.g. “National 24/7 helpline”."),
+    )
+    # Referral-ready partner: how to refer and what the partner needs (and must never receive).
+    refer_by = models.CharField(
+        _("how to refer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ways, separated by commas: phone, secure e-mail, fax, in person."),
+    )
+    refer_needs = models.TextField(_("what they need"), blank=True)
+    refer_never_send = models.TextField(_("what they must never receive"), blank=True)
+    consent_requirements = models.TextField(_("their consent requirements"), blank=True)
+    handover_contact = models.CharField(_("warm-handover contact"), max_length=300, blank=True)
+    handover_hours = models.CharField(_("warm-handover hours"), max_length=200, blank=True)
+    protocol_reviewed_on = models.DateField(
+        _("referral protocol last reviewed"), null=True, blank=True
+    )
+
+    # Derived on save (see `actions.refresh_search`), so the search filters stay one query.
+    always_open = models.BooleanField(default=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = PortableSearchVectorField(null=True, blank=True, editable=False)
+
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic lock: an edit made from an older view of the entry is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "assured_date"]),
+            models.Index(fields=["hotline_rank"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.DEFUNCT
+
+    @property
+    def refer_methods(self) -> list[str]:
+        return [part.strip() for part in self.refer_by.split(",") if part.strip()]
+
+    def freshness(self, *, today: date, stale_after_days: int) -> rules.Freshness:
+        return rules.freshness(self.assured_date, today=today, stale_after_days=stale_after_days)
+
+
+class Language(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    name = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["code", "service"])]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class Phone(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=60)
+    extension = models.CharField(max_length=20, blank=True)
+    type = models.CharField(max_length=20, blank=True)  # RFC 6350: voice, text, fax, textphone…
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Schedule(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    freq = models.CharField(max_length=10, blank=True)
+    byday = models.CharField(max_length=40, blank=True)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.byday} {self.opens_at}-{self.closes_at}"
+
+    def opening(self) -> rules.Opening:
+        return rules.Opening(self.byday, self.opens_at, self.closes_at)
+
+
+class ServiceArea(models.Model):
+    """Where a service serves. Harbor puts a region code (CA, CA-ON, US-TX) in `extent`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    extent = models.CharField(max_length=300, blank=True)
+    extent_type = models.CharField(max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["extent", "service"])]
+
+    def __str__(self) -> str:
+        return self.extent or self.name
+
+
+class Location(models.Model):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        POSTAL = "postal", _("Postal")
+        VIRTUAL = "virtual", _("Virtual")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
+    )
+    location_type = models.CharField(max_length=10, choices=Type.choices, default=Type.PHYSICAL)
+    name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    transportation = models.TextField(blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.pk)
+
+
+class Address(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    attention = models.CharField(max_length=200, blank=True)
+    address_1 = models.CharField(max_length=300)
+    address_2 = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=200)
+    region = models.CharField(max_length=200, blank=True)
+    state_province = models.CharField(max_length=100)
+    postal_code = models.CharField(max_length=40)
+    country = models.CharField(max_length=2)
+    address_type = models.CharField(max_length=10, default="physical")
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} at {self.location_id}"
+
+
+class Attribute(models.Model):
+    """An HSDS attribute of a service: a taxonomy term (a Harbor flag, kind or barrier)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+")
+    value = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "taxonomy_term"], name="one_attribute_per_service_and_term"
+            )
+        ]
+        # Search asks "which services carry this term": answered from the index alone.
+        indexes = [models.Index(fields=["taxonomy_term", "service"])]
+
+    def __str__(self) -> str:
+        return f"{self.taxonomy_term_id} on {self.service_id}"
+
+
+class ServiceChange(models.Model):
+    """History of a directory entry: who did what, and the fields before and after."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        VERIFIED = "verified", _("Verified")
+        RETIRED = "retired", _("Retired")
+        RESTORED = "restored", _("Returned to the directory")
+        IMPORTED = "imported", _("Imported")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    # {field: [before, after]} — directory content, never case content.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.service_id} v{self.version}"
+
+
+class DirectorySettings(models.Model):
+    """A facility's directory settings (how long a verification stays good)."""
+
+    facility = models.OneToOneField(
+        "cases.Facility", on_delete=models.CASCADE, related_name="directory_settings"
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("re-check entries after (days)"), default=rules.DEFAULT_STALE_AFTER_DAYS
+    )
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.stale_after_days} days"
+
+    @classmethod
+    def stale_days_for(cls, facility_id: int | None) -> int:
+        if facility_id is None:
+            return rules.DEFAULT_STALE_AFTER_DAYS
+        row = cls.objects.filter(facility_id=facility_id).values_list("stale_after_days").first()
+        return row[0] if row else rules.DEFAULT_STALE_AFTER_DAYS
+
+
+# --- Referrals on a case -----------------------------------------------------------------------
+
+STATUS_CHOICES = [(status.value, label) for status, label in rules.STATUS_LABELS.items()]
+CONTACT_CHOICES = [(m.value, label) for m, label in rules.CONTACT_METHOD_LABELS.items()]
+
+
+class BarrierAssessment(models.Model):
+    """The barriers the patient faces, which pre-fill the directory search."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    barriers = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"barriers of case {self.case_id}"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=[s.value for s in rules.OPEN_STATUSES])
+
+    def follow_up_overdue(self, *, today: date) -> ReferralQuerySet:
+        return self.open().filter(follow_up_on__lt=today)
+
+
+class Referral(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="offered")
+    consent_to_share = models.BooleanField(_("agrees to share information"), default=False)
+    share_scope = models.TextField(_("what may be shared"), blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who follows up"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["case", "status"]), models.Index(fields=["follow_up_on"])]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} on case {self.case_id}"
+
+    @property
+    def status_label(self) -> str:
+        return str(rules.STATUS_LABELS[rules.Status(self.status)])
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        return [
+            (s.value, str(rules.STATUS_LABELS[s]))
+            for s in rules.Status
+            if s in rules.TRANSITIONS[rules.Status(self.status)]
+        ]
+
+
+class ReferralEntry(models.Model):
+    """One step of a referral's loop: a status change, a contact, a follow-up, a handover."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status")
+        CONTACT = "contact", _("Contact with the patient")
+        HANDOVER = "handover", _("Warm handover")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    contact_method = models.CharField(max_length=20, choices=CONTACT_CHOICES, blank=True)
+    override_reason = models.TextField(blank=True)
+    # Warm handover: who introduced the patient to whom, when and how.
+    introduced_to = models.CharField(max_length=300, blank=True)
+    handover_how = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of referral {self.referral_id}"
+
+
+class HelpDeclined(models.Model):
+    """The patient declined help: what was offered anyway, and the follow-up proposed."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    national_line_offered = models.BooleanField(_("national line offered"), default=False)
+    local_contacts_offered = models.BooleanField(_("local contacts offered"), default=False)
+    discreet_card_offered = models.BooleanField(_("discreet card offered"), default=False)
+    follow_up_on = models.DateField(_("follow-up visit proposed for"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"help declined on case {self.case_id}"
+
+    def facts(self) -> rules.RefusalFacts:
+        return rules.RefusalFacts(
+            national_line_offered=self.national_line_offered,
+            local_contacts_offered=self.local_contacts_offered,
+            discreet_card_offered=self.discreet_card_offered,
+            follow_up_proposed=self.follow_up_on is not None,
+        )
+
+
+class DirectoryImport(models.Model):
+    """An uploaded HSDS file between its dry run and its commit (directory content only)."""
+
+    content = models.TextField()
+    file_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.file_name})"

@@ -1,0 +1,203 @@
+"""The printed documents, read back from the PDF: text, page size, what must never be on them."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from cases.models import AuditEntry
+from documentation import documents
+from documentation.sources import ReferralLine
+from tests.documentation.conftest import FULL_NAMES
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+def read(response) -> tuple[PdfReader, str]:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def size_mm(reader: PdfReader) -> tuple[int, int]:
+    box = reader.pages[0].mediabox
+    return round(float(box.width) / MM), round(float(box.height) / MM)
+
+
+def referral_lines(*, case) -> list[ReferralLine]:
+    return [
+        ReferralLine(
+            name="Community legal clinic",
+            phone="416-555-0199",
+            hours="Mon–Fri 9–5",
+            address="12 Queen St",
+            status="offered",
+        )
+    ]
+
+
+def url(case, path):
+    return f"/documentation/cases/{case.ref}/print/{path}"
+
+
+PATIENT_DOCUMENTS = ["card/", "slip/?when=Tuesday 10:00&where=Clinic B", "contacts/"]
+
+
+@pytest.mark.parametrize("language", documents.PATIENT_LANGUAGES)
+@pytest.mark.parametrize("path", PATIENT_DOCUMENTS)
+def test_patient_papers_carry_no_telling_word_no_case_reference_and_no_full_name(
+    personas, case, settings, language, path
+):
+    settings.HARBOR_CASE_REFERRALS_PROVIDER = "tests.documentation.test_documents.referral_lines"
+    joiner = "&" if "?" in path else "?"
+    response = personas.client_for("clinician").get(url(case, f"{path}{joiner}language={language}"))
+    reader, text = read(response)
+    assert documents.telling_words_in(text, extra=FULL_NAMES) == []
+    assert documents.telling_words_in(reader.metadata.title or "") == []
+    assert case.ref not in text
+    assert "Harbor" not in text
+    title = documents.patient_texts(language)[
+        {"card/": "card_title", "contacts/": "contacts_title"}.get(path, "slip_title")
+    ]
+    assert title in text
+    # Neutral file name, on the printer queue and in the downloads list.
+    assert response["Content-Disposition"].startswith('inline; filename="')
+    assert documents.telling_words_in(response["Content-Disposition"]) == []
+
+
+@pytest.mark.parametrize(
+    ("paper", "size", "cards"), [("a4", (210, 297), 10), ("letter", (216, 279), 8)]
+)
+def test_cards_are_85_by_55_mm_several_to_a_sheet(personas, case, paper, size, cards):
+    response = personas.client_for("clinician").get(url(case, f"card/?paper={paper}"))
+    reader, text = read(response)
+    assert len(reader.pages) == 1
+    assert size_mm(reader) == size
+    assert text.count("Useful numbers") == cards
+    # Each card: the directory's printable label and numbers, the emergency number.
+    assert text.count("24/7 helpline") == cards and text.count("1-833-900-1010") == cards
+    assert text.count("233733") == cards and text.count("Emergency") == cards
+    assert "Test General" not in text  # no facility name, no logo
+
+
+def test_the_card_is_in_the_patients_language_with_only_the_chosen_lines(personas, case):
+    case.preferred_language = "es"
+    case.save()
+    response = personas.client_for("clinician").get(url(case, "card/?line=line-2"))
+    _, text = read(response)
+    assert "Números útiles" in text and "No tiene que dar su nombre." in text
+    assert "988" in text and "1-833-900-1010" not in text
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DOCUMENT)
+    assert entry.detail == {"kind": "card", "language": "es", "paper": "letter", "lines": 1}
+    assert entry.case == case and entry.user == personas.clinician
+
+
+def test_a_language_without_texts_prints_in_english_and_the_page_says_so(personas, case):
+    case.preferred_language = "pt"
+    case.save()
+    client = personas.client_for("clinician")
+    assert (
+        "No printed texts in Português yet"
+        in client.get(f"/documentation/cases/{case.ref}/").content.decode()
+    )
+    _, text = read(client.get(url(case, "card/")))
+    assert "Useful numbers" in text
+
+
+def test_a_card_is_generated_in_under_half_a_second(personas, case):
+    client = personas.client_for("clinician")
+    client.get(url(case, "card/"))  # the first render loads fonts once per process
+    started = time.perf_counter()
+    response = client.get(url(case, "card/?paper=a4"))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 0.5, f"card took {elapsed:.3f} s"
+
+
+def test_a_slip_that_would_carry_a_telling_word_is_not_printed(personas, case):
+    response = personas.client_for("clinician").get(
+        url(case, "slip/?when=Monday&where=Trafficking clinic, room 4")
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Not printed: the slip would say “trafficking”" in body
+    assert 'value="Trafficking clinic, room 4"' in body  # nothing typed is lost
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.DOCUMENT).exists()
+
+
+def test_the_slip_shows_when_and_where(personas, case):
+    _, text = read(
+        personas.client_for("clinician").get(
+            url(case, "slip/?when=Tue 10:00&where=Clinic B&language=fr")
+        )
+    )
+    assert "Visite de suivi" in text and "Tue 10:00" in text and "Clinic B" in text
+
+
+def test_the_contacts_handout_lists_the_case_referrals_and_lines(personas, case, settings):
+    settings.HARBOR_CASE_REFERRALS_PROVIDER = "tests.documentation.test_documents.referral_lines"
+    response = personas.client_for("clinician").get(url(case, "contacts/"))
+    _, text = read(response)
+    for expected in ("Community legal clinic", "416-555-0199", "12 Queen St", "24/7 helpline"):
+        assert expected in text
+    assert "offered" not in text  # the referral's status is for the team, not the patient
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DOCUMENT)
+    assert entry.detail == {"kind": "contacts", "language": "en", "entries": 1}
+
+
+def test_the_handover_tells_the_receiving_team_what_to_do_first(personas, case):
+    client = personas.client_for("clinician")
+    client.post(f"/documentation/cases/{case.ref}/start/")
+    from documentation.models import EncounterNote
+
+    note = EncounterNote.objects.get(case=case)
+    data = {
+        "version": note.version,
+        "sensitive": "on",
+        "sensitive_reason": "Portal risk",
+        "section_presentation": "Came in with a wrist injury.",
+        "section_care_given": "Splint applied.",
+    }
+    client.post(f"/documentation/cases/{case.ref}/save/", data)
+    reader, text = read(client.get(url(case, "handover/?paper=a4")))
+    flat = " ".join(text.split())
+    assert size_mm(reader) == (210, 297)
+    assert "private treatment area at once" in flat and "not the general waiting room" in flat
+    assert "Came in with a wrist injury." in flat and "Splint applied." in flat
+    assert "Sent by Clinician, Emergency, Test General." in flat and "ext. 5555" in flat
+    assert "Restricted information: Portal risk" in flat
+    assert case.ref not in text
+    assert documents.telling_words_in(reader.metadata.title or "") == []
+    assert AuditEntry.objects.get(action=AuditEntry.Action.DOCUMENT).detail == {
+        "kind": "handover",
+        "paper": "a4",
+    }
+
+
+@pytest.mark.parametrize("language", documents.PATIENT_LANGUAGES)
+def test_every_shipped_patient_text_is_free_of_telling_words(language):
+    texts = documents.patient_texts(language)
+    assert documents.telling_words_in(" ".join(texts.values())) == []
+    assert set(texts) == set(documents.patient_texts("en"))  # no text missing in a language
+    assert (
+        documents.texts_provenance()
+        == "Written for Harbor, not yet reviewed by a qualified translator."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Useful numbers", []),
+        ("VICTIM services", ["victim"]),
+        ("la traite", ["traite"]),
+        ("víctima", ["víctima"]),
+        ("victimology", []),
+        ("National Human Trafficking Hotline", ["trafficking"]),
+    ],
+)
+def test_telling_words_in(text, found):
+    assert documents.telling_words_in(text) == found

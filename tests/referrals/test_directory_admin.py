@@ -1,0 +1,329 @@
+"""Administrators create, edit, verify, retire and import directory entries; nobody else can."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AuditEntry
+from referrals import hsds
+from referrals.forms import ServiceForm
+from referrals.models import DirectoryImport, Service, ServiceChange
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "hsds" / "examples"
+COUNSELLING = "Demo: Northside counselling"
+ADMIN_URLS = [
+    ("referrals:directory", []),
+    ("referrals:service-new", []),
+    ("referrals:directory-settings", []),
+    ("referrals:directory-import", []),
+    ("referrals:directory-export", []),
+    ("referrals:directory-export-tabular", []),
+]
+STATUS = {"administrator": 200, "clinician": 403, "other_clinician": 403, "supervisor": 403}
+
+
+def form_data(service: Service | None = None, **changes) -> dict:
+    """What the editor's browser sends for an entry as it stands (plus `changes`)."""
+    data: dict = {
+        "name": "Demo: a new partner",
+        "organization_name": "Demo: New Partner Org",
+        "regions": "CA-ON",
+        "version": 0,
+    }
+    if service is not None:
+        initial = ServiceForm.initial_for(service)
+        data = {name: getattr(service, name) for name in ServiceForm.Meta.fields}
+        data.update(initial)
+    data.update(changes)
+    clean = {}
+    for key, value in data.items():
+        if value is None or value is False:
+            continue
+        clean[key] = "on" if value is True else value
+    return clean
+
+
+@pytest.mark.parametrize("persona", [*STATUS, "anonymous"])
+@pytest.mark.parametrize(("url_name", "args"), ADMIN_URLS)
+def test_only_administrators_reach_the_directory_pages(
+    personas, directory, persona, url_name, args
+):
+    response = personas.client_for(persona).get(reverse(url_name, args=args))
+    assert response.status_code == STATUS.get(persona, 302)
+
+
+@pytest.mark.parametrize("persona", ["clinician", "supervisor"])
+def test_clinicians_and_supervisors_cannot_edit_verify_or_retire(personas, directory, persona):
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for(persona)
+    for name, data in (
+        ("referrals:service-edit", form_data(service, name="Changed")),
+        ("referrals:service-verify", {"version": service.version}),
+        ("referrals:service-status", {"version": service.version, "status": "defunct"}),
+    ):
+        assert client.post(reverse(name, args=[service.pk]), data).status_code == 403
+    service.refresh_from_db()
+    assert (service.name, service.status, service.assured_date.isoformat()) == (
+        COUNSELLING,
+        "active",
+        "2025-01-10",
+    )
+
+
+def test_an_administrator_creates_an_entry_clinicians_then_find(personas, directory):
+    client = personas.client_for("administrator")
+    data = form_data(
+        name="Demo: Riverside food bank",
+        description="Groceries, no questions asked.",
+        regions="CA-ON",
+        languages="en, fr",
+        phone="+1 416 555 0110",
+        terms=[str(t) for t in _term_ids("housing")],
+        always_open=True,
+    )
+    response = client.post(reverse("referrals:service-new"), data)
+    assert response.status_code == 302
+    service = Service.objects.get(name="Demo: Riverside food bank")
+    assert (service.always_open, service.organization.name) == (True, "Demo: New Partner Org")
+    assert [lang.code for lang in service.languages.all()] == ["en", "fr"]
+    assert service.changes.get().action == "created"
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CONTENT_CHANGE, detail__service=str(service.pk)
+    ).exists()
+    html = (
+        personas.client_for("clinician")
+        .get(reverse("referrals:search"), {"text": "groceries", "region": "CA-ON"})
+        .content.decode()
+    )
+    assert "Demo: Riverside food bank" in html
+
+
+def _term_ids(*codes):
+    from referrals.models import TaxonomyTerm
+
+    return list(
+        TaxonomyTerm.objects.filter(code__in=codes, taxonomy="harbor-partner-kind").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def test_an_edit_keeps_history_with_before_and_after(personas, directory):
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for("administrator")
+    data = form_data(service, alert="Closed 24–26 December", languages="en, pt, zh, es")
+    assert (
+        client.post(reverse("referrals:service-edit", args=[service.pk]), data).status_code == 302
+    )
+    change = service.changes.filter(action="edited").get()
+    assert change.changes["alert"] == ["", "Closed 24–26 December"]
+    assert change.changes["languages"] == [["en", "pt", "zh"], ["en", "pt", "zh", "es"]]
+    assert change.by == personas.administrator
+    html = client.get(reverse("referrals:service-edit", args=[service.pk])).content.decode()
+    assert "Closed 24–26 December" in html and "<code>alert</code>" in html
+
+
+def test_a_save_from_an_old_version_is_refused_and_keeps_the_input(personas, directory):
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for("administrator")
+    stale = form_data(service, alert="Mine")
+    client.post(
+        reverse("referrals:service-edit", args=[service.pk]), form_data(service, alert="Theirs")
+    )
+    response = client.post(reverse("referrals:service-edit", args=[service.pk]), stale)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone saved this entry meanwhile" in html
+    assert "Mine" in html and "Theirs" in html
+    service.refresh_from_db()
+    assert service.alert == "Theirs"
+
+
+def test_bad_input_is_a_400_that_keeps_what_was_typed(personas, directory):
+    service = Service.objects.get(name=COUNSELLING)
+    response = personas.client_for("administrator").post(
+        reverse("referrals:service-edit", args=[service.pk]),
+        form_data(service, minimum_age=30, maximum_age=20, regions="Ontario", alert="typed text"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The maximum age is below the minimum age." in html
+    assert "Use a country or subdivision code" in html
+    assert "typed text" in html
+
+
+def test_stale_entries_form_the_work_list_and_verifying_clears_them(personas, directory):
+    client = personas.client_for("administrator")
+    work_list = (
+        client.get(reverse("referrals:directory"))
+        .content.decode()
+        .split('id="work-list"')[1]
+        .split("</section>")[0]
+    )
+    assert COUNSELLING in work_list  # verified 2025-01-10
+    assert "Demo: newcomer settlement services" in work_list  # never verified
+    assert "Demo: Safe Harbour emergency shelter" not in work_list
+    service = Service.objects.get(name=COUNSELLING)
+    response = client.post(
+        reverse("referrals:service-verify", args=[service.pk]),
+        {"version": service.version, "next": "directory"},
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert (service.assured_date, service.verified_by) == (
+        timezone.localdate(),
+        personas.administrator,
+    )
+    assert (
+        service.changes.filter(action="verified").get().changes["assured_date"][0] == "2025-01-10"
+    )
+    work_list = (
+        client.get(reverse("referrals:directory"))
+        .content.decode()
+        .split('id="work-list"')[1]
+        .split("</section>")[0]
+    )
+    assert COUNSELLING not in work_list
+
+
+def test_the_facility_sets_when_entries_go_stale(personas, directory):
+    client = personas.client_for("administrator")
+    assert (
+        client.post(reverse("referrals:directory-settings"), {"stale_after_days": 7}).status_code
+        == 302
+    )
+    shelter = Service.objects.get(name="Demo: Safe Harbour emergency shelter")
+    Service.objects.filter(pk=shelter.pk).update(
+        assured_date=timezone.localdate() - timedelta(days=8)
+    )
+    html = client.get(reverse("referrals:directory")).content.decode()
+    assert "not verified in 7 days" in html
+    assert (
+        "Demo: Safe Harbour emergency shelter"
+        in html.split('id="work-list"')[1].split("</section>")[0]
+    )
+    assert (
+        client.post(reverse("referrals:directory-settings"), {"stale_after_days": 0}).status_code
+        == 400
+    )
+
+
+def test_retiring_hides_an_entry_from_search_and_it_can_come_back(personas, directory):
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for("administrator")
+    client.post(
+        reverse("referrals:service-status", args=[service.pk]),
+        {"version": service.version, "status": "defunct"},
+    )
+    service.refresh_from_db()
+    assert service.status == "defunct"
+    search = reverse("referrals:search")
+    clinician = personas.client_for("clinician")
+    assert COUNSELLING not in clinician.get(search, {"need": "mental-health"}).content.decode()
+    client.post(
+        reverse("referrals:service-status", args=[service.pk]),
+        {"version": service.version, "status": "active"},
+    )
+    assert COUNSELLING in clinician.get(search, {"need": "mental-health"}).content.decode()
+    assert list(service.changes.values_list("action", flat=True)[:2]) == ["restored", "retired"]
+
+
+def test_editing_an_imported_entry_keeps_its_other_hsds_fields(personas, directory):
+    raw = (EXAMPLES / "service_full.json").read_text()
+    hsds.commit_import(raw, by=None)
+    service = Service.objects.get(pk="ac148810-d857-441c-9679-408f346de14b")
+    client = personas.client_for("administrator")
+    # Its service area is not a Harbor region code, so the editor asks for one.
+    refused = client.post(reverse("referrals:service-edit", args=[service.pk]), form_data(service))
+    assert "Use a country or subdivision code" in refused.content.decode()
+    data = form_data(service, alert="Moved online", regions="US")
+    assert (
+        client.post(reverse("referrals:service-edit", args=[service.pk]), data).status_code == 302
+    )
+    out = hsds.export_service(Service.objects.get(pk=service.pk))
+    original = json.loads(raw)
+    assert out["alert"] == "Moved online"
+    for key in ("funding", "cost_options", "required_documents", "contacts", "program"):
+        assert out[key] == original[key]
+    assert out["phones"][0]["extension"] == 100
+    assert hsds.schema_errors(out, "service") == []
+
+
+def upload(client, raw: str, name="file.json"):
+    return client.post(
+        reverse("referrals:directory-import"), {"file": SimpleUploadedFile(name, raw.encode())}
+    )
+
+
+def test_import_is_a_dry_run_then_a_commit(personas, directory):
+    client = personas.client_for("administrator")
+    raw = (EXAMPLES / "service_full.json").read_text()
+    response = upload(client, raw)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-outcome="added"' in html and "Community Counselling" in html
+    assert not Service.objects.filter(name="Community Counselling").exists()
+    pending = DirectoryImport.objects.get()
+    response = client.post(reverse("referrals:directory-import-commit", args=[pending.pk]))
+    assert response.status_code == 302
+    assert Service.objects.filter(name="Community Counselling").exists()
+    # A committed import cannot be applied twice, nor by another administrator.
+    assert (
+        client.post(reverse("referrals:directory-import-commit", args=[pending.pk])).status_code
+        == 404
+    )
+
+
+def test_an_invalid_file_shows_its_rows_and_changes_nothing(personas, directory):
+    client = personas.client_for("administrator")
+    good = json.loads((EXAMPLES / "service_full.json").read_text())
+    bad = dict(good, id="not-a-uuid", name="Broken")
+    before = Service.objects.count()
+    response = upload(client, json.dumps([good, bad]))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        'data-outcome="rejected"' in html
+        and "id: &#x27;not-a-uuid&#x27; is not a &#x27;uuid&#x27;" in html
+    )
+    assert "Apply this import" not in html
+    assert DirectoryImport.objects.count() == 0
+    assert Service.objects.count() == before
+    response = upload(client, "{oops")
+    assert response.status_code == 400 and "The file is not valid JSON" in response.content.decode()
+
+
+def test_clinicians_cannot_import(personas, directory):
+    raw = (EXAMPLES / "service_full.json").read_text()
+    assert upload(personas.client_for("clinician"), raw).status_code == 403
+    assert ServiceChange.objects.filter(action="imported").count() == 20  # the shipped content only
+
+
+def test_the_tabular_export_is_a_zip_of_csv_and_datapackage(personas, directory):
+    import io
+    import zipfile
+
+    response = personas.client_for("administrator").get(
+        reverse("referrals:directory-export-tabular")
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert {"datapackage.json", "services.csv", "phones.csv", "attributes.csv"} <= names
+    assert archive.read("services.csv").decode().count("\n") == 21  # header + 20 services
+    package = json.loads(archive.read("datapackage.json"))
+    assert {r["path"] for r in package["resources"]} == names - {"datapackage.json"}
+
+
+def test_the_directory_list_reads_in_a_bounded_number_of_queries(
+    personas, directory, django_assert_max_num_queries
+):
+    client = personas.client_for("administrator")
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("referrals:directory")).status_code == 200
