@@ -133,8 +133,7 @@ class CaseListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared so above
         unit.queryset = user.units.order_by("name")
 
 
