@@ -27,4 +27,4 @@ test: $(STAMP)
 	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy .

@@ -14,16 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases import audit, events, notify, review
+from cases.content import StaleVersion
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
-
-
-class StaleCaseError(Exception):
-    """The case changed after the user opened their form; their save was not applied."""
-
-    def __init__(self, current: Case) -> None:
-        super().__init__(f"Case {current.ref} is now at version {current.version}.")
-        self.current = current
 
 
 def record_event(
@@ -55,18 +48,18 @@ def record_event(
     return event
 
 
-def bump_version(case: Case, *, expected_version: int | None = None) -> None:
+def bump_version(case: Case, *, base_version: int | None = None) -> None:
     """Move the case to its next version, refusing if someone else got there first.
 
     The check and the increment are one UPDATE, so two concurrent saves of the same version
     cannot both succeed whatever the isolation level.
     """
     rows = Case.objects.filter(pk=case.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
+    if base_version is not None:
+        rows = rows.filter(version=base_version)
     now = timezone.now()
     if rows.update(version=F("version") + 1, updated_at=now) == 0:
-        raise StaleCaseError(Case.objects.get(pk=case.pk))
+        raise StaleVersion(Case.objects.get(pk=case.pk))
     case.refresh_from_db(fields=["version", "updated_at"])
 
 
@@ -112,20 +105,18 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def update_case(
-    case: Case, changes: dict[str, Any], *, expected_version: int, by: User
-) -> list[str]:
+def update_case(case: Case, changes: dict[str, Any], *, base_version: int, by: User) -> list[str]:
     """Save edited case details if nobody saved a newer version meanwhile.
 
-    Raises StaleCaseError (and changes nothing) when the case moved on; the caller shows the
+    Raises StaleVersion (and changes nothing) when the case moved on; the caller shows the
     user what changed and keeps what they typed. Returns the names of the fields that changed.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     fresh = Case.objects.select_for_update().get(pk=case.pk)
-    if fresh.version != expected_version:
-        raise StaleCaseError(fresh)
+    if fresh.version != base_version:
+        raise StaleVersion(fresh)
     if changes.get("status") == Case.Status.CLOSED:
         changes = {**changes, "ward_label": ""}  # a closed case keeps no bay, bed or initials
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
@@ -136,7 +127,7 @@ def update_case(
         # When it closed: the retention clock (purge_closed_cases) starts here.
         closed_at = timezone.now() if changes["status"] == Case.Status.CLOSED else None
         Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
-    bump_version(fresh, expected_version=expected_version)
+    bump_version(fresh, base_version=base_version)
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(
         case,
@@ -150,14 +141,14 @@ def update_case(
 
 
 def _label(field_name: str) -> str:
-    return str(Case._meta.get_field(field_name).verbose_name)
+    return str(getattr(Case._meta.get_field(field_name), "verbose_name", field_name))
 
 
-def lock_case(case: Case, *, expected_version: int | None = None) -> Case:
+def lock_case(case: Case, *, base_version: int | None = None) -> Case:
     """The case's row, locked until the transaction ends; refused if it moved on meanwhile."""
     fresh = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and fresh.version != expected_version:
-        raise StaleCaseError(fresh)
+    if base_version is not None and fresh.version != base_version:
+        raise StaleVersion(fresh)
     return fresh
 
 
@@ -168,7 +159,7 @@ def escalate_case(
     reason: str,
     to: User | None,
     by: User,
-    expected_version: int | None = None,
+    base_version: int | None = None,
 ) -> Case:
     """Put the case in front of a supervisor, with the reason they will read first.
 
@@ -178,7 +169,7 @@ def escalate_case(
     first. A person escalating from a form passes the version they saw, so a reason written
     against an older case is refused; a threat report passes none, so it always lands.
     """
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     combined = reason
     if fresh.is_escalated and fresh.escalation_reason and fresh.escalation_reason != reason:
         combined = f"{reason.rstrip('.')}. Earlier reason: {fresh.escalation_reason}"
@@ -205,12 +196,12 @@ def escalate_case(
 
 
 @transaction.atomic
-def resolve_escalation(case: Case, *, by: User, note: str, expected_version: int) -> Case:
+def resolve_escalation(case: Case, *, by: User, note: str, base_version: int) -> Case:
     """Close the escalation the supervisor read: refused if anything (a threat report, a new
     reason) arrived after they opened the page, so nothing is cleared unread."""
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     if not fresh.is_escalated:
-        raise StaleCaseError(fresh)
+        raise StaleVersion(fresh)
     Case.objects.filter(pk=case.pk).update(escalated_at=None, escalated_to=None)
     bump_version(case)
     record_event(
@@ -232,8 +223,8 @@ def may_assign(case: Case, user: User) -> bool:
 
 
 @transaction.atomic
-def assign_case(case: Case, *, to: User, by: User, expected_version: int) -> Case:
-    fresh = lock_case(case, expected_version=expected_version)
+def assign_case(case: Case, *, to: User, by: User, base_version: int) -> Case:
+    fresh = lock_case(case, base_version=base_version)
     if not may_assign(fresh, by):
         raise PermissionError("Only a supervisor or the current assignee assigns this case.")
     previous = fresh.assignee_id
@@ -250,23 +241,15 @@ def assign_case(case: Case, *, to: User, by: User, expected_version: int) -> Cas
     return case
 
 
-class StaleFacilityError(Exception):
-    """The facility's settings were saved by someone else after this form was opened."""
-
-    def __init__(self, current: Facility) -> None:
-        super().__init__(f"Facility settings are now at version {current.version}.")
-        self.current = current
-
-
 @transaction.atomic
 def update_facility_settings(
-    facility: Facility, changes: dict[str, Any], *, expected_version: int, by: User
+    facility: Facility, changes: dict[str, Any], *, base_version: int, by: User
 ) -> list[str]:
     """Save the settings form if nobody saved newer settings meanwhile (check and bump in one
     locked step, as for a case)."""
     fresh = Facility.objects.select_for_update().get(pk=facility.pk)
-    if fresh.version != expected_version:
-        raise StaleFacilityError(fresh)
+    if fresh.version != base_version:
+        raise StaleVersion(fresh)
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if changed:
         Facility.objects.filter(pk=facility.pk).update(
@@ -278,7 +261,7 @@ def update_facility_settings(
             object="facility",
             target=facility.pk,
             fields=changed,
-            version=expected_version + 1,
+            version=base_version + 1,
         )
     facility.refresh_from_db()
     return changed
@@ -336,10 +319,10 @@ def comment_on_case(case: Case, *, comment: str, by: User) -> CaseEvent:
 
 
 @transaction.atomic
-def return_case(case: Case, *, request: str, by: User, expected_version: int) -> Case:
+def return_case(case: Case, *, request: str, by: User, base_version: int) -> Case:
     """Send the case back to its clinician with a request they see on their home. The case
     stays in the queue, marked returned, until a supervisor signs it off."""
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     if not (by.is_supervisor and by.facility_id == fresh.facility_id):
         raise PermissionError("Only a supervisor of this facility returns a case.")
     Case.objects.filter(pk=case.pk).update(
@@ -358,11 +341,11 @@ def return_case(case: Case, *, request: str, by: User, expected_version: int) ->
 
 
 @transaction.atomic
-def sign_off_case(case: Case, *, by: User, expected_version: int) -> Case:
+def sign_off_case(case: Case, *, by: User, base_version: int) -> Case:
     """Sign the case off and close its escalation; refused (SignOffRefused) for anyone who
     worked on it, whatever roles they hold. Checked under the row lock, on the timeline as it
     is now, so work added after the page was opened counts."""
-    fresh = lock_case(case, expected_version=expected_version)
+    fresh = lock_case(case, base_version=base_version)
     refusal = sign_off_refusal(fresh, by)
     if refusal:
         raise SignOffRefused(refusal)

@@ -19,6 +19,7 @@ sequential id into a case reference, across facilities.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -32,7 +33,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,13 @@ from cases.models import AuditEntry, Facility, Unit, User
 
 ALWAYS_READ_ONLY = ("is_superuser", "user_permissions", "last_login", "date_joined")
 READ_ONLY_ON_SELF = ("groups", "units", "facility", "is_staff", "is_active")
+
+
+def staff_of(request: HttpRequest) -> User:
+    """The person using the admin: the admin site lets only signed-in staff in."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 class ObjectOr404Mixin:
@@ -61,7 +69,7 @@ class SuperuserOnlyMixin(ObjectOr404Mixin):
     """For what spans facilities (facilities themselves, role groups, the sign-in throttle's
     records): platform superusers only."""
 
-    view_on_site = False
+    view_on_site: Callable[[Any], str | None] | bool = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         rows = super().get_queryset(request)  # type: ignore[misc]
@@ -121,7 +129,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
     view_on_site = False
     change_form_template = "admin/cases/user/change_form.html"
 
-    def get_urls(self) -> list[URLResolver | URLPattern]:
+    def get_urls(self) -> list[URLPattern]:
         # Django's "set this user's password" page is gone; a reset link replaces it.
         urls = [
             url
@@ -144,7 +152,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
         users = super().get_queryset(request)
         if request.user.is_superuser:
             return users
-        return users.filter(facility_id=request.user.facility_id, is_superuser=False)
+        return users.filter(facility_id=staff_of(request).facility_id, is_superuser=False)
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         if request.user.is_superuser:
@@ -155,17 +163,17 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "facility" and not request.user.is_superuser:
-            kwargs["queryset"] = Facility.objects.filter(pk=request.user.facility_id)
+            kwargs["queryset"] = Facility.objects.filter(staff=staff_of(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "units" and not request.user.is_superuser:
-            kwargs["queryset"] = Unit.objects.filter(facility_id=request.user.facility_id)
+            kwargs["queryset"] = Unit.objects.filter(facility__staff=staff_of(request))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not request.user.is_superuser:
-            obj.facility_id = request.user.facility_id
+            obj.facility_id = staff_of(request).facility_id
         super().save_model(request, obj, form, change)
 
     @transaction.atomic
@@ -177,7 +185,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
         if after != before:
             audit.record(
                 AuditEntry.Action.CONTENT_CHANGE,
-                user=request.user,
+                user=staff_of(request),
                 object="user_access",
                 target=user.pk,
                 roles=after[0],
@@ -199,7 +207,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
             "title": _("Password reset"),
         }
         if request.method == "POST":
-            link = issue_password_reset(person, by=request.user)
+            link = issue_password_reset(person, by=staff_of(request))
             context["link"] = request.build_absolute_uri(link)
             context["hours"] = settings.PASSWORD_RESET_TIMEOUT // 3600
         return TemplateResponse(request, "admin/cases/user/password_reset.html", context)
@@ -244,16 +252,19 @@ class UnitAdmin(ObjectOr404Mixin, admin.ModelAdmin):
         units = super().get_queryset(request)
         if request.user.is_superuser:
             return units
-        return units.filter(facility_id=request.user.facility_id)
+        return units.filter(facility_id=staff_of(request).facility_id)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "facility" and not request.user.is_superuser:
-            kwargs["queryset"] = Facility.objects.filter(pk=request.user.facility_id)
+            kwargs["queryset"] = Facility.objects.filter(staff=staff_of(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         if not request.user.is_superuser:
-            obj.facility_id = request.user.facility_id
+            facility = staff_of(request).facility
+            if facility is None:  # an administrator of no facility has no units to keep
+                raise PermissionDenied
+            obj.facility = facility
         super().save_model(request, obj, form, change)
 
 

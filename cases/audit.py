@@ -61,7 +61,7 @@ AUDITED: dict[str, frozenset[str]] = {
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
         {
-            "expected_version",
+            "base_version",
             "current_version",
             "question",
             "indicator",

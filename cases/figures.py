@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -282,7 +283,7 @@ def isolates(count: int, parents: list[int]) -> bool:
     return any(0 < parent - count < SMALL for parent in parents)
 
 
-def filtered(cases: CaseQuerySet, *, unit: object, concern: str, since: object) -> CaseQuerySet:
+def filtered(cases: CaseQuerySet, *, unit: Any, concern: str, since: Any) -> CaseQuerySet:
     if unit:
         cases = cases.filter(unit=unit)
     if concern:

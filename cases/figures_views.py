@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases import audit, figures
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case, Unit, User
 
 
@@ -42,10 +43,10 @@ class FiguresFilterForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].queryset = Unit.objects.filter(facility_id=user.facility_id)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.filter(facility=user.facility)  # type: ignore[attr-defined]
 
 
-def _figures(request: HttpRequest) -> tuple[FiguresFilterForm, figures.Figures | None]:
+def _figures(request: HtmxHttpRequest) -> tuple[FiguresFilterForm, figures.Figures | None]:
     if not request.user.is_supervisor:
         raise PermissionDenied("Only supervisors read the figures.")
     form = FiguresFilterForm(request.GET or None, user=request.user)
@@ -69,7 +70,7 @@ EMPTY: dict[str, object] = {"unit": None, "concern": "", "since": None}
 
 
 @require_GET
-def figures_page(request: HttpRequest) -> HttpResponse:
+def figures_page(request: HtmxHttpRequest) -> HttpResponse:
     form, result = _figures(request)
     context = {
         "form": form,
@@ -82,7 +83,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def figures_csv(request: HttpRequest) -> HttpResponse:
+def figures_csv(request: HtmxHttpRequest) -> HttpResponse:
     form, result = _figures(request)
     if result is None:
         return HttpResponse(_("Those filters could not be read."), status=400)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -35,7 +35,7 @@ class StartCaseForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = user.units.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = user.units.order_by("name")
         if user.facility is not None:
             self.fields["jurisdiction"].initial = user.facility.jurisdiction
 
@@ -76,7 +76,7 @@ class EscalateForm(forms.Form):
 
     def __init__(self, *args: Any, facility: Facility | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = User.objects.filter(
             facility=facility, groups__name=Role.SUPERVISOR, is_active=True
         ).order_by("last_name", "username")
 
@@ -94,7 +94,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = (
             User.objects.filter(facility=case.facility, groups__name=Role.CLINICIAN, is_active=True)
             .distinct()
             .order_by("last_name", "username")
@@ -140,7 +140,8 @@ class CaseListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = user.units.order_by("name")
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared so above
+        unit.queryset = user.units.order_by("name")
 
 
 class NameLengthMixin:

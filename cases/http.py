@@ -20,3 +20,12 @@ class HtmxHttpRequest(HttpRequest):
 
     htmx: HtmxDetails
     user: User
+
+
+class SignOutRequest(HttpRequest):
+    """A request during which Harbor signs the person out (quick hide, idle lock, sign-out):
+    `cases.views.sign_out_for` sets why, for the sign-out audit (`cases.signals`) and the
+    middleware that must not treat the now-anonymous request as a missing sign-in."""
+
+    harbor_sign_out_reason: str
+    harbor_signed_out: bool

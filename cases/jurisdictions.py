@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -83,7 +84,7 @@ def region_choices() -> list[tuple[str, object]]:
 class JurisdictionField(forms.ChoiceField):
     """One native <select> grouped by country: accessible, and searchable by typing a name."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Province, territory or state"))
         kwargs.setdefault(
             "help_text", _("Its reporting rules apply. Type a name to jump to it in the list.")

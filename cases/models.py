@@ -311,7 +311,7 @@ class Case(models.Model):
 
     @property
     def age_label(self) -> str:
-        return _("Unknown") if self.age_years is None else str(self.age_years)
+        return str(_("Unknown")) if self.age_years is None else str(self.age_years)
 
     def contact_summary(self) -> str:
         if self.contact_do_not_contact:

@@ -22,7 +22,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(facility_id=user.facility_id)
+        self.fields["unit"].queryset = Unit.objects.filter(facility=user.facility)  # type: ignore[attr-defined]
 
 
 class CommentForm(forms.Form):

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import actions, audit, review, worklists
+from cases.content import StaleVersion
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case, CaseEvent, CaseQuerySet, User
 from cases.review_forms import CommentForm, QueueFilterForm, ReturnForm, SignOffForm
 from cases.shell import get_case_for, render_case_tab
@@ -70,14 +72,14 @@ def queue_rows(cases: CaseQuerySet) -> list[QueueRow]:
             open_items=review.open_items(
                 report_outstanding=case.report_outstanding, acts_oldest_first=acts[case.pk]
             ),
-            is_new=not case.reviewed,  # type: ignore[attr-defined]
+            is_new=not case.reviewed,
         )
         for case in page
     ]
 
 
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     require_supervisor(request.user)
     filters = QueueFilterForm(request.GET or None, user=request.user)
     cases = Case.objects.for_user(request.user).open().escalated().with_list_columns()
@@ -99,7 +101,7 @@ def review_context(case: Case, user: User) -> dict[str, object]:
 
 
 @require_GET
-def review_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def review_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     require_supervisor(request.user)
     audit.record(AuditEntry.Action.CASE_REVIEW, user=request.user, case=case)
@@ -109,7 +111,7 @@ def review_case(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def comment(request: HttpRequest, case_ref: str) -> HttpResponse:
+def comment(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     require_supervisor(request.user)
     form = CommentForm(request.POST)
@@ -124,7 +126,7 @@ def comment(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def return_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def return_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     require_supervisor(request.user)
     form = ReturnForm(request.POST)
@@ -135,9 +137,9 @@ def return_case(request: HttpRequest, case_ref: str) -> HttpResponse:
                 case,
                 request=form.cleaned_data["request"],
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                base_version=form.cleaned_data["version"],
             )
-        except actions.StaleCaseError as stale:
+        except StaleVersion as stale:
             audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
             data = request.POST.copy()
             data["version"] = stale.current.version
@@ -157,7 +159,7 @@ def return_case(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def sign_off(request: HttpRequest, case_ref: str) -> HttpResponse:
+def sign_off(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     require_supervisor(request.user)
     form = SignOffForm(request.POST)
@@ -165,10 +167,10 @@ def sign_off(request: HttpRequest, case_ref: str) -> HttpResponse:
         messages.error(request, _("The sign-off could not be read. Try again."))
         return redirect("cases:review-case", case_ref=case.ref)
     try:
-        actions.sign_off_case(case, by=request.user, expected_version=form.cleaned_data["version"])
+        actions.sign_off_case(case, by=request.user, base_version=form.cleaned_data["version"])
     except actions.SignOffRefused as refused:
         raise PermissionDenied(str(refused)) from None
-    except actions.StaleCaseError as stale:
+    except StaleVersion as stale:
         audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
         messages.error(request, _("The case changed after you opened it; read it, then sign off."))
         return redirect("cases:review-case", case_ref=case.ref)
@@ -177,7 +179,7 @@ def sign_off(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_GET
-def work(request: HttpRequest) -> HttpResponse:
+def work(request: HtmxHttpRequest) -> HttpResponse:
     require_supervisor(request.user)
     if request.user.facility is None:
         raise PermissionDenied("A supervisor without a facility has no work lists.")

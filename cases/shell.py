@@ -23,7 +23,9 @@ from cases.models import Case
 CASE_REF = re.compile(r"[a-z0-9]{5}-[a-z0-9]{5}")
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
+
+    from cases.http import HtmxHttpRequest
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def case_actions(case: Case) -> list[CaseAction]:
     return actions
 
 
-def get_case_for(request: HttpRequest, case_ref: str, *, for_update: bool = False) -> Case:
+def get_case_for(request: HtmxHttpRequest, case_ref: str, *, for_update: bool = False) -> Case:
     """The case, if this user may see it; 404 otherwise, so other units learn nothing.
 
     Administrators who hold no clinical role get 403: they are told plainly that case
@@ -82,7 +84,7 @@ def get_case_for(request: HttpRequest, case_ref: str, *, for_update: bool = Fals
 
 
 def render_case_tab(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     template_name: str,
     context: dict[str, Any] | None = None,
@@ -103,13 +105,13 @@ def render_case_tab(
         "active_tab": tab,
         **(context or {}),
     }
-    wants_fragment = getattr(request, "htmx", False) and request.htmx.target == "tab-panel"
+    wants_fragment = bool(request.htmx) and request.htmx.target == "tab-panel"
     name = f"{template_name}#tab" if wants_fragment else template_name
     return render(request, name, full_context, status=status)
 
 
 def render_case_fragment(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     template_name: str,
     context: dict[str, Any] | None = None,

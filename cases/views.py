@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import actions, audit, providers
+from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
     CaseDetailsForm,
@@ -29,6 +30,7 @@ from cases.forms import (
     SignInForm,
     StartCaseForm,
 )
+from cases.http import HtmxHttpRequest, SignOutRequest
 from cases.models import AuditEntry, Case, CaseQuerySet, User
 from cases.shell import case_actions, get_case_for, render_case_tab
 
@@ -38,7 +40,7 @@ ACCESS_LOG_LIMIT = 500
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     visible = Case.objects.for_user(user).open().with_list_columns()
     context: dict[str, object] = {}
@@ -109,7 +111,7 @@ def administrator_links() -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
-def start_case(request: HttpRequest) -> HttpResponse:
+def start_case(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_clinician:
         raise PermissionDenied("Only clinicians start cases.")
     form = StartCaseForm(request.POST or None, user=request.user)
@@ -131,7 +133,7 @@ def start_case(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def case_detail(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_detail(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     context: dict[str, object] = {"events": timeline(case)}
     if actions.may_assign(case, request.user):
@@ -140,7 +142,7 @@ def case_detail(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_GET
-def case_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The case header alone, refreshed when a phase changes what it shows (e.g. concern)."""
     case = get_case_for(request, case_ref)
     audit.record_case_view(case, user=request.user, part="summary")
@@ -156,7 +158,7 @@ def timeline(case: Case) -> list:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def edit_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     conflict = None
     if request.method == "POST":
@@ -166,15 +168,15 @@ def edit_case(request: HttpRequest, case_ref: str) -> HttpResponse:
                 actions.update_case(
                     case,
                     form.changes(),
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     by=request.user,
                 )
-            except actions.StaleCaseError as stale:
+            except StaleVersion as stale:
                 audit.record(
                     AuditEntry.Action.CASE_CONFLICT,
                     user=request.user,
                     case=case,
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     current_version=stale.current.version,
                 )
                 conflict = conflict_rows(form, stale.current)
@@ -205,8 +207,8 @@ def conflict_rows(form: CaseDetailsForm, current: Case) -> list[tuple[str, objec
         theirs = getattr(current, name)
         mine = form.cleaned_data.get(name)
         if theirs != mine:
-            field = Case._meta.get_field(name)
-            rows.append((str(field.verbose_name).capitalize(), display(current, name), mine))
+            label = getattr(Case._meta.get_field(name), "verbose_name", name)
+            rows.append((str(label).capitalize(), display(current, name), mine))
     return rows
 
 
@@ -216,7 +218,7 @@ def display(case: Case, name: str) -> object:
 
 
 @require_http_methods(["GET", "POST"])
-def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def escalate_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = EscalateForm(
         request.POST or None, facility=case.facility, initial={"version": case.version}
@@ -228,9 +230,9 @@ def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 to=form.cleaned_data["to"],
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                base_version=form.cleaned_data["version"],
             )
-        except actions.StaleCaseError as stale:
+        except StaleVersion as stale:
             audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
             # Keep the reason typed; show what is on the case now, and move the form onto it.
             data = request.POST.copy()
@@ -259,18 +261,18 @@ def escalate_case(request: HttpRequest, case_ref: str) -> HttpResponse:
     )
 
 
-def audit_conflict(request: HttpRequest, case: Case, expected: int, current: int) -> None:
+def audit_conflict(request: HtmxHttpRequest, case: Case, expected: int, current: int) -> None:
     audit.record(
         AuditEntry.Action.CASE_CONFLICT,
         user=request.user,
         case=case,
-        expected_version=expected,
+        base_version=expected,
         current_version=current,
     )
 
 
 @require_GET
-def case_access_log(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_access_log(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Who opened or changed this case, when and from where: supervisors check for snooping."""
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
@@ -282,7 +284,7 @@ def case_access_log(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def log_line_call(request: HttpRequest, case_ref: str) -> HttpResponse:
+def log_line_call(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """One click: "I called this line together with the patient", on the timeline."""
     case = get_case_for(request, case_ref)
     form = LineCalledForm(request.POST)
@@ -306,7 +308,7 @@ def log_line_call(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def resolve_escalation(request: HttpRequest, case_ref: str) -> HttpResponse:
+def resolve_escalation(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
         raise PermissionDenied("Only a supervisor closes an escalation.")
@@ -319,9 +321,9 @@ def resolve_escalation(request: HttpRequest, case_ref: str) -> HttpResponse:
             case,
             by=request.user,
             note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
         )
-    except actions.StaleCaseError as stale:
+    except StaleVersion as stale:
         audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
         messages.error(
             request,
@@ -336,7 +338,7 @@ def resolve_escalation(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def assign_case(request: HttpRequest, case_ref: str) -> HttpResponse:
+def assign_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     if not actions.may_assign(case, request.user):
         raise PermissionDenied("Only a supervisor or the current assignee assigns this case.")
@@ -349,9 +351,9 @@ def assign_case(request: HttpRequest, case_ref: str) -> HttpResponse:
             case,
             to=form.cleaned_data["to"],
             by=request.user,
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
         )
-    except actions.StaleCaseError as stale:
+    except StaleVersion as stale:
         audit_conflict(request, case, form.cleaned_data["version"], stale.current.version)
         messages.error(request, _("The case changed meanwhile; it was not reassigned."))
     except PermissionError as refused:
@@ -362,7 +364,7 @@ def assign_case(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def facility_settings(request: HttpRequest) -> HttpResponse:
+def facility_settings(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_administrator or request.user.facility is None:
         raise PermissionDenied("Only administrators change facility settings.")
     facility = request.user.facility
@@ -378,10 +380,10 @@ def facility_settings(request: HttpRequest) -> HttpResponse:
                 actions.update_facility_settings(
                     facility,
                     changes,
-                    expected_version=form.cleaned_data["version"],
+                    base_version=form.cleaned_data["version"],
                     by=request.user,
                 )
-            except actions.StaleFacilityError as stale:
+            except StaleVersion as stale:
                 # Keep what was typed, on the newest version, so saving again is deliberate.
                 data = request.POST.copy()
                 data["version"] = stale.current.version
@@ -423,7 +425,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:
+def sign_out_for(request: SignOutRequest, reason: AuditEntry.Action) -> None:
     request.harbor_sign_out_reason = reason
     request.harbor_signed_out = True
     logout(request)
@@ -434,7 +436,7 @@ def sign_out_for(request: HttpRequest, reason: AuditEntry.Action) -> None:
 @csrf_exempt
 @login_not_required
 @require_POST
-def quick_hide(request: HttpRequest) -> HttpResponse:
+def quick_hide(request: SignOutRequest) -> HttpResponse:
     sign_out_for(request, AuditEntry.Action.QUICK_HIDE)
     return redirect("cases:neutral")
 
@@ -442,13 +444,13 @@ def quick_hide(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @login_not_required
 @require_POST
-def idle_lock(request: HttpRequest) -> HttpResponse:
+def idle_lock(request: SignOutRequest) -> HttpResponse:
     sign_out_for(request, AuditEntry.Action.IDLE_LOCK)
     return redirect(f"{reverse('login')}?locked=1")
 
 
 @login_not_required
 @require_GET
-def neutral(request: HttpRequest) -> HttpResponse:
+def neutral(request: HtmxHttpRequest) -> HttpResponse:
     """The page quick-hide lands on: ordinary ward information, nothing about any patient."""
     return render(request, "cases/neutral.html")

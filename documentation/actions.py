@@ -60,9 +60,9 @@ def patient_is_minor(case: Case) -> bool | None:
     return None if case.age_years is None else case.age_years < 18
 
 
-def _locked(note: EncounterNote, expected_version: int) -> EncounterNote:
+def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
     fresh = EncounterNote.objects.select_for_update().get(pk=note.pk)
-    if fresh.version != expected_version:
+    if fresh.version != base_version:
         raise StaleNoteError(fresh)
     if fresh.is_final:
         raise NoteLockedError()
@@ -122,11 +122,11 @@ def save_draft(
     consents: Mapping[str, str],
     sensitive: bool,
     sensitive_reason: str,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> EncounterNote:
     """Save what the clinician typed. Only the template's sections and consents are kept."""
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     template = template_of(fresh)
     new_sections = {
         s.slug: sections.get(s.slug, fresh.sections.get(s.slug, "")) for s in template.sections
@@ -152,20 +152,20 @@ def save_draft(
 
 @transaction.atomic
 def add_injury(
-    note: EncounterNote, data: Mapping[str, str], *, expected_version: int, by: User
+    note: EncounterNote, data: Mapping[str, str], *, base_version: int, by: User
 ) -> EncounterNote:
     """Add one measured injury (InjuryError when a field is wrong; nothing is saved then)."""
     injury = parse_injury(data)
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     fresh.injuries = [*fresh.injuries, {"id": uuid.uuid4().hex[:12], **injury}]
     return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_INJURY_ADDED, site=injury["site"])
 
 
 @transaction.atomic
 def remove_injury(
-    note: EncounterNote, injury_id: str, *, expected_version: int, by: User
+    note: EncounterNote, injury_id: str, *, base_version: int, by: User
 ) -> EncounterNote:
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     kept = [i for i in fresh.injuries if i["id"] != injury_id]
     if len(kept) == len(fresh.injuries):
         raise KeyError(injury_id)
@@ -180,12 +180,12 @@ def settle_offer(
     *,
     offer: str,
     how: str,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> EncounterNote:
     """The clinician's answer to a changed source: replace the section with it, add it, or
     keep their text. Either way the offer becomes the section's new basis."""
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     if section not in fresh.sections:
         raise KeyError(section)
     if how != "keep":
@@ -201,9 +201,9 @@ def settle_offer(
 
 @transaction.atomic
 def choose_codes(
-    note: EncounterNote, codes: list[str], *, expected_version: int, by: User
+    note: EncounterNote, codes: list[str], *, base_version: int, by: User
 ) -> EncounterNote:
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     fresh.codes = codes
     return _saved(fresh, by=by, event=EventKind.DOCUMENTATION_CODES_CHOSEN, codes=codes)
 
@@ -221,11 +221,11 @@ def finalise_problems(note: EncounterNote) -> dict[str, str]:
 
 @transaction.atomic
 def finalise_note(
-    note: EncounterNote, *, wording_reviewed: bool, expected_version: int, by: User
+    note: EncounterNote, *, wording_reviewed: bool, base_version: int, by: User
 ) -> EncounterNote:
     """Lock the note. The wording check runs once more: flagged wording must be reviewed
     (the clinician confirms), it is never changed for them."""
-    fresh = _locked(note, expected_version)
+    fresh = _locked(note, base_version)
     problems = finalise_problems(fresh)
     findings = language.check_sections(
         fresh.sections,

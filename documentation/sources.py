@@ -56,7 +56,7 @@ def _item_texts(items: list[ChecklistItem], slug: str, status: str) -> tuple[str
         if item.checklist.slug != slug or item.status != status:
             continue
         content = item.checklist.template.item(item.slug)
-        texts.append(content["text"] if content else item.slug)
+        texts.append(content.text if content else item.slug)
     return tuple(texts)
 
 

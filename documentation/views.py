@@ -229,7 +229,7 @@ def save_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 consents=form.consents(),
                 sensitive=form.cleaned_data["sensitive"],
                 sensitive_reason=form.cleaned_data["sensitive_reason"],
-                expected_version=form.cleaned_data["version"],
+                base_version=form.cleaned_data["version"],
                 by=request.user,
             )
             kept["saved"] = True
@@ -267,7 +267,7 @@ def add_injury(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         return _injuries_response(request, case, note, form, status=400)
     try:
         note = actions.add_injury(
-            note, form.injury, expected_version=form.cleaned_data["version"], by=request.user
+            note, form.injury, base_version=form.cleaned_data["version"], by=request.user
         )
     except actions.StaleNoteError as stale:
         _conflict_audit(request, case, stale.current, "injuries")
@@ -283,7 +283,7 @@ def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> Ht
     note = _note_or_404(case)
     try:
         note = actions.remove_injury(
-            note, injury_id, expected_version=_version(request), by=request.user
+            note, injury_id, base_version=_version(request), by=request.user
         )
     except KeyError:
         raise Http404("No such injury.") from None
@@ -336,7 +336,7 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
             section,
             offer=current[section],
             how=how,
-            expected_version=_version(request),
+            base_version=_version(request),
             by=request.user,
         )
     except actions.StaleNoteError as stale:
@@ -371,7 +371,7 @@ def choose_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     note = _note_or_404(case)
     codes = [code for code in request.POST.getlist("code") if icd10.is_known_code(code)]
     try:
-        actions.choose_codes(note, codes, expected_version=_version(request), by=request.user)
+        actions.choose_codes(note, codes, base_version=_version(request), by=request.user)
     except actions.StaleNoteError as stale:
         _conflict_audit(request, case, stale.current, "codes")
         return _again(request, case, stale.current, 409, problem=_("The note changed meanwhile."))
@@ -388,7 +388,7 @@ def finalise_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         actions.finalise_note(
             note,
             wording_reviewed=request.POST.get("wording_reviewed") == "on",
-            expected_version=_version(request),
+            base_version=_version(request),
             by=request.user,
         )
     except actions.NotReadyError as not_ready:

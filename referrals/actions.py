@@ -111,9 +111,9 @@ class ServiceEdit:
     hours: Hours
 
 
-def _lock_service(service: Service, expected_version: int) -> Service:
+def _lock_service(service: Service, base_version: int) -> Service:
     fresh = Service.objects.select_for_update().get(pk=service.pk)
-    if fresh.version != expected_version:
+    if fresh.version != base_version:
         raise StaleEdit(fresh.version)
     return fresh
 
@@ -157,14 +157,14 @@ def _record_change(
 
 @transaction.atomic
 def save_service(
-    service: Service | None, edit: ServiceEdit, *, expected_version: int, by: User
+    service: Service | None, edit: ServiceEdit, *, base_version: int, by: User
 ) -> Service:
-    """Create an entry, or save an edit made from `expected_version`; StaleEdit otherwise."""
+    """Create an entry, or save an edit made from `base_version`; StaleEdit otherwise."""
     if service is None:
         service = Service(status=Service.Status.ACTIVE, version=0)
         before: dict[str, Any] = {}
     else:
-        service = _lock_service(service, expected_version)
+        service = _lock_service(service, base_version)
         before = service_state(service)
     for name, value in edit.columns.items():
         if name not in EDITED_COLUMNS:
@@ -253,9 +253,9 @@ def _sync_hours(service: Service, hours: Hours) -> None:
 
 
 @transaction.atomic
-def verify_service(service: Service, *, expected_version: int, on: date, by: User) -> Service:
+def verify_service(service: Service, *, base_version: int, on: date, by: User) -> Service:
     """An administrator checked the entry with the partner: it is fresh from `on`."""
-    fresh = _lock_service(service, expected_version)
+    fresh = _lock_service(service, base_version)
     before = service_state(fresh)
     fresh.assured_date = on
     fresh.assurer_email = by.email
@@ -267,12 +267,10 @@ def verify_service(service: Service, *, expected_version: int, on: date, by: Use
 
 
 @transaction.atomic
-def set_service_status(
-    service: Service, status: str, *, expected_version: int, by: User
-) -> Service:
+def set_service_status(service: Service, status: str, *, base_version: int, by: User) -> Service:
     """Retire an entry (HSDS `defunct`: no longer offered, kept for the referrals that used
     it) or bring it back."""
-    fresh = _lock_service(service, expected_version)
+    fresh = _lock_service(service, base_version)
     before = service_state(fresh)
     fresh.status = status
     fresh.version += 1
@@ -316,9 +314,9 @@ def _refresh_follow_up(case: Case) -> None:
         case.next_follow_up = due
 
 
-def _lock_referral(referral: Referral, expected_version: int) -> Referral:
+def _lock_referral(referral: Referral, base_version: int) -> Referral:
     fresh = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
-    if fresh.version != expected_version:
+    if fresh.version != base_version:
         raise StaleEdit(fresh.version)
     return fresh
 
@@ -331,15 +329,15 @@ def _touch(referral: Referral, fields: list[str]) -> None:
 
 @transaction.atomic
 def save_barriers(
-    case: Case, barriers: list[str], *, expected_version: int | None, by: User
+    case: Case, barriers: list[str], *, base_version: int | None, by: User
 ) -> BarrierAssessment:
     current = BarrierAssessment.objects.select_for_update().filter(case=case).first()
     if current is None:
-        if expected_version not in (None, 0):
+        if base_version not in (None, 0):
             raise StaleEdit(0)
         current = BarrierAssessment(case=case, barriers=barriers, updated_by=by, version=1)
     else:
-        if current.version != expected_version:
+        if current.version != base_version:
             raise StaleEdit(current.version)
         current.barriers, current.version, current.updated_by = barriers, current.version + 1, by
     current.updated_at = timezone.now()
@@ -381,11 +379,11 @@ def record_decision(
     share_scope: str,
     follow_up_on: date | None,
     responsible: User | None,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> Referral:
     """The patient's answer to an offer, and (if they accept) what they agree may be shared."""
-    fresh = _lock_referral(referral, expected_version)
+    fresh = _lock_referral(referral, base_version)
     target = rules.Status.ACCEPTED if accepted else rules.Status.DECLINED
     decision = rules.check_transition(
         rules.TransitionFacts(rules.Status(fresh.status), target, consent_to_share)
@@ -431,10 +429,10 @@ def change_status(
     *,
     override_reason: str = "",
     note: str = "",
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> Referral:
-    fresh = _lock_referral(referral, expected_version)
+    fresh = _lock_referral(referral, base_version)
     decision = rules.check_transition(
         rules.TransitionFacts(
             rules.Status(fresh.status), target, fresh.consent_to_share, override_reason
@@ -476,10 +474,10 @@ def set_follow_up(
     *,
     follow_up_on: date | None,
     responsible: User | None,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> Referral:
-    fresh = _lock_referral(referral, expected_version)
+    fresh = _lock_referral(referral, base_version)
     fresh.follow_up_on = follow_up_on
     fresh.responsible = responsible
     _touch(fresh, ["follow_up_on", "responsible"])

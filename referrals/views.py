@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
 from referrals import actions, hsds, rules
@@ -46,11 +47,11 @@ TAB = "referrals/case_referrals.html"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _stale_days(request: HttpRequest) -> int:
+def _stale_days(request: HtmxHttpRequest) -> int:
     return DirectorySettings.stale_days_for(getattr(request.user, "facility_id", None))
 
 
-def _search(form: SearchForm, request: HttpRequest) -> list[Any] | None:
+def _search(form: SearchForm, request: HtmxHttpRequest) -> list[Any] | None:
     if not form.is_valid():
         return None
     return search_services(
@@ -62,7 +63,7 @@ def _search(form: SearchForm, request: HttpRequest) -> list[Any] | None:
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = _search(form, request) if request.GET else None
     context = {"form": form, "results": results, "action": reverse("referrals:search")}
@@ -75,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _tab_context(
-    request: HttpRequest, case: Case, *, kept: dict[Any, Any] | None = None
+    request: HtmxHttpRequest, case: Case, *, kept: dict[Any, Any] | None = None
 ) -> dict[str, Any]:
     kept = kept or {}
     assessment = BarrierAssessment.objects.filter(case=case).first()
@@ -157,7 +158,7 @@ def _tab_context(
 
 
 def _render_tab(
-    request: HttpRequest, case: Case, *, kept: dict[Any, Any] | None = None, status: int = 200
+    request: HtmxHttpRequest, case: Case, *, kept: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     response = render_case_tab(
         request, case, TAB, _tab_context(request, case, kept=kept), tab="referrals"
@@ -172,13 +173,13 @@ def _back(case: Case, anchor: str = "") -> HttpResponse:
 
 
 @require_GET
-def case_referrals(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_referrals(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return _render_tab(request, case)
 
 
 @require_GET
-def case_search(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_search(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = SearchForm(request.GET)
     if not request.htmx:
@@ -205,7 +206,7 @@ def _referral(case: Case, referral_id: int) -> Referral:
 
 
 @require_POST
-def save_barriers(request: HttpRequest, case_ref: str) -> HttpResponse:
+def save_barriers(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = BarriersForm(request.POST)
     if not form.is_valid():
@@ -214,7 +215,7 @@ def save_barriers(request: HttpRequest, case_ref: str) -> HttpResponse:
         actions.save_barriers(
             case,
             form.cleaned_data["barriers"],
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
             by=request.user,
         )
     except actions.StaleEdit:
@@ -224,7 +225,7 @@ def save_barriers(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def offer_service(request: HttpRequest, case_ref: str, service_id: str) -> HttpResponse:
+def offer_service(request: HtmxHttpRequest, case_ref: str, service_id: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     service = get_object_or_404(Service.objects.listed(), pk=service_id)
     actions.offer_service(case, service, by=request.user)
@@ -232,7 +233,7 @@ def offer_service(request: HttpRequest, case_ref: str, service_id: str) -> HttpR
 
 
 def _referral_post(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case_ref: str,
     referral_id: int,
     kind: str,
@@ -266,7 +267,7 @@ def _referral_post(
 
 
 @require_POST
-def record_decision(request: HttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
+def record_decision(request: HtmxHttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
     def apply(referral: Referral, data: dict[str, Any]) -> None:
         actions.record_decision(
             referral,
@@ -275,7 +276,7 @@ def record_decision(request: HttpRequest, case_ref: str, referral_id: int) -> Ht
             share_scope=data["share_scope"],
             follow_up_on=data["follow_up_on"],
             responsible=data["responsible"],
-            expected_version=data["version"],
+            base_version=data["version"],
             by=request.user,
         )
 
@@ -290,14 +291,14 @@ def record_decision(request: HttpRequest, case_ref: str, referral_id: int) -> Ht
 
 
 @require_POST
-def change_status(request: HttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
+def change_status(request: HtmxHttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
     def apply(referral: Referral, data: dict[str, Any]) -> None:
         actions.change_status(
             referral,
             rules.Status(data["status"]),
             override_reason=data["override_reason"],
             note=data["note"],
-            expected_version=data["version"],
+            base_version=data["version"],
             by=request.user,
         )
 
@@ -312,13 +313,13 @@ def change_status(request: HttpRequest, case_ref: str, referral_id: int) -> Http
 
 
 @require_POST
-def set_follow_up(request: HttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
+def set_follow_up(request: HtmxHttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
     def apply(referral: Referral, data: dict[str, Any]) -> None:
         actions.set_follow_up(
             referral,
             follow_up_on=data["follow_up_on"],
             responsible=data["responsible"],
-            expected_version=data["version"],
+            base_version=data["version"],
             by=request.user,
         )
 
@@ -333,7 +334,7 @@ def set_follow_up(request: HttpRequest, case_ref: str, referral_id: int) -> Http
 
 
 @require_POST
-def log_contact(request: HttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
+def log_contact(request: HtmxHttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
     def apply(referral: Referral, data: dict[str, Any]) -> None:
         actions.log_patient_contact(
             referral,
@@ -354,7 +355,7 @@ def log_contact(request: HttpRequest, case_ref: str, referral_id: int) -> HttpRe
 
 
 @require_POST
-def record_handover(request: HttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
+def record_handover(request: HtmxHttpRequest, case_ref: str, referral_id: int) -> HttpResponse:
     def apply(referral: Referral, data: dict[str, Any]) -> None:
         actions.record_handover(
             referral,
@@ -375,7 +376,7 @@ def record_handover(request: HttpRequest, case_ref: str, referral_id: int) -> Ht
 
 
 @require_POST
-def help_declined(request: HttpRequest, case_ref: str) -> HttpResponse:
+def help_declined(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = HelpDeclinedForm(request.POST)
     if not form.is_valid():
@@ -387,13 +388,13 @@ def help_declined(request: HttpRequest, case_ref: str) -> HttpResponse:
 # --- Administrators: the directory -------------------------------------------------------------
 
 
-def _require_administrator(request: HttpRequest) -> None:
+def _require_administrator(request: HtmxHttpRequest) -> None:
     if not request.user.is_administrator:
         raise PermissionDenied("Only administrators edit the referral directory.")
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     today = timezone.localdate()
     days = _stale_days(request)
@@ -413,7 +414,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _service_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     service: Service | None,
     form: ServiceForm,
     *,
@@ -426,7 +427,7 @@ def _service_page(
 
 
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_id: str = "") -> HttpResponse:
+def service_edit(request: HtmxHttpRequest, service_id: str = "") -> HttpResponse:
     _require_administrator(request)
     service = get_object_or_404(Service, pk=service_id) if service_id else None
     if request.method == "GET":
@@ -439,7 +440,7 @@ def service_edit(request: HttpRequest, service_id: str = "") -> HttpResponse:
         return _service_page(request, service, form, status=400)
     try:
         saved = actions.save_service(
-            service, form.edit(), expected_version=form.cleaned_data["version"], by=request.user
+            service, form.edit(), base_version=form.cleaned_data["version"], by=request.user
         )
     except actions.StaleEdit as stale:
         current = Service.objects.get(pk=service.pk) if service else None
@@ -457,13 +458,13 @@ def service_edit(request: HttpRequest, service_id: str = "") -> HttpResponse:
 
 
 @require_POST
-def service_verify(request: HttpRequest, service_id: str) -> HttpResponse:
+def service_verify(request: HtmxHttpRequest, service_id: str) -> HttpResponse:
     _require_administrator(request)
     service = get_object_or_404(Service, pk=service_id)
     try:
         version = int(request.POST.get("version", ""))
         actions.verify_service(
-            service, expected_version=version, on=timezone.localdate(), by=request.user
+            service, base_version=version, on=timezone.localdate(), by=request.user
         )
     except ValueError:
         return HttpResponse(_("The form was incomplete."), status=400)
@@ -477,7 +478,7 @@ def service_verify(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 @require_POST
-def service_status(request: HttpRequest, service_id: str) -> HttpResponse:
+def service_status(request: HtmxHttpRequest, service_id: str) -> HttpResponse:
     _require_administrator(request)
     service = get_object_or_404(Service, pk=service_id)
     status = request.POST.get("status", "")
@@ -487,7 +488,7 @@ def service_status(request: HttpRequest, service_id: str) -> HttpResponse:
         actions.set_service_status(
             service,
             status,
-            expected_version=int(request.POST.get("version", "")),
+            base_version=int(request.POST.get("version", "")),
             by=request.user,
         )
     except ValueError:
@@ -498,7 +499,7 @@ def service_status(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def directory_settings(request: HttpRequest) -> HttpResponse:
+def directory_settings(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     facility = request.user.facility
     if facility is None:
@@ -528,7 +529,7 @@ def directory_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def directory_import(request: HttpRequest) -> HttpResponse:
+def directory_import(request: HtmxHttpRequest) -> HttpResponse:
     """Upload → dry run (row by row) → commit all or nothing."""
     _require_administrator(request)
     if request.method == "GET":
@@ -562,7 +563,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def directory_import_commit(request: HttpRequest, import_id: int) -> HttpResponse:
+def directory_import_commit(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
     _require_administrator(request)
     pending = get_object_or_404(
         DirectoryImport, pk=import_id, uploaded_by=request.user, committed_at__isnull=True
@@ -600,7 +601,7 @@ def _exported_services() -> Any:
 
 
 @require_GET
-def directory_export(request: HttpRequest) -> HttpResponse:
+def directory_export(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     audit.record(AuditEntry.Action.EXPORT, user=request.user, content="referral-directory")
     response = JsonResponse(hsds.export_page(_exported_services()), json_dumps_params={"indent": 1})
@@ -609,7 +610,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def directory_export_tabular(request: HttpRequest) -> HttpResponse:
+def directory_export_tabular(request: HtmxHttpRequest) -> HttpResponse:
     """The HSDS tabular data package: one CSV per table and its `datapackage.json`."""
     _require_administrator(request)
     audit.record(AuditEntry.Action.EXPORT, user=request.user, content="referral-directory-tabular")

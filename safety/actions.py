@@ -6,20 +6,18 @@ as the rows that justify them, so the supervisor's queues never disagree with th
 
 from __future__ import annotations
 
-import copy
 from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from cases import audit
 from cases.actions import bump_version, escalate_case, record_event
+from cases.content import StaleVersion
 from cases.events import EventKind
-from cases.models import AuditEntry, Case, CaseEvent, User
+from cases.models import Case, CaseEvent, User
 from safety.capacity import Ability, AbilityFinding, CapacityOutcome, assess_capacity
-from safety.checklists import check_safeguards, parse_items
 from safety.facts import AgeBasis, ExploitationKind, InjuryCause, ReportingFacts, Tri
 from safety.models import (
     CapacityAssessment,
@@ -27,39 +25,18 @@ from safety.models import (
     ChecklistItem,
     ChecklistTemplate,
     Disclosure,
+    Jurisdiction,
     ReportingDecisionRecord,
-    RuleTableVersion,
+    rules_in_force,
 )
-from safety.rule_table import (
-    InjuryKind,
-    JurisdictionRules,
-    RuleTableError,
-    load_jurisdiction_rules,
-    parse_table,
-)
+from safety.rule_table import InjuryKind, JurisdictionRules
 from safety.rules import ReportingDecision, reporting_requirements
 
 THREAT_REASON = "Threatening behaviour reported"
 
 
-class ItemConflict(Exception):
-    """Someone changed the checklist item after this user loaded it; nothing was saved."""
-
-    def __init__(self, current: ChecklistItem) -> None:
-        super().__init__(f"Item {current.slug} is now at version {current.version}.")
-        self.current = current
-
-
 class ItemRefused(ValueError):
     """The change breaks a checklist rule (a reason, a consent); the message says which."""
-
-
-class ContentConflict(Exception):
-    """Someone saved a newer version of this content first; nothing was saved."""
-
-    def __init__(self, current_version: int) -> None:
-        super().__init__(f"The content is now at version {current_version}.")
-        self.current_version = current_version
 
 
 def _lock(case: Case) -> Case:
@@ -72,55 +49,6 @@ def _lock(case: Case) -> Case:
 
 
 @transaction.atomic
-def save_checklist_template(
-    slug: str,
-    *,
-    title: str,
-    items: Any,
-    source: str = "",
-    position: int | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-    by: User | None,
-) -> tuple[ChecklistTemplate, bool]:
-    """Store the template as its next version, unless it is identical to the newest one.
-
-    Returns (template, created). Old versions are never changed: cases that started on them
-    keep reading them. `expected_version` guards an editor's save against a concurrent one.
-    Raises ChecklistError (nothing saved) when the items are malformed or drop a safeguard.
-    """
-    items = parse_items(items)
-    check_safeguards(slug, items)
-    newest = (
-        ChecklistTemplate.objects.select_for_update().filter(slug=slug).order_by("-version").first()
-    )
-    current_version = newest.version if newest else 0
-    if expected_version is not None and expected_version != current_version:
-        raise ContentConflict(current_version)
-    if newest and (newest.title, newest.items, newest.source) == (title, items, source):
-        return newest, False
-    template = ChecklistTemplate.objects.create(
-        slug=slug,
-        version=current_version + 1,
-        title=title,
-        items=items,
-        source=source,
-        position=position if position is not None else (newest.position if newest else 0),
-        note=note,
-        created_by=by,
-    )
-    if by is not None:
-        audit.record(
-            AuditEntry.Action.CONTENT_CHANGE,
-            user=by,
-            object="checklist",
-            slug=slug,
-            version=template.version,
-        )
-    return template, True
-
-
-@transaction.atomic
 def set_checklist_item(
     case: Case,
     checklist_slug: str,
@@ -129,13 +57,13 @@ def set_checklist_item(
     status: str,
     reason: str = "",
     consent: bool = False,
-    expected_version: int,
+    base_version: int,
     by: User,
 ) -> ChecklistItem:
     """Mark one item done, not applicable (with a reason) or open again.
 
     The first change on a checklist pins the case to the template's newest version. Raises
-    ItemConflict if the item changed since the user saw it at `expected_version`, and
+    StaleVersion if the item changed since the user saw it at `base_version`, and
     ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
     """
     _lock(case)
@@ -144,14 +72,14 @@ def set_checklist_item(
     if template_item is None:
         raise ItemRefused("This item is not on the version of the checklist this case uses.")
     item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
-    if item.version != expected_version:
-        raise ItemConflict(item)
+    if item.version != base_version:
+        raise StaleVersion(item)
 
     reason = reason.strip()
     now = timezone.now()
     if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
         raise ItemRefused("Say why this item does not apply.")
-    if status == ChecklistItem.Status.DONE and template_item["requires_consent"]:
+    if status == ChecklistItem.Status.DONE and template_item.requires_consent:
         if not consent:
             raise ItemRefused("Record the patient's consent before marking this item done.")
         item.consent_recorded_at, item.consent_recorded_by = now, by
@@ -173,13 +101,13 @@ def set_checklist_item(
         case,
         ITEM_EVENTS[ChecklistItem.Status(status)],
         by=by,
-        summary=_clip(f"{checklist.template.title}: “{template_item['text']}” {verb}"),
+        summary=_clip(f"{checklist.template.title}: “{template_item.text}” {verb}"),
         payload={
             "checklist": checklist_slug,
             "template_version": checklist.template.version,
             "item": item_slug,
             "status": status,
-            "consent_recorded": bool(consent and template_item["requires_consent"]),
+            "consent_recorded": bool(consent and template_item.requires_consent),
         },
     )
     return item
@@ -191,6 +119,8 @@ def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:
     if found:
         return found
     template = ChecklistTemplate.objects.newest(slug)
+    if template is None:
+        raise ChecklistTemplate.DoesNotExist(f"No checklist {slug!r}: run load_content.")
     started = CaseChecklist.objects.create(case=case, slug=slug, template=template, started_by=by)
     ChecklistItem.objects.bulk_create(
         ChecklistItem(checklist=started, slug=item["slug"]) for item in template.items
@@ -334,10 +264,9 @@ def record_capacity_assessment(
 # --- Reporting ----------------------------------------------------------------------------------
 
 
-def rules_for(case: Case) -> tuple[RuleTableVersion, JurisdictionRules]:
-    """The current rule table and the rules it gives for the case's jurisdiction."""
-    table = RuleTableVersion.objects.current()
-    return table, load_jurisdiction_rules(table.data, case.jurisdiction)
+def rules_for(case: Case) -> tuple[list[Jurisdiction], JurisdictionRules]:
+    """The versions in force for the case's jurisdiction and the rules they merge to."""
+    return rules_in_force(case.jurisdiction)
 
 
 def decision_document(decision: ReportingDecision) -> dict[str, Any]:
@@ -423,17 +352,17 @@ def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
 
 @transaction.atomic
 def record_reporting_decision(
-    case: Case, facts: ReportingFacts, *, expected_rules_version: int | None = None, by: User
+    case: Case, facts: ReportingFacts, *, base_rules_version: str | None = None, by: User
 ) -> ReportingDecisionRecord:
     """Run the engine on the current rule table and record facts, result and table version.
 
-    `expected_rules_version` is the version the clinician reviewed; if the table changed since,
-    ContentConflict is raised so they look at the new result before recording it.
+    `base_rules_version` is the version the clinician reviewed; if the table changed since,
+    StaleVersion is raised so they look at the new result before recording it.
     """
     fresh = _lock(case)
-    table, rules = rules_for(fresh)
-    if expected_rules_version is not None and expected_rules_version != table.version:
-        raise ContentConflict(table.version)
+    layers, rules = rules_for(fresh)
+    if base_rules_version is not None and base_rules_version != rules.version:
+        raise StaleVersion(rules)
     decision = reporting_requirements(facts, rules)
     assessment = fresh.capacity_assessments.first()
     record = ReportingDecisionRecord.objects.create(
@@ -444,9 +373,9 @@ def record_reporting_decision(
             case_age_years=fresh.age_years,
         ),
         result=decision_document(decision),
-        rule_table=table,
         recorded_by=by,
     )
+    record.rules.set(layers)
     required = [report.recipient for report in decision.required]
     record_event(
         case,
@@ -456,7 +385,12 @@ def record_reporting_decision(
             f"Reporting decision recorded: {len(required)} required, "
             f"{len(decision.permitted)} permitted, {len(decision.unknowns)} still unknown"
         ),
-        payload={"decision": record.pk, "rules_version": table.version, "required": required},
+        payload={
+            "decision": record.pk,
+            # The versions used, as codes the audit log may keep ("CA-ON|2").
+            "rules_version": [f"{layer.slug}|{layer.version}" for layer in layers],
+            "required": required,
+        },
     )
     _refresh_report_outstanding(case)
     return record
@@ -492,7 +426,7 @@ def log_disclosure(
         not_informed_reason="" if patient_informed else not_informed_reason.strip(),
         logged_by=by,
     )
-    was_required = bool(decision) and recipient_key(recipient) in map(
+    was_required = decision is not None and recipient_key(recipient) in map(
         recipient_key, decision.required_recipients()
     )
     record_event(
@@ -540,215 +474,6 @@ def outstanding_recipients(case: Case, record: ReportingDecisionRecord | None) -
     return {recipient_key(r) for r in record.required_recipients()} - logged
 
 
-# --- The rule table -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def save_rule_table(data: dict[str, Any], *, note: str, by: User | None) -> RuleTableVersion:
-    """Store `data` as the next version of the rule table, after validating all of it.
-
-    Raises RuleTableError (nothing saved) when the table is malformed. The stored document's
-    `version` is set to the new version number, which the engine reports with each decision.
-    """
-    newest = RuleTableVersion.objects.select_for_update().order_by("-version").first()
-    version = newest.version + 1 if newest else max(1, int(data.get("version") or 1))
-    document = copy.deepcopy(data)
-    document["version"] = version
-    parse_table(document)  # validates the whole table, or raises
-    try:
-        with transaction.atomic():
-            table = RuleTableVersion.objects.create(
-                version=version, data=document, note=note, created_by=by
-            )
-    except IntegrityError:
-        raise ContentConflict(version) from None
-    if by is not None:
-        audit.record(
-            AuditEntry.Action.CONTENT_CHANGE,
-            user=by,
-            object="rule_table",
-            version=version,
-        )
-    return table
-
-
-@transaction.atomic
-def save_jurisdiction(
-    code: str, entry: Any, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    """Replace (or add) one jurisdiction's entry, as a new version of the whole table.
-
-    Raises ContentConflict if someone saved a version after `base_version`, and RuleTableError
-    if the edited entry (or the table with it) is malformed. Either way nothing is saved.
-    """
-    if not isinstance(entry, dict) or entry.get("code") != code:
-        _newest_unchanged_since(base_version)
-        raise RuleTableError(f"The entry must be a JSON object whose code is {code}.")
-    return _edit_entry(
-        code,
-        lambda _old: copy.deepcopy(entry),
-        base_version=base_version,
-        note=note,
-        by=by,
-        create=True,
-    )
-
-
-@transaction.atomic
-def save_jurisdiction_details(
-    code: str,
-    *,
-    name: str,
-    notes: str | None,
-    none_found: dict[str, str],
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Set a jurisdiction's name, notes and "no law found" topics; adds the jurisdiction if new."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        entry["name"] = name
-        if notes:
-            entry["notes"] = notes
-        else:
-            entry.pop("notes", None)
-        if none_found:
-            entry["none_found"] = dict(none_found)
-        else:
-            entry.pop("none_found", None)
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by, create=True)
-
-
-@transaction.atomic
-def save_rule_row(
-    code: str,
-    row: dict[str, Any],
-    *,
-    replaces: str | None,
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Change the row whose id is `replaces`, or add `row` when `replaces` is None."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        rows = entry["rules"]
-        if replaces is None:
-            rows.append(row)
-        else:
-            rows[_row_index(entry, replaces)] = row
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def remove_rule_row(
-    code: str, row_id: str, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        del entry["rules"][_row_index(entry, row_id)]
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def save_hotline(
-    code: str,
-    line: dict[str, str],
-    *,
-    index: int | None,
-    base_version: int,
-    note: str,
-    by: User,
-) -> RuleTableVersion:
-    """Change the line at `index` (lines have no id; `base_version` keeps the index honest),
-    or add `line` when `index` is None."""
-
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        if index is None:
-            entry["hotlines"].append(line)
-        else:
-            _line_at(entry, index)
-            entry["hotlines"][index] = line
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-@transaction.atomic
-def remove_hotline(
-    code: str, index: int, *, base_version: int, note: str, by: User
-) -> RuleTableVersion:
-    def edit(entry: dict[str, Any]) -> dict[str, Any]:
-        _line_at(entry, index)
-        del entry["hotlines"][index]
-        return entry
-
-    return _edit_entry(code, edit, base_version=base_version, note=note, by=by)
-
-
-def new_entry(code: str) -> dict[str, Any]:
-    """An empty entry for a jurisdiction not in the table yet."""
-    return {
-        "code": code,
-        "name": code,
-        "country": code.split("-")[0] if "-" in code else None,
-        "hotlines": [],
-        "rules": [],
-    }
-
-
-def _newest_unchanged_since(base_version: int) -> RuleTableVersion:
-    newest = RuleTableVersion.objects.select_for_update().current()
-    if newest.version != base_version:
-        raise ContentConflict(newest.version)
-    return newest
-
-
-def _edit_entry(
-    code: str,
-    edit: Any,
-    *,
-    base_version: int,
-    note: str,
-    by: User,
-    create: bool = False,
-) -> RuleTableVersion:
-    """Apply `edit` to a copy of one jurisdiction's entry and save the whole table as a new
-    version, validated by `save_rule_table`. ContentConflict if the table moved on since
-    `base_version`; RuleTableError if the result is malformed. Either way nothing is saved."""
-    newest = _newest_unchanged_since(base_version)
-    data = copy.deepcopy(newest.data)
-    entries = data["jurisdictions"]
-    index = next((i for i, e in enumerate(entries) if e.get("code") == code), None)
-    if index is None and not create:
-        raise RuleTableError(f"{code} is not in the rule table yet: give it a name first.")
-    edited = edit(copy.deepcopy(entries[index]) if index is not None else new_entry(code))
-    if index is None:
-        entries.append(edited)
-    else:
-        entries[index] = edited
-    return save_rule_table(data, note=note, by=by)
-
-
-def _row_index(entry: dict[str, Any], row_id: str) -> int:
-    index = next((i for i, row in enumerate(entry["rules"]) if row.get("id") == row_id), None)
-    if index is None:
-        raise RuleTableError(f"{entry['code']} has no rule {row_id}.")
-    return index
-
-
-def _line_at(entry: dict[str, Any], index: int) -> dict[str, Any]:
-    if not 0 <= index < len(entry["hotlines"]):
-        raise RuleTableError(f"{entry['code']} has no line number {index + 1}.")
-    return entry["hotlines"][index]
-
-
 # --- Steps that tick checklist items ------------------------------------------------------------
 
 # What another step records that also settles a checklist item, so nobody ticks it twice: the
@@ -784,7 +509,7 @@ def tick_items_for_event(case: Case, kind: str, *, by: User) -> list[str]:
             checklist_slug,
             item_slug,
             status=ChecklistItem.Status.DONE,
-            expected_version=item.version,
+            base_version=item.version,
             by=by,
         )
         ticked.append(item_slug)

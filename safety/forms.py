@@ -1,43 +1,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from cases.params import loads_json
-from safety.checklists import (
-    CONSENT_GUARDED,
-    SECTIONS,
-    ChecklistError,
-    check_safeguards,
-    parse_items,
-)
+from cases.content import unique_slug
+from cases.editing import Editor, JsonEditorMixin, VersionForm, json_field, row_formset
+from cases.schemas import Problem
+from safety.checklists import SECTIONS
 from safety.models import ChecklistItem
-from safety.rule_table import (
-    CONDITION_LABELS,
-    NONE_FOUND_TOPICS,
-    Condition,
-    Duty,
-    InjuryKind,
-    Trigger,
-)
 
 
 class ChecklistItemForm(forms.Form):
     status = forms.ChoiceField(choices=ChecklistItem.Status.choices)
     reason = forms.CharField(required=False, max_length=1000)
     consent = forms.BooleanField(required=False)
-    expected_version = forms.IntegerField(min_value=0)
+    base_version = forms.IntegerField(min_value=0)
 
     def __init__(self, *args: Any, requires_consent: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.requires_consent = requires_consent
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status == ChecklistItem.Status.NOT_APPLICABLE and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why this item does not apply."))
@@ -52,8 +41,16 @@ class ChecklistItemForm(forms.Form):
         return data
 
 
-class ChecklistTemplateForm(forms.Form):
+# --- Checklist templates (the pattern of `cases.editing`) ---------------------------------------
+
+
+class ChecklistHeaderForm(VersionForm):
     title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class ChecklistJsonForm(ChecklistHeaderForm):
+    """The advanced editor: the whole item list as JSON (checklist.schema.json's `items`)."""
+
     items = forms.CharField(
         label=_("Items (JSON)"),
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
@@ -62,48 +59,15 @@ class ChecklistTemplateForm(forms.Form):
             "safe_discharge or empty) and requires_consent (true or false)."
         ),
     )
-    note = forms.CharField(label=_("What changed, and why"), max_length=300)
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def clean_items(self) -> list[dict[str, Any]]:
-        try:
-            return parse_items(loads_json(self.cleaned_data["items"]))
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not valid JSON: %(error)s."), params={"error": error}
-            ) from None
-        except RecursionError:
-            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
-        except ChecklistError as error:
-            raise forms.ValidationError(str(error)) from None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "auto_id", "json_%s"
+        )  # the item editor on the same page owns the plain ids
+        super().__init__(*args, **kwargs)
 
-
-class JurisdictionForm(forms.Form):
-    entry = forms.CharField(
-        label=_("Rules for this jurisdiction (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 30, "class": "font-monospace", "spellcheck": "false"}),
-    )
-    note = forms.CharField(label=_("What changed, and your source"), max_length=300)
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean_entry(self) -> Any:
-        try:
-            return loads_json(self.cleaned_data["entry"])
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not valid JSON: %(error)s."), params={"error": error}
-            ) from None
-        except RecursionError:
-            raise forms.ValidationError(_("This JSON is nested too deeply to read.")) from None
-
-
-class TemplateEditForm(forms.Form):
-    """The parts of a checklist save that are not items: its title, why it changed, and the
-    version the editor started from."""
-
-    title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(label=_("What changed, and why"), max_length=300)
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    def clean_items(self) -> Any:
+        return json_field(self.cleaned_data["items"])
 
 
 class ItemEditForm(forms.Form):
@@ -127,347 +91,54 @@ class ItemEditForm(forms.Form):
     )
 
 
-class BaseItemFormSet(forms.BaseFormSet):
-    """Items added, removed (the Remove box) and reordered (the Position numbers) in one save."""
+ItemFormSet = row_formset(ItemEditForm, noun="item")
 
-    def __init__(self, *args: Any, template_slug: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.template_slug = template_slug
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
-        super().add_fields(form, index)
-        form.fields["ORDER"].label = _("Position")
-        form.fields["ORDER"].widget.attrs["min"] = 1
-        form.fields["DELETE"].label = _("Remove this item")
+class ChecklistEditor(Editor):
+    """Items added, removed and reordered in one save; `check_content` keeps the safeguards."""
 
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        items = self.items()
-        if not items:
-            raise forms.ValidationError(_("A checklist needs at least one item."))
-        guarded = CONSENT_GUARDED.get(self.template_slug)
-        for form in self.forms:
-            slug = form.cleaned_data.get("slug")
-            if not guarded or slug != guarded or self._should_delete_form(form):
-                continue
-            if not form.cleaned_data.get("requires_consent"):
-                form.add_error(
-                    "requires_consent",
-                    _("Keep this ticked: forensic evidence is only ever collected with consent."),
-                )
-        try:
-            check_safeguards(self.template_slug, parse_items(items))
-        except ChecklistError as error:
-            raise forms.ValidationError(str(error)) from None
+    header_class = ChecklistHeaderForm
+    formset_classes = {"items": (ItemFormSet, "items")}
+    json_form: forms.Form
 
-    def items(self) -> list[dict[str, Any]]:
-        """The kept items in their new order, each with a slug (new ones made from the text)."""
-        # Computed here rather than with `ordered_forms`, which is only available once the
-        # formset is valid, and `clean` needs the list to decide that.
-        forms_kept = [
-            form
-            for index, form in enumerate(self.forms)
-            if (index < self.initial_form_count() or form.has_changed())
-            and not self._should_delete_form(form)
-        ]
-        forms_kept.sort(
-            key=lambda form: (
-                form.cleaned_data.get("ORDER") is None,
-                form.cleaned_data.get("ORDER") or 0,
-            )
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        self.json_form = ChecklistJsonForm(
+            initial={
+                "title": content["title"],
+                "items": json.dumps(content["items"], indent=2, ensure_ascii=False),
+            },
         )
-        kept = [form.cleaned_data for form in forms_kept]
-        taken = {data["slug"] for data in kept if data.get("slug")}
-        items = []
-        for data in kept:
-            slug = data.get("slug") or _new_slug(data["text"], taken)
-            items.append(
-                {
-                    "slug": slug,
-                    "text": data["text"],
-                    "help": data["help"],
-                    "section": data["section"],
-                    "requires_consent": data["requires_consent"],
-                }
-            )
-        return items
+        return super().build(data, content)
 
+    def document(self) -> dict[str, Any]:
+        taken = {item["slug"] for item in self.before["items"]}
 
-def _new_slug(text: str, taken: set[str]) -> str:
-    base = slugify(text)[:50].strip("-") or "item"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+        def item(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            slug = data.get("slug") or unique_slug(data["text"], taken, words=8)
+            taken.add(slug)
+            return {key: data[key] for key in ("text", "help", "section", "requires_consent")} | {
+                "slug": slug
+            }
 
-
-ItemFormSet = forms.formset_factory(
-    ItemEditForm,
-    formset=BaseItemFormSet,
-    extra=1,
-    can_order=True,
-    can_delete=True,
-    max_num=100,
-    validate_max=True,
-)
-
-
-# --- The jurisdiction rule table, one part at a time --------------------------------------------
-
-TRIGGER_LABELS = {
-    Trigger.CHILD: _("Child protection (by age)"),
-    Trigger.ELDER: _("Elder"),
-    Trigger.VULNERABLE_ADULT: _("Vulnerable adult"),
-    Trigger.WEAPON_INJURY: _("Gunshot or stab wound"),
-    Trigger.CRIME_INJURY: _("Injury from a crime"),
-    Trigger.CAPACITY: _("Patient lacks decision-making capacity"),
-    Trigger.ANY: _("Any patient (a report only with their consent)"),
-}
-DUTY_LABELS = {
-    Duty.MANDATORY: _("Must report (mandatory)"),
-    Duty.PERMISSIVE: _("May report (permitted)"),
-    Duty.CONSENT: _("Permitted with the patient's consent"),
-}
-TOPIC_LABELS = {
-    "child": _("Child protection"),
-    "adult_protection": _("Adult protection"),
-    "weapon_injury": _("Gunshot or stab wounds"),
-    "crime_injury": _("Injuries from a crime"),
-}
-
-
-class VersionNoteForm(forms.Form):
-    """What every change to the rule table carries: why, and the version it was based on."""
-
-    note = forms.CharField(
-        label=_("What changed, and your source"),
-        max_length=300,
-        help_text=_("Kept in the history with your name and the time."),
-    )
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class RuleRowForm(VersionNoteForm):
-    """One row of a jurisdiction's rules. The same checks as `load_jurisdiction_rules`, worded
-    for the field they concern; the whole table is validated again when it is saved."""
-
-    id = forms.CharField(
-        label=_("Rule id"),
-        max_length=80,
-        help_text=_(
-            "Starts with the jurisdiction code. Recorded decisions cite it, so it cannot "
-            "be changed later."
-        ),
-    )
-    trigger = forms.ChoiceField(label=_("Applies to"), choices=list(TRIGGER_LABELS.items()))
-    duty = forms.ChoiceField(label=_("Duty"), choices=list(DUTY_LABELS.items()))
-    age_min = forms.IntegerField(
-        label=_("From age (inclusive)"),
-        required=False,
-        min_value=0,
-        max_value=130,
-        help_text=_("Empty: no lower limit."),
-    )
-    age_max = forms.IntegerField(
-        label=_("To age (inclusive)"),
-        required=False,
-        min_value=0,
-        max_value=130,
-        help_text=_("Empty: no upper limit. A child rule needs one, e.g. 15 for “under 16”."),
-    )
-    weapon_kinds = forms.MultipleChoiceField(
-        label=_("Wounds covered"),
-        required=False,
-        choices=[(InjuryKind.GUNSHOT.value, _("Gunshot")), (InjuryKind.STAB.value, _("Stab"))],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only for gunshot or stab wound rules, which need at least one."),
-    )
-    conditions = forms.MultipleChoiceField(
-        label=_("Only when"),
-        required=False,
-        choices=[(c.value, CONDITION_LABELS[c]) for c in Condition],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Each condition is one question on the clinician's facts form; all that are ticked "
-            "must hold."
-        ),
-    )
-    reporter = forms.CharField(
-        label=_("Who must report"),
-        required=False,
-        max_length=300,
-        help_text=_("E.g. “Any person” or “The hospital's designated person”. Empty: not stated."),
-    )
-    recipient = forms.CharField(label=_("To whom"), max_length=200)
-    method = forms.CharField(
-        label=_("How"),
-        required=False,
-        max_length=200,
-        help_text=_("E.g. “By telephone, then in writing”. Empty: not stated."),
-    )
-    deadline = forms.CharField(
-        label=_("How soon"),
-        required=False,
-        max_length=200,
-        help_text=_("E.g. “Immediately” or “Within 2 working days”. Empty: not stated."),
-    )
-    disclosure_limit = forms.CharField(
-        label=_("What may be disclosed"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    legal_basis = forms.CharField(label=_("Legal basis (citation)"), max_length=500)
-    source = forms.CharField(label=_("Source"), max_length=500)
-    checked_on = forms.DateField(
-        label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    needs_verification = forms.BooleanField(
-        label=_("Needs verification"),
-        required=False,
-        help_text=_("Leave ticked unless you have read the current statute yourself."),
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    field_order = [
-        "id",
-        "trigger",
-        "duty",
-        "age_min",
-        "age_max",
-        "weapon_kinds",
-        "conditions",
-        "reporter",
-        "recipient",
-        "method",
-        "deadline",
-        "disclosure_limit",
-        "legal_basis",
-        "source",
-        "checked_on",
-        "needs_verification",
-        "notes",
-        "note",
-        "base_version",
-    ]
-
-    def __init__(self, *args: Any, code: str, existing: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.code = code
-        if existing:
-            # Disabled: Django keeps the initial value whatever is posted.
-            self.fields["id"].disabled = True
-
-    def clean_id(self) -> str:
-        row_id = self.cleaned_data["id"]
-        if not row_id.startswith(f"{self.code}-") or len(row_id) == len(self.code) + 1:
-            raise forms.ValidationError(
-                _("Start the id with %(prefix)s and add a few words, e.g. %(prefix)schild."),
-                params={"prefix": f"{self.code}-"},
-            )
-        return row_id
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        trigger, duty = data.get("trigger"), data.get("duty")
-        low, high = data.get("age_min"), data.get("age_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("age_max", _("This is below the lower age limit."))
-        if trigger == Trigger.CHILD and high is None and "age_max" not in self.errors:
-            self.add_error("age_max", _("A child protection rule needs an upper age limit."))
-        if trigger == Trigger.ANY and duty and duty != Duty.CONSENT:
-            self.add_error("duty", _("A rule for any patient is a rule with their consent."))
-        kinds = data.get("weapon_kinds") or []
-        if trigger == Trigger.WEAPON_INJURY and not kinds:
-            self.add_error("weapon_kinds", _("Tick the wounds this rule covers."))
-        if trigger and trigger != Trigger.WEAPON_INJURY and kinds:
-            self.add_error(
-                "weapon_kinds", _("Wounds apply to gunshot or stab wound rules only: untick them.")
-            )
-        return data
-
-    def row(self) -> dict[str, Any]:
-        """The row in the rule table's JSON shape (every field present, empty ones null)."""
-        data = self.cleaned_data
+        items = self.rows(("items",), self.formsets["items"], item)
         return {
-            "id": data["id"],
-            "trigger": data["trigger"],
-            "duty": data["duty"],
-            "age_min": data["age_min"],
-            "age_max": data["age_max"],
-            "weapon_kinds": [k for k in ("gunshot", "stab") if k in data["weapon_kinds"]],
-            "conditions": [c.value for c in Condition if c.value in data["conditions"]],
-            "reporter": data["reporter"] or None,
-            "recipient": data["recipient"],
-            "method": data["method"] or None,
-            "deadline": data["deadline"] or None,
-            "disclosure_limit": data["disclosure_limit"],
-            "legal_basis": data["legal_basis"],
-            "source": data["source"],
-            "checked_on": data["checked_on"].isoformat(),
-            "needs_verification": data["needs_verification"],
-            "notes": data["notes"] or None,
+            "title": self.form.cleaned_data["title"],
+            "source": self.before["source"],
+            "items": items,
         }
 
-    @staticmethod
-    def initial_for(row: dict[str, Any]) -> dict[str, Any]:
-        blanks = {name: row[name] or "" for name in ("reporter", "method", "deadline", "notes")}
-        return {**row, **blanks}
 
+class ChecklistJsonEditor(JsonEditorMixin, ChecklistEditor):
+    """The same save from the JSON editor; every problem shows on the JSON field."""
 
-class HotlineForm(VersionNoteForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    number = forms.CharField(label=_("Number"), max_length=60)
-    notes = forms.CharField(
-        label=_("Hours, languages and what the line does"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    field_order = ["name", "number", "notes", "note", "base_version"]
+    header_class = ChecklistJsonForm
+    json_field_name = "items"
 
-    def line(self) -> dict[str, str]:
-        return {key: self.cleaned_data[key] for key in ("name", "number", "notes")}
+    def document(self) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        return {"title": data["title"], "source": self.before["source"], "items": data["items"]}
 
-
-class JurisdictionDetailsForm(VersionNoteForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    notes = forms.CharField(
-        label=_("Notes for clinicians"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Shown with every decision in this jurisdiction."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for topic in sorted(NONE_FOUND_TOPICS):
-            self.fields[f"none_found_{topic}"] = forms.CharField(
-                label=_("No law found on: %(topic)s") % {"topic": TOPIC_LABELS[topic]},
-                required=False,
-                max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 1}),
-                help_text=_(
-                    "Say where you looked. Empty if there is a rule or it was not checked."
-                ),
-            )
-        self.order_fields(["name", "notes", *[f for f in self.fields if f.startswith("none_")]])
-
-    def none_found(self) -> dict[str, str]:
-        return {
-            topic: self.cleaned_data[f"none_found_{topic}"]
-            for topic in sorted(NONE_FOUND_TOPICS)
-            if self.cleaned_data[f"none_found_{topic}"]
-        }
-
-    @staticmethod
-    def initial_for(entry: dict[str, Any]) -> dict[str, Any]:
-        none_found = entry.get("none_found", {})
-        return {
-            "name": entry["name"],
-            "notes": entry.get("notes") or "",
-            **{f"none_found_{topic}": none_found.get(topic, "") for topic in NONE_FOUND_TOPICS},
-        }
+    def add_problems(self, problems: tuple[Problem, ...]) -> None:
+        for problem in problems:  # the title's own problem shows above the form
+            self.form.add_error("items" if problem.path[:1] == ("items",) else None, str(problem))

@@ -7,14 +7,21 @@ rules the clinician saw.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import VersionedContent, VersionedQuerySet, cached_rule
+from cases.schemas import ContentInvalid, Problem
+from safety import checklists, rule_table
 from safety.capacity import AbilityFinding, CapacityOutcome
 
 FINDING_CHOICES = [
@@ -29,36 +36,25 @@ OUTCOME_CHOICES = [
 ]
 
 
-class ChecklistTemplateQuerySet(models.QuerySet["ChecklistTemplate"]):
+class ChecklistTemplateQuerySet(VersionedQuerySet["ChecklistTemplate"]):
     def latest_versions(self) -> ChecklistTemplateQuerySet:
         """The newest version of each template, in the order the content file lists them."""
         newest = self.filter(slug=models.OuterRef("slug")).order_by("-version").values("pk")[:1]
         return self.filter(pk=models.Subquery(newest)).order_by("position", "slug")
 
-    def newest(self, slug: str) -> ChecklistTemplate:
-        template = self.filter(slug=slug).order_by("-version").first()
-        if template is None:
-            raise ChecklistTemplate.DoesNotExist(
-                f"No checklist {slug!r} is loaded: run `manage.py load_content`."
-            )
-        return template
 
-
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(VersionedContent):
     """One version of a checklist. `items` is a list of {slug, text, help, section,
-    requires_consent}, validated by `safety.checklists.parse_items` before it is stored."""
+    requires_consent}, every field present (`checklists.normalised`)."""
 
-    slug = models.SlugField(max_length=60)
-    version = models.PositiveIntegerField()
+    SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "checklist.schema.json"
+    ROWS = {"items": "slug"}
+    AUDIT_NAME = "checklist"
+
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField()
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     objects = ChecklistTemplateQuerySet.as_manager()
 
@@ -71,8 +67,48 @@ class ChecklistTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
-    def item(self, slug: str) -> dict[str, Any] | None:
-        return next((item for item in self.items if item["slug"] == slug), None)
+    def item(self, slug: str) -> checklists.Item | None:
+        return next((item for item in self.rule() if item.slug == slug), None)
+
+    def rule(self) -> tuple[checklists.Item, ...]:
+        """The frozen items, read once per version (the Safety and Care tabs show them)."""
+        return cached_rule(self, lambda: checklists.items_of(self.items))
+
+    def as_content(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "title": self.title,
+            "source": self.source,
+            "items": self.items,
+        }
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **content,
+            "source": content.get("source", ""),
+            "items": checklists.normalised(content["items"]),
+        }
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        checklists.check_content(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> ChecklistTemplate:
+        previous = cls.objects.filter(slug=slug).order_by("-version").first()
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            title=content["title"],
+            source=content["source"],
+            items=content["items"],
+            position=previous.position if previous else 0,
+            **fields,
+        )
 
 
 class CaseChecklist(models.Model):
@@ -171,22 +207,202 @@ class CapacityAssessment(models.Model):
         ]
 
 
-class RuleTableVersionQuerySet(models.QuerySet["RuleTableVersion"]):
-    def current(self) -> RuleTableVersion:
-        table = self.order_by("-version").first()
-        if table is None:
-            raise RuleTableVersion.DoesNotExist(
-                "No reporting rules are loaded: run `manage.py load_content`."
+class Jurisdiction(VersionedContent):
+    """One version of one jurisdiction's reporting rules (an entry of the rule table; `slug` is
+    its code: CA-ON, CA, DEFAULT). Each rule is a `JurisdictionRule` row; the engine reads a
+    version once per process (`rule`) and merges the layers in force (`rules_in_force`)."""
+
+    SCHEMA = rule_table.ENTRY_SCHEMA
+    ROWS = {"rules": "id", "hotlines": None}
+    AUDIT_NAME = "jurisdiction"
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, blank=True)  # empty for DEFAULT
+    notes = models.TextField(blank=True)
+    none_found = models.JSONField(default=dict, blank=True)
+    # The lines to call move to the referral directory (cases.providers); kept here until then.
+    hotlines = models.JSONField(default=list, blank=True)
+    # The rule-table file version this was loaded from; None for an administrator's edit, which
+    # the loader never replaces.
+    shipped_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    objects = VersionedQuerySet["Jurisdiction"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="jurisdiction_version_unique")
+        ]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} (version {self.version})"
+
+    def rule(self) -> rule_table.Entry:
+        """The frozen entry, built once per version (every Safety, Care and Reporting tab)."""
+        return cached_rule(self, self._entry)
+
+    def _entry(self) -> rule_table.Entry:
+        full = type(self).for_content(type(self).objects.filter(pk=self.pk)).get()
+        return rule_table.entry_of(full.as_content(), version=self.version)
+
+    def as_content(self) -> dict[str, Any]:
+        rows = list(self.rule_rows.all()) if self.pk else []
+        content: dict[str, Any] = {
+            "slug": self.slug,
+            "version": self.version,
+            "code": self.slug,
+            "name": self.name,
+            "country": self.country or None,
+            "hotlines": self.hotlines,
+            "rules": [row.as_row() for row in rows],
+        }
+        return self.normalise({**content, "notes": self.notes, "none_found": self.none_found})
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return rule_table.normalised_entry(content)
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        if content["code"] != content["slug"]:
+            message = gettext_now("The code must stay %(code)s.") % {"code": content["slug"]}
+            raise ContentInvalid([Problem(("code",), message)])
+        rule_table.check_entry(content)
+
+    @classmethod
+    def for_content(cls, queryset: models.QuerySet[Jurisdiction]) -> models.QuerySet[Jurisdiction]:
+        return queryset.prefetch_related("rule_rows")
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> Jurisdiction:
+        row = cls.objects.create(
+            slug=slug,
+            version=version,
+            name=content["name"],
+            country=content["country"] or "",
+            notes=content.get("notes", ""),
+            none_found=content.get("none_found", {}),
+            hotlines=content["hotlines"],
+            **fields,
+        )
+        JurisdictionRule.objects.bulk_create(
+            JurisdictionRule.of(row, position, rule)
+            for position, rule in enumerate(content["rules"])
+        )
+        return row
+
+
+def rules_in_force(code: str) -> tuple[list[Jurisdiction], rule_table.JurisdictionRules]:
+    """The published versions of `code`'s layers (its own, its country's, DEFAULT) and the rules
+    they merge to: one small query, the entries cached per version."""
+    layers = list(
+        Jurisdiction.objects.published()
+        .filter(slug__in=rule_table.layer_codes(code))
+        .only("pk", "slug", "version", "created_at")
+    )
+    full: dict[int, Jurisdiction] = {}
+
+    def build(layer: Jurisdiction) -> rule_table.Entry:
+        if not full:  # one query (and its prefetch) for every layer not read yet
+            rows = Jurisdiction.for_content(
+                Jurisdiction.objects.filter(pk__in=[j.pk for j in layers])
             )
-        return table
+            full.update((row.pk, row) for row in rows)
+        return rule_table.entry_of(full[layer.pk].as_content(), version=layer.version)
+
+    entries = {layer.slug: cached_rule(layer, partial(build, layer)) for layer in layers}
+    if rule_table.DEFAULT_CODE not in entries:
+        raise Jurisdiction.DoesNotExist(
+            "No reporting rules are loaded: run `manage.py load_content`."
+        )
+    return layers, rule_table.merge(code, entries)
+
+
+_TRIGGERS = [trigger.value for trigger in rule_table.Trigger]
+_DUTIES = [duty.value for duty in rule_table.Duty]
+
+
+class JurisdictionRule(models.Model):
+    """One rule of one version of a jurisdiction (the entry schema's `rule`); the database
+    refuses the shapes the engine cannot read, whatever wrote them."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="rule_rows"
+    )
+    position = models.PositiveSmallIntegerField()
+    rule_id = models.CharField(max_length=80)
+    trigger = models.CharField(max_length=20, choices=[(t, t) for t in _TRIGGERS])
+    duty = models.CharField(max_length=20, choices=[(d, d) for d in _DUTIES])
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    weapon_kinds = models.JSONField(default=list, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    reporter = models.TextField(blank=True)  # empty: not stated (null in the schema)
+    recipient = models.CharField(max_length=200)
+    method = models.TextField(blank=True)  # empty: not stated (null in the schema)
+    deadline = models.TextField(blank=True)  # empty: not stated (null in the schema)
+    disclosure_limit = models.TextField()
+    legal_basis = models.CharField(max_length=500)
+    source = models.CharField(max_length=500)
+    checked_on = models.DateField()
+    needs_verification = models.BooleanField()
+    notes = models.TextField(blank=True)  # empty: not stated (null in the schema)
+
+    class Meta:
+        ordering = ["jurisdiction", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "rule_id"], name="rule_id_unique"),
+            models.CheckConstraint(condition=Q(trigger__in=_TRIGGERS), name="rule_trigger_known"),
+            models.CheckConstraint(condition=Q(duty__in=_DUTIES), name="rule_duty_known"),
+            models.CheckConstraint(
+                condition=(Q(age_min__isnull=True) | Q(age_min__lte=130))
+                & (Q(age_max__isnull=True) | Q(age_max__lte=130)),
+                name="rule_ages_in_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=F("age_max")),
+                name="rule_ages_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger="child") | Q(age_max__isnull=False),
+                name="rule_child_has_upper_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger="any") | Q(duty="consent"), name="rule_any_patient_is_consent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+    FIELDS = tuple(name for name in rule_table.ROW_FIELDS if name != "id")
+    OPTIONAL_TEXT = ("reporter", "method", "deadline", "notes")
+
+    @classmethod
+    def of(
+        cls, jurisdiction: Jurisdiction, position: int, rule: Mapping[str, Any]
+    ) -> JurisdictionRule:
+        values = {name: rule[name] for name in cls.FIELDS}
+        values.update({name: rule[name] or "" for name in cls.OPTIONAL_TEXT})
+        return cls(jurisdiction=jurisdiction, position=position, rule_id=rule["id"], **values)
+
+    def as_row(self) -> dict[str, Any]:
+        """The rule as the entry schema spells it (every field, in the schema's order)."""
+        row = {"id": self.rule_id, **{name: getattr(self, name) for name in self.FIELDS}}
+        row.update({name: row[name] or None for name in self.OPTIONAL_TEXT})
+        checked = row["checked_on"]
+        row["checked_on"] = checked if isinstance(checked, str) else checked.isoformat()
+        return row
 
 
 class RuleTableVersion(models.Model):
-    """One version of the whole jurisdiction rule table (the jurisdictions.json document).
-
-    Whole-document versions keep history trivial and let `load_jurisdiction_rules` validate the
-    table exactly as the engine will read it; `data["version"]` always equals `version`.
-    """
+    """An archive: the whole-table versions stored before each jurisdiction had its own
+    versions (data migration 0005 copied every one that fits the schema into `Jurisdiction`).
+    Never written any more; kept because decisions recorded then point at them."""
 
     version = models.PositiveIntegerField(unique=True)
     data = models.JSONField()
@@ -196,16 +412,11 @@ class RuleTableVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = RuleTableVersionQuerySet.as_manager()
-
     class Meta:
         ordering = ["-version"]
 
     def __str__(self) -> str:
         return f"Rule table version {self.version}"
-
-    def entry(self, code: str) -> dict[str, Any] | None:
-        return next((e for e in self.data["jurisdictions"] if e["code"] == code), None)
 
 
 class ReportingDecisionRecord(models.Model):
@@ -216,7 +427,12 @@ class ReportingDecisionRecord(models.Model):
     )
     facts = models.JSONField()
     result = models.JSONField()
-    rule_table = models.ForeignKey(RuleTableVersion, on_delete=models.PROTECT, related_name="+")
+    # The versions of the jurisdictions whose rules gave the result (own, country, DEFAULT).
+    rules = models.ManyToManyField(Jurisdiction, related_name="+")
+    # Decisions recorded before the per-jurisdiction versions: the whole table they used.
+    rule_table = models.ForeignKey(
+        RuleTableVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -6,7 +6,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
-from safety.models import RuleTableVersion
+from safety.models import Jurisdiction
 from safety.rule_table import places
 
 
@@ -18,8 +18,13 @@ def shipped_table() -> dict[str, Any]:
 
 
 def jurisdiction_places() -> list[tuple[str, str, str]]:
-    """(code, name, country) of each province, territory and state in the current table; the
-    shipped table stands in before any is loaded, so a new install can start cases at once."""
-    table = RuleTableVersion.objects.order_by("-version").only("data").first()
-    data = table.data if table is not None else shipped_table()
-    return [(place.code, place.name, place.country) for place in places(data)]
+    """(code, name, country) of each province, territory and state in force; the shipped table
+    stands in before any is loaded, so a new install can start cases at once."""
+    stored = list(
+        Jurisdiction.objects.published()
+        .filter(slug__contains="-")
+        .values_list("slug", "name", "country")
+    )
+    if stored:
+        return sorted(stored, key=lambda place: (place[2], place[1]))
+    return [(place.code, place.name, place.country) for place in places(shipped_table())]

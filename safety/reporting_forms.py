@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -63,7 +63,8 @@ class CapacityForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for ability in CapacityAssessment.ABILITIES:
             finding = data.get(ability)
             evidence = data.get(f"{ability}_evidence", "").strip()
@@ -150,8 +151,9 @@ class FactsForm(forms.Form):
         choices=AGE_BASIS_CHOICES,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    # The rule-table version the clinician reviewed; recording against a newer one is refused.
-    rules_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The rule versions the clinician reviewed (`version_key`); recording against newer ones
+    # is refused.
+    rules_version = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, ask: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,7 +165,8 @@ class FactsForm(forms.Form):
         return [self[fact] for fact in self.asked]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         age, basis = data.get("age"), data.get("age_basis")
         if basis in (AgeBasis.CONFIRMED, AgeBasis.ESTIMATED) and age is None:
             if "age" not in self.errors:
@@ -253,7 +256,7 @@ class DisclosureForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A report is chosen by its recipient (one report per recipient in a decision).
         self.reports = {report["recipient"]: report for report in reports}
-        self.fields["report"].choices = [
+        cast(forms.ChoiceField, self.fields["report"]).choices = [
             ("", _("Choose…")),
             *[(recipient, recipient) for recipient in self.reports],
             (self.OTHER, _("Another recipient")),
@@ -261,7 +264,8 @@ class DisclosureForm(forms.Form):
         self.fields["made_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         report = self.reports.get(data.get("report", ""))
         if data.get("report") == self.OTHER:
             if not data.get("other_recipient", "").strip():

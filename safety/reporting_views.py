@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases.content import StaleVersion
+from cases.http import HtmxHttpRequest
 from cases.models import Case
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.capacity import CapacityOutcome
 from safety.facts import FACT_QUESTIONS, AgeBasis, ReportingFacts
-from safety.models import CapacityAssessment, ReportingDecisionRecord, RuleTableVersion
+from safety.models import (
+    OUTCOME_CHOICES,
+    CapacityAssessment,
+    Jurisdiction,
+    ReportingDecisionRecord,
+)
 from safety.reporting_forms import FACT_FIELDS, CapacityForm, DisclosureForm, FactsForm
 from safety.rule_table import JurisdictionRules
 from safety.rules import DISCLAIMER, age_range, facts_to_ask, reporting_requirements
@@ -39,7 +47,7 @@ def _ask(rules: JurisdictionRules, case: Case, data: Any) -> list[str]:
 
 
 def _reporting_tab(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     *,
     capacity_form: CapacityForm | None = None,
@@ -51,14 +59,13 @@ def _reporting_tab(
 ) -> HttpResponse:
     assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
     latest_assessment = assessments[0] if assessments else None
-    records = ReportingDecisionRecord.objects.filter(case=case).select_related(
-        "recorded_by", "rule_table"
-    )
+    records = ReportingDecisionRecord.objects.filter(case=case).select_related("recorded_by")
     decision = records.first()
+    rules: JurisdictionRules | None
     try:
-        table, rules = actions.rules_for(case)
-    except RuleTableVersion.DoesNotExist:
-        table = rules = None
+        _layers, rules = actions.rules_for(case)
+    except Jurisdiction.DoesNotExist:
+        rules = None
     recorded = out_of_date = None
     if decision is not None:
         outstanding = actions.outstanding_recipients(case, decision)
@@ -70,7 +77,7 @@ def _reporting_tab(
         out_of_date = rules is not None and actions.is_out_of_date(case, decision)
     if facts_form is None and rules is not None:
         initial = FactsForm.initial_from(decision.facts if decision else None, age=case.age_years)
-        initial["rules_version"] = table.version if table else None
+        initial["rules_version"] = rules.version
         facts_form = FactsForm(initial=initial, ask=_ask(rules, case, initial))
     context = {
         "capacity_form": capacity_form or CapacityForm(),
@@ -80,7 +87,6 @@ def _reporting_tab(
         "facts_form": facts_form,
         "preview": preview,
         "rules": rules,
-        "rule_table": table,
         "decision": decision,
         "recorded": recorded,
         "out_of_date": out_of_date,
@@ -103,9 +109,9 @@ def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str
         return []
     facts = decision.facts
     age = facts.get("age")
-    basis = dict(FactsForm.base_fields["age_basis"].choices).get(facts.get("age_basis"), "")
+    basis = _answer(FactsForm.base_fields["age_basis"], facts.get("age_basis"), default="")
     rows = [(str(FACT_QUESTIONS["age"]), f"{age if age is not None else '—'} ({basis})")]
-    capacity = dict(CapacityAssessment._meta.get_field("outcome").choices)
+    capacity = dict(OUTCOME_CHOICES)
     rows.append((str(FACT_QUESTIONS["capacity"]), str(capacity.get(facts.get("capacity"), ""))))
     form = FactsForm(ask=list(FACT_FIELDS))
     for name in FACT_FIELDS:
@@ -113,8 +119,14 @@ def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str
         if value in (None, "unknown"):
             continue
         field = form.fields[name]
-        rows.append((str(field.label), str(dict(field.choices).get(value, value))))
+        rows.append((str(field.label), _answer(field, value, default=value)))
     return rows
+
+
+def _answer(field: forms.Field, value: Any, *, default: Any) -> str:
+    """What the form showed for `value`: its choice's label (`default` if not among them)."""
+    choices = getattr(field, "choices", ())
+    return str(next((label for key, label in choices if key == value), default))
 
 
 def _reports_of(decision: ReportingDecisionRecord | None) -> list[dict[str, Any]]:
@@ -125,13 +137,13 @@ def _reports_of(decision: ReportingDecisionRecord | None) -> list[dict[str, Any]
 
 
 @require_GET
-def case_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return _reporting_tab(request, case)
 
 
 @require_POST
-def assess_capacity(request: HttpRequest, case_ref: str) -> HttpResponse:
+def assess_capacity(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = CapacityForm(request.POST)
     if not form.is_valid():
@@ -152,10 +164,10 @@ def assess_capacity(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def check_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
+def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Show what the facts lead to; with action=record, record that decision on the case."""
     case = get_case_for(request, case_ref)
-    table, rules = actions.rules_for(case)
+    _layers, rules = actions.rules_for(case)
     form = FactsForm(request.POST, ask=_ask(rules, case, request.POST))
     if not form.is_valid():
         return _reporting_tab(request, case, facts_form=form, fragment="facts")
@@ -167,10 +179,10 @@ def check_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
             actions.record_reporting_decision(
                 case,
                 facts,
-                expected_rules_version=form.cleaned_data["rules_version"] or 0,
+                base_rules_version=form.cleaned_data["rules_version"],
                 by=request.user,
             )
-        except actions.ContentConflict:
+        except StaleVersion:
             stale = True
         else:
             messages.success(request, _("Reporting decision recorded."))
@@ -181,9 +193,9 @@ def check_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
                 return HttpResponseClientRedirect(url)
             return redirect(url + "#recorded")
     preview = actions.decision_document(reporting_requirements(facts, rules))
-    # Re-bind with the table version just shown, so recording checks against what was seen.
+    # Re-bind with the rule versions just shown, so recording checks against what was seen.
     data = request.POST.copy()
-    data["rules_version"] = str(table.version)
+    data["rules_version"] = rules.version
     form = FactsForm(data, ask=_ask(rules, case, data))
     form.is_valid()
     if stale:
@@ -198,7 +210,7 @@ def check_reporting(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def log_disclosure(request: HttpRequest, case_ref: str) -> HttpResponse:
+def log_disclosure(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     decision = ReportingDecisionRecord.objects.filter(case=case).first()
     form = DisclosureForm(request.POST, reports=_reports_of(decision))

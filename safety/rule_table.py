@@ -7,17 +7,21 @@ where. `safety.rules` applies the rows to a patient's facts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.jurisdictions import JURISDICTION_CODE
+from cases.schemas import ContentInvalid, Problem, check_unique, validate
+
+Path_ = tuple[str | int, ...]
 
 # The table's baseline (the seed guide's general advice), and the code a case carries when it
 # is somewhere Harbor has no rules for. ELSEWHERE is never an entry of the table.
@@ -122,10 +126,6 @@ CONDITION_LABELS = {
 NONE_FOUND_TOPICS = frozenset({"child", "adult_protection", "weapon_injury", "crime_injury"})
 
 
-class RuleTableError(ValueError):
-    """The jurisdiction rule table is malformed; the message says where."""
-
-
 @dataclass(frozen=True)
 class Hotline:
     name: str
@@ -180,7 +180,7 @@ class JurisdictionRules:
 
     code: str
     name: str
-    version: int
+    version: str  # `version_key`: the versions of the entries merged
     hotlines: tuple[Hotline, ...]
     rows: tuple[RuleRow, ...]
     elsewhere: bool = False
@@ -194,16 +194,14 @@ class JurisdictionRules:
         return max(ages, default=17)
 
 
-def load_jurisdiction_rules(data: Mapping[str, Any], code: str) -> JurisdictionRules:
-    """The rules for `code`, from the parsed jurisdictions.json, with its country's rows merged.
+def merge(code: str, entries: Mapping[str, Entry]) -> JurisdictionRules:
+    """The rules for `code` from the entries of its layers (its own, its country's, DEFAULT).
 
-    The whole table is validated first, so a malformed row fails loudly wherever it is. Rows
-    come in layers, most specific first: the jurisdiction's own entry, then its country's entry
-    (e.g. `US` for `US-NY`). A later layer adds rows only for topics no earlier layer covers,
-    because a specific statute replaces the general rule rather than adding a second report.
-    ELSEWHERE (or a code the table does not hold) gets the DEFAULT baseline alone, marked so.
+    Rows come in layers, most specific first: the jurisdiction's own entry, then its country's
+    entry (e.g. `US` for `US-NY`). A later layer adds rows only for topics no earlier layer
+    covers, because a specific statute replaces the general rule rather than adding a second
+    report. ELSEWHERE (or a code with no entry) gets the DEFAULT baseline alone, marked so.
     """
-    version, entries = parse_table(data)
     wanted = code.strip().upper()
     if not wanted:
         raise ValueError("a jurisdiction code is required")
@@ -213,7 +211,7 @@ def load_jurisdiction_rules(data: Mapping[str, Any], code: str) -> JurisdictionR
         return JurisdictionRules(
             code=wanted,
             name=_("Elsewhere (no rules in Harbor)"),
-            version=version,
+            version=version_key([default]),
             hotlines=_unique_lines(default.hotlines),
             rows=default.rows,
             elsewhere=True,
@@ -222,21 +220,37 @@ def load_jurisdiction_rules(data: Mapping[str, Any], code: str) -> JurisdictionR
     country = entries.get(country_code) if country_code != wanted else None
     rows: list[RuleRow] = []
     covered: set[str] = set()
-    for entry in (own, country):
-        if entry is None:
-            continue
+    layers = [entry for entry in (own, country) if entry is not None]
+    for entry in layers:
         rows += [row for row in entry.rows if row.topic not in covered]
         covered |= {row.topic for row in entry.rows}
-    lines = [line for entry in (country, own) if entry for line in entry.hotlines]
+    lines = [line for entry in reversed(layers) for line in entry.hotlines]
     return JurisdictionRules(
         code=wanted,
         name=own.name,
-        version=version,
+        version=version_key([*layers, default]),
         hotlines=_unique_lines(lines or default.hotlines),
         rows=tuple(rows),
         notes=(own.notes,) if own.notes else (),
         none_found=MappingProxyType(dict(own.none_found)),
     )
+
+
+def layer_codes(code: str) -> tuple[str, ...]:
+    """The entries `merge` reads for `code`: its own, its country's, and DEFAULT."""
+    wanted = code.strip().upper()
+    return tuple(dict.fromkeys((wanted, wanted.split("-")[0], DEFAULT_CODE)))
+
+
+def version_key(entries: list[Entry]) -> str:
+    """Which versions of which entries a result comes from, e.g. "CA-ON 2 · CA 1 · DEFAULT 1":
+    recorded with a decision, and compared to refuse recording one after the rules changed."""
+    return " · ".join(f"{entry.code} {entry.version}" for entry in entries)
+
+
+def load_jurisdiction_rules(data: Mapping[str, Any], code: str) -> JurisdictionRules:
+    """The rules for `code` from a whole rule-table document (the shipped file), checked first."""
+    return merge(code, parse_table(data))
 
 
 def _unique_lines(lines: tuple[Hotline, ...] | list[Hotline]) -> tuple[Hotline, ...]:
@@ -262,7 +276,7 @@ def places(data: Mapping[str, Any]) -> list[Place]:
     Country entries (CA, US) are layers under their subdivisions, not places of their own;
     DEFAULT is the baseline for ELSEWHERE.
     """
-    _version, entries = parse_table(data)
+    entries = parse_table(data)
     found = [
         Place(entry.code, entry.name, entry.code.split("-")[0])
         for entry in entries.values()
@@ -271,40 +285,28 @@ def places(data: Mapping[str, Any]) -> list[Place]:
     return sorted(found, key=lambda place: (place.country, place.name))
 
 
-# --- Validation of the table --------------------------------------------------------------------
+# --- Validation: the declared schemas, then `check_entry` ---------------------------------------
+
+SCHEMAS = Path(__file__).resolve().parent / "content" / "schemas"
+ENTRY_SCHEMA = SCHEMAS / "jurisdiction.schema.json"
+TABLE_SCHEMA = SCHEMAS / "rule-table.schema.json"
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One jurisdiction's own rules, hotlines and notes, as one stored version holds them."""
+
     code: str
     name: str
+    version: int
     hotlines: tuple[Hotline, ...]
     rows: tuple[RuleRow, ...]
     none_found: Mapping[str, str]
     notes: str | None
 
 
-_TOP_FIELDS = {"version", "checked_on", "source_note", "jurisdictions"}
-_ENTRY_FIELDS = {"code", "name", "country", "hotlines", "rules"}
-_ENTRY_OPTIONAL = {"none_found", "notes"}
-ROW_FIELDS = (
-    "id",
-    "trigger",
-    "duty",
-    "age_min",
-    "age_max",
-    "weapon_kinds",
-    "conditions",
-    "reporter",
-    "recipient",
-    "method",
-    "deadline",
-    "disclosure_limit",
-    "legal_basis",
-    "source",
-    "checked_on",
-    "needs_verification",
-    "notes",
+ROW_FIELDS = tuple(
+    json.loads(ENTRY_SCHEMA.read_text(encoding="utf-8"))["$defs"]["rule"]["required"]
 )
 _WEAPONS = {InjuryKind.GUNSHOT.value, InjuryKind.STAB.value}
 # Conditions about the wound only make sense on injury rows.
@@ -316,191 +318,128 @@ _INJURY_CONDITIONS = {
 }
 
 
-def parse_table(data: Mapping[str, Any]) -> tuple[int, dict[str, Entry]]:
-    """The table's version and its entries by code, or RuleTableError saying what is wrong."""
-    if not isinstance(data, Mapping):
-        raise RuleTableError("the rule table must be a JSON object")
-    _exact_keys(data, _TOP_FIELDS, set(), "the rule table")
-    version = data["version"]
-    if not _is_int(version) or version < 1:
-        raise RuleTableError("version must be a whole number of at least 1")
-    _date(data["checked_on"], "checked_on")
-    _text(data["source_note"], "source_note")
-    raw_entries = data["jurisdictions"]
-    if not isinstance(raw_entries, list) or not raw_entries:
-        raise RuleTableError("jurisdictions must be a non-empty list")
+def check_entry(entry: Mapping[str, Any], path: Path_ = ()) -> None:
+    """What the entry schema cannot say, each problem at its JSON path (ContentInvalid).
 
-    entries: dict[str, Entry] = {}
-    row_ids: set[str] = set()
-    for index, raw in enumerate(raw_entries):
-        entry = _parse_entry(raw, f"jurisdictions[{index}]")
-        if entry.code in entries:
-            raise RuleTableError(f"jurisdictions[{index}]: duplicate code {entry.code}")
-        for row in entry.rows:
-            if row.id in row_ids:
-                raise RuleTableError(f"{entry.code}: duplicate rule id {row.id}")
-            row_ids.add(row.id)
-        entries[entry.code] = entry
-    if DEFAULT_CODE not in entries:
-        raise RuleTableError("the table needs a DEFAULT entry for places it does not list")
-    return version, entries
+    Run after `validate(ENTRY_SCHEMA, entry)`, by every way an entry arrives: the shipped file,
+    the row editor, the JSON editor and the data migration.
+    """
+    problems = [
+        Problem((*path, "rules", index, name), message)
+        for index, row in enumerate(entry["rules"])
+        for name, message in _row_problems(row, entry["code"])
+    ]
+    if problems:
+        raise ContentInvalid(problems)
+    check_unique(entry["rules"], "id", (*path, "rules"))
 
 
-def _parse_entry(raw: Any, where: str) -> Entry:
-    if not isinstance(raw, Mapping):
-        raise RuleTableError(f"{where}: must be an object")
-    _exact_keys(raw, _ENTRY_FIELDS, _ENTRY_OPTIONAL, where)
-    code = raw["code"]
-    if not isinstance(code, str) or not JURISDICTION_CODE.match(code):
-        raise RuleTableError(f"{where}: code {code!r} is not like CA-ON, US or DEFAULT")
-    where = f"{where} ({code})"
-    name = _text(raw["name"], f"{where}.name")
-    if raw["country"] is not None:
-        _text(raw["country"], f"{where}.country")
-    if not isinstance(raw["hotlines"], list):
-        raise RuleTableError(f"{where}.hotlines: must be a list")
-    hotlines = tuple(
-        _parse_hotline(line, f"{where}.hotlines[{i}]") for i, line in enumerate(raw["hotlines"])
-    )
-    if not isinstance(raw["rules"], list):
-        raise RuleTableError(f"{where}.rules: must be a list")
-    rows = tuple(parse_row(row, f"{where}.rules[{i}]", code) for i, row in enumerate(raw["rules"]))
-    none_found = raw.get("none_found", {})
-    if not isinstance(none_found, Mapping) or set(none_found) - NONE_FOUND_TOPICS:
-        raise RuleTableError(
-            f"{where}.none_found: must map topics from {sorted(NONE_FOUND_TOPICS)} to a note"
+def _row_problems(row: Mapping[str, Any], code: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    row_id, trigger, duty = row["id"], Trigger(row["trigger"]), Duty(row["duty"])
+    low, high = row["age_min"], row["age_max"]
+    if not row_id.startswith(f"{code}-") or len(row_id) == len(code) + 1:
+        found.append(
+            (
+                "id",
+                _("Start the id with %(prefix)s and add a few words, e.g. %(prefix)schild.")
+                % {"prefix": f"{code}-"},
+            )
         )
-    for topic, note in none_found.items():
-        _text(note, f"{where}.none_found.{topic}")
-    notes = raw.get("notes")
-    if notes is not None:
-        _text(notes, f"{where}.notes")
-    return Entry(code, name, hotlines, rows, MappingProxyType(dict(none_found)), notes)
-
-
-def _parse_hotline(raw: Any, where: str) -> Hotline:
-    if not isinstance(raw, Mapping):
-        raise RuleTableError(f"{where}: must be an object")
-    _exact_keys(raw, {"name", "number", "notes"}, set(), where)
-    return Hotline(
-        name=_text(raw["name"], f"{where}.name"),
-        number=_text(raw["number"], f"{where}.number"),
-        notes=_text(raw["notes"], f"{where}.notes"),
-    )
-
-
-def parse_row(raw: Any, where: str, code: str) -> RuleRow:
-    """One row, checked field by field; every field is required (nulls included), so a
-    misspelt key cannot silently drop a limit."""
-    if not isinstance(raw, Mapping):
-        raise RuleTableError(f"{where}: must be an object")
-    _exact_keys(raw, set(ROW_FIELDS), set(), where)
-    row_id = _text(raw["id"], f"{where}.id")
-    if not row_id.startswith(f"{code}-"):
-        raise RuleTableError(f"{where}.id: {row_id!r} must start with {code}-")
-    where = f"{where} ({row_id})"
-    trigger = _choice(Trigger, raw["trigger"], f"{where}.trigger")
-    duty = _choice(Duty, raw["duty"], f"{where}.duty")
-    age_min = _age(raw["age_min"], f"{where}.age_min")
-    age_max = _age(raw["age_max"], f"{where}.age_max")
-    if age_min is not None and age_max is not None and age_min > age_max:
-        raise RuleTableError(f"{where}.age_max: age_min {age_min} is above age_max {age_max}")
-    if trigger is Trigger.CHILD and age_max is None:
-        raise RuleTableError(f"{where}.age_max: a child rule needs an age_max")
+    if low is not None and high is not None and low > high:
+        found.append(("age_max", _("This is below the lower age limit.")))
+    if trigger is Trigger.CHILD and high is None:
+        found.append(("age_max", _("A child protection rule needs an upper age limit.")))
     if trigger is Trigger.ANY and duty is not Duty.CONSENT:
-        raise RuleTableError(f"{where}.trigger: a rule for any patient is a consent rule")
-    kinds = raw["weapon_kinds"]
-    if not isinstance(kinds, list) or not set(kinds) <= _WEAPONS:
-        raise RuleTableError(f"{where}.weapon_kinds: must be a list drawn from {sorted(_WEAPONS)}")
-    if (trigger is Trigger.WEAPON_INJURY) != bool(kinds):
-        raise RuleTableError(
-            f"{where}.weapon_kinds: needed for weapon_injury rules, and only there"
+        found.append(("duty", _("A rule for any patient is a rule with their consent.")))
+    if trigger is Trigger.WEAPON_INJURY and not row["weapon_kinds"]:
+        found.append(("weapon_kinds", _("Tick the wounds this rule covers.")))
+    if trigger is not Trigger.WEAPON_INJURY and row["weapon_kinds"]:
+        found.append(
+            ("weapon_kinds", _("Wounds apply to gunshot or stab wound rules only: untick them."))
         )
-    raw_conditions = raw["conditions"]
-    if not isinstance(raw_conditions, list):
-        raise RuleTableError(f"{where}.conditions: must be a list")
-    conditions = tuple(_choice(Condition, c, f"{where}.conditions") for c in raw_conditions)
-    if len(set(conditions)) != len(conditions):
-        raise RuleTableError(f"{where}.conditions: a condition is listed twice")
-    if set(conditions) & _INJURY_CONDITIONS and trigger is not Trigger.WEAPON_INJURY:
-        raise RuleTableError(f"{where}.conditions: wound conditions belong to wound rules")
-    if (
-        trigger in (Trigger.VULNERABLE_ADULT, Trigger.ELDER)
-        and duty is not Duty.CONSENT
-        and not conditions
-        and age_min is None
-    ):
-        raise RuleTableError(
-            f"{where}.conditions: an adult-protection rule needs an age or a condition"
+    conditions = {Condition(c) for c in row["conditions"]}
+    if conditions & _INJURY_CONDITIONS and trigger is not Trigger.WEAPON_INJURY:
+        found.append(("conditions", _("Wound conditions belong to gunshot or stab wound rules.")))
+    adult = trigger in (Trigger.VULNERABLE_ADULT, Trigger.ELDER) and duty is not Duty.CONSENT
+    if adult and not conditions and low is None:
+        found.append(("conditions", _("An adult-protection rule needs an age or a condition.")))
+    try:
+        date.fromisoformat(row["checked_on"])
+    except ValueError:
+        found.append(("checked_on", _("Enter a real date, e.g. 2026-11-29.")))
+    return found
+
+
+def check_table(data: Mapping[str, Any]) -> None:
+    """The shipped file: its schema, every entry's checks, codes and rule ids unique across it,
+    and the DEFAULT baseline present (ContentInvalid with paths)."""
+    validate(TABLE_SCHEMA, data)
+    entries = data["jurisdictions"]
+    for index, entry in enumerate(entries):
+        check_entry(entry, ("jurisdictions", index))
+    check_unique(entries, "code", ("jurisdictions",))
+    rows = [
+        {"id": row["id"], "at": (i, r)}
+        for i, e in enumerate(entries)
+        for r, row in enumerate(e["rules"])
+    ]
+    check_unique(rows, "id", ("rules",))
+    if not any(entry["code"] == DEFAULT_CODE for entry in entries):
+        raise ContentInvalid(
+            [Problem(("jurisdictions",), _("The table needs a DEFAULT entry for other places."))]
         )
-    notes = raw["notes"]
-    if notes is not None and not isinstance(notes, str):
-        raise RuleTableError(f"{where}.notes: must be text or null")
-    if not isinstance(raw["needs_verification"], bool):
-        raise RuleTableError(f"{where}.needs_verification: must be true or false")
-    return RuleRow(
-        id=row_id,
-        jurisdiction=code,
-        trigger=trigger,
-        duty=duty,
-        age_min=age_min,
-        age_max=age_max,
-        weapon_kinds=frozenset(InjuryKind(kind) for kind in kinds),
-        conditions=conditions,
-        reporter=_optional_text(raw["reporter"], f"{where}.reporter"),
-        recipient=_text(raw["recipient"], f"{where}.recipient"),
-        method=_optional_text(raw["method"], f"{where}.method"),
-        deadline=_optional_text(raw["deadline"], f"{where}.deadline"),
-        disclosure_limit=_text(raw["disclosure_limit"], f"{where}.disclosure_limit"),
-        legal_basis=_text(raw["legal_basis"], f"{where}.legal_basis"),
-        source=_text(raw["source"], f"{where}.source"),
-        checked_on=_date(raw["checked_on"], f"{where}.checked_on"),
-        needs_verification=raw["needs_verification"],
-        notes=notes,
+
+
+def normalised_entry(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry with its optional parts (notes, none_found) absent when empty, so a save, the
+    file and a stored version compare equal."""
+    document = {k: v for k, v in content.items() if k not in ("notes", "none_found")}
+    if content.get("notes"):
+        document["notes"] = content["notes"]
+    if content.get("none_found"):
+        document["none_found"] = dict(content["none_found"])
+    return document
+
+
+def entry_of(content: Mapping[str, Any], *, version: int) -> Entry:
+    """A checked entry as frozen dataclasses (`safety.models.Jurisdiction.rule` caches it)."""
+    code = content["code"]
+    return Entry(
+        code=code,
+        name=content["name"],
+        version=version,
+        hotlines=tuple(Hotline(**line) for line in content["hotlines"]),
+        rows=tuple(_row_of(row, code) for row in content["rules"]),
+        none_found=MappingProxyType(dict(content.get("none_found") or {})),
+        notes=content.get("notes") or None,
     )
 
 
-def _exact_keys(raw: Mapping[str, Any], required: set[str], optional: set[str], where: str) -> None:
-    missing = required - raw.keys()
-    unknown = raw.keys() - required - optional
-    if missing:
-        raise RuleTableError(f"{where}: missing {', '.join(sorted(missing))}")
-    if unknown:
-        raise RuleTableError(f"{where}: unknown field {', '.join(sorted(unknown))}")
+def _row_of(row: Mapping[str, Any], code: str) -> RuleRow:
+    return RuleRow(
+        id=row["id"],
+        jurisdiction=code,
+        trigger=Trigger(row["trigger"]),
+        duty=Duty(row["duty"]),
+        age_min=row["age_min"],
+        age_max=row["age_max"],
+        weapon_kinds=frozenset(InjuryKind(kind) for kind in row["weapon_kinds"]),
+        conditions=tuple(Condition(c) for c in row["conditions"]),
+        reporter=row["reporter"],
+        recipient=row["recipient"],
+        method=row["method"],
+        deadline=row["deadline"],
+        disclosure_limit=row["disclosure_limit"],
+        legal_basis=row["legal_basis"],
+        source=row["source"],
+        checked_on=date.fromisoformat(row["checked_on"]),
+        needs_verification=row["needs_verification"],
+        notes=row["notes"],
+    )
 
 
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RuleTableError(f"{where}: must be non-empty text")
-    return value
-
-
-def _optional_text(value: Any, where: str) -> str | None:
-    return None if value is None else _text(value, where)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _age(value: Any, where: str) -> int | None:
-    if value is None:
-        return None
-    if not _is_int(value) or not 0 <= value <= 130:
-        raise RuleTableError(f"{where}: must be null or whole years from 0 to 130")
-    return value
-
-
-def _date(value: Any, where: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise RuleTableError(f"{where}: must be a date like 2026-11-29") from None
-
-
-def _choice[E: StrEnum](enum: type[E], value: Any, where: str) -> E:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise RuleTableError(f"{where}: {value!r} is not one of {allowed}") from None
+def parse_table(data: Mapping[str, Any]) -> dict[str, Entry]:
+    """The shipped file's entries by code, checked (ContentInvalid saying where otherwise)."""
+    check_table(data)
+    return {e["code"]: entry_of(e, version=data["version"]) for e in data["jurisdictions"]}

@@ -103,7 +103,7 @@ class Report:
 class ReportingDecision:
     jurisdiction: str
     jurisdiction_name: str
-    rules_version: int
+    rules_version: str
     elsewhere: bool
     headline: str
     settled: bool  # no missing answer could make a report required

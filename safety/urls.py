@@ -30,39 +30,4 @@ urlpatterns = [
     path(
         "jurisdictions/<str:code>/", rule_table_views.admin_jurisdiction, name="admin-jurisdiction"
     ),
-    path(
-        "jurisdictions/<str:code>/details/",
-        rule_table_views.admin_jurisdiction_details,
-        name="admin-jurisdiction-details",
-    ),
-    path(
-        "jurisdictions/<str:code>/rules/new/",
-        rule_table_views.admin_jurisdiction_rule,
-        name="admin-jurisdiction-new-rule",
-    ),
-    path(
-        "jurisdictions/<str:code>/rules/<str:rule_id>/",
-        rule_table_views.admin_jurisdiction_rule,
-        name="admin-jurisdiction-rule",
-    ),
-    path(
-        "jurisdictions/<str:code>/rules/<str:rule_id>/remove/",
-        rule_table_views.admin_jurisdiction_remove_rule,
-        name="admin-jurisdiction-remove-rule",
-    ),
-    path(
-        "jurisdictions/<str:code>/lines/new/",
-        rule_table_views.admin_jurisdiction_line,
-        name="admin-jurisdiction-new-line",
-    ),
-    path(
-        "jurisdictions/<str:code>/lines/<int:number>/",
-        rule_table_views.admin_jurisdiction_line,
-        name="admin-jurisdiction-line",
-    ),
-    path(
-        "jurisdictions/<str:code>/lines/<int:number>/remove/",
-        rule_table_views.admin_jurisdiction_remove_line,
-        name="admin-jurisdiction-remove-line",
-    ),
 ]

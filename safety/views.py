@@ -1,35 +1,35 @@
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.content import StaleVersion, require_administrator
+from cases.editing import edit_content
 from cases.events import EventKind
+from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
 from safety import actions
-from safety.checklists import SECTIONS, ChecklistError
+from safety.checklists import SECTIONS, Item
 from safety.forms import (
+    ChecklistEditor,
     ChecklistItemForm,
-    ChecklistTemplateForm,
-    ItemFormSet,
-    TemplateEditForm,
+    ChecklistJsonEditor,
 )
 from safety.models import (
     CaseChecklist,
     ChecklistItem,
     ChecklistTemplate,
-    RuleTableVersion,
+    Jurisdiction,
 )
 
 # Which tab shows which checklist, in order.
@@ -121,26 +121,26 @@ def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
                 template.title,
                 template,
                 started is not None,
-                [_item_view(slug, raw, states.get(raw["slug"])) for raw in template.items],
+                [_item_view(slug, item, states.get(item.slug)) for item in template.rule()],
             )
         )
     return views
 
 
-def _item_view(checklist: str, raw: dict[str, Any], state: ChecklistItem | None) -> ItemView:
+def _item_view(checklist: str, item: Item, state: ChecklistItem | None) -> ItemView:
     return ItemView(
         checklist=checklist,
-        slug=raw["slug"],
-        text=raw["text"],
-        help=raw["help"],
-        section=raw["section"],
-        requires_consent=raw["requires_consent"],
+        slug=item.slug,
+        text=item.text,
+        help=item.help,
+        section=item.section,
+        requires_consent=item.requires_consent,
         state=state,
     )
 
 
 def _checklist_tab(
-    request: HttpRequest, case: Case, tab: str, replace: ItemView | None = None, **extra: Any
+    request: HtmxHttpRequest, case: Case, tab: str, replace: ItemView | None = None, **extra: Any
 ) -> HttpResponse:
     checklists = checklist_views(case, TAB_CHECKLISTS[tab])
     if replace is not None:
@@ -167,12 +167,12 @@ def _checklist_tab(
 def _hotlines(case: Case) -> list[Any]:
     try:
         return list(actions.rules_for(case)[1].hotlines)
-    except RuleTableVersion.DoesNotExist:
+    except Jurisdiction.DoesNotExist:
         return []
 
 
 @require_GET
-def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_safety(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     reported = request.GET.get("threat") == "1"
     undo = actions.undoable_threat(case, by=request.user) if reported else None
@@ -187,14 +187,14 @@ def case_safety(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_GET
-def case_care(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_care(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return _checklist_tab(request, case, "care")
 
 
 @require_POST
 def set_checklist_item(
-    request: HttpRequest, case_ref: str, checklist: str, item: str
+    request: HtmxHttpRequest, case_ref: str, checklist: str, item: str
 ) -> HttpResponse:
     case = get_case_for(request, case_ref)
     tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
@@ -213,16 +213,16 @@ def set_checklist_item(
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 consent=form.cleaned_data["consent"],
-                expected_version=form.cleaned_data["expected_version"],
+                base_version=form.cleaned_data["base_version"],
                 by=request.user,
             )
-        except actions.ItemConflict as conflict:
+        except StaleVersion as conflict:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
                 user=request.user,
                 case=case,
                 item=f"{checklist}/{item}",
-                expected_version=form.cleaned_data["expected_version"],
+                base_version=form.cleaned_data["base_version"],
                 current_version=conflict.current.version,
             )
             view.state, view.form, view.conflict = conflict.current, form, True
@@ -243,14 +243,14 @@ def set_checklist_item(
 
 
 @require_POST
-def report_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
+def report_threat(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     actions.report_threat(case, by=request.user)
     return redirect(reverse("safety:case-safety", args=[case.ref]) + "?threat=1")
 
 
 @require_POST
-def undo_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
+def undo_threat(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Take back a "Threatening behaviour" pressed by mistake, within a few seconds."""
     case = get_case_for(request, case_ref)
     try:
@@ -270,13 +270,8 @@ def undo_threat(request: HttpRequest, case_ref: str) -> HttpResponse:
 # --- Administrators: checklists and rule tables -------------------------------------------------
 
 
-def require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied("Only administrators edit shared content.")
-
-
 @require_GET
-def admin_checklists(request: HttpRequest) -> HttpResponse:
+def admin_checklists(request: HtmxHttpRequest) -> HttpResponse:
     require_administrator(request)
     templates = list(ChecklistTemplate.objects.latest_versions().select_related("created_by"))
     counts = dict(ChecklistTemplate.objects.values_list("slug").annotate(n=Count("pk")).order_by())
@@ -285,80 +280,19 @@ def admin_checklists(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def admin_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+def admin_checklist(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A checklist's items, edited item by item (or as JSON, the advanced editor); each save
     is a new version, and an earlier version is restored by saving it again."""
     require_administrator(request)
-    versions = list(
-        ChecklistTemplate.objects.filter(slug=slug)
-        .select_related("created_by")
-        .order_by("-version")
-    )
-    if not versions:
+    newest = ChecklistTemplate.objects.newest(slug)
+    if newest is None:
         raise Http404("No such checklist.")
-    newest = versions[0]
-    shown = newest
-    if "version" in request.GET:
-        shown = next((v for v in versions if str(v.version) == request.GET["version"]), None)
-        if shown is None:
-            raise Http404("No such version.")
-    conflict = False
     json_post = request.method == "POST" and "items-TOTAL_FORMS" not in request.POST
-    initial = {
-        "title": shown.title,
-        "base_version": newest.version,
-        "note": "" if shown is newest else f"Restore version {shown.version}",
-    }
-    item_post = request.POST if request.method == "POST" and not json_post else None
-    form = TemplateEditForm(item_post, initial=initial)
-    items = ItemFormSet(
-        item_post,
-        initial=[{**item, "ORDER": n} for n, item in enumerate(shown.items, start=1)],
-        prefix="items",
-        template_slug=slug,
+    return edit_content(
+        request,
+        newest,
+        ChecklistJsonEditor if json_post else ChecklistEditor,
+        template="safety/admin_checklist.html",
+        done=reverse("safety:admin-checklist", args=[slug]),
+        context={"json_post": json_post, "sections": SECTIONS},
     )
-    json_form = ChecklistTemplateForm(
-        request.POST if json_post else None,
-        auto_id="json_%s",  # the item editor on the same page owns the plain ids
-        initial={**initial, "items": json.dumps(shown.items, indent=2, ensure_ascii=False)},
-    )
-    if request.method == "POST":
-        if json_post:
-            valid, source_form = json_form.is_valid(), json_form
-        else:
-            # Both validated (no short-circuit), so every error shows at once.
-            valid, source_form = form.is_valid() & items.is_valid(), form
-        if valid:
-            data = source_form.cleaned_data
-            try:
-                template, created = actions.save_checklist_template(
-                    slug,
-                    title=data["title"],
-                    items=data["items"] if json_post else items.items(),
-                    source=newest.source,
-                    note=data["note"],
-                    expected_version=data["base_version"],
-                    by=request.user,
-                )
-            except actions.ContentConflict:
-                conflict = True
-            except ChecklistError as refused:
-                source_form.add_error(None, str(refused))
-            else:
-                if created:
-                    messages.success(request, f"Saved as version {template.version}.")
-                else:
-                    messages.info(request, "Nothing changed, so no new version was made.")
-                return redirect("safety:admin-checklist", slug=slug)
-    context = {
-        "template": shown,
-        "newest": newest,
-        "versions": versions,
-        "form": form,
-        "items": items,
-        "json_form": json_form,
-        "json_post": json_post,
-        "conflict": conflict,
-        "sections": SECTIONS,
-    }
-    return render(request, "safety/admin_checklist.html", context)

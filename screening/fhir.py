@@ -12,15 +12,19 @@ R (restricted), because this content would harm the patient if shown through a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from cases.content import unique_slug
+from cases.schemas import ContentInvalid, validate
 from screening.rules import (
+    SLUG_PATTERN,
     YES_NO,
     AnswerStatus,
     Bank,
-    ContentError,
     Instrument,
     load_bank,
     load_instrument,
@@ -225,8 +229,22 @@ def _response_item(slug: str, text: str, answer: ResponseAnswer | None) -> dict[
 # --- Import ---------------------------------------------------------------------------------------
 
 
+# --- Import ---------------------------------------------------------------------------------------
+#
+# Any valid R4 Questionnaire is read, not only Harbor's own: identity from `url`, else
+# `identifier`, else `name`; groups as themes; `choice` answers as valueCoding, valueString or
+# valueInteger, scored by ordinalValue or itemWeight. Items Harbor cannot represent are listed
+# by linkId with the reason, and nothing is imported.
+
+SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "fhir-questionnaire.schema.json"
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+LOINC_YES, LOINC_NO = "LA33-6", "LA32-8"
+ANSWER_VALUES = ("valueCoding", "valueString", "valueInteger")
+
+
 def _questionnaire_fields(resource: Any, kind: str) -> dict[str, Any]:
-    """Check the resource is a Questionnaire Harbor can identify; return its header fields."""
+    """Check the resource is a Questionnaire (its declared schema) and return its header."""
     if not isinstance(resource, Mapping):
         raise FhirImportError(
             f"Expected a FHIR Questionnaire as a JSON object, got {type(resource).__name__}."
@@ -236,27 +254,64 @@ def _questionnaire_fields(resource: Any, kind: str) -> dict[str, Any]:
         raise FhirImportError(
             f"Expected resourceType 'Questionnaire' for a {kind}, got {resource_type!r}."
         )
-    url = _string(resource, "url", "The Questionnaire")
-    if not url.startswith(QUESTIONNAIRE_URL_PREFIX) or url == QUESTIONNAIRE_URL_PREFIX:
+    try:
+        validate(SCHEMA, resource, limits=False)
+    except ContentInvalid as invalid:
         raise FhirImportError(
-            f"The Questionnaire url must be '{QUESTIONNAIRE_URL_PREFIX}<slug>', got '{url}'."
-        )
-    version = _string(resource, "version", "The Questionnaire")
+            f"This is not a FHIR R4 Questionnaire Harbor can read: {invalid}"
+        ) from invalid
+    version = resource.get("version", "")
     # ASCII digits only ("²".isdigit() is true), and few enough to fit a database integer.
-    if not version.isascii() or not version.isdigit() or len(version) > 9:
+    if carries_version(resource) and len(version) > 9:
         raise FhirImportError(
             f"The Questionnaire version must be a whole number such as '1', got '{version}'."
         )
-    status = _string(resource, "status", "The Questionnaire")
-    if status not in QUESTIONNAIRE_STATUSES:
-        raise FhirImportError(f"The Questionnaire status '{status}' is not a FHIR status.")
+    title = resource.get("title") or resource.get("name") or ""
+    if not title.strip():
+        raise FhirImportError("The Questionnaire has no 'title' (non-empty text is required).")
+    slug, where = _identity(resource)
+    source = next(
+        (resource[key] for key in ("description", "copyright", "publisher") if resource.get(key)),
+        f"Imported from the FHIR Questionnaire {where}.",
+    )
     return {
-        "slug": url.removeprefix(QUESTIONNAIRE_URL_PREFIX),
-        "version": int(version),
-        "title": _string(resource, "title", "The Questionnaire"),
-        # Harbor keeps the provenance note in `description`; content without one is refused.
-        "source": _string(resource, "description", "The Questionnaire"),
+        "slug": slug,
+        # A whole-number version is kept; any other ("1.0.0") or none: the next version.
+        "version": int(version) if carries_version(resource) else None,
+        "title": title.strip(),
+        "source": source,
     }
+
+
+def carries_version(resource: Mapping[str, Any]) -> bool:
+    """Whether the file names a whole-number version (else it is imported as the next one)."""
+    version = resource.get("version", "")
+    return isinstance(version, str) and version.isascii() and version.isdigit()
+
+
+def _identity(resource: Mapping[str, Any]) -> tuple[str, str]:
+    """The slug this content is known by, and where it came from: url, identifier or name."""
+    url = resource.get("url") or ""
+    if url.startswith(QUESTIONNAIRE_URL_PREFIX) and len(url) > len(QUESTIONNAIRE_URL_PREFIX):
+        return _slug_of(url.removeprefix(QUESTIONNAIRE_URL_PREFIX)), url
+    if url:
+        return _slug_of(re.split(r"[/:#]", url.rstrip("/"))[-1]), url
+    for identifier in resource.get("identifier") or []:
+        if identifier.get("value"):
+            return _slug_of(identifier["value"]), f"identifier {identifier['value']}"
+    if resource.get("name"):
+        return _slug_of(resource["name"]), f"named {resource['name']}"
+    raise FhirImportError(
+        "The Questionnaire has no url, identifier or name, so Harbor cannot tell which content "
+        "it is (or which versions belong together)."
+    )
+
+
+def _slug_of(text: str, taken: Sequence[str] = ()) -> str:
+    """A Harbor slug for a FHIR name or linkId: itself when it already is one."""
+    if SLUG_PATTERN.fullmatch(text) and text not in taken:
+        return text
+    return unique_slug(text, taken, fallback="q", words=12)
 
 
 def _string(element: Mapping[str, Any], key: str, what: str) -> str:
@@ -266,25 +321,9 @@ def _string(element: Mapping[str, Any], key: str, what: str) -> str:
     return value
 
 
-def _items(element: Mapping[str, Any], what: str) -> list[Mapping[str, Any]]:
-    items = element.get("item")
-    if not isinstance(items, list) or not items:
-        raise FhirImportError(f"{what} has no 'item' list: there is nothing to import.")
-    for item in items:
-        if not isinstance(item, Mapping):
-            raise FhirImportError(f"{what} has an item that is not a JSON object.")
-        _string(item, "linkId", f"An item of {what}")
-        _string(item, "type", f"Item '{item['linkId']}'")
-    return items
-
-
 def _extension_value(element: Mapping[str, Any], url: str, value_key: str, what: str) -> Any:
     """The value of the one extension with this url, checked for its FHIR value type."""
-    matches = [
-        ext
-        for ext in element.get("extension") or []
-        if isinstance(ext, Mapping) and ext.get("url") == url
-    ]
+    matches = _extensions(element, url)
     if len(matches) != 1:
         found = "none" if not matches else f"{len(matches)}"
         raise FhirImportError(f"{what} needs exactly one extension {url} (found {found}).")
@@ -293,11 +332,13 @@ def _extension_value(element: Mapping[str, Any], url: str, value_key: str, what:
     return matches[0][value_key]
 
 
-def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, str]]:
+def _extensions(element: Mapping[str, Any], url: str) -> list[Mapping[str, Any]]:
+    return [ext for ext in element.get("extension") or [] if ext.get("url") == url]
+
+
+def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
     titled = []
-    for ext in resource.get("extension") or []:
-        if not isinstance(ext, Mapping) or ext.get("url") != url:
-            continue
+    for ext in _extensions(resource, url):
         parts = {
             part.get("url"): part.get("valueString")
             for part in ext.get("extension") or []
@@ -311,9 +352,9 @@ def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, 
     return titled
 
 
-def _check_unique_link_ids(link_ids: Sequence[str]) -> None:
+def _check_unique_link_ids(items: Sequence[Mapping[str, Any]]) -> None:
     seen: set[str] = set()
-    for link_id in link_ids:
+    for link_id in _link_ids(items):
         if link_id in seen:
             raise FhirImportError(
                 f"linkId '{link_id}' is used more than once; every item needs its own linkId."
@@ -321,55 +362,98 @@ def _check_unique_link_ids(link_ids: Sequence[str]) -> None:
         seen.add(link_id)
 
 
-def questionnaire_to_bank(resource: Any) -> Bank:
-    """Read a conversation guide from a Questionnaire written by bank_to_questionnaire.
+def _link_ids(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [i["linkId"] for item in items for i in (item, *_all(item.get("item") or []))]
 
-    Top-level items must be `group` items (the themes), each carrying a purpose extension and
-    holding only free-text questions (`text` or `string`); linkIds must be unique across the
-    whole Questionnaire. Raises FhirImportError on anything else.
-    """
+
+def _all(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [i for item in items for i in (item, *_all(item.get("item") or []))]
+
+
+class _Refusals:
+    """Every item Harbor cannot represent, by linkId with the reason; raised all at once."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    def add(self, reason: str) -> None:
+        self.reasons.append(reason)
+
+    def raise_any(self) -> None:
+        if self.reasons:
+            raise FhirImportError(
+                "Nothing was imported: Harbor cannot represent these items. "
+                + " ".join(self.reasons)
+            )
+
+
+def questionnaire_to_bank(resource: Any) -> Bank:
+    """Read a conversation guide: `group` items are themes holding free-text questions
+    (`text` or `string`); a Questionnaire without groups is one theme. A theme's purpose is
+    Harbor's purpose extension, else its first `display` item, else its title. `display` items
+    are read, never asked. Raises FhirImportError listing every item it cannot represent."""
     header = _questionnaire_fields(resource, "conversation guide")
+    items = resource["item"]
+    _check_unique_link_ids(items)
+    refusals = _Refusals()
+    has_groups = any(item["type"] == "group" for item in items)
+    for item in items:
+        if item["type"] in {"group", "display"}:
+            continue
+        if item["type"] not in BANK_QUESTION_TYPES:
+            refusals.add(
+                f"Item '{item['linkId']}' has type '{item['type']}', which a conversation guide "
+                "cannot hold (expected 'group' for a theme)."
+            )
+        elif has_groups:
+            refusals.add(
+                f"Item '{item['linkId']}' is a question outside a theme group; every question "
+                "must sit inside a 'group' item when the Questionnaire has groups."
+            )
+    if has_groups:
+        groups = [item for item in items if item["type"] == "group"]
+    else:  # a flat Questionnaire is one theme
+        asked = [i for i in items if i["type"] in {"display", *BANK_QUESTION_TYPES}]
+        groups = [{"linkId": header["slug"], "text": header["title"], "item": asked}]
+    taken: list[str] = []
     themes = []
-    for group in _items(resource, "The Questionnaire"):
-        link_id, item_type = group["linkId"], group["type"]
-        if item_type in BANK_QUESTION_TYPES:
-            raise FhirImportError(
-                f"Item '{link_id}' is a question outside a theme group; every question must sit "
-                "inside a 'group' item."
-            )
-        if item_type != "group":
-            raise FhirImportError(
-                f"Item '{link_id}' has type '{item_type}', which a conversation guide cannot "
-                "hold (expected 'group' for a theme)."
-            )
+    for group in groups:
+        link_id = group["linkId"]
+        displays = [i for i in group.get("item") or [] if i["type"] == "display" and i.get("text")]
         questions = []
-        for question in _items(group, f"Group '{link_id}'"):
+        for question in group.get("item") or []:
+            if question["type"] == "display":
+                continue
             if question["type"] not in BANK_QUESTION_TYPES:
-                raise FhirImportError(
+                refusals.add(
                     f"Item '{question['linkId']}' in group '{link_id}' has type "
-                    f"'{question['type']}'; conversation-guide questions must be 'text' (nested "
-                    "groups and other types are not supported)."
+                    f"'{question['type']}'; conversation-guide questions must be 'text' or "
+                    "'string' (nested groups, choices and measurements are not asked in a "
+                    "conversation)."
                 )
-            questions.append(
-                {
-                    "slug": question["linkId"],
-                    "text": _string(question, "text", f"Item '{question['linkId']}'"),
-                }
-            )
-        themes.append(
-            {
-                "slug": link_id,
-                "title": _string(group, "text", f"Group '{link_id}'"),
-                "purpose": _extension_value(
-                    group, PURPOSE_EXTENSION, "valueString", f"group '{link_id}'"
-                ),
-                "questions": questions,
-            }
-        )
-    _check_unique_link_ids(
-        [theme["slug"] for theme in themes]
-        + [question["slug"] for theme in themes for question in theme["questions"]]
-    )
+                continue
+            if not (question.get("text") or "").strip():
+                refusals.add(f"Item '{question['linkId']}' has no 'text' to ask.")
+                continue
+            slug = _slug_of(question["linkId"], taken)
+            taken.append(slug)
+            questions.append({"slug": slug, "text": question["text"]})
+        if _extensions(group, PURPOSE_EXTENSION):
+            where = f"group '{link_id}'"
+            purpose = _extension_value(group, PURPOSE_EXTENSION, "valueString", where)
+        else:
+            purpose = displays[0]["text"] if displays else (group.get("text") or "")
+        if not questions and group.get("item"):
+            refusals.add(f"Group '{link_id}' has no question Harbor can ask.")
+        elif not group.get("item"):
+            refusals.add(f"Group '{link_id}' has no 'item' list: there is nothing to ask.")
+        title = (group.get("text") or "").strip()
+        if not title:
+            refusals.add(f"Group '{link_id}' has no 'text' to show as the theme's title.")
+        slug = _slug_of(link_id, taken)
+        taken.append(slug)
+        themes.append({"slug": slug, "title": title, "purpose": purpose, "questions": questions})
+    refusals.raise_any()
     content = {
         **header,
         "themes": themes,
@@ -377,36 +461,75 @@ def questionnaire_to_bank(resource: Any) -> Bank:
         "guidance": _titled_extensions(resource, GUIDANCE_EXTENSION),
     }
     try:
-        return load_bank(content)
-    except ContentError as error:
+        return load_bank({**content, "version": content["version"] or 1})
+    except ContentInvalid as error:
         raise FhirImportError(
             f"The Questionnaire is not a usable conversation guide: {error}"
         ) from error
 
 
-def questionnaire_to_instrument(resource: Any) -> Instrument:
-    """Read a brief instrument from a Questionnaire written by instrument_to_questionnaire.
+def _score(option: Mapping[str, Any]) -> float | None:
+    """An answer option's score: ordinalValue or itemWeight, else a valueInteger itself."""
+    for url in (ORDINAL_VALUE, ITEM_WEIGHT):
+        for ext in _extensions(option, url):
+            value = ext.get("valueDecimal", ext.get("valueInteger"))
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    value = option.get("valueInteger")
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
-    Items must all be `boolean` (yes/no) questions with unique linkIds; the threshold, age range,
-    validation note and demo flag must each be present once as urn:harbor:extension:* values of
-    the right FHIR type. Raises FhirImportError on anything else.
-    """
+
+def _yes_no_reason(item: Mapping[str, Any]) -> str | None:
+    """None when this `choice` item is a yes/no question Harbor can count; else why not."""
+    options = item.get("answerOption") or []
+    if any(not any(key in o for key in ANSWER_VALUES) for o in options):
+        return "an answer option is not a valueCoding, valueString or valueInteger"
+    scores = sorted(s for s in map(_score, options) if s is not None)
+    if len(options) == 2 and scores == [0.0, 1.0]:
+        return None
+    codes = {o.get("valueCoding", {}).get("code") for o in options}
+    if len(options) == 2 and not scores and codes == {LOINC_YES, LOINC_NO}:
+        return None
+    described = f"scored {', '.join(f'{s:g}' for s in scores)}" if scores else "not scored"
+    return (
+        f"{len(options)} answer options ({described}); Harbor's brief instruments count yes/no "
+        "items: two options scored 1 and 0"
+    )
+
+
+def questionnaire_to_instrument(resource: Any) -> Instrument:
+    """Read a brief instrument: `boolean` items, or `choice` items with two options scored 1
+    and 0 (ordinalValue, itemWeight or valueInteger; LOINC Yes/No unscored); `display` items are
+    skipped. Harbor's rule (positive if at least N yes, age range, validation note, demo flag)
+    must be present as urn:harbor:extension:* values: Harbor never guesses a threshold.
+    Raises FhirImportError listing every item it cannot represent."""
     header = _questionnaire_fields(resource, "brief instrument")
+    _check_unique_link_ids(resource["item"])
+    refusals = _Refusals()
     items = []
-    for item in _items(resource, "The Questionnaire"):
-        if item["type"] != "boolean":
-            raise FhirImportError(
-                f"Item '{item['linkId']}' has type '{item['type']}'; instrument items must be "
-                "yes/no questions of type 'boolean'."
+    taken: list[str] = []
+    for item in resource["item"]:
+        link_id, item_type = item["linkId"], item["type"]
+        if item_type == "display":
+            continue
+        if item_type == "choice":
+            reason = _yes_no_reason(item)
+            if reason:
+                refusals.add(f"Item '{link_id}' has {reason}.")
+                continue
+        elif item_type != "boolean":
+            refusals.add(
+                f"Item '{link_id}' has type '{item_type}'; instrument items must be yes/no "
+                "questions of type 'boolean' (or a 'choice' of two options scored 1 and 0)."
             )
-        items.append(
-            {
-                "slug": item["linkId"],
-                "text": _string(item, "text", f"Item '{item['linkId']}'"),
-                "answer_type": YES_NO,
-            }
-        )
-    _check_unique_link_ids([item["slug"] for item in items])
+            continue
+        if not (item.get("text") or "").strip():
+            refusals.add(f"Item '{link_id}' has no 'text' to ask.")
+            continue
+        slug = _slug_of(link_id, taken)
+        taken.append(slug)
+        items.append({"slug": slug, "text": item["text"], "answer_type": YES_NO})
+    refusals.raise_any()
     what = "the Questionnaire"
     content = {
         **header,
@@ -422,6 +545,6 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
         "demo": _extension_value(resource, DEMO_EXTENSION, "valueBoolean", what),
     }
     try:
-        return load_instrument(content)
-    except ContentError as error:
+        return load_instrument({**content, "version": content["version"] or 1})
+    except ContentInvalid as error:
         raise FhirImportError(f"The Questionnaire is not a usable instrument: {error}") from error

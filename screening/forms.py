@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from screening import content
-from screening.models import Answer, Indicator, Instrument, QuestionBank
+from cases.content import unique_slug
+from cases.editing import Editor, RowFormSet, VersionForm, row_formset
+from screening import content, rules
+from screening.models import Answer, Indicator, Instrument
 
 CHECK = {"class": "form-check-input"}
 RADIO = forms.RadioSelect(attrs=CHECK)
@@ -62,8 +65,11 @@ class GateForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         gate = content.gate()
-        self.fields["separation_method"].choices = content.choices(gate["separation_methods"])
-        self.fields["interpreter"].choices = content.choices(gate["interpreter"]["options"])
+        self._choices("separation_method", gate["separation_methods"])
+        self._choices("interpreter", gate["interpreter"]["options"])
+
+    def _choices(self, name: str, items: list[dict[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = content.choices(items)
 
     def clean_interpreter(self) -> str:
         value = self.cleaned_data["interpreter"]
@@ -74,7 +80,8 @@ class GateForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("separation_method") == "other" and not data.get("separation_note", "").strip():
             self.add_error("separation_note", "Say briefly how the patient was seen alone.")
         return data
@@ -100,10 +107,12 @@ class NotScreenedForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = content.choices(content.gate()["not_screened_reasons"])
+        reasons = content.choices(content.gate()["not_screened_reasons"])
+        cast(forms.ChoiceField, self.fields["reason"]).choices = reasons
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == "other" and not data.get("note", "").strip():
             self.add_error("note", "Say briefly why screening could not go ahead.")
         return data
@@ -155,7 +164,8 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status and status != Answer.Status.ANSWERED:
             # The note is kept in the box (the form re-renders with it); only not saved yet.
@@ -185,11 +195,11 @@ class InstrumentForm(forms.Form):
         values = {"yes": True, "no": False}
         return {slug: values.get(self.cleaned_data[slug]) for slug in self.item_slugs}
 
-    def expected_version(self) -> int:
+    def base_version(self) -> int:
         return self.cleaned_data.get("version") or 0
 
 
-# --- Administrator editors -----------------------------------------------------------------------
+# --- Administrator editors (the pattern of `cases.editing`) ------------------------------------
 
 TEXT = {"class": "form-control"}
 
@@ -198,471 +208,260 @@ def _area(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"class": "form-control", "rows": rows})
 
 
-def _order(label: str, initial: int) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        initial=initial,
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm harbor-order"}),
+def _slug_field() -> forms.CharField:
+    # A row's slug is its identity in every screening that used it, so an existing row keeps it
+    # whatever its text becomes; a new row gets one made from its text.
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def _slug(form: forms.Form, taken: set[str], *, source: str, fallback: str) -> str:
+    slug = form.cleaned_data.get("slug") or unique_slug(
+        form.cleaned_data[source], taken, fallback=fallback
     )
-
-
-def _remove(label: str) -> forms.BooleanField:
-    return forms.BooleanField(label=label, required=False, widget=forms.CheckboxInput(attrs=CHECK))
-
-
-def _ordered(rows: list[tuple[int | None, int, Any]]) -> list[Any]:
-    """Rows in their new order: each row whose position was changed goes to that position in the
-    saved list; the others keep their order around it. (position typed, position shown, row).
-
-    Sorting on the typed numbers alone would leave "move theme 1 to 3" tied with theme 3.
-    """
-    kept = [row for typed, shown, row in rows if typed in (None, shown + 1)]
-    moved = sorted(
-        ((typed, shown, row) for typed, shown, row in rows if typed not in (None, shown + 1)),
-        key=lambda r: (r[0], r[1]),
-    )
-    for typed, _, row in moved:
-        kept.insert(min(typed - 1, len(kept)), row)
-    return kept
-
-
-class BankEditForm(forms.Form):
-    """Every text of a bank version: rename, reorder, remove or add themes, questions, principles
-    and guidance points. Saving makes a new version.
-
-    Fields are named by position (theme-0-title, q-0-3-text, …) because a new version copies
-    the content, not the rows. `based_on` is the newest version when the form was opened: if
-    someone saves another version meanwhile, the save is refused (see the view) instead of
-    silently replacing their changes.
-    """
-
-    KINDS = {"principles": "principle", "guidance": "guidance point"}
-
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=TEXT))
-    source = forms.CharField(widget=_area(3))
-    based_on = forms.IntegerField(widget=forms.HiddenInput)
-    new_theme_title = forms.CharField(
-        label="New theme: title", required=False, widget=forms.TextInput(attrs=TEXT)
-    )
-    new_theme_purpose = forms.CharField(
-        label="New theme: purpose line", required=False, widget=_area()
-    )
-    new_theme_questions = forms.CharField(
-        label="New theme: its questions, one per line", required=False, widget=_area(3)
-    )
-
-    def __init__(self, *args: Any, bank: QuestionBank, based_on: int, **kwargs: Any) -> None:
-        super().__init__(
-            *args,
-            initial={"title": bank.title, "source": bank.source, "based_on": based_on},
-            **kwargs,
-        )
-        self.bank_content = bank.as_content()
-        for kind, noun in self.KINDS.items():
-            for i, item in enumerate(self.bank_content[kind]):
-                self.fields[f"{kind}-{i}-title"] = forms.CharField(
-                    label="Title", initial=item["title"], widget=forms.TextInput(attrs=TEXT)
-                )
-                self.fields[f"{kind}-{i}-text"] = forms.CharField(
-                    label="Text", initial=item["text"], widget=_area()
-                )
-                self.fields[f"{kind}-{i}-order"] = _order(f"Position of {noun} {i + 1}", i + 1)
-                self.fields[f"{kind}-{i}-remove"] = _remove(f"Remove {noun} {i + 1}")
-            self.fields[f"{kind}-new-title"] = forms.CharField(
-                label=f"New {noun}: title", required=False, widget=forms.TextInput(attrs=TEXT)
-            )
-            self.fields[f"{kind}-new-text"] = forms.CharField(
-                label=f"New {noun}: text", required=False, widget=_area()
-            )
-        for t, theme in enumerate(self.bank_content["themes"]):
-            self.fields[f"theme-{t}-title"] = forms.CharField(
-                label="Theme title", initial=theme["title"], widget=forms.TextInput(attrs=TEXT)
-            )
-            self.fields[f"theme-{t}-purpose"] = forms.CharField(
-                label="Purpose", initial=theme["purpose"], widget=_area()
-            )
-            self.fields[f"theme-{t}-order"] = _order(f"Position of theme {t + 1}", t + 1)
-            self.fields[f"theme-{t}-remove"] = _remove(
-                f"Remove theme {t + 1} and all its questions"
-            )
-            for q, question in enumerate(theme["questions"]):
-                self.fields[f"q-{t}-{q}-text"] = forms.CharField(
-                    label=f"Question {q + 1}", initial=question["text"], widget=_area()
-                )
-                self.fields[f"q-{t}-{q}-order"] = _order(
-                    f"Position of question {q + 1} in theme {t + 1}", q + 1
-                )
-                self.fields[f"q-{t}-{q}-remove"] = _remove(f"Remove question {q + 1}")
-            self.fields[f"theme-{t}-new"] = forms.CharField(
-                label="Add a question to this theme", required=False, widget=_area()
-            )
-
-    def themes(self) -> list[dict[str, Any]]:
-        """Bound fields grouped for the template."""
-        return [
-            {
-                "title": self[f"theme-{t}-title"],
-                "purpose": self[f"theme-{t}-purpose"],
-                "order": self[f"theme-{t}-order"],
-                "remove": self[f"theme-{t}-remove"],
-                "questions": [
-                    {key: self[f"q-{t}-{q}-{key}"] for key in ("text", "order", "remove")}
-                    for q in range(len(theme["questions"]))
-                ],
-                "new": self[f"theme-{t}-new"],
-            }
-            for t, theme in enumerate(self.bank_content["themes"])
-        ]
-
-    def titled(self, kind: str) -> dict[str, Any]:
-        return {
-            "items": [
-                {key: self[f"{kind}-{i}-{key}"] for key in ("title", "text", "order", "remove")}
-                for i in range(len(self.bank_content[kind]))
-            ],
-            "new_title": self[f"{kind}-new-title"],
-            "new_text": self[f"{kind}-new-text"],
-        }
-
-    def principle_fields(self) -> dict[str, Any]:
-        return self.titled("principles")
-
-    def guidance_fields(self) -> dict[str, Any]:
-        return self.titled("guidance")
-
-    def clean(self) -> dict[str, Any]:
-        # Say which part is wrong, next to it, instead of one message about the whole bank.
-        data = super().clean()
-        for kind in self.KINDS:
-            title = data.get(f"{kind}-new-title", "").strip()
-            text = data.get(f"{kind}-new-text", "").strip()
-            if bool(title) != bool(text):
-                missing = f"{kind}-new-text" if title else f"{kind}-new-title"
-                self.add_error(missing, "Give both a title and a text, or leave both empty.")
-        kept_themes = 0
-        for t, theme in enumerate(self.bank_content["themes"]):
-            if data.get(f"theme-{t}-remove"):
-                continue
-            kept_themes += 1
-            kept = sum(
-                1 for q in range(len(theme["questions"])) if not data.get(f"q-{t}-{q}-remove")
-            )
-            if not kept and not data.get(f"theme-{t}-new", "").strip():
-                self.add_error(
-                    f"theme-{t}-title",
-                    "This theme would have no question left: keep or add one, or remove the "
-                    "whole theme.",
-                )
-        new_title = data.get("new_theme_title", "").strip()
-        new_parts = (
-            new_title,
-            data.get("new_theme_purpose", "").strip(),
-            self.new_theme_question_texts(),
-        )
-        if any(new_parts) and not all(new_parts):
-            for name, value in zip(
-                ("new_theme_title", "new_theme_purpose", "new_theme_questions"),
-                new_parts,
-                strict=True,
-            ):
-                if not value:
-                    self.add_error(name, "A new theme needs a title, a purpose and a question.")
-        if not kept_themes and not all(new_parts):
-            raise ValidationError("A question bank needs at least one theme.")
-        return data
-
-    def new_theme_question_texts(self) -> list[str]:
-        text = self.cleaned_data.get("new_theme_questions", "")
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-    def content(self) -> dict[str, Any]:
-        """The edited bank in the seed_bank.json format (slugs kept; new ones made unique)."""
-        data = self.cleaned_data
-        used = {q["slug"] for t in self.bank_content["themes"] for q in t["questions"]}
-        theme_slugs = {t["slug"] for t in self.bank_content["themes"]}
-        themes = []
-        for t, theme in enumerate(self.bank_content["themes"]):
-            if data[f"theme-{t}-remove"]:
-                continue
-            questions = _ordered(
-                [
-                    (
-                        data[f"q-{t}-{q}-order"],
-                        q,
-                        {"slug": question["slug"], "text": data[f"q-{t}-{q}-text"]},
-                    )
-                    for q, question in enumerate(theme["questions"])
-                    if not data[f"q-{t}-{q}-remove"]
-                ]
-            )
-            if data[f"theme-{t}-new"].strip():
-                slug = unique_slug(data[f"theme-{t}-new"], used)
-                used.add(slug)
-                questions.append({"slug": slug, "text": data[f"theme-{t}-new"].strip()})
-            themes.append(
-                (
-                    data[f"theme-{t}-order"],
-                    t,
-                    {
-                        "slug": theme["slug"],
-                        "title": data[f"theme-{t}-title"],
-                        "purpose": data[f"theme-{t}-purpose"],
-                        "questions": questions,
-                    },
-                )
-            )
-        themes_in_order = _ordered(themes)
-        if data["new_theme_title"].strip():
-            questions = []
-            for text in self.new_theme_question_texts():
-                slug = unique_slug(text, used)
-                used.add(slug)
-                questions.append({"slug": slug, "text": text})
-            themes_in_order.append(
-                {
-                    "slug": unique_slug(data["new_theme_title"], theme_slugs),
-                    "title": data["new_theme_title"].strip(),
-                    "purpose": data["new_theme_purpose"].strip(),
-                    "questions": questions,
-                }
-            )
-        return {
-            "title": data["title"],
-            "source": data["source"],
-            "principles": self._titled_content("principles"),
-            "guidance": self._titled_content("guidance"),
-            "themes": themes_in_order,
-        }
-
-    def _titled_content(self, kind: str) -> list[dict[str, str]]:
-        data = self.cleaned_data
-        items = _ordered(
-            [
-                (
-                    data[f"{kind}-{i}-order"],
-                    i,
-                    {"title": data[f"{kind}-{i}-title"], "text": data[f"{kind}-{i}-text"]},
-                )
-                for i in range(len(self.bank_content[kind]))
-                if not data[f"{kind}-{i}-remove"]
-            ]
-        )
-        if data[f"{kind}-new-title"].strip():
-            items.append(
-                {
-                    "title": data[f"{kind}-new-title"].strip(),
-                    "text": data[f"{kind}-new-text"].strip(),
-                }
-            )
-        return items
-
-
-def unique_slug(text: str, used: set[str]) -> str:
-    """A slug for a new question from its first words, unique within the bank."""
-    base = "-".join(slugify(text).split("-")[:6]) or "question"
-    if not base[0].isalpha():
-        base = f"q-{base}"
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
     return slug
 
 
-class IndicatorSetEditForm(forms.Form):
-    """Every sign of the checklist (text, category, weight, open question, position), plus one
-    new sign; saving makes a new checklist version. `based_on`: see BankEditForm."""
+class TitledForm(forms.Form):
+    """A principle or a guidance point."""
 
-    source = forms.CharField(widget=_area(3))
-    based_on = forms.IntegerField(widget=forms.HiddenInput)
-    new_text = forms.CharField(label="New sign", required=False, widget=_area())
-    new_weight = forms.ChoiceField(
-        label="Weight of the new sign",
+    both = {"required": _("Give both a title and a text, or leave both empty.")}
+    title = forms.CharField(
+        label=_("Title"), widget=forms.TextInput(attrs=TEXT), error_messages=both
+    )
+    text = forms.CharField(label=_("Text"), widget=_area(), error_messages=both)
+
+
+class ThemeForm(forms.Form):
+    slug = _slug_field()
+    title = forms.CharField(
+        label=_("Theme title"),
+        max_length=200,
+        widget=forms.TextInput(TEXT),
+        error_messages={"required": _("Give the theme a title.")},
+    )
+    purpose = forms.CharField(
+        label=_("Purpose line"),
+        widget=_area(),
+        error_messages={"required": _("Give the theme a purpose line.")},
+    )
+
+
+class QuestionForm(forms.Form):
+    slug = _slug_field()
+    text = forms.CharField(label=_("Question"), widget=_area())
+
+
+class BankHeaderForm(VersionForm):
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(TEXT))
+    source = forms.CharField(label=_("Source"), widget=_area(3))
+
+
+PrincipleFormSet = row_formset(TitledForm, noun="principle")
+GuidanceFormSet = row_formset(TitledForm, noun="guidance point")
+ThemeFormSet = row_formset(ThemeForm, noun="theme")
+QuestionFormSet = row_formset(QuestionForm, noun="question")
+NewThemeQuestionFormSet = row_formset(QuestionForm, noun="question", extra=3)
+
+
+class BankEditor(Editor):
+    """Every text of a bank version: themes and their questions, principles and guidance, each
+    a formset (edit, reorder, remove, add). Saving makes a new version."""
+
+    header_class = BankHeaderForm
+
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        themes = content["themes"]
+        formsets = {
+            "principles": PrincipleFormSet(
+                data, initial=content["principles"], prefix="principles"
+            ),
+            "guidance": GuidanceFormSet(data, initial=content["guidance"], prefix="guidance"),
+        }
+        formsets["themes"] = ThemeFormSet(data, initial=themes, prefix="themes")
+        # One question formset per theme form, the new theme's included.
+        self.questions = [
+            (QuestionFormSet if i < len(themes) else NewThemeQuestionFormSet)(
+                data,
+                initial=themes[i]["questions"] if i < len(themes) else [],
+                prefix=f"themes-{i}-questions",
+            )
+            for i in range(len(formsets["themes"].forms))
+        ]
+        return formsets
+
+    def clean(self) -> bool:
+        themes = self.formsets["themes"]
+        kept = 0
+        for index, (form, questions) in enumerate(self.theme_rows()):
+            new = index >= themes.initial_form_count()
+            cleaned = getattr(form, "cleaned_data", {})
+            if cleaned.get("DELETE") or (new and not form.has_changed()):
+                continue
+            kept += 1
+            if new and form.errors:
+                form.add_error(None, _("A new theme needs a title, a purpose and a question."))
+            elif questions.is_valid() and not questions.kept():
+                form.add_error(
+                    None,
+                    _("A new theme needs a title, a purpose and a question.")
+                    if new
+                    else _(
+                        "This theme would have no question left: keep or add one, or remove "
+                        "the whole theme."
+                    ),
+                )
+        if not kept:
+            self.form.add_error(None, _("A question bank needs at least one theme."))
+        return kept > 0 and not any(form.errors for form in themes.forms)
+
+    def theme_rows(self) -> list[tuple[forms.Form, RowFormSet]]:
+        return list(zip(self.formsets["themes"].forms, self.questions, strict=True))
+
+    def all_formsets(self) -> list[RowFormSet]:
+        themes = self.formsets["themes"]
+        # A removed theme's questions are not checked: they go with it.
+        kept = [
+            questions
+            for form, questions in self.theme_rows()
+            if not (form.is_valid() and form.cleaned_data.get("DELETE"))
+        ]
+        return [self.formsets["principles"], self.formsets["guidance"], themes, *kept]
+
+    def document(self) -> dict[str, Any]:
+        taken = {q["slug"] for t in self.before["themes"] for q in t["questions"]}
+        theme_slugs = {t["slug"] for t in self.before["themes"]}
+        questions_of = dict(self.theme_rows())
+        themes = []
+        for index, form in enumerate(self.formsets["themes"].kept()):
+            self.origin[("themes", index)] = form
+            questions = self.rows(
+                ("themes", index, "questions"),
+                questions_of[form],
+                lambda q, _i: {
+                    "slug": _slug(q, taken, source="text", fallback="question"),
+                    "text": q.cleaned_data["text"].strip(),
+                },
+            )
+            data = form.cleaned_data
+            themes.append(
+                {
+                    "slug": _slug(form, theme_slugs, source="title", fallback="theme"),
+                    "title": data["title"].strip(),
+                    "purpose": data["purpose"].strip(),
+                    "questions": questions,
+                }
+            )
+
+        def titled(form: forms.Form, _index: int) -> dict[str, str]:
+            return {key: form.cleaned_data[key].strip() for key in ("title", "text")}
+
+        return {
+            **self.header(),
+            "principles": self.rows(("principles",), self.formsets["principles"], titled),
+            "guidance": self.rows(("guidance",), self.formsets["guidance"], titled),
+            "themes": themes,
+        }
+
+
+class SignForm(forms.Form):
+    slug = _slug_field()
+    text = forms.CharField(label=_("Sign"), widget=_area())
+    category = forms.CharField(
+        label=_("Category"), max_length=80, initial="other", widget=forms.TextInput(TEXT)
+    )
+    weight = forms.ChoiceField(
+        label=_("Weight"),
         choices=Indicator.Weight.choices,
         # A new sign counts as supporting unless the administrator decides it is strong.
         initial=Indicator.Weight.SUPPORTING,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    new_category = forms.CharField(
-        label="Category of the new sign",
-        required=False,
-        initial="other",
-        widget=forms.TextInput(attrs=TEXT),
-    )
-    new_follow_up = forms.CharField(
-        label="Open question to ask when the new sign is seen", required=False, widget=_area(1)
+    follow_up_question = forms.CharField(
+        label=_("Open question to ask when seen"), required=False, widget=_area(1)
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        indicators: list[Indicator],
-        source: str,
-        based_on: int,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, initial={"source": source, "based_on": based_on}, **kwargs)
-        self.indicators = indicators
-        for i, indicator in enumerate(indicators):
-            self.fields[f"i-{i}-text"] = forms.CharField(
-                label="Sign", initial=indicator.text, widget=_area()
-            )
-            self.fields[f"i-{i}-category"] = forms.CharField(
-                label="Category", initial=indicator.category, widget=forms.TextInput(attrs=TEXT)
-            )
-            self.fields[f"i-{i}-weight"] = forms.ChoiceField(
-                label="Weight",
-                choices=Indicator.Weight.choices,
-                initial=indicator.weight,
-                widget=forms.Select(attrs={"class": "form-select"}),
-            )
-            self.fields[f"i-{i}-follow_up"] = forms.CharField(
-                label="Open question to ask when seen",
-                required=False,
-                initial=indicator.follow_up_question,
-                widget=_area(1),
-            )
-            self.fields[f"i-{i}-order"] = _order(f"Position of sign {i + 1}", i + 1)
-            self.fields[f"i-{i}-remove"] = _remove(f"Remove sign {i + 1}")
 
-    ROW_FIELDS = ("text", "category", "weight", "follow_up", "order", "remove")
+class SignsHeaderForm(VersionForm):
+    source = forms.CharField(label=_("Source"), widget=_area(3))
 
-    def rows(self) -> list[dict[str, forms.BoundField]]:
-        return [
-            {key: self[f"i-{i}-{key}"] for key in self.ROW_FIELDS}
-            for i in range(len(self.indicators))
-        ]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        kept = sum(1 for i in range(len(self.indicators)) if not data.get(f"i-{i}-remove"))
-        if not kept and not data.get("new_text", "").strip():
-            raise ValidationError("The checklist needs at least one sign.")
-        return data
+SignFormSet = row_formset(SignForm, noun="sign")
 
-    def content(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        rows = []
-        for i, indicator in enumerate(self.indicators):
-            if data[f"i-{i}-remove"]:
-                continue
-            item = {
-                "slug": indicator.slug,
-                "text": data[f"i-{i}-text"],
-                "category": data[f"i-{i}-category"].strip(),
-                "weight": data[f"i-{i}-weight"],
+
+class SignsEditor(Editor):
+    """Every sign of the checklist (text, category, weight, open question, position)."""
+
+    header_class = SignsHeaderForm
+    formset_classes = {"indicators": (SignFormSet, "signs")}
+
+    def document(self) -> dict[str, Any]:
+        taken = {i["slug"] for i in self.before["indicators"]}
+
+        def sign(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            row = {
+                "slug": _slug(form, taken, source="text", fallback="sign"),
+                "text": data["text"].strip(),
+                "category": data["category"].strip(),
+                "weight": data["weight"],
             }
-            if data[f"i-{i}-follow_up"].strip():
-                item["follow_up_question"] = data[f"i-{i}-follow_up"].strip()
-            rows.append((data[f"i-{i}-order"], i, item))
-        items = _ordered(rows)
-        if data["new_text"].strip():
-            slug = unique_slug(data["new_text"], {i.slug for i in self.indicators})
-            new = {
-                "slug": slug,
-                "text": data["new_text"].strip(),
-                "category": data["new_category"].strip() or "other",
-                "weight": data["new_weight"],
-            }
-            if data["new_follow_up"].strip():
-                new["follow_up_question"] = data["new_follow_up"].strip()
-            items.append(new)
-        return {"source": data["source"], "indicators": items}
+            if data["follow_up_question"].strip():
+                row["follow_up_question"] = data["follow_up_question"].strip()
+            return row
+
+        return {
+            **self.header(),
+            "indicators": self.rows(("indicators",), self.formsets["indicators"], sign),
+        }
 
 
-class InstrumentEditForm(forms.Form):
-    """Every part of a brief instrument: its items (edit, reorder, remove, add one), its
-    "positive if at least N yes" rule, age range and validation note. `based_on`: see
-    BankEditForm."""
+class InstrumentItemForm(QuestionForm):
+    text = forms.CharField(label=_("Yes/no item"), widget=_area())
 
-    RULE_FIELDS = (
-        "title",
-        "source",
-        "positive_if_at_least",
-        "min_age",
-        "max_age",
-        "validation_note",
-        "demo",
-    )
 
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=TEXT))
-    source = forms.CharField(widget=_area(3))
+class InstrumentHeaderForm(BankHeaderForm):
     positive_if_at_least = forms.IntegerField(
-        label="Positive if at least this many yes answers",
+        label=_("Positive if at least this many yes answers"),
         min_value=1,
         widget=forms.NumberInput(attrs=TEXT),
     )
     min_age = forms.IntegerField(
-        label="Youngest age it applies to", min_value=0, widget=forms.NumberInput(attrs=TEXT)
+        label=_("Youngest age it applies to"), min_value=0, widget=forms.NumberInput(TEXT)
     )
     max_age = forms.IntegerField(
-        label="Oldest age it applies to", min_value=0, widget=forms.NumberInput(attrs=TEXT)
+        label=_("Oldest age it applies to"), min_value=0, widget=forms.NumberInput(TEXT)
     )
-    validation_note = forms.CharField(widget=_area())
+    validation_note = forms.CharField(label=_("Validation note"), widget=_area())
     demo = forms.BooleanField(
-        label="Demo only (not a validated instrument)",
+        label=_("Demo only (not a validated instrument)"),
         required=False,
         widget=forms.CheckboxInput(attrs=CHECK),
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput)
-    new_item = forms.CharField(label="Add a yes/no item", required=False, widget=_area())
 
-    def __init__(self, *args: Any, instrument: Instrument, based_on: int, **kwargs: Any) -> None:
-        initial = {key: getattr(instrument, key) for key in self.RULE_FIELDS}
-        super().__init__(*args, initial={**initial, "based_on": based_on}, **kwargs)
-        self.instrument = instrument
-        for i, item in enumerate(instrument.items):
-            self.fields[f"item-{i}"] = forms.CharField(
-                label=f"Item {i + 1} (yes/no)", initial=item["text"], widget=_area()
-            )
-            self.fields[f"item-{i}-order"] = _order(f"Position of item {i + 1}", i + 1)
-            self.fields[f"item-{i}-remove"] = _remove(f"Remove item {i + 1}")
 
-    def item_fields(self) -> list[dict[str, forms.BoundField]]:
-        return [
-            {
-                "text": self[f"item-{i}"],
-                "order": self[f"item-{i}-order"],
-                "remove": self[f"item-{i}-remove"],
+InstrumentItemFormSet = row_formset(InstrumentItemForm)
+
+
+class InstrumentEditor(Editor):
+    """Every part of a brief instrument: its items, its "positive if at least N yes" rule, age
+    range and validation note. The rule's own checks (`rules.check_instrument`) show on the
+    fields they name."""
+
+    header_class = InstrumentHeaderForm
+    formset_classes = {"items": (InstrumentItemFormSet, "items")}
+
+    def document(self) -> dict[str, Any]:
+        taken = {i["slug"] for i in self.before["items"]}
+
+        def item(form: forms.Form, _index: int) -> dict[str, Any]:
+            return {
+                "slug": _slug(form, taken, source="text", fallback="item"),
+                "text": form.cleaned_data["text"].strip(),
+                "answer_type": rules.YES_NO,
             }
-            for i in range(len(self.instrument.items))
-        ]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if (
-            data.get("min_age") is not None
-            and data.get("max_age") is not None
-            and data["min_age"] > data["max_age"]
-        ):
-            self.add_error("max_age", "The oldest age must not be below the youngest.")
-        kept = sum(1 for i in range(len(self.instrument.items)) if not data.get(f"item-{i}-remove"))
-        kept += 1 if data.get("new_item", "").strip() else 0
-        if not kept:
-            raise ValidationError("An instrument needs at least one item.")
-        threshold = data.get("positive_if_at_least")
-        if threshold is not None and threshold > kept:
-            self.add_error(
-                "positive_if_at_least",
-                f"There would be only {kept} item(s), so {threshold} yes answers could never "
-                "be reached.",
-            )
-        return data
-
-    def content(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        items = _ordered(
-            [
-                (data[f"item-{i}-order"], i, {**item, "text": data[f"item-{i}"]})
-                for i, item in enumerate(self.instrument.items)
-                if not data[f"item-{i}-remove"]
-            ]
-        )
-        if data["new_item"].strip():
-            slug = unique_slug(data["new_item"], {item["slug"] for item in self.instrument.items})
-            items.append({"slug": slug, "text": data["new_item"].strip(), "answer_type": "yes_no"})
-        return {**{key: data[key] for key in self.RULE_FIELDS}, "items": items}
+        return {**self.header(), "items": self.rows(("items",), self.formsets["items"], item)}
 
 
 class ImportForm(forms.Form):

@@ -1,12 +1,15 @@
 """Screening content (versioned question banks, indicator checklists, brief instruments) and the
 per-case record of one screening conversation.
 
-Content rows are never edited in place once saved: an edit makes a new version (see
-`actions.save_bank_version`), so a finished screening keeps pointing at the exact wording it used.
+Content follows the one pattern (`cases.content`): rows are never edited in place once saved;
+an edit makes a new version through `save_version`, so a finished screening keeps pointing at
+the exact wording it used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -15,33 +18,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import VersionedContent, VersionedQuerySet, cached_rule
+from cases.schemas import check_unique
 from screening import rules
 
-
-class VersionedQuerySet(models.QuerySet):
-    def published(self) -> VersionedQuerySet:
-        return self.filter(published=True)
-
-    def latest_published(self, slug: str) -> Any:
-        """The version new screenings use: the highest published version of this slug."""
-        return self.published().filter(slug=slug).order_by("-version").first()
+SCHEMAS = Path(__file__).resolve().parent / "content" / "schemas"
 
 
-class QuestionBank(models.Model):
-    slug = models.SlugField(max_length=80)
-    version = models.PositiveIntegerField()
+class QuestionBank(VersionedContent):
+    SCHEMA = SCHEMAS / "bank.schema.json"
+    ROWS = {"themes": "slug", "themes.questions": "slug", "principles": None, "guidance": None}
+    AUDIT_NAME = "question_bank"
+
     title = models.CharField(max_length=200)
     source = models.TextField(help_text=_("Where the wording comes from, and what it is not."))
     # Lists of {"title", "text"}: read beside the questions, never answered.
     principles = models.JSONField(default=list, blank=True)
     guidance = models.JSONField(default=list, blank=True)
-    published = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
-    objects = VersionedQuerySet.as_manager()
+    objects = VersionedQuerySet["QuestionBank"].as_manager()
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -53,11 +48,11 @@ class QuestionBank(models.Model):
         return f"{self.title} (version {self.version})"
 
     def to_rule(self) -> rules.Bank:
-        """The pure-rule view of this bank; expects themes and questions prefetched."""
-        return rules.load_bank(self.as_content())
+        """The pure-rule view of this bank, read once per version (versions never change)."""
+        return cached_rule(self, lambda: rules.load_bank(self.as_content()))
 
     def as_content(self) -> dict[str, Any]:
-        """This version in the seed_bank.json format (what editing and import start from)."""
+        """This version in the seed_bank.json format; expects themes and questions prefetched."""
         return {
             "slug": self.slug,
             "version": self.version,
@@ -75,6 +70,41 @@ class QuestionBank(models.Model):
                 for theme in self.themes.all()
             ],
         }
+
+    @classmethod
+    def for_content(cls, queryset: models.QuerySet[QuestionBank]) -> models.QuerySet[QuestionBank]:
+        return queryset.prefetch_related("themes__questions")
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        rules.check_bank(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> QuestionBank:
+        row = cls.objects.create(
+            slug=slug,
+            version=version,
+            title=content["title"],
+            source=content["source"],
+            principles=content.get("principles", []),
+            guidance=content.get("guidance", []),
+            **fields,
+        )
+        for t_pos, theme in enumerate(content["themes"]):
+            theme_row = Theme.objects.create(
+                bank=row,
+                slug=theme["slug"],
+                title=theme["title"],
+                purpose=theme["purpose"],
+                position=t_pos,
+            )
+            Question.objects.bulk_create(
+                Question(theme=theme_row, slug=q["slug"], text=q["text"], position=q_pos)
+                for q_pos, q in enumerate(theme["questions"])
+            )
+        return row
 
 
 class Theme(models.Model):
@@ -107,19 +137,16 @@ class Question(models.Model):
         return self.text
 
 
-class IndicatorSet(models.Model):
+class IndicatorSet(VersionedContent):
     """One version of the observed-signs checklist."""
 
-    slug = models.SlugField(max_length=80, default="observed-signs")
-    version = models.PositiveIntegerField()
-    source = models.TextField()
-    published = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    SCHEMA = SCHEMAS / "indicators.schema.json"
+    ROWS = {"indicators": "slug"}
+    AUDIT_NAME = "indicator_set"
 
-    objects = VersionedQuerySet.as_manager()
+    source = models.TextField()
+
+    objects = VersionedQuerySet["IndicatorSet"].as_manager()
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -133,9 +160,38 @@ class IndicatorSet(models.Model):
     def as_content(self) -> dict[str, Any]:
         """This version in the indicators.json format; expects indicators prefetched."""
         return {
+            "slug": self.slug,
+            "version": self.version,
             "source": self.source,
             "indicators": [indicator.as_content() for indicator in self.indicators.all()],
         }
+
+    @classmethod
+    def for_content(cls, queryset: models.QuerySet[IndicatorSet]) -> models.QuerySet[IndicatorSet]:
+        return queryset.prefetch_related("indicators")
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        check_unique(content["indicators"], "slug", ("indicators",))
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> IndicatorSet:
+        row = cls.objects.create(slug=slug, version=version, source=content["source"], **fields)
+        Indicator.objects.bulk_create(
+            Indicator(
+                indicator_set=row,
+                slug=i["slug"],
+                text=i["text"],
+                category=i["category"],
+                weight=i["weight"],
+                follow_up_question=i.get("follow_up_question", ""),
+                position=pos,
+            )
+            for pos, i in enumerate(content["indicators"])
+        )
+        return row
 
 
 class Indicator(models.Model):
@@ -186,7 +242,7 @@ class Indicator(models.Model):
         )
 
 
-class InstrumentQuerySet(VersionedQuerySet):
+class InstrumentQuerySet(VersionedQuerySet["Instrument"]):
     def for_age(self, age: int | None) -> InstrumentQuerySet:
         """Instruments whose age range holds this age; all of them when the age is unknown."""
         if age is None:
@@ -194,11 +250,23 @@ class InstrumentQuerySet(VersionedQuerySet):
         return self.filter(min_age__lte=age, max_age__gte=age)
 
 
-class Instrument(models.Model):
+class Instrument(VersionedContent):
     """A brief scored instrument: yes/no items and a "positive if at least N yes" rule."""
 
-    slug = models.SlugField(max_length=80)
-    version = models.PositiveIntegerField()
+    SCHEMA = SCHEMAS / "instrument.schema.json"
+    ROWS = {"items": "slug"}
+    AUDIT_NAME = "instrument"
+    FIELDS = (
+        "title",
+        "source",
+        "items",
+        "positive_if_at_least",
+        "min_age",
+        "max_age",
+        "validation_note",
+        "demo",
+    )
+
     title = models.CharField(max_length=200)
     source = models.TextField(blank=True)
     items = models.JSONField(help_text=_('List of {"slug", "text", "answer_type"}.'))
@@ -207,11 +275,6 @@ class Instrument(models.Model):
     max_age = models.PositiveSmallIntegerField()
     validation_note = models.TextField()
     demo = models.BooleanField(default=False)
-    published = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     objects = InstrumentQuerySet.as_manager()
 
@@ -228,18 +291,23 @@ class Instrument(models.Model):
         return {
             "slug": self.slug,
             "version": self.version,
-            "title": self.title,
-            "source": self.source,
-            "items": self.items,
-            "positive_if_at_least": self.positive_if_at_least,
-            "min_age": self.min_age,
-            "max_age": self.max_age,
-            "validation_note": self.validation_note,
-            "demo": self.demo,
+            **{name: getattr(self, name) for name in self.FIELDS},
         }
 
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        rules.check_instrument(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> Instrument:
+        values = {name: content[name] for name in cls.FIELDS}
+        return cls.objects.create(slug=slug, version=version, **values, **fields)
+
     def to_rule(self) -> rules.Instrument:
-        return rules.load_instrument(self.as_content())
+        """The pure-rule view, read once per version (the screening tab scores on each view)."""
+        return cached_rule(self, lambda: rules.load_instrument(self.as_content()))
 
 
 # --- One screening of one case --------------------------------------------------------------------

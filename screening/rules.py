@@ -11,7 +11,10 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from cases.schemas import MAX_LIST_ITEMS, ContentInvalid, Problem, check_unique, validate
 
 
 class AnswerStatus(enum.StrEnum):
@@ -29,10 +32,6 @@ class ConcernLevel(enum.StrEnum):
 class IndicatorWeight(enum.StrEnum):
     STRONG = "strong"
     SUPPORTING = "supporting"
-
-
-class ContentError(ValueError):
-    """Clinical content (a question bank, checklist or instrument) is malformed."""
 
 
 # --- Question bank -------------------------------------------------------------------------------
@@ -177,14 +176,6 @@ GATE_NOT_MET_STEP = NextStep(
     "Look for another chance to see the patient alone, with a professional interpreter if "
     "needed, or book a follow-up visit."
 )
-
-
-# Versions, positions and weights are stored in database integers.
-MAX_WHOLE_NUMBER = 2**31 - 1
-# Content limits, far above real content (the seed bank: 6 themes, 24 questions), so an
-# import or an edit cannot fill the database or a clinician's screen.
-MAX_TEXT_CHARS = 4_000
-MAX_LIST_ITEMS = 200
 
 
 def concern_summary(
@@ -418,225 +409,120 @@ def score_instrument(
 
 # --- Loading content ----------------------------------------------------------------------------
 
-# Slugs become FHIR linkIds and URLs, so keep them to lowercase words joined by hyphens.
+# Slugs become FHIR linkIds and URLs, so keep them to lowercase words joined by hyphens (the
+# schemas' `slug` pattern says the same).
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+SCHEMAS = Path(__file__).resolve().parent / "content" / "schemas"
 
 
-def _object(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ContentError(f"{where}: expected an object, got {type(value).__name__}.")
-    return value
-
-
-def _required(data: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in data:
-        raise ContentError(f"{where}: missing required key '{key}'.")
-    return data[key]
-
-
-def _text(data: Mapping[str, Any], key: str, where: str) -> str:
-    value = _required(data, key, where)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: '{key}' must be non-empty text.")
-    if len(value) > MAX_TEXT_CHARS:
-        raise ContentError(f"{where}: '{key}' is longer than {MAX_TEXT_CHARS} characters.")
-    if "\x00" in value:
-        raise ContentError(f"{where}: '{key}' contains a NUL character, which cannot be stored.")
-    return value
-
-
-def _optional_text(data: Mapping[str, Any], key: str, where: str) -> str:
-    if data.get(key) is None:
-        return ""
-    return _text(data, key, where)
-
-
-def _slug(data: Mapping[str, Any], where: str) -> str:
-    value = _text(data, "slug", where)
-    if not SLUG_PATTERN.fullmatch(value):
-        raise ContentError(
-            f"{where}: slug '{value}' must be lowercase letters and digits joined by hyphens."
+def check_bank(content: Mapping[str, Any]) -> None:
+    """What the bank schema cannot say: slugs unique, questions' across the whole bank (answers
+    are stored and exported by question slug alone). ContentInvalid naming the place."""
+    check_unique(content["themes"], "slug", ("themes",))
+    total = sum(len(theme["questions"]) for theme in content["themes"])
+    if total > MAX_LIST_ITEMS:
+        raise ContentInvalid(
+            [Problem(("themes",), f"more than {MAX_LIST_ITEMS} questions in all ({total})")]
         )
-    return value
-
-
-def _whole_number(data: Mapping[str, Any], key: str, where: str, *, minimum: int) -> int:
-    value = _required(data, key, where)
-    # bool is a subclass of int in Python; `true` is not a version number.
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ContentError(f"{where}: '{key}' must be a whole number of at least {minimum}.")
-    if value > MAX_WHOLE_NUMBER:
-        raise ContentError(f"{where}: '{key}' is too large.")
-    return value
-
-
-def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
-    value = _required(data, key, where)
-    if not isinstance(value, bool):
-        raise ContentError(f"{where}: '{key}' must be true or false.")
-    return value
-
-
-def _list(data: Mapping[str, Any], key: str, where: str, *, allow_empty: bool = False) -> list:
-    value = _required(data, key, where)
-    if not isinstance(value, list) or (not value and not allow_empty):
-        raise ContentError(f"{where}: '{key}' must be a non-empty list.")
-    if len(value) > MAX_LIST_ITEMS:
-        raise ContentError(f"{where}: '{key}' has more than {MAX_LIST_ITEMS} entries.")
-    return value
-
-
-def _check_unique(slugs: Sequence[str], what: str, where: str) -> None:
     seen: set[str] = set()
-    for slug in slugs:
-        if slug in seen:
-            raise ContentError(f"{where}: {what} slug '{slug}' is used more than once.")
-        seen.add(slug)
+    for t, theme in enumerate(content["themes"]):
+        for q, question in enumerate(theme["questions"]):
+            if question["slug"] in seen:
+                raise ContentInvalid(
+                    [Problem(("themes", t, "questions", q, "slug"), _twice(question["slug"]))]
+                )
+            seen.add(question["slug"])
+
+
+def check_instrument(content: Mapping[str, Any]) -> None:
+    """What the instrument schema cannot say: the rule is decidable (threshold reachable, age
+    range not empty) and item slugs are unique. ContentInvalid naming the field."""
+    check_unique(content["items"], "slug", ("items",))
+    problems = []
+    if content["positive_if_at_least"] > len(content["items"]):
+        problems.append(
+            Problem(
+                ("positive_if_at_least",),
+                f"There would be only {len(content['items'])} item(s), so "
+                f"{content['positive_if_at_least']} yes answers could never be reached.",
+            )
+        )
+    if content["min_age"] > content["max_age"]:
+        problems.append(Problem(("max_age",), "The oldest age must not be below the youngest."))
+    if problems:
+        raise ContentInvalid(problems)
+
+
+def _twice(slug: str) -> str:
+    return f"{slug} is used twice"
+
+
+def _versioned(schema: str, data: Any) -> None:
+    """Validate a stored or shipped document, which always carries its version."""
+    validate(SCHEMAS / schema, data)
+    if "version" not in data:
+        raise ContentInvalid([Problem(("version",), "version is missing")])
 
 
 def load_bank(data: Mapping[str, Any]) -> Bank:
-    """Parse a question bank (seed_bank.json format) into a Bank, or raise ContentError.
+    """A question bank document (seed_bank.json format) as a Bank, or ContentInvalid.
 
-    Question slugs must be unique across the whole bank, not just within a theme, because
-    answers are stored and exported by question slug alone. `principles` and `guidance` are
-    optional lists; everything else is required.
+    Validated once, by `schemas/bank.schema.json` and `check_bank`: the same rules refuse a bad
+    file, a bad FHIR import and a bad edit.
     """
-    data = _object(data, "question bank")
-    slug = _slug(data, "question bank")
-    where = f"question bank '{slug}'"
-    themes = []
-    for index, raw_theme in enumerate(_list(data, "themes", where), start=1):
-        # Checked before parsing each theme, so an enormous bank is refused early.
-        theme_where = f"{where}, theme {index}"
-        theme = _object(raw_theme, theme_where)
-        theme_slug = _slug(theme, theme_where)
-        theme_where = f"{where}, theme '{theme_slug}'"
-        questions = []
-        for q_index, raw_question in enumerate(_list(theme, "questions", theme_where), start=1):
-            question_where = f"{theme_where}, question {q_index}"
-            question = _object(raw_question, question_where)
-            questions.append(
-                Question(
-                    slug=_slug(question, question_where),
-                    text=_text(question, "text", question_where),
-                )
-            )
-        themes.append(
-            Theme(
-                slug=theme_slug,
-                title=_text(theme, "title", theme_where),
-                purpose=_text(theme, "purpose", theme_where),
-                questions=tuple(questions),
-            )
-        )
-    _check_unique([t.slug for t in themes], "theme", where)
-    _check_unique([q.slug for t in themes for q in t.questions], "question", where)
-    if sum(len(t.questions) for t in themes) > MAX_LIST_ITEMS:
-        raise ContentError(f"{where}: more than {MAX_LIST_ITEMS} questions in all.")
-
+    _versioned("bank.schema.json", data)
+    check_bank(data)
     return Bank(
-        slug=slug,
-        title=_text(data, "title", where),
-        version=_whole_number(data, "version", where, minimum=1),
-        source=_text(data, "source", where),
-        themes=tuple(themes),
-        principles=tuple(
-            Principle(title=title, text=text)
-            for title, text in _titled_texts(data, "principles", where)
+        slug=data["slug"],
+        title=data["title"],
+        version=data["version"],
+        source=data["source"],
+        themes=tuple(
+            Theme(
+                slug=theme["slug"],
+                title=theme["title"],
+                purpose=theme["purpose"],
+                questions=tuple(Question(q["slug"], q["text"]) for q in theme["questions"]),
+            )
+            for theme in data["themes"]
         ),
-        guidance=tuple(
-            GuidancePoint(title=title, text=text)
-            for title, text in _titled_texts(data, "guidance", where)
-        ),
+        principles=tuple(Principle(p["title"], p["text"]) for p in data.get("principles", [])),
+        guidance=tuple(GuidancePoint(g["title"], g["text"]) for g in data.get("guidance", [])),
     )
 
 
-def _titled_texts(data: Mapping[str, Any], key: str, where: str) -> list[tuple[str, str]]:
-    """The (title, text) pairs of an optional list such as a bank's principles."""
-    if key not in data:
-        return []
-    pairs = []
-    for index, raw in enumerate(_list(data, key, where, allow_empty=True), start=1):
-        item_where = f"{where}, {key} {index}"
-        item = _object(raw, item_where)
-        pairs.append((_text(item, "title", item_where), _text(item, "text", item_where)))
-    return pairs
-
-
 def load_indicators(data: Mapping[str, Any]) -> tuple[ObservedIndicator, ...]:
-    """Parse the observed-indicator checklist (indicators.json format), or raise ContentError."""
-    data = _object(data, "indicator checklist")
-    where = "indicator checklist"
-    _text(data, "source", where)
-    indicators = []
-    for index, raw in enumerate(_list(data, "indicators", where), start=1):
-        item_where = f"{where}, indicator {index}"
-        item = _object(raw, item_where)
-        weight = _text(item, "weight", item_where)
-        if weight not in {w.value for w in IndicatorWeight}:
-            raise ContentError(
-                f"{item_where}: weight must be 'strong' or 'supporting', not '{weight}'."
-            )
-        indicators.append(
-            ObservedIndicator(
-                slug=_slug(item, item_where),
-                text=_text(item, "text", item_where),
-                weight=IndicatorWeight(weight),
-                category=_text(item, "category", item_where),
-                follow_up_question=_optional_text(item, "follow_up_question", item_where),
-            )
+    """The observed-signs document (indicators.json format) as indicators, or ContentInvalid."""
+    validate(SCHEMAS / "indicators.schema.json", data)
+    check_unique(data["indicators"], "slug", ("indicators",))
+    return tuple(
+        ObservedIndicator(
+            slug=i["slug"],
+            text=i["text"],
+            weight=IndicatorWeight(i["weight"]),
+            category=i["category"],
+            follow_up_question=i.get("follow_up_question", ""),
         )
-    _check_unique([i.slug for i in indicators], "indicator", where)
-    return tuple(indicators)
+        for i in data["indicators"]
+    )
 
 
 def load_instrument(data: Mapping[str, Any]) -> Instrument:
-    """Parse a brief scored instrument (instruments/*.json format), or raise ContentError.
-
-    The rule must be decidable: the threshold is between 1 and the number of items, and the
-    age range is not empty.
-    """
-    data = _object(data, "instrument")
-    slug = _slug(data, "instrument")
-    where = f"instrument '{slug}'"
-    items = []
-    for index, raw in enumerate(_list(data, "items", where), start=1):
-        item_where = f"{where}, item {index}"
-        item = _object(raw, item_where)
-        answer_type = _text(item, "answer_type", item_where)
-        if answer_type not in SUPPORTED_ANSWER_TYPES:
-            raise ContentError(f"{item_where}: answer_type must be 'yes_no', not '{answer_type}'.")
-        items.append(
-            InstrumentItem(
-                slug=_slug(item, item_where),
-                text=_text(item, "text", item_where),
-                answer_type=answer_type,
-            )
-        )
-    _check_unique([i.slug for i in items], "item", where)
-
-    threshold = _whole_number(data, "positive_if_at_least", where, minimum=1)
-    if threshold > len(items):
-        raise ContentError(
-            f"{where}: positive_if_at_least ({threshold}) is more than the number of items "
-            f"({len(items)}), so the rule could never be positive."
-        )
-    min_age = _whole_number(data, "min_age", where, minimum=0)
-    max_age = _whole_number(data, "max_age", where, minimum=0)
-    if min_age > max_age:
-        raise ContentError(f"{where}: min_age ({min_age}) is above max_age ({max_age}).")
-
+    """A brief instrument document (instruments/*.json format) as an Instrument, or
+    ContentInvalid (`schemas/instrument.schema.json` and `check_instrument`)."""
+    _versioned("instrument.schema.json", data)
+    check_instrument(data)
     return Instrument(
-        slug=slug,
-        title=_text(data, "title", where),
-        version=_whole_number(data, "version", where, minimum=1),
-        items=tuple(items),
-        positive_if_at_least=threshold,
-        min_age=min_age,
-        max_age=max_age,
-        validation_note=_text(data, "validation_note", where),
-        demo=_flag(data, "demo", where),
-        source=_text(data, "source", where),
+        slug=data["slug"],
+        title=data["title"],
+        version=data["version"],
+        items=tuple(InstrumentItem(i["slug"], i["text"], i["answer_type"]) for i in data["items"]),
+        positive_if_at_least=data["positive_if_at_least"],
+        min_age=data["min_age"],
+        max_age=data["max_age"],
+        validation_note=data["validation_note"],
+        demo=data["demo"],
+        source=data["source"],
     )
 
 

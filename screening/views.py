@@ -6,14 +6,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.content import (
+    ContentInvalid,
+    StaleVersion,
+    import_version,
+    require_administrator,
+    save_version,
+)
+from cases.editing import edit_content
+from cases.http import HtmxHttpRequest
 from cases.jurisdictions import jurisdiction_name
 from cases.models import AuditEntry, Case
 from cases.params import loads_json, whole_number
@@ -22,15 +31,15 @@ from cases.shell import case_tabs, get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
     AnswerForm,
-    BankEditForm,
+    BankEditor,
     GateForm,
     ImportForm,
-    IndicatorSetEditForm,
-    InstrumentEditForm,
+    InstrumentEditor,
     InstrumentForm,
     NotScreenedForm,
     ObservationForm,
     ResumeForm,
+    SignsEditor,
 )
 from screening.models import (
     Answer,
@@ -43,6 +52,7 @@ from screening.models import (
 )
 
 TEMPLATE = "screening/case_screening.html"
+ADMIN_PAGE = "screening:admin-banks"
 
 
 # --- The case tab -----------------------------------------------------------------------------
@@ -215,7 +225,7 @@ def instrument_panels(
     panels = []
     for instrument in Instrument.objects.published().for_age(case.age_years).order_by("title"):
         response = responses.get(instrument.pk)
-        initial = {
+        initial: dict[str, Any] = {
             slug: {True: "yes", False: "no"}.get(value, "")
             for slug, value in (response.answers if response else {}).items()
         }
@@ -252,7 +262,7 @@ KEPT_SESSION_KEY = "screening_refused_form"
 
 
 def redirect_with_refused_form(
-    request: HttpRequest, case: Case, name: str, anchor: str
+    request: HtmxHttpRequest, case: Case, name: str, anchor: str
 ) -> HttpResponse:
     request.session[KEPT_SESSION_KEY] = {
         "case": case.ref,
@@ -264,7 +274,7 @@ def redirect_with_refused_form(
     return redirect(tab_url(case, anchor))
 
 
-def refused_forms(request: HttpRequest, case: Case) -> dict[str, forms.Form]:
+def refused_forms(request: HtmxHttpRequest, case: Case) -> dict[str, Any]:
     """The form refused just before this GET, bound again so that its errors show."""
     kept = request.session.pop(KEPT_SESSION_KEY, None)
     if not kept or kept.get("case") != case.ref or kept.get("form") not in KEPT_FORMS:
@@ -278,7 +288,7 @@ def refused_forms(request: HttpRequest, case: Case) -> dict[str, forms.Form]:
 
 
 @require_GET
-def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def case_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     context = screening_context(
         case, theme_slug=request.GET.get("theme", ""), **refused_forms(request, case)
@@ -287,7 +297,7 @@ def case_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 def render_tab_again(
-    request: HttpRequest, case: Case, *, status: int = 200, **context: Any
+    request: HtmxHttpRequest, case: Case, *, status: int = 200, **context: Any
 ) -> HttpResponse:
     """The tab again, with what the user submitted kept in place (audited as a view)."""
     return render_case_tab(
@@ -301,7 +311,7 @@ def render_tab_again(
 
 
 @require_POST
-def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = GateForm(request.POST)
     current = latest_screening(case)
@@ -329,7 +339,7 @@ def start_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
+def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = NotScreenedForm(request.POST)
     current = latest_screening(case)
@@ -354,7 +364,7 @@ def record_not_screened(request: HttpRequest, case_ref: str) -> HttpResponse:
     return redirect(tab_url(case, "resources"))
 
 
-def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> int:
+def _row_version(request: HtmxHttpRequest, form: forms.Form) -> int:
     # "Keep my version" after a conflict sends the version the user has now seen.
     if not request.POST.get("overwrite"):
         return form.cleaned_data["version"]
@@ -365,21 +375,21 @@ def _row_version(request: HttpRequest, form: AnswerForm | ObservationForm) -> in
 
 
 @require_POST
-def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
+def save_answer(request: HtmxHttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     answer = get_object_or_404(
         Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
     )
     form = answer_form(answer, request.POST)
 
-    def save(expected_version: int) -> Answer:
+    def save(base_version: int) -> Answer:
         return actions.save_answer(
             answer,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             verbatim=form.cleaned_data["verbatim"],
             concern=form.cleaned_data["concern"],
-            expected_version=expected_version,
+            base_version=base_version,
             by=request.user,
         )
 
@@ -388,7 +398,7 @@ def save_answer(request: HttpRequest, case_ref: str, answer_id: int) -> HttpResp
 
 
 @require_POST
-def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -> HttpResponse:
+def save_observation(request: HtmxHttpRequest, case_ref: str, observation_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     observation = get_object_or_404(
         ObservedIndicator.objects.select_related("screening", "indicator"),
@@ -397,12 +407,12 @@ def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -
     )
     form = observation_form(observation, request.POST)
 
-    def save(expected_version: int) -> ObservedIndicator:
+    def save(base_version: int) -> ObservedIndicator:
         return actions.save_observation(
             observation,
             observed=form.cleaned_data["observed"],
             note=form.cleaned_data["note"],
-            expected_version=expected_version,
+            base_version=base_version,
             by=request.user,
         )
 
@@ -412,7 +422,7 @@ def save_observation(request: HttpRequest, case_ref: str, observation_id: int) -
 
 
 def save_row(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     case: Case,
     row: Answer | ObservedIndicator,
     form: forms.Form,
@@ -429,7 +439,7 @@ def save_row(
         try:
             row = save(_row_version(request, form))
             saved = True
-        except actions.StaleRowError as stale:
+        except StaleVersion as stale:
             conflict = stale.current
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -450,7 +460,7 @@ def save_row(
 
 
 def row_response(
-    request: HttpRequest, case: Case, kept: dict[str, Any], anchor: str
+    request: HtmxHttpRequest, case: Case, kept: dict[str, Any], anchor: str
 ) -> HttpResponse:
     """After an autosave: the row's status; without JavaScript, the page again.
 
@@ -471,7 +481,7 @@ def row_response(
 
 
 @require_GET
-def screening_summary(request: HttpRequest, case_ref: str) -> HttpResponse:
+def screening_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     screening = latest_screening(case)
     if screening is None:
@@ -498,7 +508,7 @@ def _open_screening(case: Case) -> Screening:
 
 
 @require_POST
-def pause_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def pause_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.pause_screening(_open_screening(case), by=request.user)
@@ -509,7 +519,7 @@ def pause_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def resume_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def resume_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     form = ResumeForm(request.POST)
     if not form.is_valid():
@@ -522,7 +532,7 @@ def resume_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def complete_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
+def complete_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.complete_screening(_open_screening(case), by=request.user)
@@ -533,7 +543,7 @@ def complete_screening(request: HttpRequest, case_ref: str) -> HttpResponse:
 
 
 @require_POST
-def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> HttpResponse:
+def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
     screening = _open_screening(case)
     instrument = get_object_or_404(
@@ -547,7 +557,7 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
                 screening,
                 instrument,
                 form.answers(),
-                expected_version=form.expected_version(),
+                base_version=form.base_version(),
                 by=request.user,
             )
             messages.success(request, f"{instrument.title}: answers saved and scored.")
@@ -558,13 +568,13 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
                 request, "These answers refer to a saved version that does not exist: reload."
             )
             return render_tab_again(request, case, status=409)
-        except actions.StaleRowError as stale:
+        except StaleVersion as stale:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
                 user=request.user,
                 case=case,
                 instrument=instrument.slug,
-                expected_version=form.expected_version(),
+                base_version=form.base_version(),
                 current_version=stale.current.version,
             )
             # Keep the user's choices, now against the newest version: saving again is a
@@ -584,7 +594,7 @@ def save_instrument(request: HttpRequest, case_ref: str, instrument_id: int) -> 
 
 
 @require_GET
-def export_response(request: HttpRequest, case_ref: str) -> HttpResponse:
+def export_response(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """A finished screening as a FHIR QuestionnaireResponse, downloaded under a neutral name."""
     case = get_case_for(request, case_ref)
     screening = (
@@ -630,18 +640,13 @@ def json_download(resource: dict[str, Any], filename: str) -> HttpResponse:
 # --- Administrator editors --------------------------------------------------------------------
 
 
-def require_administrator(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied("Only administrators edit screening content.")
-
-
 @require_GET
-def admin_banks(request: HttpRequest) -> HttpResponse:
+def admin_banks(request: HtmxHttpRequest) -> HttpResponse:
     require_administrator(request)
     return render_admin_banks(request, ImportForm())
 
 
-def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpResponse:
+def render_admin_banks(request: HtmxHttpRequest, import_form: ImportForm) -> HttpResponse:
     return render(
         request,
         "screening/admin_banks.html",
@@ -655,114 +660,36 @@ def render_admin_banks(request: HttpRequest, import_form: ImportForm) -> HttpRes
     )
 
 
-def newest_version(model: type, slug: str) -> int:
-    latest = model.objects.filter(slug=slug).order_by("-version").first()
-    return latest.version if latest else 0
-
-
-def refuse_stale(form: forms.Form, stale: actions.StaleContentError) -> None:
-    """Keep everything typed, say what happened, and let a second Save go ahead knowingly."""
-    latest = stale.latest
-    who = latest.created_by.display_name if latest.created_by else "someone"
-    form.add_error(
-        None,
-        f"Not saved: {who} saved version {latest.version} at "
-        f"{timezone.localtime(latest.created_at):%H:%M} while you were editing. Your changes are "
-        f"still below. Look at version {latest.version} on the content list first (in another "
-        "tab), or press Save again to save yours as the next version anyway.",
-    )
-    form.data = form.data.copy()
-    form.data["based_on"] = str(latest.version)
-
-
 @require_http_methods(["GET", "POST"])
-def edit_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
-    require_administrator(request)
-    bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
-    form = BankEditForm(
-        request.POST or None, bank=bank, based_on=newest_version(QuestionBank, bank.slug)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = actions.save_bank_version(
-                bank, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}. Screenings already done keep theirs.")
-            return redirect("screening:admin-banks")
-    return render(
-        request,
-        "screening/edit_bank.html",
-        {"bank": bank, "form": form},
+def edit_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
+    bank = get_object_or_404(QuestionBank.for_content(QuestionBank.objects.all()), pk=bank_id)
+    return edit_content(
+        request, bank, BankEditor, template="screening/edit_bank.html", done=ADMIN_PAGE
     )
 
 
 @require_http_methods(["GET", "POST"])
-def edit_indicators(request: HttpRequest, set_id: int) -> HttpResponse:
-    require_administrator(request)
-    indicator_set = get_object_or_404(IndicatorSet, pk=set_id)
-    form = IndicatorSetEditForm(
-        request.POST or None,
-        indicators=list(indicator_set.indicators.all()),
-        source=indicator_set.source,
-        based_on=newest_version(IndicatorSet, indicator_set.slug),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new, created = actions.save_indicator_set(
-                form.content(),
-                by=request.user,
-                slug=indicator_set.slug,
-                based_on=form.cleaned_data["based_on"],
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}." if created else "Nothing changed.")
-            return redirect("screening:admin-banks")
-    return render(
-        request,
-        "screening/edit_indicators.html",
-        {"indicator_set": indicator_set, "form": form},
+def edit_indicators(request: HtmxHttpRequest, set_id: int) -> HttpResponse:
+    signs = get_object_or_404(IndicatorSet.for_content(IndicatorSet.objects.all()), pk=set_id)
+    return edit_content(
+        request, signs, SignsEditor, template="screening/edit_indicators.html", done=ADMIN_PAGE
     )
 
 
 @require_http_methods(["GET", "POST"])
-def edit_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
-    require_administrator(request)
+def edit_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument, pk=instrument_id)
-    form = InstrumentEditForm(
-        request.POST or None,
-        instrument=instrument,
-        based_on=newest_version(Instrument, instrument.slug),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = actions.save_instrument_version(
-                instrument, form.content(), by=request.user, based_on=form.cleaned_data["based_on"]
-            )
-        except rules.ContentError as error:
-            form.add_error(None, str(error))
-        except actions.StaleContentError as stale:
-            refuse_stale(form, stale)
-        else:
-            messages.success(request, f"Saved as {new}.")
-            return redirect("screening:admin-banks")
-    return render(
+    return edit_content(
         request,
-        "screening/edit_instrument.html",
-        {"instrument": instrument, "form": form},
+        instrument,
+        InstrumentEditor,
+        template="screening/edit_instrument.html",
+        done=ADMIN_PAGE,
     )
 
 
 @require_GET
-def export_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
+def export_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
     require_administrator(request)
     bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
     audit.record(
@@ -779,7 +706,7 @@ def export_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
 
 
 @require_GET
-def export_instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
+def export_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpResponse:
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
     audit.record(
@@ -800,7 +727,7 @@ MAX_IMPORT_BYTES = 2_000_000
 
 
 @require_POST
-def import_content(request: HttpRequest) -> HttpResponse:
+def import_content(request: HtmxHttpRequest) -> HttpResponse:
     """Import a FHIR Questionnaire as a bank or instrument version: all of it, or nothing."""
     require_administrator(request)
     form = ImportForm(request.POST, request.FILES)
@@ -818,15 +745,20 @@ def import_content(request: HttpRequest) -> HttpResponse:
             raise fhir.FhirImportError(
                 "The file is nested too deeply to be a questionnaire."
             ) from error
+        model: type[QuestionBank] | type[Instrument]
+        parsed: rules.Bank | rules.Instrument
         if form.cleaned_data["kind"] == "bank":
-            row, created = actions.import_bank(
-                fhir.questionnaire_to_bank(resource), by=request.user
-            )
+            model, parsed = QuestionBank, fhir.questionnaire_to_bank(resource)
         else:
-            row, created = actions.import_instrument(
-                fhir.questionnaire_to_instrument(resource), by=request.user
+            model, parsed = Instrument, fhir.questionnaire_to_instrument(resource)
+        document = actions.as_document(parsed)
+        if fhir.carries_version(resource):
+            row, created = import_version(model, document, by=request.user)
+        else:  # a file without a whole-number version becomes the next version
+            row, created = save_version(
+                model, parsed.slug, document, base_version=None, by=request.user, how="import"
             )
-    except (fhir.FhirImportError, actions.ContentVersionConflict) as error:
+    except (fhir.FhirImportError, ContentInvalid) as error:
         form.add_error("file", f"Nothing was imported. {error}")
         return render_admin_banks(request, form)
     messages.success(

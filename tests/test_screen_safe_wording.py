@@ -108,7 +108,7 @@ def put_in_state(case: Case, state: str, by) -> None:
     # Something seen and something said in every theme, so every text that can show does.
     for observation in screening.observations.select_related("indicator"):
         screening_actions.save_observation(
-            observation, observed=True, note="", expected_version=observation.version, by=by
+            observation, observed=True, note="", base_version=observation.version, by=by
         )
     for answer in screening.answers.all():
         screening_actions.save_answer(
@@ -117,7 +117,7 @@ def put_in_state(case: Case, state: str, by) -> None:
             note="Said she sleeps at work",
             verbatim=True,
             concern=True,
-            expected_version=answer.version,
+            base_version=answer.version,
             by=by,
         )
     if state == "paused":

@@ -61,7 +61,7 @@ def test_refused_resume_post_showing_the_screening_is_audited_as_a_view(personas
         note=secret,
         verbatim=True,
         concern=True,
-        expected_version=answer.version,
+        base_version=answer.version,
         by=personas.clinician,
     )
     before = AuditEntry.objects.filter(action=AuditEntry.Action.CASE_VIEW).count()
@@ -223,7 +223,7 @@ def test_fhir_import_of_deeply_nested_json_is_refused_not_a_server_error(persona
 
 
 def test_jurisdiction_json_editor_refuses_deeply_nested_json(personas):
-    from safety.models import RuleTableVersion
+    from safety.models import Jurisdiction
 
     call_command("load_safety_content", stdout=StringIO())
     client = personas.client_for("administrator")
@@ -233,7 +233,8 @@ def test_jurisdiction_json_editor_refuses_deeply_nested_json(personas):
         {
             "entry": DEEP,
             "note": "test",
-            "base_version": RuleTableVersion.objects.order_by("-version").first().version,
+            "base_version": Jurisdiction.objects.newest("CA-ON").version,
         },
     )
-    assert response.status_code in (200, 400), f"got {response.status_code}"
+    assert response.status_code == 400, f"got {response.status_code}"
+    assert "nested too deeply" in response.content.decode()

@@ -99,7 +99,7 @@ def test_a_paused_screening_shows_nothing_telling(personas, screening, page, sig
         or screening.observations.first()
     )
     screening_actions.save_observation(
-        tattoo, observed=True, note="", expected_version=tattoo.version, by=personas.clinician
+        tattoo, observed=True, note="", base_version=tattoo.version, by=personas.clinician
     )
     sign_in("clinician")
     page.goto(f"/screening/cases/{screening.case.ref}/")

@@ -244,20 +244,20 @@ def test_an_administrator_adds_a_theme_and_a_clinician_then_asks_it(
     page.goto("/screening/content/")
     page.get_by_role("link", name="Edit as new version of Conversation guide 1").click()
     assert_accessible(page)
-    page.get_by_label("Remove theme 6 and all its questions").check()
-    page.get_by_label("New theme: title").fill("Health and care")
+    page.get_by_label("Remove theme 6", exact=True).check()
+    new_theme = page.locator("fieldset", has_text="Add a theme (leave empty to add none)")
+    new_theme.get_by_label("Theme title").fill("Health and care")
     page.get_by_role("button", name="Save as new version").click()
-    # Half a new theme: refused, with every message listed and nothing typed lost.
-    expect(page.get_by_role("alert")).to_contain_text("A new theme needs a title")
-    expect(page.get_by_label("New theme: title")).to_have_value("Health and care")
-    expect(page.get_by_label("Remove theme 6 and all its questions")).to_be_checked()
+    # Half a new theme: refused, said beside it, and nothing typed lost.
+    expect(page.get_by_role("alert")).to_contain_text("Not saved.")
+    expect(new_theme).to_contain_text("A new theme needs a title, a purpose and a question.")
+    expect(new_theme.get_by_label("Theme title")).to_have_value("Health and care")
+    expect(page.get_by_label("Remove theme 6", exact=True)).to_be_checked()
     assert_accessible(page)
-    page.get_by_label("New theme: purpose line").fill("Whether the patient can get care.")
-    page.get_by_label("New theme: its questions, one per line").fill(
-        "When did you last see a doctor?"
-    )
+    new_theme.get_by_label("Purpose line").fill("Whether the patient can get care.")
+    new_theme.get_by_label("Question", exact=True).first.fill("When did you last see a doctor?")
     page.get_by_role("button", name="Save as new version").click()
-    expect(page.get_by_text("Saved as Conversation guide (version 2)")).to_be_visible()
+    expect(page.get_by_text("Saved as version 2.")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     sign_in("clinician")

@@ -87,7 +87,7 @@ def test_the_overview_tab_also_loads_as_a_fragment(personas, case):
 def test_the_timeline_shows_each_event_newest_first_with_who_did_it(personas, case):
     actions.escalate_case(case, reason="Companion answered for her", to=None, by=personas.clinician)
     actions.assign_case(
-        case, to=personas.other_clinician, by=personas.supervisor, expected_version=case.version
+        case, to=personas.other_clinician, by=personas.supervisor, base_version=case.version
     )
     page = personas.client_for("clinician").get(case.get_absolute_url()).content.decode()
     timeline = re.search(r'<ol class="timeline" id="timeline">(.*?)</ol>', page, re.S).group(1)

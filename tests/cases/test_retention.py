@@ -131,13 +131,13 @@ def test_closing_stamps_closed_at_and_reopening_clears_it(personas: Personas, st
         by=personas.clinician,
     )
     actions.update_case(
-        case, {"status": Case.Status.CLOSED}, expected_version=case.version, by=personas.clinician
+        case, {"status": Case.Status.CLOSED}, base_version=case.version, by=personas.clinician
     )
     case.refresh_from_db()
     assert case.closed_at is not None
     if status == Case.Status.OPEN:
         actions.update_case(
-            case, {"status": status}, expected_version=case.version, by=personas.clinician
+            case, {"status": status}, base_version=case.version, by=personas.clinician
         )
         case.refresh_from_db()
         assert case.closed_at is None

@@ -253,7 +253,7 @@ def test_supervisor_who_acted_clinically_cannot_sign_off(personas: Personas, cas
     other = make_user("second_supervisor", personas.facility, [Role.SUPERVISOR], [])
     actions.log_line_call(case, phone="555-0100", by=personas.supervisor)
     with pytest.raises(actions.SignOffRefused):
-        actions.sign_off_case(case, by=personas.supervisor, expected_version=case.version)
-    actions.sign_off_case(case, by=other, expected_version=case.version)
+        actions.sign_off_case(case, by=personas.supervisor, base_version=case.version)
+    actions.sign_off_case(case, by=other, base_version=case.version)
     case.refresh_from_db()
     assert case.signed_off_by == other

@@ -65,7 +65,7 @@ def test_closing_the_case_clears_the_label(personas):
     actions.update_case(
         case,
         {"status": Case.Status.CLOSED},
-        expected_version=case.version,
+        base_version=case.version,
         by=personas.clinician,
     )
     case.refresh_from_db()
@@ -154,7 +154,7 @@ def test_a_closed_or_no_longer_visible_case_is_not_offered(personas):
     client = personas.client_for("clinician")
     client.get(case.get_absolute_url())
     actions.update_case(
-        case, {"status": Case.Status.CLOSED}, expected_version=case.version, by=personas.clinician
+        case, {"status": Case.Status.CLOSED}, base_version=case.version, by=personas.clinician
     )
     assert 'id="last-case"' not in home(client)
 

@@ -38,7 +38,7 @@ def screened(content, personas, case):
     )
     sign = ObservedIndicator.objects.filter(screening=screening).first()
     screening_actions.save_observation(
-        sign, observed=True, note="", expected_version=sign.version, by=personas.clinician
+        sign, observed=True, note="", base_version=sign.version, by=personas.clinician
     )
     answer = Answer.objects.filter(screening=screening).first()
     screening_actions.save_answer(
@@ -47,7 +47,7 @@ def screened(content, personas, case):
         note="He keeps my passport",
         verbatim=True,
         concern=True,
-        expected_version=answer.version,
+        base_version=answer.version,
         by=personas.clinician,
     )
     return screening
@@ -150,7 +150,7 @@ def test_a_changed_source_is_offered_never_applied(personas, case, screened):
         note="I sleep at the restaurant",
         verbatim=True,
         concern=False,
-        expected_version=answer.version,
+        base_version=answer.version,
         by=personas.clinician,
     )
     client = personas.client_for("clinician")
@@ -190,7 +190,7 @@ def test_keeping_my_text_settles_the_offer_without_changing_the_section(personas
         note="New words",
         verbatim=True,
         concern=False,
-        expected_version=answer.version,
+        base_version=answer.version,
         by=personas.clinician,
     )
     from documentation.rules import prefill_for, shipped_templates
@@ -428,7 +428,7 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
             note="More words",
             verbatim=True,
             concern=False,
-            expected_version=answer.version,
+            base_version=answer.version,
             by=personas.clinician,
         )
     assert queries() == before
@@ -474,7 +474,7 @@ def test_checklists_referrals_and_the_follow_up_prefill_their_sections(
             slug,
             status="done",
             consent=consent,
-            expected_version=0,
+            base_version=0,
             by=personas.clinician,
         )
     safety_actions.set_checklist_item(
@@ -482,14 +482,15 @@ def test_checklists_referrals_and_the_follow_up_prefill_their_sections(
         "help-refused",
         "offer-discreet-card",
         status="done",
-        expected_version=0,
+        base_version=0,
         by=personas.clinician,
     )
     note = started(personas, case)
     from safety.models import ChecklistTemplate
 
-    treat = ChecklistTemplate.objects.newest("immediate-care").item("treat-injuries")["text"]
-    assert f"- {treat}" in note.sections["care_given"]
+    treat = ChecklistTemplate.objects.newest("immediate-care").item("treat-injuries")
+    assert treat is not None
+    assert f"- {treat.text}" in note.sections["care_given"]
     assert (
         "Forensic evidence collected with the patient's recorded consent."
         in note.sections["care_given"]

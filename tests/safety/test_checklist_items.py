@@ -22,7 +22,7 @@ def state(case, checklist="safety-protocol", item="alert-supervisor") -> Checkli
 
 def test_ticking_an_item_with_htmx_returns_only_that_item(personas, case, content):
     response = personas.client_for("clinician").post(
-        item_url(case), {"status": "done", "expected_version": 0}, **HTMX
+        item_url(case), {"status": "done", "base_version": 0}, **HTMX
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -34,7 +34,7 @@ def test_ticking_an_item_with_htmx_returns_only_that_item(personas, case, conten
 
 def test_ticking_without_javascript_redirects_back_to_the_item(personas, case, content):
     response = personas.client_for("clinician").post(
-        item_url(case), {"status": "done", "expected_version": 0}
+        item_url(case), {"status": "done", "base_version": 0}
     )
     assert response.status_code == 302
     assert response["Location"].endswith(
@@ -45,7 +45,7 @@ def test_ticking_without_javascript_redirects_back_to_the_item(personas, case, c
 
 
 def test_a_tick_writes_the_timeline_and_the_audit_log(personas, case, content):
-    personas.client_for("clinician").post(item_url(case), {"status": "done", "expected_version": 0})
+    personas.client_for("clinician").post(item_url(case), {"status": "done", "base_version": 0})
     event = case.events.get(kind="safety.item_done")
     assert event.summary == "Safety protocol: “Tell your supervisor as soon as you can.” done"
     assert event.payload["template_version"] == 1 and event.by == personas.clinician
@@ -57,14 +57,14 @@ def test_a_tick_writes_the_timeline_and_the_audit_log(personas, case, content):
 def test_not_applicable_needs_a_reason_and_keeps_nothing_half_saved(personas, case, content):
     client = personas.client_for("clinician")
     response = client.post(
-        item_url(case), {"status": "not_applicable", "reason": "  ", "expected_version": 0}, **HTMX
+        item_url(case), {"status": "not_applicable", "reason": "  ", "base_version": 0}, **HTMX
     )
     assert "Say why this item does not apply." in response.content.decode()
     assert not case.checklists.exists() and not case.events.filter(kind__startswith="safety")
 
     response = client.post(
         item_url(case),
-        {"status": "not_applicable", "reason": "Supervisor is here", "expected_version": 0},
+        {"status": "not_applicable", "reason": "Supervisor is here", "base_version": 0},
         **HTMX,
     )
     assert "Reason: Supervisor is here" in response.content.decode()
@@ -74,10 +74,10 @@ def test_not_applicable_needs_a_reason_and_keeps_nothing_half_saved(personas, ca
 
 def test_the_tab_shows_who_dealt_with_each_item_and_when(personas, case, content):
     client = personas.client_for("clinician")
-    client.post(item_url(case), {"status": "done", "expected_version": 0})
+    client.post(item_url(case), {"status": "done", "base_version": 0})
     personas.client_for("supervisor").post(
         item_url(case, item="stay-with-patient"),
-        {"status": "not_applicable", "reason": "Patient asked to be alone", "expected_version": 0},
+        {"status": "not_applicable", "reason": "Patient asked to be alone", "base_version": 0},
     )
     html = client.get(reverse("safety:case-safety", args=[case.ref])).content.decode()
 
@@ -100,7 +100,7 @@ def test_the_tab_shows_who_dealt_with_each_item_and_when(personas, case, content
 def test_a_refused_change_without_javascript_keeps_what_was_typed(personas, case, content):
     response = personas.client_for("clinician").post(
         item_url(case, "immediate-care", "forensic-evidence"),
-        {"status": "done", "reason": "typed text", "expected_version": 0},
+        {"status": "done", "reason": "typed text", "base_version": 0},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -112,11 +112,11 @@ def test_a_refused_change_without_javascript_keeps_what_was_typed(personas, case
 def test_forensic_evidence_needs_recorded_consent(personas, case, content):
     client = personas.client_for("clinician")
     url = item_url(case, "immediate-care", "forensic-evidence")
-    refused = client.post(url, {"status": "done", "expected_version": 0}, **HTMX)
+    refused = client.post(url, {"status": "done", "base_version": 0}, **HTMX)
     assert "consent" in refused.content.decode()
     assert not ChecklistItem.objects.filter(status="done").exists()
 
-    client.post(url, {"status": "done", "consent": "on", "expected_version": 0}, **HTMX)
+    client.post(url, {"status": "done", "consent": "on", "base_version": 0}, **HTMX)
     item = state(case, "immediate-care", "forensic-evidence")
     assert item.status == "done"
     assert item.consent_recorded_by == personas.clinician and item.consent_recorded_at
@@ -125,8 +125,8 @@ def test_forensic_evidence_needs_recorded_consent(personas, case, content):
 
 def test_an_item_can_be_reopened(personas, case, content):
     client = personas.client_for("clinician")
-    client.post(item_url(case), {"status": "done", "expected_version": 0})
-    client.post(item_url(case), {"status": "open", "expected_version": 1})
+    client.post(item_url(case), {"status": "done", "base_version": 0})
+    client.post(item_url(case), {"status": "open", "base_version": 1})
     assert state(case).status == "open" and state(case).version == 2
     assert case.events.filter(kind="safety.item_reopened").exists()
 
@@ -137,24 +137,24 @@ def test_second_change_of_the_same_item_gets_a_conflict_and_nothing_is_overwritt
     clinician = personas.client_for("clinician")
     supervisor = personas.client_for("supervisor")
     # Both loaded the item while it was open (version 0).
-    clinician.post(item_url(case), {"status": "done", "expected_version": 0}, **HTMX)
+    clinician.post(item_url(case), {"status": "done", "base_version": 0}, **HTMX)
     response = supervisor.post(
         item_url(case),
-        {"status": "not_applicable", "reason": "Not needed", "expected_version": 0},
+        {"status": "not_applicable", "reason": "Not needed", "base_version": 0},
         **HTMX,
     )
     html = response.content.decode()
     assert "Someone else changed this item while you had it open" in html
     assert "“Done” (Clinician" in html and "Your change was not saved" in html
     assert ">Not needed</textarea>" in html  # what they typed is still there
-    assert 'name="expected_version" value="1"' in html  # a second try is a deliberate choice
+    assert 'name="base_version" value="1"' in html  # a second try is a deliberate choice
     assert state(case).status == "done" and state(case).changed_by == personas.clinician
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_CONFLICT, case=case).exists()
 
 
 def test_unknown_items_are_404(personas, case, content):
     response = personas.client_for("clinician").post(
-        item_url(case, "safety-protocol", "no-such-item"), {"status": "done", "expected_version": 0}
+        item_url(case, "safety-protocol", "no-such-item"), {"status": "done", "base_version": 0}
     )
     assert response.status_code == 404
 
@@ -189,10 +189,8 @@ def test_checklist_tabs_use_a_fixed_number_of_queries(
 ):
     client = personas.client_for("clinician")
     for item in ("alert-supervisor", "keep-environment-secure", "stay-with-patient"):
-        client.post(item_url(case, item=item), {"status": "done", "expected_version": 0})
+        client.post(item_url(case, item=item), {"status": "done", "base_version": 0})
     for item in ("treat-injuries", "screen-sti", "assess-ptsd"):
-        client.post(
-            item_url(case, "immediate-care", item), {"status": "done", "expected_version": 0}
-        )
+        client.post(item_url(case, "immediate-care", item), {"status": "done", "base_version": 0})
     with django_assert_max_num_queries(16):
         client.get(reverse(url_name, args=[case.ref]))

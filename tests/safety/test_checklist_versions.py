@@ -62,7 +62,7 @@ def test_a_case_keeps_the_version_it_started_with(personas, case, content):
         reverse(
             "safety:set-checklist-item", args=[case.ref, "safety-protocol", "alert-supervisor"]
         ),
-        {"status": "done", "expected_version": 0},
+        {"status": "done", "base_version": 0},
     )
     edit(
         personas.client_for("administrator"),
@@ -91,12 +91,14 @@ def test_malformed_items_are_refused_with_a_clear_message_and_the_text_kept(pers
         {"title": "Safety protocol", "items": '[{"slug": "x"', "note": "n", "base_version": 1},
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "This is not valid JSON" in html
+    assert response.status_code == 400 and "This is not valid JSON" in html
     assert "[{&quot;slug&quot;: &quot;x&quot;</textarea>" in html
     response = edit(client, [{"slug": "Bad Slug", "text": "x"}])
-    assert "Item 1: slug must be lowercase words joined by hyphens." in response.content.decode()
+    assert "items 1 › slug: must be lowercase letters and digits joined by hyphens" in (
+        response.content.decode()
+    )
     response = edit(client, [{"slug": "a", "text": "x"}, {"slug": "a", "text": "y"}])
-    assert "slug &#x27;a&#x27; is used twice" in response.content.decode()
+    assert "items 2 › slug: a is used twice" in response.content.decode()
     assert ChecklistTemplate.objects.filter(slug="safety-protocol").count() == 1
 
 
@@ -104,8 +106,8 @@ def test_a_save_from_an_old_version_of_the_editor_is_refused(personas, content):
     client = personas.client_for("administrator")
     edit(client, [*shipped_items(), {"slug": "a", "text": "First edit."}])
     response = edit(client, [*shipped_items(), {"slug": "b", "text": "Second edit."}])
-    assert response.status_code == 200
-    assert "Someone saved a newer version while you were editing" in response.content.decode()
+    assert response.status_code == 409
+    assert "saved version 2 at" in response.content.decode()
     assert ChecklistTemplate.objects.newest("safety-protocol").items[-1]["text"] == "First edit."
 
 

@@ -73,7 +73,10 @@ def test_the_table_loads_for_every_code() -> None:
     for code in ENTRIES:
         rules = load_jurisdiction_rules(TABLE, code)
         assert isinstance(rules, JurisdictionRules)
-        assert rules.version == TABLE["version"] == 1
+        # Each layer merged names its version: here every one is the file's.
+        layers = [code, code.split("-")[0], "DEFAULT"] if not rules.elsewhere else ["DEFAULT"]
+        expected = " · ".join(f"{layer} 2" for layer in dict.fromkeys(layers) if layer in ENTRIES)
+        assert rules.version == expected and TABLE["version"] == 2
     assert TABLE["checked_on"] == "2026-11-29"
     assert TABLE["source_note"]
 
@@ -537,3 +540,15 @@ def test_immediate_care_sections() -> None:
     assert sections == sorted(sections, key=["physical", "mental_health", "safe_discharge"].index)
     other_items = [i for s, t in TEMPLATES.items() if s != "immediate-care" for i in t["items"]]
     assert not any("section" in item for item in other_items)
+
+
+def test_the_entry_schema_declares_the_one_place_code_pattern() -> None:
+    """`cases.jurisdictions.JURISDICTION_CODE` is the home of the pattern (cases cannot import
+    safety); the entry schema repeats it for files and edits, and must say the same."""
+    from cases.jurisdictions import JURISDICTION_CODE
+
+    schema = json.loads(
+        files("safety").joinpath("content/schemas/jurisdiction.schema.json").read_text("utf-8")
+    )
+    assert schema["$defs"]["code"]["pattern"] == JURISDICTION_CODE.pattern
+    assert JURISDICTION_CODE.match("CA-ON") and not JURISDICTION_CODE.match("ca-on")

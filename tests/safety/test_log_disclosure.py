@@ -16,7 +16,7 @@ def record_decision(client, case, **changes):
         "age_basis": "confirmed",
         "injury_kind": "none",
         "patient_consents": "no",
-        "rules_version": 1,
+        "rules_version": "CA-ON 1 · CA 1 · DEFAULT 1",
         "action": "record",
     }
     data.update(changes)

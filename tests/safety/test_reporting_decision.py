@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 
 from cases import actions as case_actions
+from cases.content import save_version
 from cases.models import AuditEntry
 from safety import actions
-from safety.models import ReportingDecisionRecord, RuleTableVersion
+from safety.models import Jurisdiction, ReportingDecisionRecord, RuleTableVersion
+
+ONTARIO_V1 = "CA-ON 1 · CA 1 · DEFAULT 1"
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "facts"}
 
@@ -34,7 +37,7 @@ def facts(**changes) -> dict:
         "injury_kind": "none",
         "lives_in_care_facility": "no",
         "patient_consents": "no",
-        "rules_version": 1,
+        "rules_version": ONTARIO_V1,
         "action": "check",
     }
     data.update(changes)
@@ -215,7 +218,13 @@ def test_recording_stores_the_whole_duty_and_the_capacity_assessment(personas, c
     assert record.facts["age"] == 15 and record.facts["patient_consents"] == "no"
     assert record.facts["capacity"] == "has_capacity"
     assert record.facts["capacity_assessment"] == case.capacity_assessments.get().pk
-    assert record.rule_table.version == 1 and record.result["rules_version"] == 1
+    assert record.result["rules_version"] == ONTARIO_V1
+    # The versions it used, one per layer merged (own, country, baseline).
+    assert sorted((j.slug, j.version) for j in record.rules.all()) == [
+        ("CA", 1),
+        ("CA-ON", 1),
+        ("DEFAULT", 1),
+    ]
     required = record.result["required"]
     assert [r["recipient"] for r in required] == ["a children's aid society"]
     assert required[0]["legal_basis"] == "Child, Youth and Family Services Act, 2017, s.125"
@@ -274,39 +283,52 @@ def test_a_decision_with_no_required_report_leaves_nothing_outstanding(personas,
     assert ReportingDecisionRecord.objects.filter(case=case).count() == 2
 
 
+def edit_ontario(by, change) -> Jurisdiction:
+    """Save CA-ON's rules, changed by `change(entry)`, as its next version."""
+    newest = Jurisdiction.objects.newest("CA-ON")
+    entry = newest.as_content()
+    change(entry)
+    row, _created = save_version(
+        Jurisdiction, "CA-ON", entry, base_version=newest.version, by=by, note="Edited"
+    )
+    return row
+
+
 def test_recording_after_the_rules_changed_is_refused_until_reviewed(personas, case, content):
-    table = RuleTableVersion.objects.current()
-    actions.save_rule_table(table.data, note="Re-checked", by=personas.administrator)
+    edit_ontario(personas.administrator, lambda entry: entry.update(name="Ontario (re-checked)"))
     client = personas.client_for("clinician")
     response = client.post(
         reverse("safety:check-reporting", args=[case.ref]),
-        facts(age=15, action="record", rules_version=1),
+        facts(age=15, action="record", rules_version=ONTARIO_V1),
         **HTMX,
     )
     html = response.content.decode()
     assert "The reporting rules changed since you last checked" in html
-    assert 'name="rules_version" value="2"' in html
+    assert 'name="rules_version" value="CA-ON 2 · CA 1 · DEFAULT 1"' in html
     assert not ReportingDecisionRecord.objects.exists()
     client.post(
         reverse("safety:check-reporting", args=[case.ref]),
-        facts(age=15, action="record", rules_version=2),
+        facts(age=15, action="record", rules_version="CA-ON 2 · CA 1 · DEFAULT 1"),
     )
-    assert ReportingDecisionRecord.objects.get().rule_table.version == 2
+    used = ReportingDecisionRecord.objects.get().rules.get(slug="CA-ON")
+    assert used.version == 2
 
 
 def test_the_recorded_decision_outlives_later_rule_edits(personas, case, content):
     client = personas.client_for("clinician")
     client.post(reverse("safety:check-reporting", args=[case.ref]), facts(age=15, action="record"))
-    table = RuleTableVersion.objects.current()
-    data = table.data
-    for entry in data["jurisdictions"]:
+
+    def rename(entry):
         for row in entry["rules"]:
             row["recipient"] = row["recipient"].replace("children's aid", "renamed")
-    actions.save_rule_table(data, note="Renamed", by=personas.administrator)
+
+    edit_ontario(personas.administrator, rename)
     html = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
     recorded = html.split('id="recorded-heading"')[1]
     assert "a children&#x27;s aid society" in recorded
     assert 'id="out-of-date"' in recorded  # today's rules would send it elsewhere
+    record = ReportingDecisionRecord.objects.get()
+    assert record.rules.get(slug="CA-ON").version == 1  # the version it used, kept
 
 
 @pytest.mark.parametrize("persona", ["other_clinician", "administrator"])
@@ -352,7 +374,7 @@ def test_a_decision_recorded_by_the_earlier_engine_still_shows_and_is_out_of_dat
         case=case,
         facts={"jurisdiction": "CA-ON", "age": 15, "serious_crime_injury": "no"},
         result=old_result,
-        rule_table=RuleTableVersion.objects.current(),
+        rule_table=RuleTableVersion.objects.create(version=1, data={}, note="Before"),
         recorded_by=personas.clinician,
     )
     client = personas.client_for("clinician")

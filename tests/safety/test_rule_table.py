@@ -6,12 +6,14 @@ import copy
 
 import pytest
 
+from cases.schemas import ContentInvalid
 from safety.facts import CONDITION_FACTS, FACT_ORDER
 from safety.reporting_forms import FactsForm
 from safety.rule_table import (
     ROW_FIELDS,
     Condition,
-    RuleTableError,
+    Duty,
+    Trigger,
     load_jurisdiction_rules,
     parse_table,
 )
@@ -63,24 +65,47 @@ def bad(mutate) -> dict:
     return table
 
 
+ROW = ("jurisdictions", 6, "rules", 0)
+
+
 @pytest.mark.parametrize(
-    ("mutate", "message"),
+    ("mutate", "where", "message"),
     [
-        (lambda row: row.update(conditions=["lives in a care facility"]), "conditions"),
-        (lambda row: row.update(conditions="caregiver_involved"), "conditions: must be a list"),
-        (lambda row: row.update(conditions=["caregiver_involved"] * 2), "listed twice"),
-        (lambda row: row.update(conditions=["not_self_inflicted"]), "wound conditions"),
-        (lambda row: row.pop("reporter"), "missing reporter"),
-        (lambda row: row.update(deadline=""), "deadline: must be non-empty text"),
-        (lambda row: row.update(condition=None), "unknown field condition"),
-        (lambda row: row.update(trigger="any"), "a rule for any patient is a consent rule"),
-        (lambda row: row.update(duty="sometimes"), "is not one of mandatory"),
+        (
+            lambda row: row.update(conditions=["lives in a care facility"]),
+            ("conditions", 0),
+            "one of",
+        ),
+        (lambda row: row.update(conditions="caregiver_involved"), ("conditions",), "a list"),
+        (lambda row: row.update(conditions=["caregiver_involved"] * 2), ("conditions",), "unique"),
+        (lambda row: row.update(conditions=["not_self_inflicted"]), ("conditions",), "Wound"),
+        (lambda row: row.pop("reporter"), (), "reporter is missing"),
+        (lambda row: row.update(deadline=""), ("deadline",), ""),
+        (lambda row: row.update(condition=None), (), "does not know (condition)"),
+        (lambda row: row.update(trigger="any"), ("duty",), "with their consent"),
+        (lambda row: row.update(duty="sometimes"), ("duty",), "must be one of mandatory"),
+        (lambda row: row.update(age_min=16), ("age_max",), "below the lower age limit"),
+        (lambda row: row.update(id="CA-QC-child"), ("id",), "Start the id with CA-ON-"),
+        (lambda row: row.update(checked_on="2026-02-31"), ("checked_on",), "real date"),
     ],
 )
-def test_a_malformed_row_is_refused_saying_where(mutate, message):
-    with pytest.raises(RuleTableError) as refused:
+def test_a_malformed_row_is_refused_at_its_path(mutate, where, message):
+    with pytest.raises(ContentInvalid) as refused:
         parse_table(bad(mutate))
-    assert message in str(refused.value) and "(CA-ON).rules[0]" in str(refused.value)
+    problems = {problem.path: problem.message for problem in refused.value.problems}
+    assert (*ROW, *where) in problems, problems
+    assert message in problems[(*ROW, *where)]
+
+
+def test_a_rule_id_is_unique_across_the_table_and_default_is_required():
+    twice = copy.deepcopy(TABLE)
+    twice["jurisdictions"][6]["rules"].append(copy.deepcopy(twice["jurisdictions"][6]["rules"][0]))
+    with pytest.raises(ContentInvalid, match="is used twice"):
+        parse_table(twice)
+    without = copy.deepcopy(TABLE)
+    without["jurisdictions"] = [e for e in without["jurisdictions"] if e["code"] != "DEFAULT"]
+    with pytest.raises(ContentInvalid, match="needs a DEFAULT entry"):
+        parse_table(without)
 
 
 def test_an_adult_protection_row_needs_an_age_or_a_condition():
@@ -89,8 +114,18 @@ def test_an_adult_protection_row_needs_an_age_or_a_condition():
         r for r in table["jurisdictions"][6]["rules"] if r["id"] == "CA-ON-care-home-resident"
     )
     row.update(conditions=[], age_min=None)
-    with pytest.raises(RuleTableError, match="needs an age or a condition"):
+    with pytest.raises(ContentInvalid, match="needs an age or a condition"):
         parse_table(table)
+
+
+def test_the_entry_schema_lists_exactly_the_engines_triggers_duties_and_conditions():
+    from cases.schemas import schema
+    from safety.rule_table import ENTRY_SCHEMA
+
+    rule = schema(ENTRY_SCHEMA).schema["$defs"]["rule"]["properties"]
+    assert rule["trigger"]["enum"] == [t.value for t in Trigger]
+    assert rule["duty"]["enum"] == [d.value for d in Duty]
+    assert rule["conditions"]["items"]["enum"] == [c.value for c in Condition]
 
 
 def test_a_province_inherits_its_countrys_consent_path_but_not_a_topic_it_has():

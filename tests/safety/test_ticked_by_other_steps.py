@@ -49,7 +49,7 @@ def test_an_item_marked_not_applicable_is_left_as_it_is(personas, case, content)
         "patient-alone",
         status="not_applicable",
         reason="Seen by the social worker",
-        expected_version=0,
+        base_version=0,
         by=personas.clinician,
     )
     assert actions.tick_items_for_event(case, "screening.gate_met", by=personas.clinician) == [

@@ -73,7 +73,7 @@ def test_a_tick_done_earlier_by_hand_stays_done(personas, case, content):
         "safety-protocol",
         "call-security-on-threats",
         status="done",
-        expected_version=0,
+        base_version=0,
         by=personas.clinician,
     )
     client = personas.client_for("clinician")

@@ -9,53 +9,34 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django import forms
 from django.urls import reverse
 
 from cases.models import AuditEntry
-from screening.forms import BankEditForm, IndicatorSetEditForm, InstrumentEditForm
+from screening.forms import BankEditor, InstrumentEditor, SignsEditor
 from screening.models import IndicatorSet, Instrument, QuestionBank
+from tests.content_forms import as_submitted
 from tests.screening.conftest import GATE_MET, answer_post
-
-
-def as_submitted(form: forms.Form, **changes: Any) -> dict[str, str]:
-    """The POST body of an editor opened and submitted unchanged, with `changes` applied."""
-    data: dict[str, str] = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = "" if value is None else str(value)
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 def newest(model: type) -> int:
     return model.objects.order_by("-version").first().version
 
 
+def opened(editor: type, row: Any) -> Any:
+    full = type(row).for_content(type(row).objects.filter(pk=row.pk)).get()
+    return editor(None, content=full.as_content(), base_version=newest(type(row)))
+
+
 def bank_edit_post(bank: QuestionBank, **changes: Any) -> dict[str, str]:
-    return as_submitted(BankEditForm(bank=bank, based_on=newest(QuestionBank)), **changes)
+    return as_submitted(opened(BankEditor, bank), **changes)
 
 
 def checklist_post(checklist: IndicatorSet, **changes: Any) -> dict[str, str]:
-    form = IndicatorSetEditForm(
-        indicators=list(checklist.indicators.all()),
-        source=checklist.source,
-        based_on=newest(IndicatorSet),
-    )
-    return as_submitted(form, **changes)
+    return as_submitted(opened(SignsEditor, checklist), **changes)
 
 
 def instrument_post(instrument: Instrument, **changes: Any) -> dict[str, str]:
-    form = InstrumentEditForm(instrument=instrument, based_on=newest(Instrument))
-    return as_submitted(form, **changes)
+    return as_submitted(opened(InstrumentEditor, instrument), **changes)
 
 
 def edit_bank(client, bank: QuestionBank, data: dict[str, str]):
@@ -70,7 +51,11 @@ def test_editing_a_bank_makes_a_new_published_version(personas, content):
     bank = QuestionBank.objects.get()
     client = personas.client_for("administrator")
     response = edit_bank(
-        client, bank, bank_edit_post(bank, **{"q-0-0-text": "Where are you staying at the moment?"})
+        client,
+        bank,
+        bank_edit_post(
+            bank, **{"themes-0-questions-0-text": "Where are you staying at the moment?"}
+        ),
     )
     assert response.status_code == 302
     old, new = QuestionBank.objects.order_by("version")
@@ -95,7 +80,11 @@ def test_a_question_can_be_added_and_removed(personas, content):
         personas.client_for("administrator"),
         bank,
         bank_edit_post(
-            bank, **{"q-5-0-remove": "on", "theme-5-new": "Who could you call tonight?"}
+            bank,
+            **{
+                "themes-5-questions-0-DELETE": "on",
+                "themes-5-questions-2-text": "Who could you call tonight?",
+            },
         ),
     )
     support = new_bank().themes.get(slug="support-and-connection")
@@ -110,7 +99,9 @@ def test_questions_can_be_reordered_within_a_theme(personas, content):
     edit_bank(
         personas.client_for("administrator"),
         bank,
-        bank_edit_post(bank, **{"q-5-0-order": "2", "q-5-1-order": "1"}),
+        bank_edit_post(
+            bank, **{"themes-5-questions-0-ORDER": "2", "themes-5-questions-1-ORDER": "1"}
+        ),
     )
     moved = new_bank().themes.get(slug="support-and-connection").questions.order_by("position")
     assert [q.slug for q in moved] == [second.slug, first.slug]
@@ -124,9 +115,9 @@ def test_themes_can_be_renamed_reordered_and_removed(personas, content):
         bank_edit_post(
             bank,
             **{
-                "theme-0-title": "Home and daily life",
-                "theme-0-order": "3",  # environment moves after autonomy and emotional safety
-                "theme-5-remove": "on",
+                "themes-0-title": "Home and daily life",
+                "themes-0-ORDER": "3",  # environment moves after autonomy and emotional safety
+                "themes-5-DELETE": "on",
             },
         ),
     )
@@ -151,9 +142,12 @@ def test_a_theme_can_be_added_with_its_questions(personas, content):
         bank,
         bank_edit_post(
             bank,
-            new_theme_title="Health and care",
-            new_theme_purpose="Whether the patient can get care when they need it.",
-            new_theme_questions="When did you last see a doctor?\n\nWho decides if you can go?\n",
+            **{
+                "themes-6-title": "Health and care",
+                "themes-6-purpose": "Whether the patient can get care when they need it.",
+                "themes-6-questions-0-text": "When did you last see a doctor?",
+                "themes-6-questions-1-text": "Who decides if you can go?",
+            },
         ),
     )
     theme = new_bank().themes.order_by("position").last()
@@ -172,9 +166,11 @@ def test_a_new_screening_asks_the_questions_of_an_added_theme(personas, case, co
         bank,
         bank_edit_post(
             bank,
-            new_theme_title="Health and care",
-            new_theme_purpose="Access to care.",
-            new_theme_questions="When did you last see a doctor?",
+            **{
+                "themes-6-title": "Health and care",
+                "themes-6-purpose": "Access to care.",
+                "themes-6-questions-0-text": "When did you last see a doctor?",
+            },
         ),
     )
     clinician = personas.client_for("clinician")
@@ -196,11 +192,11 @@ def test_principles_and_guidance_can_be_edited_reordered_removed_and_added(perso
             bank,
             **{
                 "principles-0-text": "Ask once; write it down.",
-                "principles-0-order": "9",  # to the end
-                "principles-1-remove": "on",
-                "principles-new-title": "Offer choice",
-                "principles-new-text": "Let the patient choose where to sit.",
-                "guidance-4-remove": "on",
+                "principles-0-ORDER": "9",  # to the end
+                "principles-1-DELETE": "on",
+                "principles-5-title": "Offer choice",
+                "principles-5-text": "Let the patient choose where to sit.",
+                "guidance-4-DELETE": "on",
             },
         ),
     )
@@ -223,7 +219,7 @@ def test_the_guidance_beside_the_questions_shows_the_edited_principles(personas,
         bank,
         bank_edit_post(
             bank,
-            **{"principles-new-title": "Offer choice", "principles-new-text": "Let them choose."},
+            **{"principles-5-title": "Offer choice", "principles-5-text": "Let them choose."},
         ),
     )
     page = personas.client_for("clinician").get(
@@ -238,10 +234,15 @@ def test_an_empty_theme_is_refused_by_name_and_nothing_is_saved(personas, conten
         personas.client_for("administrator"),
         bank,
         bank_edit_post(
-            bank, **{"q-5-0-remove": "on", "q-5-1-remove": "on", "title": "Typed title kept"}
+            bank,
+            **{
+                "themes-5-questions-0-DELETE": "on",
+                "themes-5-questions-1-DELETE": "on",
+                "title": "Typed title kept",
+            },
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "This theme would have no question left" in body
     assert "Typed title kept" in body
@@ -250,11 +251,11 @@ def test_an_empty_theme_is_refused_by_name_and_nothing_is_saved(personas, conten
 
 def test_removing_every_theme_is_refused(personas, content):
     bank = QuestionBank.objects.get()
-    removals = {f"theme-{t}-remove": "on" for t in range(6)}
+    removals = {f"themes-{t}-DELETE": "on" for t in range(6)}
     response = edit_bank(
         personas.client_for("administrator"), bank, bank_edit_post(bank, **removals)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "needs at least one theme" in response.content.decode()
     assert QuestionBank.objects.count() == 1
 
@@ -266,13 +267,13 @@ def test_a_half_filled_new_theme_or_principle_is_refused_keeping_the_text(person
         bank,
         bank_edit_post(
             bank,
-            new_theme_title="Health and care",
-            **{"principles-new-title": "Offer choice"},
+            **{"themes-6-title": "Health and care", "principles-5-title": "Offer choice"},
         ),
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A new theme needs a title, a purpose and a question." in body
+    assert "Give the theme a purpose line." in body
     assert "Give both a title and a text" in body
     assert 'value="Health and care"' in body
     assert QuestionBank.objects.count() == 1
@@ -288,14 +289,14 @@ def test_a_concurrent_bank_edit_is_refused_then_saved_knowingly(personas, conten
 
     refused = edit_bank(client, bank, mine)
     body = refused.content.decode()
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "saved version 2" in body
     assert 'value="My title"' in body
     assert QuestionBank.objects.count() == 2
     # The page now carries version 2 as seen, so a second Save goes ahead on purpose.
-    based_on = re.search(r'name="based_on" value="(\d+)"', body).group(1)
-    assert based_on == "2"
-    assert edit_bank(client, bank, {**mine, "based_on": based_on}).status_code == 302
+    base_version = re.search(r'name="base_version" value="(\d+)"', body).group(1)
+    assert base_version == "2"
+    assert edit_bank(client, bank, {**mine, "base_version": base_version}).status_code == 302
     assert new_bank().title == "My title"
     assert new_bank().version == 3
 
@@ -325,7 +326,7 @@ def test_a_finished_screening_keeps_showing_the_version_it_used(personas, case, 
         bank,
         bank_edit_post(
             bank,
-            **{"q-0-0-text": "Reworded first question?", "theme-5-remove": "on"},
+            **{"themes-0-questions-0-text": "Reworded first question?", "themes-5-DELETE": "on"},
         ),
     )
 
@@ -346,10 +347,12 @@ def test_editing_the_checklist_makes_a_new_version(personas, content):
         reverse("screening:edit-indicators", args=[checklist.pk]),
         checklist_post(
             checklist,
-            new_text="Wears clothes unsuited to the weather",
-            new_weight="supporting",
-            new_category="physical",
-            new_follow_up="Do you have what you need for the cold?",
+            **{
+                f"signs-{count}-text": "Wears clothes unsuited to the weather",
+                f"signs-{count}-weight": "supporting",
+                f"signs-{count}-category": "physical",
+                f"signs-{count}-follow_up_question": "Do you have what you need for the cold?",
+            },
         ),
     )
     assert response.status_code == 302
@@ -367,7 +370,12 @@ def test_signs_can_be_recategorised_reordered_and_removed(personas, content):
         reverse("screening:edit-indicators", args=[checklist.pk]),
         checklist_post(
             checklist,
-            **{"i-0-order": "2", "i-1-order": "1", "i-1-category": "behaviour", "i-2-remove": "on"},
+            **{
+                "signs-0-ORDER": "2",
+                "signs-1-ORDER": "1",
+                "signs-1-category": "behaviour",
+                "signs-2-DELETE": "on",
+            },
         ),
     )
     new = list(IndicatorSet.objects.get(version=2).indicators.all())
@@ -380,11 +388,11 @@ def test_a_concurrent_checklist_edit_is_refused(personas, content):
     checklist = IndicatorSet.objects.get()
     client = personas.client_for("administrator")
     url = reverse("screening:edit-indicators", args=[checklist.pk])
-    theirs = checklist_post(checklist, **{"i-0-text": "Theirs"})
-    mine = checklist_post(checklist, **{"i-0-text": "Mine, still here"})
+    theirs = checklist_post(checklist, **{"signs-0-text": "Theirs"})
+    mine = checklist_post(checklist, **{"signs-0-text": "Mine, still here"})
     assert client.post(url, theirs).status_code == 302
     refused = client.post(url, mine)
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "Mine, still here" in refused.content.decode()
     assert IndicatorSet.objects.count() == 2
 
@@ -394,7 +402,7 @@ def test_editing_an_instrument_makes_a_new_version_and_checks_its_rule(personas,
     client = personas.client_for("administrator")
     url = reverse("screening:edit-instrument", args=[instrument.pk])
     refused = client.post(url, instrument_post(instrument, positive_if_at_least="9"))
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "could never be reached" in refused.content.decode()
     assert Instrument.objects.count() == 1
     assert (
@@ -409,7 +417,7 @@ def test_an_instrument_age_range_must_not_be_empty(personas, content):
         reverse("screening:edit-instrument", args=[instrument.pk]),
         instrument_post(instrument, min_age="30", max_age="20"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The oldest age must not be below the youngest." in response.content.decode()
     assert Instrument.objects.count() == 1
 
@@ -422,9 +430,9 @@ def test_instrument_items_can_be_added_removed_and_reordered(personas, content):
         instrument_post(
             instrument,
             **{
-                "item-0-order": "3",  # third of the items saved
-                "item-1-remove": "on",
-                "new_item": "Are you paid for the work you do?",
+                "items-0-ORDER": "3",  # third of the items saved
+                "items-1-DELETE": "on",
+                "items-4-text": "Are you paid for the work you do?",
             },
         ),
     )
@@ -452,7 +460,7 @@ def test_a_concurrent_instrument_edit_is_refused(personas, content):
     mine = instrument_post(instrument, title="Mine")
     assert client.post(url, theirs).status_code == 302
     refused = client.post(url, mine)
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "saved version 2" in refused.content.decode()
     assert Instrument.objects.count() == 2
 

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from cases.schemas import ContentInvalid
 from screening.rules import (
     DISCLAIMER,
     AnswerFact,
     AnswerStatus,
     ConcernLevel,
-    ContentError,
     IndicatorWeight,
     Instrument,
     InstrumentItem,
@@ -548,70 +548,70 @@ def _broken_bank(change):
 
 
 BROKEN_BANKS = [
-    pytest.param(["not", "an", "object"], "expected an object, got list", id="not-an-object"),
+    pytest.param(["not", "an", "object"], "must be an object", id="not-an-object"),
+    pytest.param(_broken_bank(lambda d: d.pop("title")), "title is missing", id="no-title"),
+    pytest.param(_broken_bank(lambda d: d.pop("source")), "source is missing", id="no-source"),
     pytest.param(
-        _broken_bank(lambda d: d.pop("title")), "missing required key 'title'", id="no-title"
-    ),
-    pytest.param(
-        _broken_bank(lambda d: d.pop("source")), "missing required key 'source'", id="no-source"
-    ),
-    pytest.param(
-        _broken_bank(lambda d: d.update(title="  ")), "'title' must be non-empty", id="blank-title"
+        _broken_bank(lambda d: d.update(title="  ")), "title: must not be empty", id="blank-title"
     ),
     pytest.param(
         _broken_bank(lambda d: d.update(version="1")),
-        "'version' must be a whole number",
+        "version: must be a whole number",
         id="version-text",
     ),
     pytest.param(
         _broken_bank(lambda d: d.update(version=True)),
-        "'version' must be a whole number",
+        "version: must be a whole number",
         id="version-bool",
     ),
-    pytest.param(_broken_bank(lambda d: d.update(version=0)), "at least 1", id="version-zero"),
+    pytest.param(
+        _broken_bank(lambda d: d.update(version=0)),
+        "version: must be at least 1",
+        id="version-zero",
+    ),
     pytest.param(
         _broken_bank(lambda d: d.update(slug="Guide Two")),
-        "slug 'Guide Two' must be",
+        "slug: must be lowercase letters and digits joined by hyphens",
         id="bad-slug",
     ),
     pytest.param(
         _broken_bank(lambda d: d.update(themes=[])),
-        "'themes' must be a non-empty list",
+        "themes: needs at least 1",
         id="no-themes",
     ),
     pytest.param(
         _broken_bank(lambda d: d["themes"][0].update(questions=[])),
-        "theme 'theme-a': 'questions' must be a non-empty list",
+        "themes 1 › questions: needs at least 1",
         id="theme-without-questions",
     ),
     pytest.param(
         _broken_bank(lambda d: d["themes"][1].pop("purpose")),
-        "theme 'theme-b': missing required key 'purpose'",
+        "themes 2: purpose is missing",
         id="theme-without-purpose",
     ),
     pytest.param(
         _broken_bank(lambda d: d["themes"][0]["questions"][1].pop("text")),
-        "theme 'theme-a', question 2: missing required key 'text'",
+        "themes 1 › questions 2: text is missing",
         id="question-without-text",
     ),
     pytest.param(
         _broken_bank(lambda d: d["themes"][1]["questions"][0].update(slug="q-one")),
-        "question slug 'q-one' is used more than once",
+        "themes 2 › questions 1 › slug: q-one is used twice",
         id="question-slug-repeated-across-themes",
     ),
     pytest.param(
         _broken_bank(lambda d: d["themes"][1].update(slug="theme-a")),
-        "theme slug 'theme-a' is used more than once",
+        "themes 2 › slug: theme-a is used twice",
         id="theme-slug-repeated",
     ),
     pytest.param(
         _broken_bank(lambda d: d["principles"][0].pop("text")),
-        "principles 1: missing required key 'text'",
+        "principles 1: text is missing",
         id="principle-without-text",
     ),
     pytest.param(
         _broken_bank(lambda d: d.update(guidance="be kind")),
-        "'guidance' must be a non-empty list",
+        "guidance: must be a list",
         id="guidance-not-a-list",
     ),
 ]
@@ -619,7 +619,7 @@ BROKEN_BANKS = [
 
 @pytest.mark.parametrize(("data", "message"), BROKEN_BANKS)
 def test_malformed_bank_raises_content_error_saying_what_is_wrong(data, message):
-    with pytest.raises(ContentError, match=re.escape(message)):
+    with pytest.raises(ContentInvalid, match=re.escape(message)):
         load_bank(data)
 
 
@@ -649,20 +649,20 @@ def test_load_indicators_builds_observed_indicators():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        pytest.param(lambda d: d.pop("source"), "missing required key 'source'", id="no-source"),
+        pytest.param(lambda d: d.pop("source"), "source is missing", id="no-source"),
         pytest.param(
             lambda d: d["indicators"][0].update(weight="medium"),
-            "weight must be 'strong' or 'supporting', not 'medium'",
+            "indicators 1 › weight: must be one of strong, supporting",
             id="unknown-weight",
         ),
         pytest.param(
             lambda d: d["indicators"][1].update(slug="a"),
-            "indicator slug 'a' is used more than once",
+            "indicators 2 › slug: a is used twice",
             id="repeated-slug",
         ),
         pytest.param(
             lambda d: d["indicators"][1].pop("category"),
-            "indicator 2: missing required key 'category'",
+            "indicators 2: category is missing",
             id="no-category",
         ),
     ],
@@ -671,7 +671,7 @@ def test_malformed_checklist_raises_content_error(change, message):
     data = copy.deepcopy(VALID_CHECKLIST)
     change(data)
 
-    with pytest.raises(ContentError, match=re.escape(message)):
+    with pytest.raises(ContentInvalid, match=re.escape(message)):
         load_indicators(data)
 
 
@@ -714,48 +714,48 @@ def test_load_instrument_builds_the_dataclass():
     [
         pytest.param(
             lambda d: d.update(positive_if_at_least=3),
-            "more than the number of items",
+            "positive_if_at_least: There would be only 2 item(s), so 3 yes answers could never",
             id="threshold-above-item-count",
         ),
         pytest.param(
             lambda d: d.update(positive_if_at_least=0),
-            "'positive_if_at_least' must be a whole number of at least 1",
+            "positive_if_at_least: must be at least 1",
             id="threshold-zero",
         ),
         pytest.param(
-            lambda d: d.update(min_age=18), "min_age (18) is above max_age", id="empty-age-range"
+            lambda d: d.update(min_age=18),
+            "max_age: The oldest age must not be below the youngest.",
+            id="empty-age-range",
         ),
         pytest.param(
-            lambda d: d.update(max_age=-1), "'max_age' must be a whole number", id="negative-age"
+            lambda d: d.update(max_age=-1), "max_age: must be at least 0", id="negative-age"
         ),
         pytest.param(
             lambda d: d["items"][0].update(answer_type="scale"),
-            "answer_type must be 'yes_no', not 'scale'",
+            "items 1 › answer_type: must be one of yes_no",
             id="unknown-answer-type",
         ),
         pytest.param(
-            lambda d: d.update(demo="no"), "'demo' must be true or false", id="demo-not-boolean"
+            lambda d: d.update(demo="no"), "demo: must be true or false", id="demo-not-boolean"
         ),
         pytest.param(
             lambda d: d["items"][1].update(slug="a"),
-            "item slug 'a' is used more than once",
+            "items 2 › slug: a is used twice",
             id="repeated-item",
         ),
         pytest.param(
             lambda d: d.pop("validation_note"),
-            "missing required key 'validation_note'",
+            "validation_note is missing",
             id="no-note",
         ),
-        pytest.param(
-            lambda d: d.update(items=[]), "'items' must be a non-empty list", id="no-items"
-        ),
+        pytest.param(lambda d: d.update(items=[]), "items: needs at least 1", id="no-items"),
     ],
 )
 def test_malformed_instrument_raises_content_error(change, message):
     data = copy.deepcopy(VALID_INSTRUMENT)
     change(data)
 
-    with pytest.raises(ContentError, match=re.escape(message)):
+    with pytest.raises(ContentInvalid, match=re.escape(message)):
         load_instrument(data)
 
 

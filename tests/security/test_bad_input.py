@@ -164,16 +164,17 @@ def test_a_ten_thousand_question_bank_is_refused(personas, screening_content):
 
 
 def test_a_nul_character_in_edited_json_is_a_form_error(personas):
-    from safety.models import RuleTableVersion
+    from safety.models import Jurisdiction
 
     call_command("load_safety_content", stdout=StringIO())
-    newest = RuleTableVersion.objects.order_by("-version").first()
+    newest = Jurisdiction.objects.newest("CA-ON")
     response = personas.client_for("administrator").post(
         reverse("safety:admin-jurisdiction", args=["CA-ON"]),
         {"entry": '{"name": "Ontario\\u0000"}', "note": "test", "base_version": newest.version},
     )
+    assert response.status_code == 400
     assert "NUL character" in response.content.decode()
-    assert RuleTableVersion.objects.order_by("-version").first() == newest
+    assert Jurisdiction.objects.newest("CA-ON") == newest
 
 
 def test_a_megabyte_name_is_refused_with_a_message(personas):

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             users[username] = user
 
         if not Case.objects.filter(facility=facility).exists():
-            first = actions.open_case(
+            escalated = actions.open_case(
                 unit=units["Emergency"],
                 jurisdiction="CA-ON",
                 age_years=17,
@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 by=users["clinician"],
             )
             actions.escalate_case(
-                first,
+                escalated,
                 reason="Demo case: companion would not leave; patient appeared frightened.",
                 to=users["supervisor"],
                 by=users["clinician"],

@@ -1,24 +1,23 @@
-"""Load the shipped checklists and jurisdiction rule table (idempotent).
+"""Load the shipped checklists and jurisdiction rules (idempotent).
 
-Running it again changes nothing. A changed shipped checklist becomes its next version. The rule
-table is loaded only when the database has none, when the shipped file carries a version
-above the newest stored one, or when the newest stored one no longer fits the table's schema
-(a table stored before the structured duty fields): administrators' edits are otherwise never
-overwritten by a deploy, and an outdated one is kept in the history, never changed.
+Running it again changes nothing. A changed shipped checklist becomes its next version. Each
+jurisdiction of the rule table file becomes a version of its own when it has none, or when the
+file's `version` is above the file version its newest version was loaded from; a jurisdiction
+an administrator has edited is never replaced by a deploy (the loader says it kept it).
 """
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from safety import actions
-from safety.checklists import ChecklistError, shipped_checklists
-from safety.models import RuleTableVersion
-from safety.rule_table import RuleTableError, parse_table
+from cases.content import ContentInvalid, save_version
+from safety.checklists import shipped_checklists
+from safety.models import ChecklistTemplate, Jurisdiction
+from safety.places import shipped_table
+from safety.rule_table import check_table
 
 
 class Command(BaseCommand):
@@ -28,36 +27,49 @@ class Command(BaseCommand):
         try:
             self.load_checklists()
             self.load_rule_table()
-        except (ChecklistError, RuleTableError) as error:
+        except ContentInvalid as error:
             raise CommandError(f"The shipped safety content is malformed: {error}") from error
 
     def load_checklists(self) -> None:
         content = shipped_checklists()
         for position, template in enumerate(content["templates"]):
-            row, created = actions.save_checklist_template(
+            document = {key: value for key, value in template.items() if key != "version"}
+            row, created = save_version(
+                ChecklistTemplate,
                 template["slug"],
-                title=template["title"],
-                items=template["items"],
-                source=template.get("source", ""),
-                position=position,
-                note="Shipped content",
+                document,
+                base_version=None,
                 by=None,
+                note="Shipped content",
             )
+            if row.position != position:  # the order the file lists them in, on every version
+                ChecklistTemplate.objects.filter(slug=row.slug).update(position=position)
             self.stdout.write(f"{'Loaded' if created else 'Already loaded'}: checklist {row}")
 
     def load_rule_table(self) -> None:
-        shipped = json.loads(
-            (files("safety") / "content" / "jurisdictions.json").read_text(encoding="utf-8")
-        )
-        newest = RuleTableVersion.objects.order_by("-version").first()
-        note = "Shipped content"
-        if newest is not None and shipped["version"] <= newest.version:
-            try:
-                parse_table(newest.data)
-            except RuleTableError as outdated:
-                note = f"Shipped content (the stored table no longer fits the schema: {outdated})"
-            else:
-                self.stdout.write(f"Already loaded: {newest} (shipped file: {shipped['version']})")
-                return
-        table = actions.save_rule_table(shipped, note=note[:300], by=None)
-        self.stdout.write(f"Loaded: {table}")
+        shipped = shipped_table()
+        check_table(shipped)
+        file_version = shipped["version"]
+        for entry in shipped["jurisdictions"]:
+            code = entry["code"]
+            newest = Jurisdiction.objects.newest(code)
+            if newest is not None and newest.shipped_version is None:
+                self.stdout.write(
+                    f"Kept: {newest}, edited in Harbor (shipped file: {file_version})"
+                )
+                continue
+            if newest is not None and newest.shipped_version >= file_version:
+                self.stdout.write(f"Already loaded: {newest} (shipped file: {file_version})")
+                continue
+            with transaction.atomic():
+                row, created = save_version(
+                    Jurisdiction,
+                    code,
+                    entry,
+                    base_version=None,
+                    by=None,
+                    note=f"Shipped content (rule table file version {file_version})",
+                )
+                # Which file it came from, so a later file replaces it but never an edit.
+                Jurisdiction.objects.filter(pk=row.pk).update(shipped_version=file_version)
+            self.stdout.write(f"{'Loaded' if created else 'Already loaded'}: {row}")

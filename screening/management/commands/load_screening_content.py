@@ -10,8 +10,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening import actions, rules
+from cases.content import ContentInvalid, import_version, save_version
 from screening.content import CONTENT_DIR, read_json
+from screening.models import IndicatorSet, Instrument, QuestionBank
+
+SIGNS_SLUG = "observed-signs"
 
 
 class Command(BaseCommand):
@@ -19,20 +22,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            bank, created = actions.import_bank(
-                rules.load_bank(read_json(CONTENT_DIR / "seed_bank.json")), by=None
+            self.report(
+                *import_version(QuestionBank, read_json(CONTENT_DIR / "seed_bank.json"), by=None)
             )
-            self.report(bank, created)
-            checklist, created = actions.save_indicator_set(
-                read_json(CONTENT_DIR / "indicators.json"), by=None
-            )
-            self.report(checklist, created)
-            for path in sorted((CONTENT_DIR / "instruments").glob("*.json")):
-                instrument, created = actions.import_instrument(
-                    rules.load_instrument(read_json(path)), by=None
+            self.report(
+                *save_version(
+                    IndicatorSet,
+                    SIGNS_SLUG,
+                    read_json(CONTENT_DIR / "indicators.json"),
+                    base_version=None,
+                    by=None,
+                    note="Shipped content",
                 )
-                self.report(instrument, created)
-        except (rules.ContentError, actions.ContentVersionConflict) as error:
+            )
+            for path in sorted((CONTENT_DIR / "instruments").glob("*.json")):
+                self.report(*import_version(Instrument, read_json(path), by=None))
+        except ContentInvalid as error:
             raise CommandError(str(error)) from error
 
     def report(self, row: object, created: bool) -> None:
