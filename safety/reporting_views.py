@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases.models import Case
+from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.capacity import CapacityOutcome
@@ -89,6 +90,8 @@ def _reporting_tab(
         "disclosures": list(case.disclosures.select_related("logged_by")),
         "disclosure_form": disclosure_form or DisclosureForm(reports=_reports_of(decision)),
         "disclaimer": DISCLAIMER,
+        # The lines to offer whatever is decided: the referral directory's, not the rule table's.
+        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language),
     }
     if fragment and request.htmx:
         return render_case_fragment(

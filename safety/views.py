@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import audit
 from cases.events import EventKind
 from cases.models import AuditEntry, Case
+from cases.providers import Hotline, hotlines_for
 from cases.shell import get_case_for, render_case_tab
 from safety import actions
 from safety.checklists import SECTIONS, ChecklistError
@@ -29,7 +30,6 @@ from safety.models import (
     CaseChecklist,
     ChecklistItem,
     ChecklistTemplate,
-    RuleTableVersion,
 )
 
 # Which tab shows which checklist, in order.
@@ -164,11 +164,9 @@ def _checklist_tab(
     )
 
 
-def _hotlines(case: Case) -> list[Any]:
-    try:
-        return list(actions.rules_for(case)[1].hotlines)
-    except RuleTableVersion.DoesNotExist:
-        return []
+def _hotlines(case: Case) -> list[Hotline]:
+    """The lines to offer: the referral directory's, for the case's place and language."""
+    return hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
 
 
 @require_GET
