@@ -90,8 +90,10 @@ def _reporting_tab(
         "disclosures": list(case.disclosures.select_related("logged_by")),
         "disclosure_form": disclosure_form or DisclosureForm(reports=_reports_of(decision)),
         "disclaimer": DISCLAIMER,
-        # The lines to offer whatever is decided: the referral directory's, not the rule table's.
-        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language),
+        # The lines to offer whatever is decided, shown with a result: the referral directory's.
+        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
+        if preview or recorded
+        else [],
     }
     if fragment and request.htmx:
         return render_case_fragment(

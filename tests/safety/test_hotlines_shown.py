@@ -48,7 +48,7 @@ def reporting_result(personas, case, **changes) -> str:
     [("US-TX", US_LINE, CA_LINE), ("CA-ON", CA_LINE, US_LINE), ("CA-NU", CA_LINE, US_LINE)],
 )
 def test_care_offers_the_directory_lines_of_the_case_country(
-    personas, content, directory, jurisdiction, shown, absent
+    personas, content, jurisdiction, shown, absent
 ):
     page = care(personas, open_case(personas, jurisdiction))
     text = visible_text(page)
@@ -64,14 +64,14 @@ def test_care_offers_the_directory_lines_of_the_case_country(
     ("jurisdiction", "shown", "absent"), [("US-NY", US_LINE, CA_LINE), ("CA-QC", CA_LINE, US_LINE)]
 )
 def test_the_reporting_result_offers_the_directory_lines(
-    personas, content, directory, jurisdiction, shown, absent
+    personas, content, jurisdiction, shown, absent
 ):
     lines = visible_text(reporting_result(personas, open_case(personas, jurisdiction)))
     assert f"National 24/7 helpline · {shown}" in lines
     assert absent not in lines and NO_LINE not in lines
 
 
-def test_a_recorded_decision_offers_todays_directory_lines(personas, content, directory):
+def test_a_recorded_decision_offers_todays_directory_lines(personas, content):
     case = open_case(personas, "CA-ON")
     client = personas.client_for("clinician")
     client.post(reverse("safety:check-reporting", args=[case.ref]), facts(action="record"))
@@ -80,7 +80,7 @@ def test_a_recorded_decision_offers_todays_directory_lines(personas, content, di
     assert f"National 24/7 helpline · {CA_LINE}" in visible_text(recorded)
 
 
-def test_elsewhere_says_no_line_is_on_file_on_every_tab(personas, content, directory):
+def test_elsewhere_says_no_line_is_on_file_on_every_tab(personas, content):
     case = open_case(personas, ELSEWHERE)
     client = personas.client_for("clinician")
     screening = client.get(reverse("screening:case-screening", args=[case.ref])).content.decode()
@@ -95,15 +95,9 @@ def test_elsewhere_says_no_line_is_on_file_on_every_tab(personas, content, direc
 
 
 def test_without_a_directory_care_says_no_line_is_on_file(personas, content, settings):
+    # The rule table still holds its own lines (its owner drops them), but nothing reads them
+    # for display: with no directory, none of them is shown.
     settings.HARBOR_HOTLINES_PROVIDER = ""
     page = care(personas, open_case(personas, "CA-ON"))
     assert NO_LINE in visible_text(page)
     assert CA_LINE not in page
-
-
-def test_the_rule_table_lines_are_no_longer_shown(personas, content):
-    # The rule table still holds its lines (its owner drops them), but nothing reads them for
-    # display: with an empty directory, Care shows none of them.
-    page = care(personas, open_case(personas, "CA-ON"))
-    assert NO_LINE in visible_text(page)
-    assert CA_LINE not in page and "988" not in visible_text(page)
