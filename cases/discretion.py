@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.utils.translation import gettext as _
-
-from cases.providers import Hotline
 
 WORDS_FILE = Path(__file__).resolve().parent / "content" / "telling_words.json"
 
@@ -53,18 +49,3 @@ def screen_label_for(name: str, notes: str = "") -> str:
     if "24/7" in notes or "24/7" in name:
         return _("Confidential 24/7 helpline")
     return _("Confidential helpline")
-
-
-def hotline_from_rule_table(line: Any) -> Hotline:
-    """A line as today's rule table gives it (an object or a stored decision's dict with name,
-    number and notes), in the shape the referral directory will answer with
-    (`cases.providers.Hotline`), so templates render one shape now and after the switch."""
-    get = line.get if isinstance(line, Mapping) else lambda key: getattr(line, key)
-    name, number, notes = str(get("name")), str(get("number")), str(get("notes") or "")
-    return Hotline(
-        service_id=number,
-        screen_label=screen_label_for(name, notes),
-        full_name=name,
-        phone=number,
-        hours=notes,
-    )

@@ -3,7 +3,8 @@
 The hotlines Harbor shows (gate, Care, Reporting, the discreet card) all come from the referral
 directory. `cases` names the directory's function in settings (`HARBOR_HOTLINES_PROVIDER`), the way
 it names the phases' tabs, so that no phase imports another: screening and safety ask
-`hotlines_for(...)` here, and the directory answers.
+`hotlines_for(...)` here, and the directory answers. A case's referrals reach documentation the same
+way (`HARBOR_CASE_REFERRALS_PROVIDER`, answering with `CaseReferral`s).
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ class Hotline:
 
 
 HotlineProvider = Callable[..., list[Hotline]]
+
+
+@dataclass(frozen=True)
+class CaseReferral:
+    """One of a case's referrals as a note or a handout shows it: a printable name (never naming
+    the crime), how to reach it, and the referral's status in words (for the team, not paper)."""
+
+    name: str
+    phone: str = ""
+    hours: str = ""
+    address: str = ""
+    status: str = ""
 
 
 def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:

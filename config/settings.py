@@ -239,9 +239,9 @@ HARBOR_HOTLINES_PROVIDER = "referrals.hotlines.hotlines_for"
 HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 
 # The function that gives documentation a case's referrals (`case=` → list of
-# documentation.sources.ReferralLine) for the note's prefill and the contacts handout. Empty: none
-# until the referrals app provides it.
-HARBOR_CASE_REFERRALS_PROVIDER = ""
+# cases.providers.CaseReferral) for the note's prefill and the contacts handout (the referral
+# directory). Empty: none.
+HARBOR_CASE_REFERRALS_PROVIDER = "referrals.providers.case_referrals"
 
 # Directory entries due for re-checking, for an administrator's home (cases.providers).
 # A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.

@@ -2,12 +2,11 @@
 `documentation` read them; it never writes their rows). A fixed handful of queries per case.
 
 The referral part is a settings-named function (`HARBOR_CASE_REFERRALS_PROVIDER`), like the
-hotlines: the referrals app answers it once it is merged; until then a case has none.
+hotlines: the referrals app answers it (`referrals.providers.case_referrals`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.utils import formats
 from django.utils.module_loading import import_string
 
 from cases.models import Case
+from cases.providers import CaseReferral
 from documentation.rules import (
     CapacityFinding,
     CaseRecord,
@@ -26,17 +26,8 @@ from safety.models import CapacityAssessment, ChecklistItem, Disclosure, Reporti
 from screening import content as screening_content
 from screening.models import Answer, ObservedIndicator, Screening
 
-
-@dataclass(frozen=True)
-class ReferralLine:
-    """One referral as a handout or note shows it: a printable name (never naming the crime),
-    how to reach it, and the referral's status in words."""
-
-    name: str
-    phone: str = ""
-    hours: str = ""
-    address: str = ""
-    status: str = ""
+# The shape the referrals app answers with, defined in `cases` so neither app imports the other.
+ReferralLine = CaseReferral
 
 
 def referrals_for(case: Case) -> list[ReferralLine]:

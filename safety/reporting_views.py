@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
 from cases.models import Case
+from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.capacity import CapacityOutcome
@@ -95,6 +96,10 @@ def _reporting_tab(
         "disclosures": list(case.disclosures.select_related("logged_by")),
         "disclosure_form": disclosure_form or DisclosureForm(reports=_reports_of(decision)),
         "disclaimer": DISCLAIMER,
+        # The lines to offer whatever is decided, shown with a result: the referral directory's.
+        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
+        if preview or recorded
+        else [],
     }
     if fragment and request.htmx:
         return render_case_fragment(

@@ -35,7 +35,6 @@ from safety.facts import (
 from safety.rule_table import (
     CONDITION_LABELS,
     Duty,
-    Hotline,
     InjuryKind,
     JurisdictionRules,
     RuleRow,
@@ -114,7 +113,6 @@ class ReportingDecision:
     unknowns: tuple[str, ...]
     guide_note: str
     reasons: tuple[str, ...]
-    hotlines: tuple[Hotline, ...]
     age_confirmed: bool
     age_guidance: str = ""
     if_minor: ReportingDecision | None = None
@@ -269,7 +267,6 @@ def _decide(
         unknowns=unknowns,
         guide_note=_guide_note(rules, ages),
         reasons=tuple(reasons),
-        hotlines=rules.hotlines,
         age_confirmed=ages[0] == ages[1],
         disclaimer=str(DISCLAIMER),
     )

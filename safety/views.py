@@ -17,6 +17,7 @@ from cases.editing import edit_content
 from cases.events import EventKind
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
+from cases.providers import Hotline, hotlines_for
 from cases.shell import get_case_for, render_case_tab
 from safety import actions
 from safety.checklists import SECTIONS, Item
@@ -29,7 +30,6 @@ from safety.models import (
     CaseChecklist,
     ChecklistItem,
     ChecklistTemplate,
-    Jurisdiction,
 )
 
 # Which tab shows which checklist, in order.
@@ -164,11 +164,9 @@ def _checklist_tab(
     )
 
 
-def _hotlines(case: Case) -> list[Any]:
-    try:
-        return list(actions.rules_for(case)[1].hotlines)
-    except Jurisdiction.DoesNotExist:
-        return []
+def _hotlines(case: Case) -> list[Hotline]:
+    """The lines to offer: the referral directory's, for the case's place and language."""
+    return hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
 
 
 @require_GET

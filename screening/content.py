@@ -1,8 +1,9 @@
 """The shipped content files, and the gate content that is read straight from its file.
 
 The gate (separation methods, interpreter options, reasons for not screening, confidentiality
-texts and universal-education resources) is facility-independent wording that changes only with
-a release, so it is read from `content/gate.json` rather than edited in the app.
+texts and universal-education wording) is facility-independent wording that changes only with
+a release, so it is read from `content/gate.json` rather than edited in the app. The lines to offer
+are not here: they come from the referral directory through `cases.providers.hotlines_for`.
 """
 
 from __future__ import annotations
@@ -31,11 +32,3 @@ def choices(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def label_of(items: list[dict[str, Any]], slug: str) -> str:
     return next((item["label"] for item in items if item["slug"] == slug), slug)
-
-
-def resources_for(jurisdiction: str) -> list[dict[str, Any]]:
-    """Universal-education resources for the case's country (all of them if none match)."""
-    country = (jurisdiction or "").split("-")[0]
-    resources = gate()["universal_education"]["resources"]
-    matching = [r for r in resources if country in r["countries"]]
-    return matching or resources

@@ -26,7 +26,7 @@ from cases.http import HtmxHttpRequest
 from cases.jurisdictions import jurisdiction_name
 from cases.models import AuditEntry, Case
 from cases.params import loads_json, whole_number
-from cases.providers import Hotline
+from cases.providers import hotlines_for
 from cases.shell import case_tabs, get_case_for, render_case_tab
 from screening import actions, content, fhir, rules
 from screening.forms import (
@@ -117,9 +117,8 @@ def screening_context(
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),
         "resume_form": resume_form or ResumeForm(),
-        "resources": [
-            hotline_of(resource) for resource in content.resources_for(case.jurisdiction)
-        ],
+        # The lines to offer come from the referral directory, for the case's place and language.
+        "resources": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language),
         # The guidance beside the questions: the bank in use, else the one a new screening gets.
         "guide_bank": screening.bank
         if screening
@@ -176,18 +175,6 @@ def screening_context(
     context["summary"] = actions.summary_of(screening)
     context["next_steps"] = next_step_links(case, context["summary"])
     return context
-
-
-def hotline_of(resource: dict[str, Any]) -> Hotline:
-    """A universal-education resource in the shape the referral directory will answer with."""
-    return Hotline(
-        service_id=resource["slug"],
-        screen_label=resource["patient_label"],
-        full_name=resource["clinician_name"],
-        phone=resource["phone"],
-        text=resource.get("text") or "",
-        hours=resource.get("clinician_note", ""),
-    )
 
 
 def current_theme(themes: list[dict[str, Any]], slug: str, kept: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 
 from cases import actions
@@ -90,6 +91,13 @@ def personas(db) -> Personas:
         supervisor=make_user("supervisor", facility, [Role.SUPERVISOR], []),
         administrator=make_user("administrator", facility, [Role.ADMINISTRATOR], []),
     )
+
+
+@pytest.fixture
+def directory(db) -> None:
+    """The shipped referral directory: Harbor's taxonomy, the national lines (every hotline the
+    gate, Care, Reporting and the notes offer) and the demo partners."""
+    call_command("load_referrals_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture

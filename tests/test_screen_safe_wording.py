@@ -81,7 +81,7 @@ def test_a_line_with_a_telling_name_gets_a_neutral_label(name, notes, label):
 
 
 @pytest.fixture
-def content(db) -> None:
+def content(db, directory) -> None:
     call_command("load_screening_content", stdout=StringIO())
     call_command("load_safety_content", stdout=StringIO())
 
@@ -201,7 +201,7 @@ def test_the_lines_full_names_are_one_click_away_and_never_printed(personas, con
         page,
     )
     assert any("Trafficking" in name for name in names), names
-    assert "Confidential 24/7 helpline · " in visible_text(page)
+    assert "National 24/7 helpline · " in visible_text(page)  # the directory's screen label
     for name in names:
         assert name not in visible_text(page)
 
@@ -244,7 +244,7 @@ def test_the_scan_sees_the_reporting_result_and_every_tab(personas, case, conten
     for tab in ("Screening", "Safety", "Care", "Reporting", "Referrals", "Notes"):
         current = re.compile(rf'aria-current="page"[^>]*>{tab}</a>')
         assert any(current.search(html) for html in shown.values()), tab
-    # And it would catch one: the shipped gate content holds the lines' telling full names.
+    # And it would catch one: the directory's lines have telling full names (behind a disclosure).
     assert any("Trafficking" in html for html in shown.values())
 
 

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cases.discretion import hotline_from_rule_table
-from cases.providers import Hotline
-
 register = template.Library()
-
-
-@register.filter
-def as_hotline(line: Any) -> Hotline:
-    """Any hotline Harbor shows, as a `cases.providers.Hotline` (screen label + full name).
-
-    Lines from the referral directory already are; today's rule-table lines are adapted. Once
-    every line comes from the directory this filter becomes a pass-through.
-    """
-    return line if isinstance(line, Hotline) else hotline_from_rule_table(line)
 
 
 # The audit log names parts by their codes; people read these instead.

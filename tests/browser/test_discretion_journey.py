@@ -22,6 +22,8 @@ SIZES = [(1366, 768), (800, 600)]
 def content(transactional_db) -> None:
     call_command("load_screening_content", stdout=io.StringIO())
     call_command("load_safety_content", stdout=io.StringIO())
+    # The referral directory: the lines every tab offers are its national lines.
+    call_command("load_referrals_content", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ MAX_CLICKS = 8
 @pytest.fixture
 def content(personas) -> None:
     call_command("load_safety_content", stdout=StringIO())
+    # The referral directory: the lines every tab offers are its national lines.
+    call_command("load_referrals_content", stdout=StringIO())
 
 
 def open_case(personas, age: int | None):

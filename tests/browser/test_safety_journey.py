@@ -21,6 +21,8 @@ from tests.browser.conftest import assert_accessible
 @pytest.fixture
 def content(personas) -> None:
     call_command("load_safety_content", stdout=StringIO())
+    # The referral directory: the lines every tab offers are its national lines.
+    call_command("load_referrals_content", stdout=StringIO())
 
 
 @pytest.fixture
@@ -174,7 +176,7 @@ def test_care_lines_show_a_neutral_label_and_log_a_call_in_one_click(personas, c
     sign_in("clinician")
     page.goto(f"/safety/cases/{case.ref}/care/")
     numbers = page.get_by_role("complementary", name="Numbers to offer the patient")
-    expect(numbers).to_contain_text("Confidential 24/7 helpline · 1-833-900-1010")
+    expect(numbers).to_contain_text("National 24/7 helpline · 1-833-900-1010")
     full_name = numbers.get_by_text("Canadian Human Trafficking Hotline")
     expect(full_name).to_be_hidden()
     assert_accessible(page)

@@ -20,6 +20,8 @@ from tests.visible_text import visible_text
 @pytest.fixture
 def content(transactional_db) -> None:
     call_command("load_screening_content", stdout=io.StringIO())
+    # The referral directory: the lines every tab offers are its national lines.
+    call_command("load_referrals_content", stdout=io.StringIO())
 
 
 def open_screening_tab(page, case) -> None:

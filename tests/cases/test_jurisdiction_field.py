@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases import actions
 from cases.jurisdictions import ELSEWHERE
 from cases.models import Case
+from tests.visible_text import visible_text
 
 # What a free-text field used to accept: a name, a made-up code, a misspelt code, the table's
 # internal baseline, and a lower-case code.
@@ -106,11 +107,44 @@ def test_the_gate_wording_follows_the_cases_jurisdiction(personas):
         assert f"Limits of confidentiality ({expected}" in html
 
 
-def test_the_gates_lines_follow_the_country_of_every_place_in_the_table(personas):
+def test_the_gates_lines_follow_the_country_of_every_place_in_the_table(personas, directory):
+    """The directory's national lines cover every country of the rule table, and each province,
+    territory or state gets its own country's lines, on the gate as in the directory."""
     from cases.jurisdictions import places
-    from screening.content import resources_for
+    from cases.providers import hotlines_for
 
-    for code, _name, country in places():
-        phones = {resource["phone"] for resource in resources_for(code)}
+    table = places()
+    assert {country for _code, _name, country in table} == {"CA", "US"}
+    for code, _name, country in table:
+        lines = hotlines_for(jurisdiction=code)
+        assert lines, code
+        assert {line.country for line in lines} == {country}, code
+        phones = {line.phone for line in lines}
         assert ("1-888-373-7888" in phones) is (country == "US"), code  # the US national line
         assert ("1-833-900-1010" in phones) is (country == "CA"), code  # the Canadian line
+        assert "988" in phones, code  # the crisis line, in both countries
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "shown", "absent"),
+    [
+        ("US-TX", "1-888-373-7888", "1-833-900-1010"),
+        ("CA-QC", "1-833-900-1010", "1-888-373-7888"),
+    ],
+)
+def test_the_gate_shows_the_lines_of_the_case_country(
+    personas, directory, jurisdiction, shown, absent
+):
+    case = actions.open_case(
+        unit=personas.emergency,
+        jurisdiction=jurisdiction,
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    page = visible_text(
+        personas.client_for("clinician")
+        .get(reverse("screening:case-screening", kwargs={"case_ref": case.ref}))
+        .content.decode()
+    )
+    assert shown in page and absent not in page

@@ -21,7 +21,7 @@ def log_call(client, case, phone="1-833-900-1010", **extra):
     )
 
 
-def test_the_care_tab_offers_the_one_click_log_beside_each_line(personas, case):
+def test_the_care_tab_offers_the_one_click_log_beside_each_line(personas, case, directory):
     call_command("load_safety_content", stdout=StringIO())
     page = personas.client_for("clinician").get(reverse("safety:case-care", args=[case.ref]))
     html = page.content.decode()

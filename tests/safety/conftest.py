@@ -9,5 +9,7 @@ from django.core.management import call_command
 
 
 @pytest.fixture
-def content(db) -> None:
+def content(db, directory) -> None:
+    """The shipped safety content, with the referral directory whose lines Care and Reporting
+    offer."""
     call_command("load_safety_content", stdout=StringIO())

@@ -156,6 +156,7 @@ def test_the_reporting_tab_uses_a_fixed_number_of_queries(
     record_decision(client, case)
     for number in range(5):
         log(client, case, reference_number=f"R-{number}")
-    with django_assert_max_num_queries(20):
+    # 20, plus the directory's lines for the recorded result (at most 5: tests/referrals).
+    with django_assert_max_num_queries(25):
         page = client.get(reverse("safety:case-reporting", args=[case.ref])).content.decode()
     assert "R-4" in page and "R-0" in page

@@ -336,13 +336,7 @@ def test_facts_for_another_place_are_refused():
         )
 
 
-# --- Hotlines and "no law found" ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("code", [c for c in CODES if c.startswith("US-")])
-def test_us_state_hotlines_exclude_the_canadian_line(code):
-    numbers = {line.number for line in decide(code, 30).hotlines}
-    assert "1-888-373-7888" in numbers and "1-833-900-1010" not in numbers
+# --- "No law found" (the lines to offer: tests/safety/test_hotlines_shown.py) ----------------
 
 
 def test_where_no_wound_law_was_found_the_result_says_so():

@@ -20,7 +20,8 @@ GATE_MET = {
 
 
 @pytest.fixture
-def content(db) -> None:
+def content(db, directory) -> None:
+    """The shipped screening content, with the referral directory whose lines the gate offers."""
     call_command("load_screening_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

@@ -362,19 +362,13 @@ def test_a_more_specific_confidentiality_text_wins():
 def test_universal_education_patient_text_is_neutral(gate):
     education = gate["universal_education"]
     patient_facing = [education["patient_text"]]
-    patient_facing += [resource["patient_label"] for resource in education["resources"]]
 
     assert not any(names_the_crime(text) for text in patient_facing)
 
 
-def test_universal_education_lists_the_helplines_for_both_countries(gate):
-    resources = {r["phone"]: r for r in gate["universal_education"]["resources"]}
-
-    assert resources["1-888-373-7888"]["countries"] == ["US"]
-    assert resources["1-888-373-7888"]["text"] == "233733"
-    assert resources["1-833-900-1010"]["countries"] == ["CA"]
-    assert set(resources["988"]["countries"]) == {"US", "CA"}
-    assert "people who feel controlled or unsafe" in resources["1-888-373-7888"]["patient_label"]
+def test_the_gate_content_keeps_no_second_list_of_lines(gate):
+    # The lines to offer are the referral directory's (cases.providers.hotlines_for).
+    assert "resources" not in gate["universal_education"]
 
 
 def test_every_content_file_cites_its_source(gate):
@@ -409,14 +403,14 @@ def test_demo_instrument_is_clearly_a_demo():
 
 def test_nothing_said_or_given_to_the_patient_names_the_crime(bank, indicators, gate):
     # Everything read aloud to the patient or handed over: the questions, the open tattoo
-    # question, the confidentiality texts, the resource wording and the instrument items.
+    # question, the confidentiality texts, the resource wording and the instrument items (the
+    # lines' own labels are the directory's, scanned in tests/referrals).
     education = gate["universal_education"]
     instrument = load_instrument(read("instruments/demo_brief_screen.json"))
     patient_facing = [q.text for theme in bank.themes for q in theme.questions]
     patient_facing += [i.follow_up_question for i in indicators if i.follow_up_question]
     patient_facing += list(gate["confidentiality_limits"]["texts"].values())
     patient_facing += [education["patient_text"]]
-    patient_facing += [resource["patient_label"] for resource in education["resources"]]
     patient_facing += [item.text for item in instrument.items]
 
     assert len(patient_facing) > 30

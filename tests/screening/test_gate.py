@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AuditEntry
-from screening.content import gate, resources_for
+from cases.providers import hotlines_for
+from screening.content import gate
 from screening.models import Answer, Screening
 from tests.screening.conftest import GATE_MET
 from tests.visible_text import visible_text
@@ -211,14 +212,16 @@ def test_patient_facing_resources_never_name_the_crime_in_any_country(
     assert "Not screened" in after
     for page in (before, after):
         assert "traffick" not in visible_text(page).lower()
-    # The clinician-only service names (which do say it) are one click away, never shown.
+    # The directory's lines for the place: their own names (which may say it) are one click
+    # away, never shown; a place the directory has no line for says so instead.
     shown = visible_text(after)
-    for resource in resources_for(jurisdiction):
-        assert resource["clinician_name"] not in shown
-        assert (
-            f"<summary>Full name of this line</summary><span>{resource['clinician_name']}</span>"
-            in after
-        )
+    lines = hotlines_for(jurisdiction=jurisdiction)
+    assert bool(lines) is (jurisdiction != "GB-ENG")
+    assert ("No line on file for this place." in shown) is (not lines)
+    for line in lines:
+        assert f"{line.screen_label} · {line.phone}" in shown
+        assert line.full_name not in shown
+        assert f"<summary>Full name of this line</summary><span>{line.full_name}</span>" in after
 
 
 @pytest.mark.parametrize(
