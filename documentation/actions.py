@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import audit
 from cases.actions import record_event
+from cases.content import StaleVersion
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from documentation import language
@@ -24,14 +25,6 @@ from documentation.rules import (
     parse_injury,
     shipped_templates,
 )
-
-
-class StaleNoteError(Exception):
-    """The note changed after the clinician's page loaded; nothing was applied."""
-
-    def __init__(self, current: EncounterNote) -> None:
-        super().__init__(f"Note {current.pk} is now at version {current.version}.")
-        self.current = current
 
 
 class NoteLockedError(Exception):
@@ -63,7 +56,7 @@ def patient_is_minor(case: Case) -> bool | None:
 def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
     fresh = EncounterNote.objects.select_for_update().get(pk=note.pk)
     if fresh.version != base_version:
-        raise StaleNoteError(fresh)
+        raise StaleVersion(fresh)  # the note changed after the page loaded
     if fresh.is_final:
         raise NoteLockedError()
     return fresh

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from cases import audit
+from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
@@ -233,7 +234,7 @@ def save_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 by=request.user,
             )
             kept["saved"] = True
-        except actions.StaleNoteError as stale:
+        except StaleVersion as stale:
             _conflict_audit(request, case, stale.current, "note")
             kept["conflict"] = stale.current
             status = 409
@@ -269,7 +270,7 @@ def add_injury(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         note = actions.add_injury(
             note, form.injury, base_version=form.cleaned_data["version"], by=request.user
         )
-    except actions.StaleNoteError as stale:
+    except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, form, status=409, stale=True)
     except actions.NoteLockedError:
@@ -287,7 +288,7 @@ def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> Ht
         )
     except KeyError:
         raise Http404("No such injury.") from None
-    except actions.StaleNoteError as stale:
+    except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, None, status=409, stale=True)
     except actions.NoteLockedError:
@@ -339,7 +340,7 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
             base_version=_version(request),
             by=request.user,
         )
-    except actions.StaleNoteError as stale:
+    except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "offer")
         return _again(request, case, stale.current, 409, problem=_("The note changed meanwhile."))
     except actions.NoteLockedError:
@@ -372,7 +373,7 @@ def choose_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     codes = [code for code in request.POST.getlist("code") if icd10.is_known_code(code)]
     try:
         actions.choose_codes(note, codes, base_version=_version(request), by=request.user)
-    except actions.StaleNoteError as stale:
+    except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "codes")
         return _again(request, case, stale.current, 409, problem=_("The note changed meanwhile."))
     except actions.NoteLockedError:
@@ -402,7 +403,7 @@ def finalise_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             response["X-Harbor-Outcome"] = "400"
             return response
         return _again(request, case, note, 400, finalise_problems=not_ready.problems)
-    except actions.StaleNoteError as stale:
+    except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "finalise")
         return _again(
             request, case, stale.current, 409, problem=_("The note changed meanwhile: check it.")
