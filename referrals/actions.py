@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.actions import record_event
+from cases.content import StaleVersion
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from referrals import hsds, rules
@@ -46,14 +47,6 @@ STATUS_EVENTS: dict[rules.Status, EventKind] = {
     rules.Status.NO_RESPONSE: EventKind.REFERRAL_NO_RESPONSE,
     rules.Status.CLOSED: EventKind.REFERRAL_CLOSED,
 }
-
-
-class StaleEdit(Exception):
-    """Someone saved this entry (or referral) after the user opened it; nothing was saved."""
-
-    def __init__(self, current_version: int) -> None:
-        super().__init__(f"Now at version {current_version}.")
-        self.current_version = current_version
 
 
 class Refused(ValueError):
@@ -114,7 +107,7 @@ class ServiceEdit:
 def _lock_service(service: Service, base_version: int) -> Service:
     fresh = Service.objects.select_for_update().get(pk=service.pk)
     if fresh.version != base_version:
-        raise StaleEdit(fresh.version)
+        raise StaleVersion(fresh)
     return fresh
 
 
@@ -159,7 +152,7 @@ def _record_change(
 def save_service(
     service: Service | None, edit: ServiceEdit, *, base_version: int, by: User
 ) -> Service:
-    """Create an entry, or save an edit made from `base_version`; StaleEdit otherwise."""
+    """Create an entry, or save an edit made from `base_version`; StaleVersion otherwise."""
     if service is None:
         service = Service(status=Service.Status.ACTIVE, version=0)
         before: dict[str, Any] = {}
@@ -317,7 +310,7 @@ def _refresh_follow_up(case: Case) -> None:
 def _lock_referral(referral: Referral, base_version: int) -> Referral:
     fresh = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
     if fresh.version != base_version:
-        raise StaleEdit(fresh.version)
+        raise StaleVersion(fresh)
     return fresh
 
 
@@ -334,11 +327,12 @@ def save_barriers(
     current = BarrierAssessment.objects.select_for_update().filter(case=case).first()
     if current is None:
         if base_version not in (None, 0):
-            raise StaleEdit(0)
+            # The page claimed a saved assessment that does not exist: "theirs" is none yet.
+            raise StaleVersion(BarrierAssessment(case=case, barriers=[], version=0))
         current = BarrierAssessment(case=case, barriers=barriers, updated_by=by, version=1)
     else:
         if current.version != base_version:
-            raise StaleEdit(current.version)
+            raise StaleVersion(current)
         current.barriers, current.version, current.updated_by = barriers, current.version + 1, by
     current.updated_at = timezone.now()
     current.save()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
+from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.shell import get_case_for, render_case_tab
@@ -218,7 +219,7 @@ def save_barriers(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             base_version=form.cleaned_data["version"],
             by=request.user,
         )
-    except actions.StaleEdit:
+    except StaleVersion:
         error = _("Someone saved the barriers meanwhile; here is their version.")
         return _render_tab(request, case, kept={"error": error}, status=409)
     return _back(case, "search")
@@ -248,7 +249,7 @@ def _referral_post(
         return _render_tab(request, case, kept={(kind, referral.pk): form}, status=400)
     try:
         apply(referral, form.cleaned_data)
-    except actions.StaleEdit:
+    except StaleVersion:
         error = _("This referral changed meanwhile: check it and try again.")
         return _render_tab(
             request,
@@ -442,7 +443,7 @@ def service_edit(request: HtmxHttpRequest, service_id: str = "") -> HttpResponse
         saved = actions.save_service(
             service, form.edit(), base_version=form.cleaned_data["version"], by=request.user
         )
-    except actions.StaleEdit as stale:
+    except StaleVersion as stale:
         current = Service.objects.get(pk=service.pk) if service else None
         theirs = actions.service_state(current) if current else {}
         return _service_page(
@@ -451,7 +452,7 @@ def service_edit(request: HtmxHttpRequest, service_id: str = "") -> HttpResponse
             form,
             status=409,
             conflict=theirs,
-            conflict_version=stale.current_version,
+            conflict_version=stale.current.version,
         )
     messages.success(request, _("Directory entry saved."))
     return redirect("referrals:service-edit", service_id=saved.pk)
@@ -468,7 +469,7 @@ def service_verify(request: HtmxHttpRequest, service_id: str) -> HttpResponse:
         )
     except ValueError:
         return HttpResponse(_("The form was incomplete."), status=400)
-    except actions.StaleEdit:
+    except StaleVersion:
         messages.error(request, _("The entry changed meanwhile: check it, then verify again."))
         return redirect("referrals:service-edit", service_id=service.pk)
     messages.success(request, _("Entry marked as verified today."))
@@ -493,7 +494,7 @@ def service_status(request: HtmxHttpRequest, service_id: str) -> HttpResponse:
         )
     except ValueError:
         return HttpResponse(_("The form was incomplete."), status=400)
-    except actions.StaleEdit:
+    except StaleVersion:
         messages.error(request, _("The entry changed meanwhile: check it and try again."))
     return redirect("referrals:service-edit", service_id=service.pk)
 
