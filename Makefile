@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test demo-data lint
+.PHONY: run test demo-data lint messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo-data: $(STAMP)
+# Translation catalogues: every django.po (per app, plus locale/ for project templates) is compiled
+# to its .mo when it changes. The .mo files are build output, not committed.
+PO_FILES := $(shell find locale cases screening safety referrals documentation -name '*.po' -path '*/LC_MESSAGES/*' 2>/dev/null)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES)
+
+demo-data: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py load_demo
@@ -23,7 +33,7 @@ run: demo-data
 
 # The browser journeys need a Chromium: tests/browser/chromium.py finds or sets one up, and says
 # which (system Chromium, else Playwright's download, else Debian's package as root).
-test: $(STAMP)
+test: $(STAMP) messages
 	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest
 
 lint: $(STAMP)
