@@ -255,12 +255,12 @@ def test_the_apps_role_may_blank_free_text_and_nothing_else(personas: Personas) 
             conn.execute("UPDATE cases_caseevent SET kind = 'case.opened'")
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             conn.execute(
-                "UPDATE cases_caseevent SET payload = '{\"to\": null, \"reason\": \"x\"}' "
+                'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": "x"}\' '
                 "WHERE id = %s",
                 [event.pk],
             )
         conn.execute(
-            "UPDATE cases_caseevent SET payload = '{\"to\": null, \"reason\": null}', "
+            'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": null}\', '
             "summary = '' WHERE id = %s",
             [event.pk],
         )
