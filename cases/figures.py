@@ -25,6 +25,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.fields.json import KT
@@ -35,7 +36,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.events import EventKind
-from cases.models import Case, CaseEvent, CaseQuerySet
+from cases.models import Case, CaseEvent, CaseQuerySet, Unit
 
 SMALL = 5
 SMALL_LABEL = "<5"
@@ -241,33 +242,36 @@ def load(cases: CaseQuerySet) -> list[Cell]:
         )
         .order_by()
     ):
-        target = cell(row.pop("month"), row.pop("unit__name"))
-        target.counts.update(row)
+        counts: dict[str, Any] = dict(row)
+        target = cell(counts.pop("month"), counts.pop("unit__name"))
+        target.counts.update(counts)
 
     events = CaseEvent.objects.filter(case__in=cases).annotate(month=event_month)
     names = {str(kind): name for name, kind in COUNTED_EVENTS.items()}
-    for row in (
+    for by_kind in (
         events.filter(kind__in=list(names))
         .values("month", "case__unit__name", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        cell(row["month"], row["case__unit__name"]).counts[names[row["kind"]]] += row["n"]
+        target = cell(by_kind["month"], by_kind["case__unit__name"])
+        target.counts[names[by_kind["kind"]]] += by_kind["n"]
 
-    for row in (
+    for by_reason in (
         events.filter(kind=EventKind.SCREENING_NOT_SCREENED)
         .annotate(reason=KT("payload__reason"))
         .values("month", "case__unit__name", "reason")
         .annotate(n=Count("case", distinct=True))
         .order_by()
     ):
-        cell(row["month"], row["case__unit__name"]).reasons[row["reason"] or "unknown"] += row["n"]
+        target = cell(by_reason["month"], by_reason["case__unit__name"])
+        target.reasons[by_reason["reason"] or "unknown"] += by_reason["n"]
 
     def first(*kinds: EventKind) -> Min:
         return Min("events__at", filter=Q(events__kind__in=kinds))
 
     # The times: one aggregated row per case that has any of them; the medians are taken here.
-    for row in (
+    for times in (
         # Exists, not a join: a filtered join would also filter the MINs below.
         cases.filter(
             Exists(
@@ -291,11 +295,11 @@ def load(cases: CaseQuerySet) -> list[Cell]:
         )
         .order_by()
     ):
-        target = cell(row["created_at"], row["unit__name"])
+        target = cell(times["created_at"], times["unit__name"])
         for name, start, end in (
-            ("to_review", row["escalated"], row["reviewed"]),
-            ("to_safety", row["created_at"], row["safety"]),
-            ("to_report", row["decision"], row["report"]),
+            ("to_review", times["escalated"], times["reviewed"]),
+            ("to_safety", times["created_at"], times["safety"]),
+            ("to_report", times["decision"], times["report"]),
         ):
             hours = _hours(start, end)
             if hours is not None:
@@ -341,7 +345,7 @@ def month_bounds(since: str, until: str) -> Q:
     return condition
 
 
-def filtered(cases: CaseQuerySet, *, unit: object, since: str, until: str) -> CaseQuerySet:
+def filtered(cases: CaseQuerySet, *, unit: Unit | None, since: str, until: str) -> CaseQuerySet:
     if unit:
         cases = cases.filter(unit=unit)
     return cases.filter(month_bounds(since, until))

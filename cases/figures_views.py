@@ -65,7 +65,7 @@ def _figures(request: HtmxHttpRequest) -> tuple[FiguresFilterForm, figures.Figur
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else EMPTY
-    cases = figures.filtered(Case.objects.for_user(request.user), **data)  # type: ignore[arg-type]
+    cases = figures.filtered(Case.objects.for_user(request.user), **data)
     return form, figures.tabulate(figures.load(cases))
 
 

@@ -247,7 +247,26 @@ HARBOR_CASE_REFERRALS_PROVIDER = "referrals.providers.case_referrals"
 # A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
 HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
-# How mail leaves is Django's own setting (MAILERS), set per deployment.
+# How mail leaves: Django's MAILERS (the pre-6.1 EMAIL_* settings are deprecated). SMTP by
+# default, to HARBOR_SMTP_HOST; HARBOR_EMAIL_BACKEND names another backend (e.g. the console's
+# for a demo), which then takes no SMTP options.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get("HARBOR_EMAIL_BACKEND", SMTP_BACKEND)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": {
+            "host": os.environ.get("HARBOR_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("HARBOR_SMTP_PORT", "25")),
+            "username": os.environ.get("HARBOR_SMTP_USER", ""),
+            "password": os.environ.get("HARBOR_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("HARBOR_SMTP_TLS"),
+            "timeout": 10,
+        }
+        if EMAIL_BACKEND_PATH == SMTP_BACKEND
+        else {},
+    }
+}
 
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 
