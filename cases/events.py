@@ -82,7 +82,7 @@ class EventSpec:
     audited: frozenset[str]
     """The subset the audit log copies: ids, codes, versions, booleans."""
     free_text: frozenset[str] = frozenset()
-    """Fields in a person's words. Retention blanks them (to null) once a case is past the
+    """Fields in a person's words. Retention blanks them ("") once a case is past the
     facility's retention period; the database's append-only guard allows no other change
     (cases.timeline_guard)."""
     words_in_summary: bool = False

@@ -48,7 +48,7 @@ def due(facility: Facility, now: datetime) -> list[int]:
 def redact_timeline(case_ids: list[int]) -> Counter[int]:
     """Blank the free text of these (closed) cases' timeline entries; how many per case.
 
-    Only the fields `cases.events` declares as free text become null, and a summary that may
+    Only the fields `cases.events` declares as free text become "", and a summary that may
     quote them becomes empty: the one change the database's append-only guard allows
     (cases.timeline_guard). Kinds, codes and dates stay for the figures.
     """
@@ -63,8 +63,7 @@ def redact_timeline(case_ids: list[int]) -> Counter[int]:
     ):
         declared = EVENTS[EventKind(event.kind)]
         payload = {
-            key: None if key in declared.free_text else value
-            for key, value in event.payload.items()
+            key: "" if key in declared.free_text else value for key, value in event.payload.items()
         }
         summary = "" if declared.words_in_summary else event.summary
         if payload != event.payload or summary != event.summary:

@@ -6,7 +6,8 @@ therefore allows exactly one kind of UPDATE, and only on a closed case's entries
 
 - the kind, case, author, time and id stay as they are;
 - each payload field keeps its value, except a field that `cases.events` declares as free text
-  for that kind, which may become null (the keys stay, so the figures still read the codes);
+  for that kind, which may become the empty string (the keys stay, and every reader of the
+  payload still finds a string; the codes beside it stay for the figures);
 - the summary stays, or becomes empty for a kind that declares words in its summary.
 
 Everything else (another column, another field, any other value, an open case, any DELETE on
@@ -72,7 +73,7 @@ BEGIN
     FOR field IN SELECT jsonb_object_keys(OLD.payload) LOOP
         IF NEW.payload -> field IS DISTINCT FROM OLD.payload -> field
            AND NOT (COALESCE(free -> OLD.kind, '[]'::jsonb) ? field
-                    AND NEW.payload -> field = 'null'::jsonb)
+                    AND NEW.payload -> field = '""'::jsonb)
         THEN
             RAISE EXCEPTION '{REFUSED}';
         END IF;
@@ -123,7 +124,7 @@ FOR EACH ROW WHEN NOT (
             SELECT 1 FROM json_each(NEW.payload) AS n
             WHERE n.key = o.key
               AND ((n.type = o.type AND n.value IS o.value)
-                   OR (n.type = 'null' AND {blankable}))
+                   OR (n.type = 'text' AND n.value = '' AND {blankable}))
         )
     )
     AND EXISTS (SELECT 1 FROM cases_case WHERE id = OLD.case_id AND status = 'closed')

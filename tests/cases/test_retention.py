@@ -101,9 +101,9 @@ def test_timeline_words_go_and_kinds_codes_and_dates_stay(personas: Personas) ->
     after = {e.pk: (e.kind, e.at, e.by_id) for e in CaseEvent.objects.filter(case=old)}
     assert after == before
     escalated = CaseEvent.objects.get(case=old, kind=EventKind.CASE_ESCALATED)
-    assert escalated.payload == {"to": None, "reason": None} and escalated.summary == ""
+    assert escalated.payload == {"to": None, "reason": ""} and escalated.summary == ""
     comment = CaseEvent.objects.get(case=old, kind=EventKind.REVIEW_COMMENTED)
-    assert comment.payload == {"comment": None} and comment.summary == ""
+    assert comment.payload == {"comment": ""} and comment.summary == ""
     # The not-screened reason is a code the figures count: it stays, and so does its summary.
     not_screened = CaseEvent.objects.get(case=old, kind=EventKind.SCREENING_NOT_SCREENED)
     assert not_screened.payload["reason"] == "patient_declined"
@@ -132,11 +132,12 @@ def try_update(event: CaseEvent, **changes: object) -> None:
         # Anything but blanking declared free text is refused by the database itself.
         (EventKind.CASE_ESCALATED, {"kind": "case.opened"}),
         (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": "[removed]"}}),
-        (EventKind.CASE_ESCALATED, {"payload": {"to": 99, "reason": None}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": None}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": 99, "reason": ""}}),
         (EventKind.CASE_ESCALATED, {"payload": {"to": None}}),
-        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": None, "extra": None}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": "", "extra": ""}}),
         (EventKind.CASE_ESCALATED, {"summary": "Escalated"}),
-        (EventKind.SCREENING_NOT_SCREENED, {"payload": {"screening": 1, "reason": None}}),
+        (EventKind.SCREENING_NOT_SCREENED, {"payload": {"screening": 1, "reason": ""}}),
         (EventKind.SCREENING_NOT_SCREENED, {"summary": ""}),
         (EventKind.CASE_OPENED, {"at": timezone.now() - timedelta(days=1)}),
     ],
@@ -156,11 +157,11 @@ def test_the_database_allows_blanking_free_text_on_a_closed_case_only(personas: 
     event = CaseEvent.objects.get(case=case, kind=EventKind.CASE_ESCALATED)
     Case.objects.filter(pk=case.pk).update(status=Case.Status.OPEN)
     with pytest.raises(DatabaseError, match="append-only"):
-        try_update(event, payload={"to": None, "reason": None}, summary="")
+        try_update(event, payload={"to": None, "reason": ""}, summary="")
     Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
-    try_update(event, payload={"to": None, "reason": None}, summary="")
+    try_update(event, payload={"to": None, "reason": ""}, summary="")
     event.refresh_from_db()
-    assert event.payload == {"to": None, "reason": None} and event.summary == ""
+    assert event.payload == {"to": None, "reason": ""} and event.summary == ""
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test runner deletes rows")
@@ -260,9 +261,9 @@ def test_the_apps_role_may_blank_free_text_and_nothing_else(personas: Personas) 
                 [event.pk],
             )
         conn.execute(
-            'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": null}\', '
+            'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": ""}\', '
             "summary = '' WHERE id = %s",
             [event.pk],
         )
     event.refresh_from_db()
-    assert event.payload == {"to": None, "reason": None}
+    assert event.payload == {"to": None, "reason": ""}
