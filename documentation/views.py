@@ -33,7 +33,6 @@ from documentation.rules import (
     ehr_text,
     prefill_for,
     prefill_sections,
-    shipped_templates,
 )
 from documentation.sources import case_record, referrals_for
 
@@ -203,7 +202,7 @@ def _saved_trigger(response: HttpResponse, note: EncounterNote) -> HttpResponse:
 @require_POST
 def start_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    template = shipped_templates()["encounter"]
+    template = actions.current_template().rule()
     actions.start_note(case, prefill=prefill_for(template, case_record(case)), by=request.user)
     return redirect(_tab(case, "note"))
 
