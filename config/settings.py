@@ -274,4 +274,5 @@ HARBOR_ADMIN_LINKS = [
     ("Checklists", "safety:admin-checklists"),
     ("Reporting rules by jurisdiction", "safety:admin-jurisdictions"),
     ("Referral directory", "referrals:directory"),
+    ("Note templates", "documentation:admin-note-templates"),
 ]

@@ -86,7 +86,7 @@ class NoteTemplateVersion(VersionedContent):
         built = cached_rule(self, dict)  # language -> NoteTemplate, filled as asked
         if wanted not in built:
             built[wanted] = rules.note_template(self.as_content(), language=wanted)
-        return built[wanted]  # type: ignore[no-any-return]
+        return built[wanted]
 
 
 class EncounterNote(models.Model):
