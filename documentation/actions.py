@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases import audit
 from cases.actions import record_event
@@ -105,6 +107,13 @@ def patient_is_minor(case: Case) -> bool | None:
     return None if case.age_years is None else case.age_years < 18
 
 
+def wording_languages() -> dict[str, Any]:
+    """The language check's languages for the person acting now: the note checked in theirs
+    first, then the others; the reasons given in theirs."""
+    active = (get_language() or "en").split("-")[0]
+    return {"language": language.note_languages(active), "explain_in": active}
+
+
 def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
     fresh = EncounterNote.objects.select_for_update().get(pk=note.pk)
     if fresh.version != base_version:
@@ -154,7 +163,9 @@ def start_note(case: Case, *, prefill: Mapping[str, str], by: User) -> Encounter
         case,
         EventKind.DOCUMENTATION_NOTE_STARTED,
         by=by,
-        summary="Encounter note started (prefilled from the case)",
+        # Stored as the English msgid (gettext_noop): the timeline translates it when shown,
+        # in the reader's language, not the writer's.
+        summary=gettext_noop("Encounter note started (prefilled from the case)"),
         payload={"note": note.pk, "template": template.slug, "version": template.version},
     )
     return note
@@ -276,6 +287,7 @@ def finalise_note(
     findings = language.check_sections(
         fresh.sections,
         patient_is_minor=patient_is_minor(fresh.case),
+        **wording_languages(),
         verbatim=template_of(fresh).verbatim_sections,
     )
     if findings and not wording_reviewed:
@@ -295,7 +307,7 @@ def finalise_note(
         fresh.case,
         EventKind.DOCUMENTATION_NOTE_FINALISED,
         by=by,
-        summary="Encounter note finalised",
+        summary=gettext_noop("Encounter note finalised"),
         payload={"note": fresh.pk, "sensitive": fresh.sensitive, "codes": fresh.codes},
     )
     return fresh
@@ -314,7 +326,7 @@ def add_addendum(note: EncounterNote, *, text: str, by: User) -> Addendum:
         fresh.case,
         EventKind.DOCUMENTATION_ADDENDUM_ADDED,
         by=by,
-        summary="Addendum added to the encounter note",
+        summary=gettext_noop("Addendum added to the encounter note"),
         payload={"note": fresh.pk, "addendum": addendum.pk},
     )
     return addendum

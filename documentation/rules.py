@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -183,16 +184,30 @@ class BodySite:
     y: int
     w: int
     h: int
+    # The label in the other interface languages, as (language, label) pairs.
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def label_in(self, language: str) -> str:
+        return dict(self.translations).get(language, self.label)
 
 
 @cache
-def body_sites() -> tuple[BodySite, ...]:
+def _body_sites() -> tuple[BodySite, ...]:
     path = files("documentation") / "content" / "body_sites.json"
-    return tuple(BodySite(**site) for site in json.loads(path.read_text("utf-8"))["sites"])
+    return tuple(
+        BodySite(**{**site, "translations": tuple(sorted(site.get("translations", {}).items()))})
+        for site in json.loads(path.read_text("utf-8"))["sites"]
+    )
 
 
-def site_label(slug: str) -> str:
-    return next((site.label for site in body_sites() if site.slug == slug), slug)
+def body_sites(language: str | None = None) -> tuple[BodySite, ...]:
+    """The diagram's regions, labelled in `language` (the active one by default)."""
+    wanted = (language or get_language() or "en").split("-")[0]
+    return tuple(replace(site, label=site.label_in(wanted)) for site in _body_sites())
+
+
+def site_label(slug: str, language: str | None = None) -> str:
+    return next((site.label for site in body_sites(language) if site.slug == slug), slug)
 
 
 class InjuryError(ValueError):

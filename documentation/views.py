@@ -60,7 +60,7 @@ def _note(case: Case) -> EncounterNote | None:
 def _note_or_404(case: Case) -> EncounterNote:
     note = _note(case)
     if note is None:
-        raise Http404("No note yet.")
+        raise Http404(_("No note yet."))
     return note
 
 
@@ -77,6 +77,7 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     found = language.check_sections(
         sections,
         patient_is_minor=actions.patient_is_minor(case),
+        **actions.wording_languages(),
         verbatim=template.verbatim_sections,
     )
     return [
@@ -296,7 +297,7 @@ def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> Ht
             note, injury_id, base_version=_version(request), by=request.user
         )
     except KeyError:
-        raise Http404("No such injury.") from None
+        raise Http404(_("No such injury.")) from None
     except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, None, status=409, stale=True)
@@ -445,7 +446,9 @@ def add_addendum(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 
 
 def _addendum_wording(case: Case, text: str) -> list[dict[str, Any]]:
-    findings = language.check_language(text, patient_is_minor=actions.patient_is_minor(case))
+    findings = language.check_language(
+        text, patient_is_minor=actions.patient_is_minor(case), **actions.wording_languages()
+    )
     return [{"section": {"label": _("Addendum")}, "findings": findings}] if findings else []
 
 
