@@ -329,11 +329,15 @@ def prefill_sections(record: CaseRecord) -> dict[str, str]:
             _("Screening conversation not held: %(reason)s.")
             % {"reason": record.not_screened_reason}
         )
+    elif record.screened_alone and record.interpreter:
+        presentation.append(
+            _(
+                "Conversation held with the patient alone, with a professional interpreter (%(how)s)."
+            )
+            % {"how": record.interpreter}
+        )
     elif record.screened_alone:
-        held = _("Conversation held with the patient alone")
-        if record.interpreter:
-            held += _(", with a professional interpreter (%(how)s)") % {"how": record.interpreter}
-        presentation.append(held + ".")
+        presentation.append(_("Conversation held with the patient alone."))
     if record.summaries:
         presentation.append(_("Clinician's summary of the conversation (not the patient's words):"))
         presentation.append(_lines([f"{q.question} — {q.words}" for q in record.summaries]))
