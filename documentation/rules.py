@@ -332,7 +332,8 @@ def prefill_sections(record: CaseRecord) -> dict[str, str]:
     elif record.screened_alone and record.interpreter:
         presentation.append(
             _(
-                "Conversation held with the patient alone, with a professional interpreter (%(how)s)."
+                "Conversation held with the patient alone, with a professional interpreter "
+                "(%(how)s)."
             )
             % {"how": record.interpreter}
         )
