@@ -293,4 +293,5 @@ HARBOR_ADMIN_LINKS = [
     ("Checklists", "safety:admin-checklists"),
     ("Reporting rules by jurisdiction", "safety:admin-jurisdictions"),
     ("Referral directory", "referrals:directory"),
+    ("Note templates", "documentation:admin-note-templates"),
 ]
