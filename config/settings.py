@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.middleware.SlidingSessionMiddleware",
     # Every URL needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,7 +149,9 @@ HARBOR_MAX_FIELD_CHARS = int(os.environ.get("HARBOR_MAX_FIELD_CHARS", "100000"))
 # session after this long; the page's script signs out a moment before that.
 HARBOR_IDLE_LOCK_MINUTES = int(os.environ.get("HARBOR_IDLE_LOCK_MINUTES", "10"))
 SESSION_COOKIE_AGE = HARBOR_IDLE_LOCK_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides as the session is used, its row written at most this often
+# (cases.middleware.SlidingSessionMiddleware), not on every request.
+HARBOR_SESSION_TOUCH_SECONDS = int(os.environ.get("HARBOR_SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
