@@ -103,7 +103,7 @@ REFERRAL_STATUS = spec(
 SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
 
 EVENTS: dict[EventKind, EventSpec] = {
-    EventKind.CASE_OPENED: spec(),
+    EventKind.CASE_OPENED: spec("unit"),
     EventKind.CASE_DETAILS_CHANGED: spec("fields"),
     EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",)),
     EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=()),
