@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 SIGNED_IN = ["clinician", "supervisor", "administrator"]
-HOME_HEADING = {"en": "<h1 class=\"h3\">Home</h1>", "fr": "<h1 class=\"h3\">Accueil</h1>"}
+HOME_HEADING = {"en": '<h1 class="h3">Home</h1>', "fr": '<h1 class="h3">Accueil</h1>'}
 
 
 def html_lang(page: str) -> str:
@@ -87,7 +87,8 @@ def test_one_click_switches_a_signed_in_person_saves_it_and_returns_to_the_page(
     client = personas.client_for(name)
     page = client.get("/?unit=&q=", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # The header offers the other language, named in itself.
-    assert re.search(r'<button[^>]*name="language" value="fr" lang="fr"[^>]*>Français</button>', page)
+    offer = r'<button[^>]*name="language" value="fr" lang="fr"[^>]*>Français</button>'
+    assert re.search(offer, page)
     assert '<input type="hidden" name="next" value="/?unit=&amp;q=">' in page
 
     response = switch(client, "fr", "/?unit=&q=", HTTP_ACCEPT_LANGUAGE="en")
