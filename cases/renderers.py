@@ -114,11 +114,12 @@ class FastWidgetRenderer(DjangoTemplates):
     @cached_property
     def fast(self) -> frozenset[str]:
         """The widget templates that are still Django's own (an app may override one)."""
-        return frozenset(
-            name
-            for name in FAST
-            if Path(self.engine.get_template(name).origin.name).is_relative_to(DJANGO_WIDGETS)
-        )
+
+        def origin(name: str) -> Path:
+            template: Any = self.engine.get_template(name)
+            return Path(template.origin.name)
+
+        return frozenset(name for name in FAST if origin(name).is_relative_to(DJANGO_WIDGETS))
 
     def _included(self, widget: dict[str, Any]) -> str:
         """`{% include option.template_name with widget=option %}` (no strip: an include)."""
@@ -137,7 +138,8 @@ class FastWidgetRenderer(DjangoTemplates):
             return html + ("\n" if name != f"{WIDGETS}multiple_input.html" else "")
         if name == TEXTAREA:
             text = _value(widget["value"]) if widget["value"] else ""
-            return f'<textarea name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>\n{text}</textarea>\n'
+            opening = f'<textarea name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>'
+            return f"{opening}\n{text}</textarea>\n"
         if name == SELECT:
             return _select(widget, self._included)
         # select_option.html
