@@ -120,7 +120,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
         Answer(screening=screening, question=question)
         for question in Question.objects.filter(theme__bank=screening.bank)
     )
-    gate_content = content.gate()
+    gate_content = content.gate_in_force()
     record_event(
         case,
         EventKind.SCREENING_GATE_MET,
@@ -155,7 +155,7 @@ def record_not_screened(
         universal_education_offered=universal_education_offered,
         completed_at=timezone.now(),
     )
-    label = content.label_of(content.gate()["not_screened_reasons"], reason)
+    label = content.label_of(content.gate_in_force()["not_screened_reasons"], reason)
     record_event(
         case,
         EventKind.SCREENING_NOT_SCREENED,

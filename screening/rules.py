@@ -536,13 +536,29 @@ def confidentiality_limits_text(gate: Mapping[str, Any], jurisdiction: str | Non
     `confidentiality_limits.texts` that equals the code or is a hyphen-separated prefix of it
     wins ("CA-ON" uses "CA-ON", else "CA"); with no match or no jurisdiction, "default".
     """
-    texts = gate["confidentiality_limits"]["texts"]
+    return str(confidentiality_limits_item(gate, jurisdiction)["text"])
+
+
+def confidentiality_limits_item(
+    gate: Mapping[str, Any], jurisdiction: str | None
+) -> dict[str, Any]:
+    """The confidentiality text for this jurisdiction as one translatable item:
+    `{"text": English, "translations": {"fr": {"text": …}}}` (`cases.languages`), each language
+    taking the same place's wording."""
+    limits = gate["confidentiality_limits"]
+    texts = limits["texts"]
+    key = "default"
     if jurisdiction:
         matching = [
-            key
-            for key in texts
-            if key != "default" and (jurisdiction == key or jurisdiction.startswith(key + "-"))
+            k
+            for k in texts
+            if k != "default" and (jurisdiction == k or jurisdiction.startswith(k + "-"))
         ]
         if matching:
-            return texts[max(matching, key=len)]
-    return texts["default"]
+            key = max(matching, key=len)
+    translations = {
+        language: {"text": fields["texts"][key]}
+        for language, fields in limits.get("translations", {}).items()
+        if isinstance(fields.get("texts"), Mapping) and fields["texts"].get(key)
+    }
+    return {"text": texts[key], "translations": translations}
