@@ -274,4 +274,5 @@ HARBOR_ADMIN_LINKS = [
     ("Checklists", "safety:admin-checklists"),
     ("Reporting rules by jurisdiction", "safety:admin-jurisdictions"),
     ("Referral directory", "referrals:directory"),
+    ("Content languages and translations", "cases:content-languages"),
 ]

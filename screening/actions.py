@@ -63,7 +63,21 @@ class ScreeningClosedError(Exception):
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
     """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
-    return json.loads(json.dumps(asdict(content)))
+    return _without_empty_translations(json.loads(json.dumps(asdict(content))))
+
+
+def _without_empty_translations(value: Any) -> Any:
+    """Stored documents carry `translations` only where there are some (`with_translations`),
+    so a parsed import without any compares equal to the stored version."""
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_translations(v)
+            for k, v in value.items()
+            if not (k == "translations" and not v)
+        }
+    if isinstance(value, list):
+        return [_without_empty_translations(v) for v in value]
+    return value
 
 
 # --- One case's screening -------------------------------------------------------------------

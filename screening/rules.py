@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ class IndicatorWeight(enum.StrEnum):
 class Question:
     slug: str
     text: str
+    # Other languages of the text fields (`cases.languages`); not part of what compares equal.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,21 @@ class Theme:
     title: str
     purpose: str
     questions: tuple[Question, ...]
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class Principle:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class GuidancePoint:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class Bank:
     themes: tuple[Theme, ...]
     principles: tuple[Principle, ...] = ()
     guidance: tuple[GuidancePoint, ...] = ()
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 # --- Concern summary -----------------------------------------------------------------------------
@@ -299,6 +305,7 @@ class InstrumentItem:
     slug: str
     text: str
     answer_type: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -313,6 +320,7 @@ class Instrument:
     validation_note: str
     demo: bool
     source: str = ""
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -482,12 +490,23 @@ def load_bank(data: Mapping[str, Any]) -> Bank:
                 slug=theme["slug"],
                 title=theme["title"],
                 purpose=theme["purpose"],
-                questions=tuple(Question(q["slug"], q["text"]) for q in theme["questions"]),
+                questions=tuple(
+                    Question(q["slug"], q["text"], q.get("translations", {}))
+                    for q in theme["questions"]
+                ),
+                translations=theme.get("translations", {}),
             )
             for theme in data["themes"]
         ),
-        principles=tuple(Principle(p["title"], p["text"]) for p in data.get("principles", [])),
-        guidance=tuple(GuidancePoint(g["title"], g["text"]) for g in data.get("guidance", [])),
+        principles=tuple(
+            Principle(p["title"], p["text"], p.get("translations", {}))
+            for p in data.get("principles", [])
+        ),
+        guidance=tuple(
+            GuidancePoint(g["title"], g["text"], g.get("translations", {}))
+            for g in data.get("guidance", [])
+        ),
+        translations=data.get("translations", {}),
     )
 
 
@@ -516,13 +535,17 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
         slug=data["slug"],
         title=data["title"],
         version=data["version"],
-        items=tuple(InstrumentItem(i["slug"], i["text"], i["answer_type"]) for i in data["items"]),
+        items=tuple(
+            InstrumentItem(i["slug"], i["text"], i["answer_type"], i.get("translations", {}))
+            for i in data["items"]
+        ),
         positive_if_at_least=data["positive_if_at_least"],
         min_age=data["min_age"],
         max_age=data["max_age"],
         validation_note=data["validation_note"],
         demo=data["demo"],
         source=data["source"],
+        translations=data.get("translations", {}),
     )
 
 
