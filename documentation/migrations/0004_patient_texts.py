@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documentation', '0001_initial'),
+        ('documentation', '0003_load_note_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
