@@ -239,7 +239,7 @@ def test_reasons_show_their_labels(data_set: Personas) -> None:
 def test_reasons_are_translated(data_set: Personas) -> None:
     client = data_set.client_for("supervisor")
     text = client.get("/review/figures/", headers={"accept-language": "fr"}).content.decode()
-    assert "patient_declined" not in text
+    assert "La personne a refusé de parler: 5" in text and "Patient declined" not in text
 
 
 @pytest.mark.parametrize(
