@@ -84,7 +84,13 @@ def open_case(
         assignee=by,
     )
     audit.record(AuditEntry.Action.CASE_CREATE, user=by, case=case)
-    record_event(case, EventKind.CASE_OPENED, by=by, summary=f"Case opened on {unit.name}")
+    record_event(
+        case,
+        EventKind.CASE_OPENED,
+        by=by,
+        summary=f"Case opened on {unit.name}",
+        payload={"unit": unit.pk},
+    )
     return case
 
 

@@ -127,7 +127,7 @@ REFERRAL_STATUS = spec(
 SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
 
 EVENTS: dict[EventKind, EventSpec] = {
-    EventKind.CASE_OPENED: spec(),
+    EventKind.CASE_OPENED: spec("unit"),
     EventKind.CASE_DETAILS_CHANGED: spec("fields"),
     EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",), free_text=("reason",)),
     EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=(), free_text=("note",)),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from cases.audit import current_origin, origin_of
@@ -89,3 +90,25 @@ class SlidingSessionMiddleware:
         if now - session.get(TOUCHED_KEY, 0) >= settings.HARBOR_SESSION_TOUCH_SECONDS:
             session[TOUCHED_KEY] = now
         return response
+
+
+class UserLanguageMiddleware:
+    """The signed-in person's chosen interface language wins over the browser's.
+
+    Django's LocaleMiddleware (earlier in the list) has already activated the language cookie's
+    or the browser's Accept-Language choice; it runs before authentication, so it cannot read
+    the profile. This runs right after AuthenticationMiddleware and, when the profile names a
+    language, activates that one instead. A blank profile keeps LocaleMiddleware's choice.
+    LocaleMiddleware's response side then labels the response with whatever is active.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

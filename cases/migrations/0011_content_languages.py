@@ -17,7 +17,7 @@ def widen_preferred_language(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_timeline_redaction_guard'),
+        ('cases', '0010_user_language_and_labels'),
     ]
 
     operations = [
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name='case',
                     name='preferred_language',
-                    field=models.CharField(default='en', max_length=35, validators=[cases.models.validate_language_tag]),
+                    field=models.CharField(default='en', max_length=35, validators=[cases.models.validate_language_tag], verbose_name='preferred language'),
                 ),
             ],
             database_operations=[
