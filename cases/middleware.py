@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -9,6 +10,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from cases.audit import current_origin, origin_of
+
+# When the session's row was last written (seconds since the epoch), kept in the session.
+TOUCHED_KEY = "harbor_touched"
 
 
 class AuditContextMiddleware:
@@ -61,6 +65,31 @@ class FieldSizeLimitMiddleware:
         ):
             return render(request, "413.html", {"limit": limit}, status=413)
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """Keep a signed-in session alive while it is used, writing its row at most once every
+    HARBOR_SESSION_TOUCH_SECONDS.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs an UPDATE and a
+    commit per click and per autosave. Here the expiry slides only when the last write is older
+    than the touch interval, so a session in use can end up to that many seconds before
+    HARBOR_IDLE_LOCK_MINUTES after its last request — never later.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a signed-in session still signed in: one just flushed by sign-out stays empty.
+        if session is None or not request.user.is_authenticated or not session.session_key:
+            return response
+        now = int(time.time())
+        if now - session.get(TOUCHED_KEY, 0) >= settings.HARBOR_SESSION_TOUCH_SECONDS:
+            session[TOUCHED_KEY] = now
+        return response
 
 
 class UserLanguageMiddleware:

@@ -11,7 +11,7 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, mailers
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -32,22 +32,27 @@ def supervisor_addresses(facility: Facility) -> list[tuple[str, str]]:
     )
 
 
+def send_messages(messages: list[EmailMessage]) -> int:
+    """Through the mailer the deployment configures (settings.MAILERS)."""
+    return mailers.default.send_messages(messages) or 0
+
+
 def notify_new_escalation(facility: Facility) -> int:
     if not settings.HARBOR_ESCALATION_EMAIL:
         return 0
     # One message each, so no supervisor learns the others' addresses; each in the language
     # the supervisor reads Harbor in (the site's default when they chose none), not the one of
     # the clinician who escalated.
-    messages = []
+    messages: list[EmailMessage] = []
     for address, language in supervisor_addresses(facility):
         with translation.override(language or settings.LANGUAGE_CODE):
             subject = _("A case needs your review in Harbor")
             body = _("A case needs your review in Harbor. Sign in to Harbor to see it.")
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
     if not messages:
         return 0
     try:
-        return send_mass_mail(messages)
+        return send_messages(messages)
     except (OSError, SMTPException):
         # The escalation is already saved and shown in the queue; a mail server being down must
         # not turn the clinician's escalation into an error page.

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.middleware.SlidingSessionMiddleware",
     # The profile's interface language, over LocaleMiddleware's cookie/browser choice.
     "cases.middleware.UserLanguageMiddleware",
     # Every URL needs a signed-in user unless its view is marked @login_not_required.
@@ -151,7 +152,9 @@ HARBOR_MAX_FIELD_CHARS = int(os.environ.get("HARBOR_MAX_FIELD_CHARS", "100000"))
 # session after this long; the page's script signs out a moment before that.
 HARBOR_IDLE_LOCK_MINUTES = int(os.environ.get("HARBOR_IDLE_LOCK_MINUTES", "10"))
 SESSION_COOKIE_AGE = HARBOR_IDLE_LOCK_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides as the session is used, its row written at most this often
+# (cases.middleware.SlidingSessionMiddleware), not on every request.
+HARBOR_SESSION_TOUCH_SECONDS = int(os.environ.get("HARBOR_SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -267,7 +270,26 @@ HARBOR_CASE_REFERRALS_PROVIDER = "referrals.providers.case_referrals"
 # A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
 HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
-# How mail leaves is Django's own setting (MAILERS), set per deployment.
+# How mail leaves: Django's MAILERS (the pre-6.1 EMAIL_* settings are deprecated). SMTP by
+# default, to HARBOR_SMTP_HOST; HARBOR_EMAIL_BACKEND names another backend (e.g. the console's
+# for a demo), which then takes no SMTP options.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get("HARBOR_EMAIL_BACKEND", SMTP_BACKEND)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": {
+            "host": os.environ.get("HARBOR_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("HARBOR_SMTP_PORT", "25")),
+            "username": os.environ.get("HARBOR_SMTP_USER", ""),
+            "password": os.environ.get("HARBOR_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("HARBOR_SMTP_TLS"),
+            "timeout": 10,
+        }
+        if EMAIL_BACKEND_PATH == SMTP_BACKEND
+        else {},
+    }
+}
 
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 
@@ -294,4 +316,5 @@ HARBOR_ADMIN_LINKS = [
     (_("Checklists"), "safety:admin-checklists"),
     (_("Reporting rules by jurisdiction"), "safety:admin-jurisdictions"),
     (_("Referral directory"), "referrals:directory"),
+    (_("Note templates"), "documentation:admin-note-templates"),
 ]

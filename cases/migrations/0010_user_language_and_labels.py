@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_facility_worklist_retention'),
+        ('cases', '0009_timeline_redaction_guard'),
     ]
 
     operations = [
