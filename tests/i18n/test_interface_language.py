@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import actions
-from cases.models import CaseEvent, User
+from cases.models import Case, User
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,13 +181,14 @@ def test_the_switch_is_on_every_header_and_says_nothing_telling(personas, case):
 
 
 def test_dates_follow_the_language(personas, case):
+    actions.escalate_case(case, reason="Bruising", to=None, by=personas.clinician)
     at = datetime(2026, 12, 1, 13, 30, tzinfo=ZoneInfo("America/Toronto"))
-    CaseEvent.objects.filter(case=case).update(at=at)
+    Case.objects.filter(pk=case.pk).update(escalated_at=at)
     client = personas.client_for("clinician")
     english = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert ">Dec 1, 13:30</time>" in english
-    assert ">1 déc., 13:30</time>" in french
+    assert '<h3 class="h6">Escalated Dec 1, 13:30</h3>' in english
+    assert '<h3 class="h6">Remonté le 1 déc., 13:30</h3>' in french
 
 
 def test_the_timeline_is_told_in_the_readers_language_whoever_wrote_it(personas, case):
