@@ -215,17 +215,11 @@ def describe(
     if kind == EventKind.CASE_ESCALATED:
         reason = _words(payload, "reason")
         to = _name(people, payload.get("to"))
-        if not reason:  # removed by retention
-            if to:
-                return gettext("Escalated to %(name)s") % {"name": to}
-            return gettext("Escalated to the supervisors on duty")
         if to:
             return gettext("Escalated to %(name)s: %(reason)s") % {"name": to, "reason": reason}
         return gettext("Escalated to the supervisors on duty: %(reason)s") % {"reason": reason}
     if kind == EventKind.CASE_ESCALATION_RESOLVED:
         note = _words(payload, "note")
-        if not note:
-            return gettext("Escalation reviewed and closed")
         return gettext("Escalation reviewed and closed: %(note)s") % {"note": note}
     if kind == EventKind.CASE_ASSIGNED:
         to = _name(people, payload.get("to")) or gettext("someone no longer on staff")
@@ -235,13 +229,9 @@ def describe(
         return gettext("Called a line with the patient (%(phone)s)") % {"phone": phone}
     if kind == EventKind.REVIEW_COMMENTED:
         comment = _words(payload, "comment")
-        if not comment:
-            return str(KIND_LABELS[kind])
         return gettext("Supervisor comment: %(comment)s") % {"comment": comment}
     if kind == EventKind.REVIEW_RETURNED:
         request = _words(payload, "request")
-        if not request:
-            return str(KIND_LABELS[kind])
         return gettext("Returned to the clinician: %(request)s") % {"request": request}
     if kind == EventKind.REVIEW_SIGNED_OFF:
         return gettext("Signed off by %(name)s") % {"name": event.by.display_name}
