@@ -182,7 +182,7 @@ class RuleRowForm(forms.Form):
         return {**row, **{name: row[name] or "" for name in OPTIONAL_TEXT}}
 
 
-class RuleFormSet(row_formset(RuleRowForm, noun="rule")):  # type: ignore[misc]
+class RuleFormSet(row_formset(RuleRowForm, noun=_("rule"))):  # type: ignore[misc]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if index is not None and index < self.initial_form_count():
@@ -204,7 +204,7 @@ class LineForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("name", "number", "notes")}
 
 
-LineFormSet = row_formset(LineForm, noun="line")
+LineFormSet = row_formset(LineForm, noun=_("line"))
 
 
 class JurisdictionEditor(Editor):
