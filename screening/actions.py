@@ -62,7 +62,7 @@ def _refuse_if_one_is_open(case: Case) -> None:
     lock_case(case)
     open_statuses = [Screening.Status.IN_PROGRESS, Screening.Status.PAUSED]
     if Screening.objects.filter(case=case, status__in=open_statuses).exists():
-        raise ScreeningAlreadyOpenError("A screening is already under way for this case.")
+        raise ScreeningAlreadyOpenError(_("A screening is already under way for this case."))
 
 
 class ScreeningClosedError(Exception):
