@@ -12,6 +12,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import User
+from safety.models import ChecklistTemplate
+from tests.safety.test_checklist_item_editor import current, item_post
 from tests.safety.test_reporting_decision import assess, check
 
 
@@ -149,3 +151,27 @@ def test_the_safety_editors_are_in_french(personas, content, url_name, kwargs, e
     assert response.status_code == 200
     assert expected in headings(html) or expected in html
     assert "Reporting rules by jurisdiction" not in html and "In force for clinicians" not in html
+
+
+def test_a_refused_checklist_edit_is_explained_in_french(personas, content):
+    client = in_french(personas, "administrator")
+    items = current("immediate-care")
+    next(i for i in items if i["slug"] == "forensic-evidence")["requires_consent"] = False
+    data = item_post(items, title="Immediate care", note="Simplifier")
+    response = client.post(reverse("safety:admin-checklist", args=["immediate-care"]), data)
+    html = plain(response.content.decode())
+    assert response.status_code == 400
+    assert "doit garder la case « nécessite le consentement » cochée" in html
+    assert ChecklistTemplate.objects.filter(slug="immediate-care").count() == 1
+
+
+def test_the_rules_in_force_read_in_words_not_codes(personas, content):
+    html = plain(
+        in_french(personas, "administrator")
+        .get(reverse("safety:admin-jurisdiction", kwargs={"code": "CA-ON"}))
+        .content.decode()
+    )
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Protection de l’enfance (selon l’âge)" in table
+    assert "Doit signaler (obligatoire)" in table and "par balle" in table
+    assert "<td>mandatory" not in table and "<td>child" not in table
