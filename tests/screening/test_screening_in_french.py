@@ -91,7 +91,9 @@ def test_a_strong_sign_gives_a_french_reason_and_french_next_steps(personas, cas
     summary = plain(client.get(reverse("screening:summary", args=[case.ref])).content.decode())
     assert "Préoccupation possible" in summary
     assert "Préoccupation possible : un signe fort a été observé." in summary
-    assert f"Observé (signe fort) : {observation.indicator.text}" in summary
+    # The sign is named as the tab shows it: in French, from the content's translation.
+    french_text = observation.indicator.translations["fr"]["text"]
+    assert f"Observé (signe fort) : {french_text}" in summary.replace("&#x27;", "'")
     assert "Poursuivez la conversation tenant compte des traumatismes" in summary
 
 
