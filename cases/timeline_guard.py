@@ -152,3 +152,18 @@ def install_after_migrate(sender: object, using: str = "default", **kwargs: obje
     from django.db import connections
 
     install(connections[using])
+
+
+def drop_before_migrate(sender: object, using: str = "default", **kwargs: object) -> None:
+    """Take SQLite's trigger away while migrations run; post_migrate writes it again.
+
+    SQLite alters a table by rebuilding it under a new name, and refuses to while a trigger
+    names the old table (this one reads cases_case). PostgreSQL resolves the names when the
+    trigger fires, so its guard stays in place throughout.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS cases_caseevent_redact_only")

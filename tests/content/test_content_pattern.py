@@ -157,7 +157,11 @@ def test_an_old_version_opened_from_the_history_is_restored_as_a_new_one(persona
         {
             "row": "indicators:" + first.indicators.first().slug,
             "op": "changed",
-            "fields": {"text": ["Changed", first.indicators.first().text]},
+            "fields": {
+                "text": ["Changed", first.indicators.first().text],
+                # Changing the English dropped its translations; restoring brings them back.
+                "translations": [None, first.as_content()["indicators"][0]["translations"]],
+            },
         }
     ]
     assert client.get(url + "?version=99").status_code == 404
