@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ def version_field() -> forms.IntegerField:
 
 
 class StartCaseForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
     ward_label = Case._meta.get_field("ward_label").formfield()
     age_years = forms.IntegerField(
         label=_("Age in years"),
@@ -142,6 +143,14 @@ class CaseListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared so above
         unit.queryset = user.units.order_by("name")
+
+
+class LanguageForm(forms.Form):
+    """The header's language switch: one of the interface languages, and where to go back to
+    (checked by Django's `set_language`, which refuses another site's address)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(max_length=2000, required=False)
 
 
 class NameLengthMixin:

@@ -10,6 +10,7 @@ import secrets
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.jurisdictions import validate_jurisdiction
 
@@ -31,8 +33,9 @@ class Role(models.TextChoices):
 
 
 class Facility(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     jurisdiction = models.CharField(
+        _("province, territory or state"),
         max_length=10,
         validators=[validate_jurisdiction],
         help_text=_("Where this facility is. New cases start with it."),
@@ -52,17 +55,22 @@ class Facility(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name_plural = "facilities"
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Unit(models.Model):
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(max_length=200)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="units", verbose_name=_("facility")
+    )
+    name = models.CharField(_("name"), max_length=200)
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         constraints = [
             models.UniqueConstraint(
                 fields=["facility", "name"], name="unit_name_unique_per_facility"
@@ -76,9 +84,23 @@ class Unit(models.Model):
 
 class User(AbstractUser):
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("facility"),
     )
-    units = models.ManyToManyField(Unit, blank=True, related_name="staff")
+    units = models.ManyToManyField(Unit, blank=True, related_name="staff", verbose_name=_("units"))
+    # The interface language this person chose; blank follows the browser's Accept-Language.
+    # Activated on each request by cases.middleware.UserLanguageMiddleware.
+    language = models.CharField(
+        _("interface language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow the browser's language."),
+    )
 
     @cached_property
     def role_names(self) -> frozenset[str]:
@@ -150,8 +172,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("case status", "Open")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Concern(models.TextChoices):
         NOT_ASSESSED = "", _("Not assessed")
@@ -176,8 +198,12 @@ class Case(models.Model):
         OTHER = "other", _("Other (see notes)")
 
     ref = models.CharField(max_length=11, unique=True, default=new_case_ref, editable=False)
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="cases", verbose_name=_("facility")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
 
     age_years = models.PositiveSmallIntegerField(
         _("age in years"),
@@ -187,12 +213,13 @@ class Case(models.Model):
         help_text=_("Leave empty if unknown. Reporting duties depend on it."),
     )
     jurisdiction = models.CharField(
+        _("province, territory or state"),
         max_length=10,
         validators=[validate_jurisdiction],
         help_text=_("Province, territory or state whose rules apply."),
     )
     preferred_language = models.CharField(
-        max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
     # Tells open cases apart in lists and the header. Cleared when the case closes, so it never
     # lingers as something that could identify the patient.
@@ -219,9 +246,16 @@ class Case(models.Model):
         help_text=_("A word the patient uses to show it is safe to talk."),
     )
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     assignee = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
     )
 
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -271,6 +305,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["facility", "status"]),
@@ -404,7 +440,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["case", "-at"])]
 
     def __str__(self) -> str:

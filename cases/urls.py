@@ -31,4 +31,5 @@ urlpatterns = [
     path("hide/", views.quick_hide, name="quick-hide"),
     path("lock/", views.idle_lock, name="idle-lock"),
     path("welcome/", views.neutral, name="neutral"),
+    path("language/", views.switch_language, name="switch-language"),
 ]

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import audit
 from cases.actions import lock_case, record_event
@@ -29,6 +31,16 @@ from screening.models import (
     QuestionBank,
     Screening,
 )
+
+# Why a pause, resume or finish is refused, by the screening's status: shown to the clinician.
+_CLOSED = {
+    Screening.Status.IN_PROGRESS: gettext_lazy("The screening is in progress."),
+    Screening.Status.PAUSED: gettext_lazy("The screening is paused."),
+    Screening.Status.COMPLETED: gettext_lazy("The screening is completed."),
+    Screening.Status.NOT_SCREENED: gettext_lazy(
+        "No screening is open: this case was recorded as not screened."
+    ),
+}
 
 
 class NoContentError(RuntimeError):
@@ -83,8 +95,10 @@ def _current_content() -> tuple[QuestionBank, IndicatorSet]:
     indicator_set = IndicatorSet.objects.published().order_by("-version").first()
     if bank is None or indicator_set is None:
         raise NoContentError(
-            "No question bank or checklist is loaded; ask an administrator to run "
-            "load_screening_content."
+            _(
+                "No question bank or checklist is loaded; ask an administrator to run "
+                "load_screening_content."
+            )
         )
     return bank, indicator_set
 
@@ -234,7 +248,7 @@ def save_observation(
     """Record whether a sign was seen; raises StaleVersion if someone saved it meanwhile."""
     screening = _lock(observation.screening)
     if screening.status == Screening.Status.COMPLETED:
-        raise ScreeningClosedError("This screening is finished.")
+        raise ScreeningClosedError(_("This screening is finished."))
     current = ObservedIndicator.objects.select_for_update().get(pk=observation.pk)
     if current.version != base_version:
         raise StaleVersion(current)
@@ -270,7 +284,7 @@ def save_answer(
     """Save one answer as typed; raises StaleVersion if someone saved it meanwhile."""
     screening = _lock(answer.screening)
     if not screening.is_open:
-        raise ScreeningClosedError("This screening is finished; its answers cannot change.")
+        raise ScreeningClosedError(_("This screening is finished; its answers cannot change."))
     current = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
     if current.version != base_version:
         raise StaleVersion(current)
@@ -305,7 +319,7 @@ def _change_status(
 ) -> Screening:
     locked = _lock(screening)
     if locked.status not in allowed_from:
-        raise ScreeningClosedError(f"The screening is {locked.get_status_display().lower()}.")
+        raise ScreeningClosedError(str(_CLOSED[Screening.Status(locked.status)]))
     locked.status = to
     if to == Screening.Status.COMPLETED:
         locked.completed_at = timezone.now()
@@ -369,7 +383,7 @@ def save_instrument_response(
     """
     locked = _lock(screening)
     if not locked.is_open:
-        raise ScreeningClosedError("This screening is finished.")
+        raise ScreeningClosedError(_("This screening is finished."))
     existing = (
         InstrumentResponse.objects.select_for_update()
         .filter(screening=locked, instrument=instrument)
@@ -377,7 +391,7 @@ def save_instrument_response(
     )
     current_version = existing.version if existing else 0
     if existing is None and base_version != 0:
-        raise NoSuchVersionError("No answers were saved for this instrument yet.")
+        raise NoSuchVersionError(_("No answers were saved for this instrument yet."))
     if existing is not None and current_version != base_version:
         raise StaleVersion(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)

@@ -1,8 +1,10 @@
 """Screening rules: the concern summary, brief-instrument scoring and loading content as data.
 
 Everything here is pure: frozen dataclasses and enums in, a decision and the reasons for it out.
-No Django, no database, no clock. Clinician-facing strings avoid naming the crime on purpose
-(someone may be reading the screen over the clinician's shoulder).
+No database, no request, no clock; Django only for its translation machinery, so every reason
+comes out in the active language, built from whole translatable sentences with named parameters.
+Clinician-facing strings avoid naming the crime on purpose (someone may be reading the screen
+over the clinician's shoulder).
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.schemas import MAX_LIST_ITEMS, ContentInvalid, Problem, check_unique, validate
 
@@ -112,7 +118,7 @@ HIGH_CONCERN_THEMES = frozenset(
     {"control-over-id-money-and-contact", "threats-violence-and-exploitation"}
 )
 
-DISCLAIMER = (
+DISCLAIMER = gettext_lazy(
     "The conversation guide is an aid for talking with the patient, not a validated screening "
     "score. This summary only gathers what was observed and noted; clinical judgement decides "
     "what happens next."
@@ -125,54 +131,74 @@ class NextStep(str):
 
     goes_to: str
 
-    def __new__(cls, text: str, goes_to: str = "") -> NextStep:
-        step = super().__new__(cls, text)
+    def __new__(cls, text: str | Promise, goes_to: str = "") -> NextStep:
+        # A lazy text is read now, in the active language: a step is built per summary.
+        step = super().__new__(cls, str(text))
         step.goes_to = goes_to
         return step
 
 
-NEXT_STEPS = {
+# Each level's steps as (text, where it is done); made into NextSteps per summary, so the text is
+# read in the language active then.
+NEXT_STEPS: dict[ConcernLevel, tuple[tuple[Promise, str], ...]] = {
     ConcernLevel.HIGH: (
-        NextStep(
-            "Start the safety protocol: keep the patient somewhere private and safe, and never "
-            "put yourself in danger.",
+        (
+            gettext_lazy(
+                "Start the safety protocol: keep the patient somewhere private and safe, and "
+                "never put yourself in danger."
+            ),
             "safety",
         ),
-        NextStep("Alert your supervisor now and escalate the case.", "escalate"),
-        NextStep(
-            "Review the reporting requirements for this patient's age, situation and jurisdiction.",
+        (gettext_lazy("Alert your supervisor now and escalate the case."), "escalate"),
+        (
+            gettext_lazy(
+                "Review the reporting requirements for this patient's age, situation and "
+                "jurisdiction."
+            ),
             "reporting",
         ),
-        NextStep("Offer referrals that fit the patient's needs and language.", "referrals"),
-        NextStep(
-            "Offer to call the confidential 24/7 helpline together with the patient, if they "
-            "agree.",
+        (gettext_lazy("Offer referrals that fit the patient's needs and language."), "referrals"),
+        (
+            gettext_lazy(
+                "Offer to call the confidential 24/7 helpline together with the patient, if they "
+                "agree."
+            ),
             "care",
         ),
     ),
     ConcernLevel.POSSIBLE: (
-        NextStep(
-            "Continue the trauma-informed conversation when it is safe and the patient is willing."
+        (
+            gettext_lazy(
+                "Continue the trauma-informed conversation when it is safe and the patient is "
+                "willing."
+            ),
+            "",
         ),
-        NextStep(
-            "Offer universal education: give the helpline resources as you would to anyone.",
+        (
+            gettext_lazy(
+                "Offer universal education: give the helpline resources as you would to anyone."
+            ),
             "care",
         ),
-        NextStep("Consider a consultation with your supervisor.", "escalate"),
-        NextStep(
-            "Schedule a follow-up visit; many people only talk at a later visit.", "referrals"
+        (gettext_lazy("Consider a consultation with your supervisor."), "escalate"),
+        (
+            gettext_lazy("Schedule a follow-up visit; many people only talk at a later visit."),
+            "referrals",
         ),
     ),
     ConcernLevel.NONE: (
-        NextStep(
-            "Offer universal education anyway: give the helpline resources as you would to anyone.",
+        (
+            gettext_lazy(
+                "Offer universal education anyway: give the helpline resources as you would to "
+                "anyone."
+            ),
             "care",
         ),
-        NextStep("Document that screening was done.", "notes"),
+        (gettext_lazy("Document that screening was done."), "notes"),
     ),
 }
 
-GATE_NOT_MET_STEP = NextStep(
+GATE_NOT_MET_STEP = gettext_lazy(
     "Look for another chance to see the patient alone, with a professional interpreter if "
     "needed, or book a follow-up visit."
 )
@@ -221,26 +247,36 @@ def concern_summary(
     high_because: list[str] = []
     if any(a.theme_slug in HIGH_CONCERN_THEMES for a in concerns):
         high_because.append(
-            "High concern: a concern was noted in an answer about threats, violence or "
-            "pressure, or about control of ID, money or contact."
+            _(
+                "High concern: a concern was noted in an answer about threats, violence or "
+                "pressure, or about control of ID, money or contact."
+            )
         )
     if len(concerns) >= 2:
-        high_because.append(f"High concern: concerns were noted in {len(concerns)} answers.")
+        high_because.append(
+            _("High concern: concerns were noted in %(count)s answers.") % {"count": len(concerns)}
+        )
     if len(strong) >= 2:
-        high_because.append(f"High concern: {len(strong)} strong signs were observed.")
+        high_because.append(
+            _("High concern: %(count)s strong signs were observed.") % {"count": len(strong)}
+        )
     if strong and concerns:
         high_because.append(
-            "High concern: a strong sign was observed and a concern was noted in the conversation."
+            _(
+                "High concern: a strong sign was observed and a concern was noted in the "
+                "conversation."
+            )
         )
 
     possible_because: list[str] = []
     if len(strong) == 1:
-        possible_because.append("Possible concern: one strong sign was observed.")
+        possible_because.append(_("Possible concern: one strong sign was observed."))
     if len(concerns) == 1:
-        possible_because.append("Possible concern: a concern was noted in one answer.")
+        possible_because.append(_("Possible concern: a concern was noted in one answer."))
     if len(supporting) >= 2:
         possible_because.append(
-            f"Possible concern: {len(supporting)} supporting signs were observed."
+            _("Possible concern: %(count)s supporting signs were observed.")
+            % {"count": len(supporting)}
         )
 
     if high_because:
@@ -250,42 +286,61 @@ def concern_summary(
     else:
         level = ConcernLevel.NONE
         level_reasons = [
-            "No concern: no strong sign, no concern noted in an answer, and fewer than two "
-            "supporting signs."
+            _(
+                "No concern: no strong sign, no concern noted in an answer, and fewer than two "
+                "supporting signs."
+            )
         ]
 
     reasons: list[str] = []
     if not gate_met:
         reasons.append(
-            "The patient could not be seen alone with a professional interpreter, so no questions "
-            "were asked: this summary rests on observed signs only."
+            _(
+                "The patient could not be seen alone with a professional interpreter, so no "
+                "questions were asked: this summary rests on observed signs only."
+            )
         )
     reasons.extend(level_reasons)
-    reasons.extend(f"Observed ({i.weight.value} sign): {i.text}" for i in indicators)
+    reasons.extend(str(_OBSERVED[i.weight]) % {"sign": i.text} for i in indicators)
     reasons.extend(_concern_reason(a) for a in concerns)
     if declined_count:
-        plural = "question" if declined_count == 1 else "questions"
         reasons.append(
-            f"Patient declined {declined_count} {plural}; declining is not counted as a concern."
+            ngettext(
+                "Patient declined %(count)s question; declining is not counted as a concern.",
+                "Patient declined %(count)s questions; declining is not counted as a concern.",
+                declined_count,
+            )
+            % {"count": declined_count}
         )
 
-    next_steps = NEXT_STEPS[level]
+    next_steps = tuple(NextStep(text, goes_to) for text, goes_to in NEXT_STEPS[level])
     if not gate_met:
-        next_steps = (*next_steps, GATE_NOT_MET_STEP)
+        next_steps = (*next_steps, NextStep(GATE_NOT_MET_STEP))
 
     return ConcernSummary(
         level=level,
         reasons=tuple(reasons),
         next_steps=next_steps,
-        disclaimer=DISCLAIMER,
+        disclaimer=str(DISCLAIMER),
     )
+
+
+_OBSERVED = {
+    IndicatorWeight.STRONG: gettext_lazy("Observed (strong sign): %(sign)s"),
+    IndicatorWeight.SUPPORTING: gettext_lazy("Observed (supporting sign): %(sign)s"),
+}
 
 
 def _concern_reason(answer: AnswerFact) -> str:
     if answer.question_text:
-        theme = answer.theme_title or answer.theme_slug
-        return f"Concern noted in the answer to \u201c{answer.question_text}\u201d ({theme})"
-    return f"Concern noted in the answer to '{answer.question_slug}' (theme '{answer.theme_slug}')"
+        return _("Concern noted in the answer to “%(question)s” (%(theme)s)") % {
+            "question": answer.question_text,
+            "theme": answer.theme_title or answer.theme_slug,
+        }
+    return _("Concern noted in the answer to '%(question)s' (theme '%(theme)s')") % {
+        "question": answer.question_slug,
+        "theme": answer.theme_slug,
+    }
 
 
 # --- Brief scored instruments --------------------------------------------------------------------
@@ -361,40 +416,67 @@ def score_instrument(
     age_range = f"{instrument.min_age}–{instrument.max_age}"
 
     if age is not None and not instrument.min_age <= age <= instrument.max_age:
-        side = "below" if age < instrument.min_age else "above"
+        if age < instrument.min_age:
+            reason = _(
+                "Not applicable: the patient's age (%(age)s) is below this instrument's range "
+                "(%(range)s), where its accuracy was not measured."
+            )
+        else:
+            reason = _(
+                "Not applicable: the patient's age (%(age)s) is above this instrument's range "
+                "(%(range)s), where its accuracy was not measured."
+            )
         return InstrumentResult(
             applicable=False,
             positive=None,
             yes_count=yes_count,
             answered_count=answered_count,
-            reasons=(
-                f"Not applicable: the patient's age ({age}) is {side} this instrument's range "
-                f"({age_range}), where its accuracy was not measured.",
-            ),
+            reasons=(reason % {"age": age, "range": age_range},),
         )
 
     reasons: list[str] = []
     if age is None:
         reasons.append(
-            f"Age unknown: check that the patient is within this instrument's range ({age_range}) "
-            "before relying on the result."
+            _(
+                "Age unknown: check that the patient is within this instrument's range "
+                "(%(range)s) before relying on the result."
+            )
+            % {"range": age_range}
         )
 
-    rule = f"the rule is positive at {threshold} or more yes answers"
+    counts = {
+        "yes": yes_count,
+        "answered": answered_count,
+        "unanswered": unanswered_count,
+        "threshold": threshold,
+    }
     if yes_count >= threshold:
         positive: bool | None = True
-        reasons.append(f"Positive: {yes_count} yes of {answered_count} answered; {rule}.")
+        reasons.append(
+            _(
+                "Positive: %(yes)s yes of %(answered)s answered; the rule is positive at "
+                "%(threshold)s or more yes answers."
+            )
+            % counts
+        )
     elif yes_count + unanswered_count >= threshold:
         positive = None
         reasons.append(
-            f"Incomplete: {yes_count} yes so far and {unanswered_count} items unanswered, "
-            f"which could still change the result; {rule}."
+            _(
+                "Incomplete: %(yes)s yes so far and %(unanswered)s items unanswered, which could "
+                "still change the result; the rule is positive at %(threshold)s or more yes "
+                "answers."
+            )
+            % counts
         )
     else:
         positive = False
         reasons.append(
-            f"Negative: {yes_count} yes of {answered_count} answered, and the unanswered items "
-            f"cannot change that; {rule}."
+            _(
+                "Negative: %(yes)s yes of %(answered)s answered, and the unanswered items cannot "
+                "change that; the rule is positive at %(threshold)s or more yes answers."
+            )
+            % counts
         )
     reasons.append(instrument.validation_note)
 
@@ -422,7 +504,13 @@ def check_bank(content: Mapping[str, Any]) -> None:
     total = sum(len(theme["questions"]) for theme in content["themes"])
     if total > MAX_LIST_ITEMS:
         raise ContentInvalid(
-            [Problem(("themes",), f"more than {MAX_LIST_ITEMS} questions in all ({total})")]
+            [
+                Problem(
+                    ("themes",),
+                    _("more than %(most)s questions in all (%(total)s)")
+                    % {"most": MAX_LIST_ITEMS, "total": total},
+                )
+            ]
         )
     seen: set[str] = set()
     for t, theme in enumerate(content["themes"]):
@@ -443,25 +531,31 @@ def check_instrument(content: Mapping[str, Any]) -> None:
         problems.append(
             Problem(
                 ("positive_if_at_least",),
-                f"There would be only {len(content['items'])} item(s), so "
-                f"{content['positive_if_at_least']} yes answers could never be reached.",
+                ngettext(
+                    "There would be only %(count)s item, so %(threshold)s yes answers could "
+                    "never be reached.",
+                    "There would be only %(count)s items, so %(threshold)s yes answers could "
+                    "never be reached.",
+                    len(content["items"]),
+                )
+                % {"count": len(content["items"]), "threshold": content["positive_if_at_least"]},
             )
         )
     if content["min_age"] > content["max_age"]:
-        problems.append(Problem(("max_age",), "The oldest age must not be below the youngest."))
+        problems.append(Problem(("max_age",), _("The oldest age must not be below the youngest.")))
     if problems:
         raise ContentInvalid(problems)
 
 
 def _twice(slug: str) -> str:
-    return f"{slug} is used twice"
+    return _("%(slug)s is used twice") % {"slug": slug}
 
 
 def _versioned(schema: str, data: Any) -> None:
     """Validate a stored or shipped document, which always carries its version."""
     validate(SCHEMAS / schema, data)
     if "version" not in data:
-        raise ContentInvalid([Problem(("version",), "version is missing")])
+        raise ContentInvalid([Problem(("version",), _("version is missing"))])
 
 
 def load_bank(data: Mapping[str, Any]) -> Bank:
