@@ -317,4 +317,5 @@ HARBOR_ADMIN_LINKS = [
     (_("Reporting rules by jurisdiction"), "safety:admin-jurisdictions"),
     (_("Referral directory"), "referrals:directory"),
     (_("Note templates"), "documentation:admin-note-templates"),
+    (_("Language check wording"), "documentation:admin-word-list"),
 ]
