@@ -385,6 +385,20 @@ class ImportForm(forms.Form):
     )
 
 
+class DirectoryFilterForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name or organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
+    stale = forms.BooleanField(
+        label=_("Only entries to re-check"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
 class DirectorySettingsForm(forms.Form):
     stale_after_days = forms.IntegerField(
         label=_("Mark entries for re-checking after (days)"), min_value=7, max_value=1000

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from referrals.forms import (
     BarriersForm,
     ContactForm,
     DecisionForm,
+    DirectoryFilterForm,
     DirectorySettingsForm,
     FollowUpForm,
     HandoverForm,
@@ -394,23 +396,60 @@ def _require_administrator(request: HtmxHttpRequest) -> None:
         raise PermissionDenied("Only administrators edit the referral directory.")
 
 
+DIRECTORY_PAGE = 50  # entries per page of the administrators' list
+WORK_LIST_SHOWN = 20  # entries due for re-checking shown above it (the rest: filter "to re-check")
+
+
 @require_GET
 def directory(request: HtmxHttpRequest) -> HttpResponse:
+    """The administrators' list: entries due for re-checking first, then every entry, a page at
+    a time (at 20,000 services the whole list took 6 s), filtered by name."""
     _require_administrator(request)
     today = timezone.localdate()
     days = _stale_days(request)
-    services = list(Service.objects.select_related("organization").order_by("name"))
-    stale = [
-        s
-        for s in services
-        if s.status != Service.Status.DEFUNCT
-        and s.freshness(today=today, stale_after_days=days).is_stale
-    ]
-    rows = [(s, s.freshness(today=today, stale_after_days=days)) for s in services]
+    form = DirectoryFilterForm(request.GET or None)
+    name, only_stale = "", False
+    if form.is_valid():
+        name, only_stale = form.cleaned_data["name"], form.cleaned_data["stale"]
+    due = (
+        Service.objects.exclude(status=Service.Status.DEFUNCT)
+        .stale(today=today, stale_after_days=days)
+        # Never verified first on both databases (PostgreSQL sorts NULL last by default).
+        .order_by(F("assured_date").asc(nulls_first=True), "name", "pk")
+        .only("id", "name", "assured_date", "version")
+    )
+    services = (due if only_stale else Service.objects.all()).select_related("organization")
+    if name:
+        services = services.filter(Q(name__icontains=name) | Q(organization__name__icontains=name))
+    services = services.only(
+        "id",
+        "name",
+        "status",
+        "assured_date",
+        "is_demo",
+        "hotline_rank",
+        "version",
+        "organization__name",
+    )
+    if not only_stale:
+        services = services.order_by("name", "pk")
+    page = Paginator(services, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    rows = [(s, s.freshness(today=today, stale_after_days=days)) for s in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "referrals/directory.html",
-        {"rows": rows, "stale": stale, "stale_after_days": days},
+        {
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filter_form": form,
+            "stale": list(due[:WORK_LIST_SHOWN]),
+            "stale_count": due.count(),
+            "stale_after_days": days,
+        },
+        status=400 if request.GET and not form.is_valid() else 200,
     )
 
 
