@@ -292,6 +292,7 @@ def contact_plan(case: Case) -> rules.ContactPlan:
         may_leave_voicemail=case.contact_may_leave_voicemail,
         may_text=case.contact_may_text,
         safe_times=case.contact_safe_times,
+        phone_monitored=case.contact_phone_monitored,
     )
 
 
