@@ -84,7 +84,13 @@ def open_case(
         assignee=by,
     )
     audit.record(AuditEntry.Action.CASE_CREATE, user=by, case=case)
-    record_event(case, EventKind.CASE_OPENED, by=by, summary=f"Case opened on {unit.name}")
+    record_event(
+        case,
+        EventKind.CASE_OPENED,
+        by=by,
+        summary=f"Case opened on {unit.name}",
+        payload={"unit": unit.pk},
+    )
     return case
 
 
@@ -288,17 +294,27 @@ class SignOffRefused(Exception):
     """The rules (cases.review) refuse this sign-off; the message says why, in the UI's words."""
 
 
-def _acts(case: Case) -> list[review.Act]:
-    return [
+def _acts(case: Case, user: User) -> list[review.Act]:
+    """The case's timeline, and this person's changes the audit log holds alone: autosaved
+    answers, indicators and note drafts are logged, not put on the timeline, yet they are
+    clinical work all the same."""
+    timeline = [
         review.Act(kind, by_id, payload)
         for kind, by_id, payload in case.events.order_by("at", "pk").values_list(
             "kind", "by_id", "payload"
         )
     ]
+    logged = [
+        review.Act(str(detail.get("event", "")) if isinstance(detail, dict) else "", user.pk, {})
+        for detail in AuditEntry.objects.filter(
+            case=case, user=user, action=AuditEntry.Action.CASE_CHANGE
+        ).values_list("detail", flat=True)
+    ]
+    return timeline + logged
 
 
 def sign_off_refusal(case: Case, user: User) -> str | None:
-    worked = review.worked_on(user.pk, _acts(case), created_by_id=case.created_by_id)
+    worked = review.worked_on(user.pk, _acts(case, user), created_by_id=case.created_by_id)
     return review.sign_off_refusal(
         is_supervisor=user.is_supervisor and user.facility_id == case.facility_id,
         worked=worked,

@@ -116,7 +116,7 @@ class HarborUserAdmin(ObjectOr404Mixin, UserAdmin):
     # No password field: administrators issue a reset link instead (see `password_reset`).
     fieldsets = (
         (None, {"fields": ("username",)}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

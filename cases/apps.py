@@ -12,8 +12,11 @@ class CasesConfig(AppConfig):
 
         from cases import signals  # noqa: F401  (connects the sign-in audit receivers)
         from cases.db_roles import grant_after_migrate
+        from cases.timeline_guard import install_after_migrate
 
         post_migrate.connect(grant_after_migrate, sender=self)
+        # The timeline's redaction rule follows cases.events (cases.timeline_guard).
+        post_migrate.connect(install_after_migrate, sender=self)
 
 
 class HarborAdminConfig(admin_apps.AdminConfig):

@@ -57,7 +57,7 @@ AUDITED: dict[str, frozenset[str]] = {
     Action.CASE_VIEW: frozenset({"part"}),
     Action.CASE_CREATE: frozenset(),
     Action.CASE_REVIEW: frozenset(),
-    Action.CASE_PURGE: frozenset({"retention_days"}),
+    Action.CASE_PURGE: frozenset({"retention_days", "events_redacted"}),
     # Action.CASE_CHANGE: "event", plus that event kind's `audited` fields (cases.events).
     Action.CASE_CONFLICT: frozenset(
         {
@@ -97,6 +97,8 @@ AUDITED: dict[str, frozenset[str]] = {
             "stale_after_days",
             "added",
             "changed",
+            # A translation marked reviewed, or edited (cases.translations).
+            "language",
         }
     ),
     Action.SIGN_IN: frozenset(),

@@ -81,13 +81,35 @@ class EventSpec:
     """Fields the timeline payload may hold."""
     audited: frozenset[str]
     """The subset the audit log copies: ids, codes, versions, booleans."""
+    free_text: frozenset[str] = frozenset()
+    """Fields in a person's words. Retention blanks them ("") once a case is past the
+    facility's retention period; the database's append-only guard allows no other change
+    (cases.timeline_guard)."""
+    words_in_summary: bool = False
+    """Whether the summary sentence may quote such words: retention then empties it too."""
 
 
-def spec(*payload: str, audited: tuple[str, ...] | None = None) -> EventSpec:
+def spec(
+    *payload: str,
+    audited: tuple[str, ...] | None = None,
+    free_text: tuple[str, ...] = (),
+    words_in_summary: bool | None = None,
+) -> EventSpec:
     kept = frozenset(payload if audited is None else audited)
     if not kept <= frozenset(payload):
         raise ValueError("Audited fields must be payload fields.")
-    return EventSpec(frozenset(payload), kept)
+    words = frozenset(free_text)
+    if not words <= frozenset(payload):
+        raise ValueError("Free-text fields must be payload fields.")
+    if words & kept:
+        # A person's words never reach the audit log, which retention cannot touch.
+        raise ValueError("Free-text fields must not be audited.")
+    return EventSpec(
+        frozenset(payload),
+        kept,
+        words,
+        bool(words) if words_in_summary is None else words_in_summary,
+    )
 
 
 REFERRAL_DECISION = spec("referral", "consent_to_share", "follow_up_on")
@@ -98,20 +120,22 @@ REFERRAL_STATUS = spec(
     "consent_overridden",
     "override_reason",
     audited=("referral", "from", "consent_overridden"),
+    free_text=("override_reason",),
+    words_in_summary=False,
 )
 
 SAFETY_ITEM = spec("checklist", "template_version", "item", "status", "consent_recorded")
 
 EVENTS: dict[EventKind, EventSpec] = {
-    EventKind.CASE_OPENED: spec(),
+    EventKind.CASE_OPENED: spec("unit"),
     EventKind.CASE_DETAILS_CHANGED: spec("fields"),
-    EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",)),
-    EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=()),
+    EventKind.CASE_ESCALATED: spec("to", "reason", audited=("to",), free_text=("reason",)),
+    EventKind.CASE_ESCALATION_RESOLVED: spec("note", audited=(), free_text=("note",)),
     EventKind.CASE_ASSIGNED: spec("to", "previous"),
     # The number called stays with the case; the log keeps only that a line was called.
     EventKind.CASE_LINE_CALLED: spec("phone", audited=()),
-    EventKind.REVIEW_COMMENTED: spec("comment", audited=()),
-    EventKind.REVIEW_RETURNED: spec("request", audited=()),
+    EventKind.REVIEW_COMMENTED: spec("comment", audited=(), free_text=("comment",)),
+    EventKind.REVIEW_RETURNED: spec("request", audited=(), free_text=("request",)),
     EventKind.REVIEW_SIGNED_OFF: spec("escalation_closed"),
     EventKind.SCREENING_GATE_MET: spec(
         "screening", "bank", "separation", "interpreter", audited=("screening", "bank")
@@ -138,8 +162,13 @@ EVENTS: dict[EventKind, EventSpec] = {
         "required",
         audited=("decision", "rules_version"),
     ),
-    EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec("disclosure", "required", "patient_informed"),
-    EventKind.REPORTING_DISCLOSURE_LOGGED: spec("disclosure", "required", "patient_informed"),
+    # The summary names the recipient as typed ("Report to … logged").
+    EventKind.REPORTING_REQUIRED_REPORT_LOGGED: spec(
+        "disclosure", "required", "patient_informed", words_in_summary=True
+    ),
+    EventKind.REPORTING_DISCLOSURE_LOGGED: spec(
+        "disclosure", "required", "patient_informed", words_in_summary=True
+    ),
     EventKind.REFERRAL_BARRIERS_ASSESSED: spec("barriers"),
     EventKind.REFERRAL_OFFERED: spec("referral", "service"),
     EventKind.REFERRAL_ACCEPTED: REFERRAL_DECISION,
@@ -155,8 +184,13 @@ EVENTS: dict[EventKind, EventSpec] = {
         "plan_overridden",
         "override_reason",
         audited=("referral", "method", "plan_overridden"),
+        free_text=("override_reason",),
+        words_in_summary=False,
     ),
-    EventKind.REFERRAL_WARM_HANDOVER: spec("referral", "how", audited=("referral",)),
+    # The summary names the person the patient was introduced to.
+    EventKind.REFERRAL_WARM_HANDOVER: spec(
+        "referral", "how", audited=("referral",), free_text=("how",)
+    ),
     EventKind.REFERRAL_HELP_DECLINED: spec("checklist", "items_done", "follow_up_on"),
     EventKind.DOCUMENTATION_NOTE_STARTED: spec("note", "template", "version"),
     EventKind.DOCUMENTATION_NOTE_FINALISED: spec(

@@ -1,13 +1,20 @@
-"""De-identified figures per month and unit, read from the cases and their timelines.
+"""De-identified figures per month and unit, counted in the database from cases and timelines.
 
-Small numbers identify people. Two rules keep every figure safe:
+Small numbers identify people, also by subtraction: if "all units" shows 12 cases not screened
+and "Emergency" 9, Maternity's 3 are told apart even though Maternity's own cell says "<5". So
+every figure is built from *safe cells*:
 
-- a count under `SMALL` shows as "<5" (and a time is shown only over `SMALL` cases or more);
-- a filter combination that leaves fewer than `SMALL` cases shows no figure at all, so nobody
-  can narrow the figures down to a handful of patients by stacking filters.
+- a cell is one month of one unit: the filters (unit, first and last month) only ever select
+  whole cells, never part of one;
+- a cell with fewer than `SMALL` cases counts for nothing, anywhere; within a counted cell, a
+  count under `SMALL` shows as "<5" and adds nothing to any total;
+- so every number shown is a sum of counts of 5 or more, and any two views (a filter set and
+  its superset, one month and three) differ by 0 or by 5 or more: nothing can be narrowed below
+  5 cases by combining filters. A median time is shown only over 5 cases or more.
 
-`tabulate` is pure (a list of cases and their events in, rows out); `load` reads the database in
-two queries.
+Totals can therefore be lower than the true ones; the page says so. `tabulate` is pure (cells
+in, what the page shows out); `load` reads the cells with four aggregate queries, whatever the
+number of cases.
 """
 
 from __future__ import annotations
@@ -16,73 +23,40 @@ import csv
 import io
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.events import EventKind
-from cases.models import CaseEvent, CaseQuerySet
+from cases.models import Case, CaseEvent, CaseQuerySet, Unit
 
 SMALL = 5
 SMALL_LABEL = "<5"
+NO_TIME = "—"
 
-COUNTED_KINDS = frozenset(
-    {
-        EventKind.SCREENING_COMPLETED,
-        EventKind.SCREENING_NOT_SCREENED,
-        EventKind.CASE_ESCALATED,
-        EventKind.REVIEW_COMMENTED,
-        EventKind.REVIEW_RETURNED,
-        EventKind.REVIEW_SIGNED_OFF,
-        EventKind.CASE_ESCALATION_RESOLVED,
-        EventKind.SAFETY_ITEM_DONE,
-        EventKind.REFERRAL_OFFERED,
-        EventKind.REFERRAL_ACCEPTED,
-        EventKind.REFERRAL_CONNECTED,
-        EventKind.REPORTING_DECISION_RECORDED,
-        EventKind.REPORTING_REQUIRED_REPORT_LOGGED,
-    }
+REVIEW_KINDS = (
+    EventKind.REVIEW_COMMENTED,
+    EventKind.REVIEW_RETURNED,
+    EventKind.REVIEW_SIGNED_OFF,
+    EventKind.CASE_ESCALATION_RESOLVED,
 )
-REVIEW_KINDS = frozenset(
-    {
-        EventKind.REVIEW_COMMENTED,
-        EventKind.REVIEW_RETURNED,
-        EventKind.REVIEW_SIGNED_OFF,
-        EventKind.CASE_ESCALATION_RESOLVED,
-    }
-)
+# Events counted one by one (a case may have several referrals).
+COUNTED_EVENTS: dict[str, EventKind] = {
+    "referrals_offered": EventKind.REFERRAL_OFFERED,
+    "referrals_accepted": EventKind.REFERRAL_ACCEPTED,
+    "referrals_connected": EventKind.REFERRAL_CONNECTED,
+    "reports_logged": EventKind.REPORTING_REQUIRED_REPORT_LOGGED,
+}
 
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """What the figures need of one case: no identifier, no free text."""
-
-    month: str
-    unit: str
-    concern: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class Happened:
-    kind: str
-    at: datetime
-    reason: str = ""
-
-
-@dataclass
-class Row:
-    month: str
-    unit: str
-    counts: Counter[str] = field(default_factory=Counter)
-    hours: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-
-
-COLUMNS: list[tuple[str, object]] = [
+COLUMNS: list[tuple[str, Promise]] = [
     ("opened", _("Cases opened")),
     ("screened", _("Screened")),
     ("not_screened", _("Not screened")),
@@ -95,71 +69,69 @@ COLUMNS: list[tuple[str, object]] = [
     ("referrals_connected", _("Referrals connected")),
     ("reports_logged", _("Required reports logged")),
 ]
-TIMES: list[tuple[str, object]] = [
+TIMES: list[tuple[str, Promise]] = [
     ("to_review", _("Hours to review (median)")),
     ("to_safety", _("Hours to first safety action (median)")),
     ("to_report", _("Hours from decision to report (median)")),
 ]
 
+# The reasons the screening gate offers (screening/content/gate.json), in the reader's language;
+# a test keeps the two lists the same. A code not listed shows as itself.
+REASON_LABELS: dict[str, Promise] = {
+    "companion_would_not_leave": _("Companion would not leave the patient alone"),
+    "no_interpreter": _("No professional interpreter available"),
+    "patient_declined": _("Patient declined to talk"),
+    "clinically_unstable": _("Patient clinically unstable"),
+    "other": _("Other reason"),
+    "unknown": _("No reason recorded"),
+}
+
+
+def reason_label(code: str) -> str:
+    label = REASON_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+@dataclass
+class Cell:
+    """One month of one unit: counts, and the hours behind each median. No case in it is named."""
+
+    month: str
+    unit: str
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    hours: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def counted(self) -> bool:
+        return self.counts["opened"] >= SMALL
+
+
+def safe(value: int) -> int:
+    """What a cell's count adds to any figure: itself from 5 up, else nothing."""
+    return value if value >= SMALL else 0
+
 
 def shown(count: int) -> str:
+    """A sum of safe counts: 0 means "none that may be shown"."""
     return SMALL_LABEL if count < SMALL else str(count)
 
 
 def shown_hours(values: list[float]) -> str:
     if len(values) < SMALL:
-        return "—"
+        return NO_TIME
     return f"{statistics.median(values):.1f}"
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    return max((end - start).total_seconds(), 0) / 3600
-
-
-def add_case(row: Row, facts: CaseFacts, happened: list[Happened]) -> None:
-    """Count one case and its timeline (oldest first) into its month and unit's row."""
-    kinds = Counter(h.kind for h in happened)
-    row.counts["opened"] += 1
-    if kinds[EventKind.SCREENING_COMPLETED]:
-        row.counts["screened"] += 1
-    elif kinds[EventKind.SCREENING_NOT_SCREENED]:
-        row.counts["not_screened"] += 1
-    if facts.concern:
-        row.counts[f"concern_{facts.concern}"] += 1
-    if kinds[EventKind.CASE_ESCALATED]:
-        row.counts["escalated"] += 1
-    row.counts["referrals_offered"] += kinds[EventKind.REFERRAL_OFFERED]
-    row.counts["referrals_accepted"] += kinds[EventKind.REFERRAL_ACCEPTED]
-    row.counts["referrals_connected"] += kinds[EventKind.REFERRAL_CONNECTED]
-    row.counts["reports_logged"] += kinds[EventKind.REPORTING_REQUIRED_REPORT_LOGGED]
-    first = _first_times(happened)
-    if "escalated" in first and "reviewed" in first:
-        row.hours["to_review"].append(_hours(first["escalated"], first["reviewed"]))
-    if "safety" in first:
-        row.hours["to_safety"].append(_hours(facts.created_at, first["safety"]))
-    if "decision" in first and "report" in first:
-        row.hours["to_report"].append(_hours(first["decision"], first["report"]))
-
-
-def _first_times(happened: list[Happened]) -> dict[str, datetime]:
-    first: dict[str, datetime] = {}
-    for h in happened:
-        if h.kind == EventKind.CASE_ESCALATED:
-            first.setdefault("escalated", h.at)
-        elif h.kind in REVIEW_KINDS and "escalated" in first:
-            first.setdefault("reviewed", h.at)
-        elif h.kind == EventKind.SAFETY_ITEM_DONE:
-            first.setdefault("safety", h.at)
-        elif h.kind == EventKind.REPORTING_DECISION_RECORDED:
-            first.setdefault("decision", h.at)
-        elif h.kind == EventKind.REPORTING_REQUIRED_REPORT_LOGGED and "decision" in first:
-            first.setdefault("report", h.at)
-    return first
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None or end < start:
+        return None
+    return (end - start).total_seconds() / 3600
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a server-drawn SVG chart; a count under SMALL draws no bar, only "<5"."""
+    """One bar of a server-drawn SVG chart; a "<5" draws no bar, only its label."""
 
     label: str
     value: str
@@ -167,94 +139,176 @@ class Bar:
     width: int
 
 
-def bars(months: list[tuple[str, str]], *, max_width: int = 300, step: int = 28) -> list[Bar]:
-    numbers = [int(v) for _m, v in months if v != SMALL_LABEL]
+def bars(items: list[tuple[str, str]], *, max_width: int = 300, step: int = 28) -> list[Bar]:
+    numbers = [int(v) for _label, v in items if v != SMALL_LABEL]
     top = max(numbers, default=1)
     return [
         Bar(
-            month,
+            label,
             value,
             i * step,
             0 if value == SMALL_LABEL else round(max_width * int(value) / top),
         )
-        for i, (month, value) in enumerate(months)
+        for i, (label, value) in enumerate(items)
     ]
 
 
 @dataclass(frozen=True)
 class Figures:
-    """What the page and the CSV show. `suppressed` means the filters leave too few cases."""
+    """What the page and the CSV show. `suppressed`: no cell of 5 cases or more is selected."""
 
     suppressed: bool
     total: str
     rows: list[list[str]]
     months: list[tuple[str, str]]
-    """(month, cases opened shown) for the chart."""
-    reasons: list[tuple[str, str]]
-    """(reason code, count shown): why cases were not screened."""
+    """(month, cases opened shown), for the chart."""
+    reasons: list[tuple[str, str, str]]
+    """(reason code, its label, count shown): why cases were not screened."""
     never_asked_percent: str
+    left_out: bool = False
+    """Whether some cases were not counted (a cell, or a count, under 5)."""
 
 
-SUPPRESSED = Figures(True, SMALL_LABEL, [], [], [], "—")
+SUPPRESSED = Figures(True, SMALL_LABEL, [], [], [], NO_TIME)
 
 
-def tabulate(cases: Iterable[tuple[CaseFacts, list[Happened]]]) -> Figures:
-    rows: dict[tuple[str, str], Row] = {}
+def tabulate(cells: list[Cell]) -> Figures:
+    """The figures of these cells, every number a sum of safe counts (module docstring)."""
+    counted = [cell for cell in cells if cell.counted]
+    total = sum(cell.counts["opened"] for cell in counted)
+    if total == 0:
+        return SUPPRESSED
+    left_out = len(counted) < len(cells) or any(
+        0 < cell.counts[name] < SMALL for cell in counted for name, _label in COLUMNS
+    )
+    rows = [
+        [cell.month, cell.unit]
+        + [shown(safe(cell.counts[name]) if cell.counted else 0) for name, _label in COLUMNS]
+        + [shown_hours(cell.hours[name] if cell.counted else []) for name, _label in TIMES]
+        for cell in sorted(cells, key=lambda c: (c.month, c.unit))
+    ]
     per_month: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    total = 0
-    for facts, happened in cases:
-        total += 1
-        key = (facts.month, facts.unit)
-        row = rows.setdefault(key, Row(facts.month, facts.unit))
-        add_case(row, facts, happened)
-        per_month[facts.month] += 1
-        for h in happened:
-            if h.kind == EventKind.SCREENING_NOT_SCREENED:
-                reasons[h.reason or "unknown"] += 1
-                break
-    if total < SMALL:
-        return SUPPRESSED
-    table = [
-        [row.month, row.unit]
-        + [shown(row.counts[name]) for name, _label in COLUMNS]
-        + [shown_hours(row.hours[name]) for name, _label in TIMES]
-        for _key, row in sorted(rows.items())
-    ]
-    not_screened = sum(r.counts["not_screened"] for r in rows.values())
+    for cell in counted:
+        per_month[cell.month] += cell.counts["opened"]
+        for code, n in cell.reasons.items():
+            reasons[code] += safe(n)
+    months = sorted({cell.month for cell in cells})
+    not_screened = sum(safe(cell.counts["not_screened"]) for cell in counted)
     return Figures(
         suppressed=False,
         total=shown(total),
-        rows=table,
-        months=[(month, shown(n)) for month, n in sorted(per_month.items())],
-        reasons=[(reason, shown(n)) for reason, n in reasons.most_common()],
-        never_asked_percent=f"{round(100 * not_screened / total)} %"
-        if not_screened >= SMALL
-        else "—",
+        rows=rows,
+        months=[(month, shown(per_month[month])) for month in months],
+        reasons=[(code, reason_label(code), shown(n)) for code, n in reasons.most_common() if n],
+        never_asked_percent=f"{round(100 * not_screened / total)} %" if not_screened else NO_TIME,
+        left_out=left_out,
     )
 
 
-def load(cases: CaseQuerySet) -> list[tuple[CaseFacts, list[Happened]]]:
-    """The facts of these cases and their counted events, in two queries."""
-    facts: dict[int, CaseFacts] = {}
-    for pk, unit, concern, created_at in cases.values_list(
-        "pk", "unit__name", "concern_level", "created_at"
+def _month(value: datetime) -> str:
+    return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
+
+
+def load(cases: CaseQuerySet) -> list[Cell]:
+    """The cells of these cases: four GROUP BY queries, however many cases there are."""
+    tz = timezone.get_current_timezone()
+    month = TruncMonth("created_at", tzinfo=tz)
+    event_month = TruncMonth("case__created_at", tzinfo=tz)
+
+    def has(kind: EventKind) -> Exists:
+        return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), kind=kind))
+
+    completed = has(EventKind.SCREENING_COMPLETED)
+    cells: dict[tuple[str, str], Cell] = {}
+
+    def cell(at: datetime, unit: str) -> Cell:
+        key = (_month(at), unit)
+        return cells.setdefault(key, Cell(*key))
+
+    for row in (
+        cases.annotate(month=month)
+        .values("month", "unit__name")
+        .annotate(
+            opened=Count("pk"),
+            screened=Count("pk", filter=Q(completed)),
+            not_screened=Count(
+                "pk", filter=Q(has(EventKind.SCREENING_NOT_SCREENED)) & ~Q(completed)
+            ),
+            concern_high=Count("pk", filter=Q(concern_level=Case.Concern.HIGH)),
+            concern_possible=Count("pk", filter=Q(concern_level=Case.Concern.POSSIBLE)),
+            concern_none=Count("pk", filter=Q(concern_level=Case.Concern.NONE)),
+            escalated=Count("pk", filter=Q(has(EventKind.CASE_ESCALATED))),
+        )
+        .order_by()
     ):
-        local = timezone.localtime(created_at)
-        facts[pk] = CaseFacts(f"{local:%Y-%m}", unit, concern, created_at)
-    happened: dict[int, list[Happened]] = defaultdict(list)
-    for case_id, kind, at, payload in (
-        CaseEvent.objects.filter(case__in=cases, kind__in=COUNTED_KINDS)
-        .order_by("at", "pk")
-        .values_list("case_id", "kind", "at", "payload")
+        counts: dict[str, Any] = dict(row)
+        target = cell(counts.pop("month"), counts.pop("unit__name"))
+        target.counts.update(counts)
+
+    events = CaseEvent.objects.filter(case__in=cases).annotate(month=event_month)
+    names = {str(kind): name for name, kind in COUNTED_EVENTS.items()}
+    for by_kind in (
+        events.filter(kind__in=list(names))
+        .values("month", "case__unit__name", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        reason = payload.get("reason", "") if kind == EventKind.SCREENING_NOT_SCREENED else ""
-        happened[case_id].append(Happened(kind, at, str(reason)))
-    return [(f, happened[pk]) for pk, f in facts.items()]
+        target = cell(by_kind["month"], by_kind["case__unit__name"])
+        target.counts[names[by_kind["kind"]]] += by_kind["n"]
+
+    for by_reason in (
+        events.filter(kind=EventKind.SCREENING_NOT_SCREENED)
+        .annotate(reason=KT("payload__reason"))
+        .values("month", "case__unit__name", "reason")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    ):
+        target = cell(by_reason["month"], by_reason["case__unit__name"])
+        target.reasons[by_reason["reason"] or "unknown"] += by_reason["n"]
+
+    def first(*kinds: EventKind) -> Min:
+        return Min("events__at", filter=Q(events__kind__in=kinds))
+
+    # The times: one aggregated row per case that has any of them; the medians are taken here.
+    for times in (
+        # Exists, not a join: a filtered join would also filter the MINs below.
+        cases.filter(
+            Exists(
+                CaseEvent.objects.filter(
+                    case=OuterRef("pk"),
+                    kind__in=[
+                        EventKind.CASE_ESCALATED,
+                        EventKind.SAFETY_ITEM_DONE,
+                        EventKind.REPORTING_DECISION_RECORDED,
+                    ],
+                )
+            )
+        )
+        .values("pk", "created_at", "unit__name")
+        .annotate(
+            escalated=first(EventKind.CASE_ESCALATED),
+            reviewed=first(*REVIEW_KINDS),
+            safety=first(EventKind.SAFETY_ITEM_DONE),
+            decision=first(EventKind.REPORTING_DECISION_RECORDED),
+            report=first(EventKind.REPORTING_REQUIRED_REPORT_LOGGED),
+        )
+        .order_by()
+    ):
+        target = cell(times["created_at"], times["unit__name"])
+        for name, start, end in (
+            ("to_review", times["escalated"], times["reviewed"]),
+            ("to_safety", times["created_at"], times["safety"]),
+            ("to_report", times["decision"], times["report"]),
+        ):
+            hours = _hours(start, end)
+            if hours is not None:
+                target.hours[name].append(hours)
+    return list(cells.values())
 
 
 def header() -> list[str]:
-    return [str(_("Month")), str(_("Unit"))] + [str(label) for _n, label in COLUMNS + TIMES]
+    return [gettext("Month"), gettext("Unit")] + [str(label) for _n, label in COLUMNS + TIMES]
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -274,20 +328,24 @@ def to_csv(figures: Figures) -> str:
     return out.getvalue()
 
 
-def isolates(count: int, parents: list[int]) -> bool:
-    """Whether a filter combination could single out fewer than SMALL cases: by itself, or by
-    difference — the cases that one filter removes from the combination without it (e.g. "all
-    units, possible concern" minus "Maternity, possible concern" is Emergency's)."""
-    if 0 < count < SMALL:
-        return True
-    return any(0 < parent - count < SMALL for parent in parents)
+def month_bounds(since: str, until: str) -> Q:
+    """Whole months only, so a filter never cuts a cell (see the module docstring)."""
+    condition = Q()
+    if since:
+        year, month = map(int, since.split("-"))
+        condition &= Q(
+            created_at__gte=datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+        )
+    if until:
+        year, month = map(int, until.split("-"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        condition &= Q(
+            created_at__lt=datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+        )
+    return condition
 
 
-def filtered(cases: CaseQuerySet, *, unit: Any, concern: str, since: Any) -> CaseQuerySet:
+def filtered(cases: CaseQuerySet, *, unit: Unit | None, since: str, until: str) -> CaseQuerySet:
     if unit:
         cases = cases.filter(unit=unit)
-    if concern:
-        cases = cases.filter(concern_level=concern if concern != "unassessed" else "")
-    if since:
-        cases = cases.filter(created_at__date__gte=since)
-    return cases
+    return cases.filter(month_bounds(since, until))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,8 +15,12 @@ from cases import audit, figures
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case, Unit, User
 
+MONTH = RegexValidator(r"^(19|20)\d\d-(0[1-9]|1[0-2])$", _("Give a month as YYYY-MM."))
+
 
 class FiguresFilterForm(forms.Form):
+    """Filters that select whole months of whole units, never part of one (cases.figures)."""
+
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
@@ -23,27 +28,34 @@ class FiguresFilterForm(forms.Form):
         empty_label=_("All units"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    concern = forms.ChoiceField(
-        label=_("Concern"),
+    since = forms.CharField(
+        label=_("From month"),
         required=False,
-        choices=[
-            ("", _("Any")),
-            ("high", _("High concern")),
-            ("possible", _("Possible concern")),
-            ("none", _("No concern")),
-            ("unassessed", _("Not assessed")),
-        ],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        max_length=7,
+        validators=[MONTH],
+        widget=forms.TextInput(attrs={"type": "month", "class": "form-control form-control-sm"}),
     )
-    since = forms.DateField(
-        label=_("Opened on or after"),
+    until = forms.CharField(
+        label=_("To month"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        max_length=7,
+        validators=[MONTH],
+        widget=forms.TextInput(attrs={"type": "month", "class": "form-control form-control-sm"}),
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["unit"].queryset = Unit.objects.filter(facility=user.facility)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and str(since) > str(until):
+            raise forms.ValidationError(_("The first month comes after the last."))
+        return data
+
+
+EMPTY: dict[str, object] = {"unit": None, "since": "", "until": ""}
 
 
 def _figures(request: HtmxHttpRequest) -> tuple[FiguresFilterForm, figures.Figures | None]:
@@ -52,21 +64,9 @@ def _figures(request: HtmxHttpRequest) -> tuple[FiguresFilterForm, figures.Figur
     form = FiguresFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return form, None
-    data = form.cleaned_data if form.is_bound else {"unit": None, "concern": "", "since": None}
-    visible = Case.objects.for_user(request.user)
-    cases = figures.filtered(visible, **data)
-    # The same combination with each filter in turn left out: one COUNT per active filter.
-    parents = [
-        figures.filtered(visible, **{**data, name: EMPTY[name]}).count()
-        for name, value in data.items()
-        if value
-    ]
-    if figures.isolates(cases.count(), parents):
-        return form, figures.SUPPRESSED
+    data = form.cleaned_data if form.is_bound else EMPTY
+    cases = figures.filtered(Case.objects.for_user(request.user), **data)
     return form, figures.tabulate(figures.load(cases))
-
-
-EMPTY: dict[str, object] = {"unit": None, "concern": "", "since": None}
 
 
 @require_GET
@@ -77,6 +77,9 @@ def figures_page(request: HtmxHttpRequest) -> HttpResponse:
         "result": result,
         "header": figures.header(),
         "bars": figures.bars(result.months) if result else [],
+        "reason_bars": figures.bars([(label, n) for _c, label, n in result.reasons])
+        if result
+        else [],
         "query": request.GET.urlencode(),
     }
     return render(request, "cases/figures.html", context, status=200 if result else 400)

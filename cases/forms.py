@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from cases import audit
 from cases.actions import EDITABLE_FIELDS
 from cases.jurisdictions import JurisdictionField
 from cases.models import AuditEntry, Case, Facility, Role, Unit, User
+from cases.translations import offered_languages
 
 
 def version_field() -> forms.IntegerField:
@@ -19,7 +21,7 @@ def version_field() -> forms.IntegerField:
 
 
 class StartCaseForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
     ward_label = Case._meta.get_field("ward_label").formfield()
     age_years = forms.IntegerField(
         label=_("Age in years"),
@@ -29,9 +31,7 @@ class StartCaseForm(forms.Form):
         help_text=_("Leave empty if unknown. You can add it later."),
     )
     jurisdiction = JurisdictionField()
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Case.Language.choices
-    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=offered_languages)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +44,8 @@ class CaseDetailsForm(forms.ModelForm):
     version = version_field()
     # The same field and validation as when the case was started.
     jurisdiction = JurisdictionField()
+    # The administrators' list of languages, read when the form is built.
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=offered_languages)
 
     class Meta:
         model = Case
@@ -142,6 +144,14 @@ class CaseListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared so above
         unit.queryset = user.units.order_by("name")
+
+
+class LanguageForm(forms.Form):
+    """The header's language switch: one of the interface languages, and where to go back to
+    (checked by Django's `set_language`, which refuses another site's address)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(max_length=2000, required=False)
 
 
 class NameLengthMixin:

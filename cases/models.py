@@ -10,6 +10,7 @@ import secrets
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -18,8 +19,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.jurisdictions import validate_jurisdiction
+
+
+def validate_language_tag(code: str) -> None:
+    from cases.languages import is_language_tag
+
+    if not is_language_tag(code):
+        raise ValidationError(_("Choose a language from the list."), code="invalid")
 
 
 class Role(models.TextChoices):
@@ -31,8 +40,9 @@ class Role(models.TextChoices):
 
 
 class Facility(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     jurisdiction = models.CharField(
+        _("province, territory or state"),
         max_length=10,
         validators=[validate_jurisdiction],
         help_text=_("Where this facility is. New cases start with it."),
@@ -52,17 +62,22 @@ class Facility(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name_plural = "facilities"
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Unit(models.Model):
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(max_length=200)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="units", verbose_name=_("facility")
+    )
+    name = models.CharField(_("name"), max_length=200)
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         constraints = [
             models.UniqueConstraint(
                 fields=["facility", "name"], name="unit_name_unique_per_facility"
@@ -76,9 +91,23 @@ class Unit(models.Model):
 
 class User(AbstractUser):
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("facility"),
     )
-    units = models.ManyToManyField(Unit, blank=True, related_name="staff")
+    units = models.ManyToManyField(Unit, blank=True, related_name="staff", verbose_name=_("units"))
+    # The interface language this person chose; blank follows the browser's Accept-Language.
+    # Activated on each request by cases.middleware.UserLanguageMiddleware.
+    language = models.CharField(
+        _("interface language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow the browser's language."),
+    )
 
     @cached_property
     def role_names(self) -> frozenset[str]:
@@ -150,8 +179,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("case status", "Open")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Concern(models.TextChoices):
         NOT_ASSESSED = "", _("Not assessed")
@@ -176,8 +205,12 @@ class Case(models.Model):
         OTHER = "other", _("Other (see notes)")
 
     ref = models.CharField(max_length=11, unique=True, default=new_case_ref, editable=False)
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="cases", verbose_name=_("facility")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
 
     age_years = models.PositiveSmallIntegerField(
         _("age in years"),
@@ -187,12 +220,18 @@ class Case(models.Model):
         help_text=_("Leave empty if unknown. Reporting duties depend on it."),
     )
     jurisdiction = models.CharField(
+        _("province, territory or state"),
         max_length=10,
         validators=[validate_jurisdiction],
         help_text=_("Province, territory or state whose rules apply."),
     )
+    # Any BCP-47 tag the administrators list (`cases.translations.ContentLanguages`); the
+    # forms offer that list, so a language added there needs no code or migration.
     preferred_language = models.CharField(
-        max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"),
+        max_length=35,
+        default=Language.ENGLISH,
+        validators=[validate_language_tag],
     )
     # Tells open cases apart in lists and the header. Cleared when the case closes, so it never
     # lingers as something that could identify the patient.
@@ -226,9 +265,16 @@ class Case(models.Model):
         help_text=_("A word the patient uses to show it is safe to talk."),
     )
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     assignee = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
     )
 
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -278,6 +324,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["facility", "status"]),
@@ -301,6 +349,15 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", kwargs={"case_ref": self.ref})
+
+    def get_preferred_language_display(self) -> str:
+        """The language's own name, from the administrators' list ("Español")."""
+        from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
+
+        shipped = dict(DEFAULT_LANGUAGES)
+        if self.preferred_language in shipped:  # no query for the shipped languages
+            return shipped[self.preferred_language]
+        return language_name(self.preferred_language, dict(offered_languages()))
 
     def clean(self) -> None:
         if self.contact_do_not_contact and (
@@ -414,7 +471,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["case", "-at"])]
 
     def __str__(self) -> str:
@@ -432,3 +490,8 @@ class AuditEntry(models.Model):
     def subject(self) -> str:
         """Which part was viewed, or which timeline event a change wrote."""
         return str(self.detail.get("part") or self.detail.get("event") or "")
+
+
+# Content languages and translation reviews live beside the content pattern they build on
+# (`cases.content`, which itself reads this module), and are imported here so Django finds them.
+from cases.translations import ContentLanguages, TranslationReview  # noqa: E402, F401

@@ -11,7 +11,8 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, mailers
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.models import Facility, Role
@@ -19,31 +20,39 @@ from cases.models import Facility, Role
 logger = logging.getLogger(__name__)
 
 
-def supervisor_addresses(facility: Facility) -> list[str]:
+def supervisor_addresses(facility: Facility) -> list[tuple[str, str]]:
+    """Each supervisor's address, with the interface language they chose (blank: none)."""
     group = Group.objects.filter(name=Role.SUPERVISOR).first()
     if group is None:
         return []
     return list(
         facility.staff.filter(groups=group, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .values_list("email", "language")
     )
+
+
+def send_messages(messages: list[EmailMessage]) -> int:
+    """Through the mailer the deployment configures (settings.MAILERS)."""
+    return mailers.default.send_messages(messages) or 0
 
 
 def notify_new_escalation(facility: Facility) -> int:
     if not settings.HARBOR_ESCALATION_EMAIL:
         return 0
-    subject = _("A case needs your review in Harbor")
-    body = _("A case needs your review in Harbor. Sign in to Harbor to see it.")
-    # One message each, so no supervisor learns the others' addresses.
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        for address in supervisor_addresses(facility)
-    ]
+    # One message each, so no supervisor learns the others' addresses; each in the language
+    # the supervisor reads Harbor in (the site's default when they chose none), not the one of
+    # the clinician who escalated.
+    messages: list[EmailMessage] = []
+    for address, language in supervisor_addresses(facility):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = _("A case needs your review in Harbor")
+            body = _("A case needs your review in Harbor. Sign in to Harbor to see it.")
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
     if not messages:
         return 0
     try:
-        return send_mass_mail(messages)
+        return send_messages(messages)
     except (OSError, SMTPException):
         # The escalation is already saved and shown in the queue; a mail server being down must
         # not turn the clinician's escalation into an error page.

@@ -3,11 +3,13 @@ patient and every free text, and keeps what the figures count (unit, dates, conc
 statuses and the timeline's kinds and codes).
 
 Harbor is decision support beside the EHR, not the legal record. The phases' own free text is
-cleared by their hooks, named in `HARBOR_RETENTION_HOOKS`, so `cases` imports no phase app.
+cleared by their hooks, named in `HARBOR_RETENTION_HOOKS`, so `cases` imports no phase app; the
+timeline's free text is blanked here, through the one path its append-only guard allows.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +19,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cases import audit
-from cases.models import AuditEntry, Case, Facility
+from cases.events import EVENTS, EventKind
+from cases.models import AuditEntry, Case, CaseEvent, Facility
 
 BATCH = 200
 
@@ -42,19 +45,56 @@ def due(facility: Facility, now: datetime) -> list[int]:
     )
 
 
+def redact_timeline(case_ids: list[int]) -> Counter[int]:
+    """Blank the free text of these (closed) cases' timeline entries; how many per case.
+
+    Only the fields `cases.events` declares as free text become "", and a summary that may
+    quote them becomes empty: the one change the database's append-only guard allows
+    (cases.timeline_guard). Kinds, codes and dates stay for the figures.
+    """
+    kinds = [
+        str(kind)
+        for kind, declared in EVENTS.items()
+        if declared.free_text or declared.words_in_summary
+    ]
+    changed: list[CaseEvent] = []
+    for event in CaseEvent.objects.filter(case_id__in=case_ids, kind__in=kinds).only(
+        "pk", "case_id", "kind", "payload", "summary"
+    ):
+        declared = EVENTS[EventKind(event.kind)]
+        payload = {
+            key: "" if key in declared.free_text else value for key, value in event.payload.items()
+        }
+        summary = "" if declared.words_in_summary else event.summary
+        if payload != event.payload or summary != event.summary:
+            event.payload, event.summary = payload, summary
+            changed.append(event)
+    CaseEvent.objects.bulk_update(changed, ["payload", "summary"], batch_size=BATCH)
+    return Counter(event.case_id for event in changed)
+
+
 @transaction.atomic
 def purge(case_ids: list[int], *, retention_days: int, now: datetime) -> int:
     """Clear these cases and their phases' free text in one transaction, one audit entry each."""
-    cases = list(Case.objects.select_for_update().filter(pk__in=case_ids, purged_at__isnull=True))
+    cases = list(
+        Case.objects.select_for_update().filter(
+            pk__in=case_ids, status=Case.Status.CLOSED, purged_at__isnull=True
+        )
+    )
     ids = [case.pk for case in cases]
     if not ids:
         return 0
     Case.objects.filter(pk__in=ids).update(purged_at=now, **CLEARED)
     for path in settings.HARBOR_RETENTION_HOOKS:
         import_string(path)(ids)
+    redacted = redact_timeline(ids)
     for case in cases:
         audit.record(
-            AuditEntry.Action.CASE_PURGE, user=None, case=case, retention_days=retention_days
+            AuditEntry.Action.CASE_PURGE,
+            user=None,
+            case=case,
+            retention_days=retention_days,
+            events_redacted=redacted[case.pk],
         )
     return len(ids)
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from cases import audit
 from cases.models import Case
@@ -36,13 +37,13 @@ class Tab:
 
 
 def case_tabs(case: Case) -> list[Tab]:
-    tabs = [Tab("overview", "Overview", case.get_absolute_url())]
+    tabs = [Tab("overview", gettext("Overview"), case.get_absolute_url())]
     for slug, label, url_name in settings.HARBOR_CASE_TABS:
         try:
             url = reverse(url_name, kwargs={"case_ref": case.ref})
         except NoReverseMatch:
             continue  # a phase that is not installed shows no tab
-        tabs.append(Tab(slug, label, url))
+        tabs.append(Tab(slug, str(label), url))
     return tabs
 
 
@@ -58,9 +59,10 @@ def case_actions(case: Case) -> list[CaseAction]:
     actions = []
     for label, url_name, css in settings.HARBOR_CASE_ACTIONS:
         try:
-            actions.append(CaseAction(label, reverse(url_name, kwargs={"case_ref": case.ref}), css))
+            url = reverse(url_name, kwargs={"case_ref": case.ref})
         except NoReverseMatch:
             continue
+        actions.append(CaseAction(str(label), url, css))
     return actions
 
 

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from cases import actions, audit, providers
 from cases.content import StaleVersion
@@ -25,6 +26,7 @@ from cases.forms import (
     CaseListFilterForm,
     EscalateForm,
     FacilitySettingsForm,
+    LanguageForm,
     LineCalledForm,
     ResolveEscalationForm,
     SignInForm,
@@ -33,6 +35,8 @@ from cases.forms import (
 from cases.http import HtmxHttpRequest, SignOutRequest
 from cases.models import AuditEntry, Case, CaseQuerySet, User
 from cases.shell import case_actions, get_case_for, render_case_tab
+from cases.timeline import TimelineEntry
+from cases.timeline import timeline as case_timeline
 
 # Long lists are cut, not paginated: a home page is a work queue, not an archive.
 HOME_LIST_LIMIT = 50
@@ -100,11 +104,11 @@ def last_case_of(user: User, visible: CaseQuerySet) -> Case | None:
 
 
 def administrator_links() -> list[tuple[str, str]]:
-    links = [("Facility settings", reverse("cases:facility-settings"))]
-    links.append(("Users, units and roles", reverse("admin:index")))
+    links = [(_("Facility settings"), reverse("cases:facility-settings"))]
+    links.append((_("Users, units and roles"), reverse("admin:index")))
     for label, url_name in settings.HARBOR_ADMIN_LINKS:
         try:
-            links.append((label, reverse(url_name)))
+            links.append((str(label), reverse(url_name)))
         except NoReverseMatch:
             continue  # that phase has not built its editor yet
     return links
@@ -153,8 +157,8 @@ def case_summary(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     )
 
 
-def timeline(case: Case) -> list:
-    return list(case.events.select_related("by")[:200])
+def timeline(case: Case) -> list[TimelineEntry]:
+    return case_timeline(case)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,7 +191,7 @@ def edit_case(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 form = CaseDetailsForm(data, instance=stale.current)
                 form.is_valid()
             else:
-                messages.success(request, "Case details saved.")
+                messages.success(request, _("Case details saved."))
                 return redirect(case)
     else:
         form = CaseDetailsForm(instance=case, initial={"version": case.version})
@@ -447,6 +451,26 @@ def quick_hide(request: SignOutRequest) -> HttpResponse:
 def idle_lock(request: SignOutRequest) -> HttpResponse:
     sign_out_for(request, AuditEntry.Action.IDLE_LOCK)
     return redirect(f"{reverse('login')}?locked=1")
+
+
+# Open to signed-out visitors too: the sign-in page has the switch. It is CSRF-protected like
+# every other form (the sign-in page carries a token).
+@login_not_required
+@require_POST
+def switch_language(request: HtmxHttpRequest) -> HttpResponse:
+    """One click from any page's header: show Harbor in the other language, on the same page.
+
+    Django's `set_language` keeps the choice in the language cookie (signed-out visitors, and
+    the sign-in page after a sign-out) and sends the browser back to `next` when it is a page
+    of this site; a signed-in person's choice is also saved on their profile, so it follows
+    them to any workstation (cases.middleware.UserLanguageMiddleware).
+    """
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", status=400)
+    if request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=form.cleaned_data["language"])
+    return set_language(request)
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from pathlib import Path
 import bootstrap_wrapper
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (the demo's SQLite file, collected static files) lives here, outside git.
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.middleware.SlidingSessionMiddleware",
+    # The profile's interface language, over LocaleMiddleware's cookie/browser choice.
+    "cases.middleware.UserLanguageMiddleware",
     # Every URL needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,7 +152,9 @@ HARBOR_MAX_FIELD_CHARS = int(os.environ.get("HARBOR_MAX_FIELD_CHARS", "100000"))
 # session after this long; the page's script signs out a moment before that.
 HARBOR_IDLE_LOCK_MINUTES = int(os.environ.get("HARBOR_IDLE_LOCK_MINUTES", "10"))
 SESSION_COOKIE_AGE = HARBOR_IDLE_LOCK_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides as the session is used, its row written at most this often
+# (cases.middleware.SlidingSessionMiddleware), not on every request.
+HARBOR_SESSION_TOUCH_SECONDS = int(os.environ.get("HARBOR_SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -178,6 +184,7 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -186,9 +193,20 @@ if HTTPS:
 # told to, or an attacker could write any address into the audit log.
 HARBOR_TRUST_X_FORWARDED_FOR = env_bool("HARBOR_TRUST_X_FORWARDED_FOR")
 
+# The interface languages. Each is named in its own language (the switch in the header shows
+# the other one's name, so a reader finds theirs); see README "Languages".
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times follow the active language: templates use the named formats
+# (SHORT_DATETIME_FORMAT, MONTH_DAY_FORMAT, ...), which these modules set per language.
+FORMAT_MODULE_PATH = ["config.formats"]
+# A signed-out visitor's choice (the sign-in page's switch) is kept in this cookie; a signed-in
+# person's is saved on their profile too (cases.views.switch_language).
+LANGUAGE_COOKIE_NAME = "harbor_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True
@@ -219,24 +237,29 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The case page's phase tabs: (slug, label, URL name). Each phase app serves its own tab, so
 # `cases` shows them without importing the phase apps.
 HARBOR_CASE_TABS = [
-    ("screening", "Screening", "screening:case-screening"),
-    ("safety", "Safety", "safety:case-safety"),
-    ("care", "Care", "safety:case-care"),
-    ("reporting", "Reporting", "safety:case-reporting"),
-    ("referrals", "Referrals", "referrals:case-referrals"),
-    ("notes", "Notes", "documentation:case-notes"),
+    ("screening", _("Screening"), "screening:case-screening"),
+    ("safety", _("Safety"), "safety:case-safety"),
+    ("care", _("Care"), "safety:case-care"),
+    ("reporting", _("Reporting"), "safety:case-reporting"),
+    ("referrals", _("Referrals"), "referrals:case-referrals"),
+    ("notes", _("Notes"), "documentation:case-notes"),
 ]
 
 # One-click actions in the case header, on every tab: (label, URL name, button classes). Each is
 # a POST to a phase app's view; like the tabs, `cases` shows them without importing the phase.
 HARBOR_CASE_ACTIONS = [
-    ("Threatening behaviour", "safety:report-threat", "btn btn-danger btn-sm"),
+    (_("Threatening behaviour"), "safety:report-threat", "btn btn-danger btn-sm"),
 ]
 
 # The function that answers `cases.providers.hotlines_for` (the referral directory). Empty: none.
 HARBOR_HOTLINES_PROVIDER = "referrals.hotlines.hotlines_for"
 # Lists the provinces, territories and states a case may be in (the rule table holds them).
 HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
+
+# Functions that name, in the active language, what a phase's timeline events are about (a
+# checklist item, a referral's service): each takes a list of CaseEvents and returns
+# {event id: text} for those it knows (cases.timeline). Empty: plain messages.
+HARBOR_TIMELINE_DETAILS_PROVIDERS: list[str] = []
 
 # The function that gives documentation a case's referrals (`case=` → list of
 # cases.providers.CaseReferral) for the note's prefill and the contacts handout (the referral
@@ -247,7 +270,26 @@ HARBOR_CASE_REFERRALS_PROVIDER = "referrals.providers.case_referrals"
 # A neutral e-mail to supervisors on a new escalation (cases.notify); off unless asked for.
 HARBOR_ESCALATION_EMAIL = env_bool("HARBOR_ESCALATION_EMAIL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harbor@localhost")
-# How mail leaves is Django's own setting (MAILERS), set per deployment.
+# How mail leaves: Django's MAILERS (the pre-6.1 EMAIL_* settings are deprecated). SMTP by
+# default, to HARBOR_SMTP_HOST; HARBOR_EMAIL_BACKEND names another backend (e.g. the console's
+# for a demo), which then takes no SMTP options.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get("HARBOR_EMAIL_BACKEND", SMTP_BACKEND)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": {
+            "host": os.environ.get("HARBOR_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("HARBOR_SMTP_PORT", "25")),
+            "username": os.environ.get("HARBOR_SMTP_USER", ""),
+            "password": os.environ.get("HARBOR_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("HARBOR_SMTP_TLS"),
+            "timeout": 10,
+        }
+        if EMAIL_BACKEND_PATH == SMTP_BACKEND
+        else {},
+    }
+}
 
 HARBOR_STALE_DIRECTORY_PROVIDER = "referrals.stale.stale_entries"
 
@@ -270,8 +312,10 @@ LOGGING = {
 # What an administrator's home page links to, beyond facility settings and users: each phase
 # adds its editor here. Missing URL names are skipped.
 HARBOR_ADMIN_LINKS = [
-    ("Question banks and indicators", "screening:admin-banks"),
-    ("Checklists", "safety:admin-checklists"),
-    ("Reporting rules by jurisdiction", "safety:admin-jurisdictions"),
-    ("Referral directory", "referrals:directory"),
+    (_("Question banks and indicators"), "screening:admin-banks"),
+    (_("Checklists"), "safety:admin-checklists"),
+    (_("Reporting rules by jurisdiction"), "safety:admin-jurisdictions"),
+    (_("Referral directory"), "referrals:directory"),
+    (_("Note templates"), "documentation:admin-note-templates"),
+    (_("Content languages and translations"), "cases:content-languages"),
 ]

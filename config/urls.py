@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from cases.views import PasswordResetConfirmView, SignInView
 
@@ -21,6 +22,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The JavaScript catalogue (static/harbor/*.js call gettext() from it). Signed-in pages only,
+    # like every URL: the sign-in page does not load it, and the scripts fall back to English.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("manage/", admin.site.urls),
     path("screening/", include("screening.urls")),
     path("safety/", include("safety.urls")),

@@ -9,22 +9,25 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from cases import audit
 from cases.actions import record_event
-from cases.content import StaleVersion
+from cases.content import StaleVersion, save_version
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from documentation import language
-from documentation.models import Addendum, EncounterNote
+from documentation.models import Addendum, EncounterNote, NoteTemplateVersion
 from documentation.rules import (
     CONSENT_CHOICES,
     NoteTemplate,
     merge_offer,
     parse_injury,
-    shipped_templates,
+    shipped_documents,
 )
+
+ENCOUNTER = "encounter"
 
 
 class NoteLockedError(Exception):
@@ -45,12 +48,69 @@ class NotReadyError(Exception):
         self.findings = findings or {}
 
 
-def template_of(note: EncounterNote) -> NoteTemplate:
-    return shipped_templates()[note.template_slug]
+def load_shipped_templates() -> list[tuple[NoteTemplateVersion, bool]]:
+    """Store each shipped template that has no version yet; one an administrator edited is
+    kept (a deploy never replaces an edit). (row, created) per template."""
+    loaded = []
+    for document in shipped_documents():
+        newest = NoteTemplateVersion.objects.newest(document["slug"])
+        if newest is not None:
+            loaded.append((newest, False))
+            continue
+        loaded.append(
+            save_version(
+                NoteTemplateVersion,
+                document["slug"],
+                document,
+                base_version=None,
+                by=None,
+                note="Shipped content",
+            )
+        )
+    return loaded
+
+
+def current_template(slug: str = ENCOUNTER) -> NoteTemplateVersion:
+    """The version a new note starts on: the published one (the shipped file's when none is
+    stored yet, as on a database emptied by tests)."""
+    row = NoteTemplateVersion.objects.latest_published(slug)
+    if row is None:
+        load_shipped_templates()
+        row = NoteTemplateVersion.objects.latest_published(slug)
+    if row is None:
+        raise NoteTemplateVersion.DoesNotExist(slug)
+    return row
+
+
+def template_row(note: EncounterNote) -> NoteTemplateVersion:
+    """The template version the note was started on, read once per note instance."""
+    row: NoteTemplateVersion | None = getattr(note, "_template_row", None)
+    if row is None or (row.slug, row.version) != (note.template_slug, note.template_version):
+        found = NoteTemplateVersion.objects.filter(
+            slug=note.template_slug, version=note.template_version
+        )
+        row = found.first()
+        if row is None:  # only a database emptied of its shipped content
+            load_shipped_templates()
+            row = found.get()
+        note._template_row = row  # type: ignore[attr-defined]
+    return row
+
+
+def template_of(note: EncounterNote, language: str | None = None) -> NoteTemplate:
+    """The note's template (the version it keeps), its labels in the active language."""
+    return template_row(note).rule(language)
 
 
 def patient_is_minor(case: Case) -> bool | None:
     return None if case.age_years is None else case.age_years < 18
+
+
+def wording_languages() -> dict[str, Any]:
+    """The language check's languages for the person acting now: the note checked in theirs
+    first, then the others; the reasons given in theirs."""
+    active = (get_language() or "en").split("-")[0]
+    return {"language": language.note_languages(active), "explain_in": active}
 
 
 def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
@@ -82,7 +142,7 @@ def _saved(note: EncounterNote, *, by: User, event: EventKind, **detail: Any) ->
 @transaction.atomic
 def start_note(case: Case, *, prefill: Mapping[str, str], by: User) -> EncounterNote:
     """The case's encounter note, prefilled; the existing one if it was started meanwhile."""
-    template = shipped_templates()["encounter"]
+    template = current_template().rule()
     Case.objects.select_for_update().filter(pk=case.pk).first()
     existing = EncounterNote.objects.filter(case=case, template_slug=template.slug).first()
     if existing is not None:
@@ -90,6 +150,7 @@ def start_note(case: Case, *, prefill: Mapping[str, str], by: User) -> Encounter
     note = EncounterNote.objects.create(
         case=case,
         template_slug=template.slug,
+        # The note keeps this version whatever administrators change later.
         template_version=template.version,
         sections={s.slug: prefill.get(s.slug, "") for s in template.sections},
         consents={c.slug: "not_asked" for c in template.consents},
@@ -101,7 +162,9 @@ def start_note(case: Case, *, prefill: Mapping[str, str], by: User) -> Encounter
         case,
         EventKind.DOCUMENTATION_NOTE_STARTED,
         by=by,
-        summary="Encounter note started (prefilled from the case)",
+        # Stored as the English msgid (gettext_noop): the timeline translates it when shown,
+        # in the reader's language, not the writer's.
+        summary=gettext_noop("Encounter note started (prefilled from the case)"),
         payload={"note": note.pk, "template": template.slug, "version": template.version},
     )
     return note
@@ -223,6 +286,7 @@ def finalise_note(
     findings = language.check_sections(
         fresh.sections,
         patient_is_minor=patient_is_minor(fresh.case),
+        **wording_languages(),
         verbatim=template_of(fresh).verbatim_sections,
     )
     if findings and not wording_reviewed:
@@ -242,7 +306,7 @@ def finalise_note(
         fresh.case,
         EventKind.DOCUMENTATION_NOTE_FINALISED,
         by=by,
-        summary="Encounter note finalised",
+        summary=gettext_noop("Encounter note finalised"),
         payload={"note": fresh.pk, "sensitive": fresh.sensitive, "codes": fresh.codes},
     )
     return fresh
@@ -261,7 +325,7 @@ def add_addendum(note: EncounterNote, *, text: str, by: User) -> Addendum:
         fresh.case,
         EventKind.DOCUMENTATION_ADDENDUM_ADDED,
         by=by,
-        summary="Addendum added to the encounter note",
+        summary=gettext_noop("Addendum added to the encounter note"),
         payload={"note": fresh.pk, "addendum": addendum.pk},
     )
     return addendum

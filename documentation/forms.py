@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import unique_slug
+from cases.editing import Editor, VersionForm, row_formset
 from documentation import icd10
 from documentation.rules import (
     CONSENT_CHOICES,
@@ -173,3 +177,197 @@ class AddendumForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+# --- The note template editor (the pattern of `cases.editing`) ----------------------------------
+
+
+def other_languages() -> list[tuple[str, str]]:
+    """The interface languages besides English, each edited in its own column."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+
+
+def _translation_fields(form: forms.Form, fields: dict[str, tuple[str, int, bool]]) -> None:
+    """Add `<field>_<language>` for each other interface language: name -> (label, max, area)."""
+    for code, name in other_languages():
+        for field, (label, max_length, area) in fields.items():
+            form.fields[f"{field}_{code}"] = forms.CharField(
+                label=_("%(field)s (%(language)s)") % {"field": label, "language": name},
+                required=False,
+                max_length=max_length,
+                widget=forms.Textarea(attrs={"rows": 1}) if area else forms.TextInput(),
+            )
+
+
+def _translations(
+    data: Mapping[str, Any], before: Mapping[str, Any] | None, fields: tuple[str, ...]
+) -> Any:
+    """The row's translations: each edited language from the form, the others as they were."""
+    result = {code: dict(texts) for code, texts in (before or {}).items()}
+    for code, _name in other_languages():
+        typed = {f: str(data.get(f"{f}_{code}") or "").strip() for f in fields}
+        texts = {f: text for f, text in typed.items() if text}
+        if texts:
+            result[code] = texts
+        else:
+            result.pop(code, None)
+    return result
+
+
+def _translation_initial(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+    return {
+        f"{field}_{code}": (row.get("translations") or {}).get(code, {}).get(field, "")
+        for code, _name in other_languages()
+        for field in fields
+    }
+
+
+def _styled(form: forms.Form) -> None:
+    """Bootstrap's classes on every visible widget of an editor form."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class NoteTemplateHeaderForm(VersionForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translation_fields(self, {"title": (str(_("Title")), 200, False)})
+        _styled(self)
+
+
+PREFILL_CHOICES = [
+    ("", _("Nothing: the clinician writes it")),
+    ("presentation", _("How the conversation was held, and the summaries")),
+    ("observations", _("Signs observed")),
+    ("own_words", _("Answers marked as the patient's words")),
+    ("care_given", _("Care checklist: done")),
+    ("reporting", _("Capacity, reporting decision and reports made")),
+    ("referrals", _("Referrals")),
+    ("plan", _("Transfer, help declined, still to do, follow-up, safe contact")),
+]
+
+
+class SectionEditForm(forms.Form):
+    # A section's slug names its text in every note written on the template, so an existing
+    # section keeps it whatever its label becomes; a new one gets one from its label.
+    slug = forms.CharField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Section"), max_length=200)
+    help = forms.CharField(
+        label=_("Help for the clinician"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+    prefill = forms.ChoiceField(label=_("Prefilled from"), required=False, choices=PREFILL_CHOICES)
+    verbatim = forms.BooleanField(
+        label=_("The patient's own words (never flagged, never corrected)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translation_fields(
+            self,
+            {"label": (str(_("Section")), 200, False), "help": (str(_("Help")), 1000, True)},
+        )
+        _styled(self)
+
+
+class ConsentEditForm(forms.Form):
+    slug = forms.CharField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Consent"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translation_fields(self, {"label": (str(_("Consent")), 200, False)})
+        _styled(self)
+
+
+SectionFormSet = row_formset(SectionEditForm, noun="section")
+ConsentFormSet = row_formset(ConsentEditForm, noun="consent")
+
+
+def _slug_from(label: str, taken: set[str]) -> str:
+    # Section slugs name form fields (`section_<slug>`): underscores, as the shipped ones.
+    return unique_slug(label, taken, fallback="section", words=4).replace("-", "_")
+
+
+class NoteTemplateEditor(Editor):
+    """Sections and consents added, removed, reordered and translated in one save."""
+
+    header_class = NoteTemplateHeaderForm
+    formset_classes = {
+        "sections": (SectionFormSet, "sections"),
+        "consents": (ConsentFormSet, "consents"),
+    }
+
+    def header_initial(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {"title": content["title"], **_translation_initial(dict(content), ("title",))}
+
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "sections": SectionFormSet(
+                data,
+                prefix="sections",
+                initial=[
+                    {**s, **_translation_initial(s, ("label", "help"))} for s in content["sections"]
+                ],
+            ),
+            "consents": ConsentFormSet(
+                data,
+                prefix="consents",
+                initial=[{**c, **_translation_initial(c, ("label",))} for c in content["consents"]],
+            ),
+        }
+
+    def document(self) -> dict[str, Any]:
+        before = {
+            name: {row["slug"]: row for row in self.before[name]}
+            for name in ("sections", "consents")
+        }
+        taken = {slug for rows in before.values() for slug in rows}
+
+        def section(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            slug = data.get("slug") or _slug_from(data["label"], taken)
+            taken.add(slug)
+            old = before["sections"].get(slug, {})
+            return {
+                "slug": slug,
+                "label": data["label"],
+                "help": data["help"],
+                "prefill": data["prefill"],
+                "verbatim": data["verbatim"],
+                "translations": _translations(data, old.get("translations"), ("label", "help")),
+            }
+
+        def consent(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            slug = data.get("slug") or _slug_from(data["label"], taken)
+            taken.add(slug)
+            old = before["consents"].get(slug, {})
+            return {
+                "slug": slug,
+                "label": data["label"],
+                "translations": _translations(data, old.get("translations"), ("label",)),
+            }
+
+        header = self.form.cleaned_data
+        self.origin[()] = self.form
+        return {
+            "title": header["title"],
+            "source": self.before["source"],
+            "translations": _translations(header, self.before.get("translations"), ("title",)),
+            "sections": self.rows(("sections",), self.formsets["sections"], section),
+            "consents": self.rows(("consents",), self.formsets["consents"], consent),
+        }

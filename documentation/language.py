@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -52,6 +52,19 @@ class Entry:
     # prostitute". These replace `why` and `suggestion` when the patient is under 18.
     minor_why: str = ""
     minor_suggestion: str = ""
+    # `why` and `minor_why` for a reader of another interface language, as (language, field,
+    # text). The suggestion stays in the note's language: it is the wording to write instead.
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def explained(self, field: str, language: str | None) -> str:
+        """`why` or `minor_why` in `language` when written, else the entry's own."""
+        own: str = getattr(self, field)
+        if language is None or language == self.language:
+            return own
+        return next(
+            (text for lang, name, text in self.translations if (lang, name) == (language, field)),
+            own,
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,15 @@ class Finding:
 
 
 LANGUAGES = ("en", "fr")
+
+
+def note_languages(active: str | None) -> tuple[str, ...]:
+    """The languages a note is checked in: the writer's interface language first, then the
+    others (Canadian teams write notes in English or French whatever their screen shows)."""
+    first = (active or "en").split("-")[0]
+    return (
+        (first, *(lang for lang in LANGUAGES if lang != first)) if first in LANGUAGES else LANGUAGES
+    )
 
 
 def load_word_list(data: Mapping[str, Any]) -> WordList:
@@ -146,6 +168,12 @@ def _parse_entry(raw: Any, where: str) -> Entry:
         raise WordListError(f"{where}: minor_only must be true or false.")
     if minor_only and category is not Category.MINOR:
         raise WordListError(f"{where}: only the minor category can be minor_only.")
+    raw_translations = raw.get("translations", {})
+    if not isinstance(raw_translations, dict) or not all(
+        isinstance(texts, dict) and all(isinstance(t, str) for t in texts.values())
+        for texts in raw_translations.values()
+    ):
+        raise WordListError(f"{where}: translations must map a language to its texts.")
     return Entry(
         id=entry_id,
         language=language,
@@ -156,6 +184,12 @@ def _parse_entry(raw: Any, where: str) -> Entry:
         minor_only=minor_only,
         minor_why=str(raw.get("minor_why", "")).strip(),
         minor_suggestion=str(raw.get("minor_suggestion", "")).strip(),
+        translations=tuple(
+            (lang, field, text.strip())
+            for lang, texts in sorted(raw_translations.items())
+            for field, text in sorted(texts.items())
+            if field in ("why", "minor_why") and text.strip()
+        ),
     )
 
 
@@ -191,19 +225,24 @@ def check_language(
     text: str,
     *,
     patient_is_minor: bool | None,
-    language: str = "en",
+    language: str | Sequence[str] = "en",
+    explain_in: str | None = None,
     word_list: WordList | None = None,
 ) -> tuple[Finding, ...]:
     """Every flagged wording in `text`, in reading order, with why and what to write instead.
 
-    `patient_is_minor` is None when the age is unknown: wording that is wrong only for a child is
-    then still shown, marked as applying if the patient is under 18, because a missing age must
-    never hide the guide's point that a child cannot consent.
+    `language` is the note's language, or several (a bilingual team writes in either), the
+    first winning where two lists hold the same word. `explain_in` is the reader's language,
+    for the reason given. `patient_is_minor` is None when the age is unknown: wording that is
+    wrong only for a child is then still shown, marked as applying if the patient is under 18,
+    because a missing age must never hide the guide's point that a child cannot consent.
     """
     words = word_list or shipped_word_list()
+    languages = [language] if isinstance(language, str) else list(language)
     entries = [
         entry
-        for entry in words.for_language(language)
+        for lang in reversed(languages)  # so that the first language's entry is the one kept
+        for entry in words.for_language(lang)
         if not (entry.minor_only and patient_is_minor is False)
     ]
     if not entries or not text:
@@ -223,7 +262,7 @@ def check_language(
                 matched=match.group(),
                 start=match.start(),
                 end=match.end(),
-                why=entry.minor_why if use_minor_wording else entry.why,
+                why=entry.explained("minor_why" if use_minor_wording else "why", explain_in),
                 suggestion=(entry.minor_suggestion or entry.suggestion)
                 if use_minor_wording
                 else entry.suggestion,
@@ -237,7 +276,8 @@ def check_sections(
     sections: Mapping[str, str],
     *,
     patient_is_minor: bool | None,
-    language: str = "en",
+    language: str | Sequence[str] = "en",
+    explain_in: str | None = None,
     verbatim: frozenset[str] = frozenset(),
     word_list: WordList | None = None,
 ) -> dict[str, tuple[Finding, ...]]:
@@ -248,7 +288,11 @@ def check_sections(
         if slug in verbatim:
             continue
         findings = check_language(
-            text, patient_is_minor=patient_is_minor, language=language, word_list=word_list
+            text,
+            patient_is_minor=patient_is_minor,
+            language=language,
+            explain_in=explain_in,
+            word_list=word_list,
         )
         if findings:
             result[slug] = findings

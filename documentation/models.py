@@ -1,13 +1,93 @@
 """The encounter note of a case: a draft that saves as the clinician types, locked once
-finalised, with addenda after that. Nothing generated from it (PDFs, EHR text) is stored."""
+finalised, with addenda after that. Nothing generated from it (PDFs, EHR text) is stored.
+
+Its template is administrator-edited content on the one pattern (`cases.content`): each edit
+is a new `NoteTemplateVersion`, and a note keeps the version it was started on."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
+from documentation import rules
+
+
+class NoteTemplateVersion(VersionedContent):
+    """One version of a note template: its sections (slug, label, help, prefill, verbatim) and
+    consents (slug, label), each with its `translations` per interface language."""
+
+    SCHEMA = rules.NOTE_TEMPLATE_SCHEMA
+    ROWS = {"sections": "slug", "consents": "slug"}
+    AUDIT_NAME = "note-template"
+
+    title = models.CharField(max_length=200)
+    source = models.TextField(blank=True)
+    translations = models.JSONField(default=dict, blank=True)
+    sections = models.JSONField()
+    consents = models.JSONField(default=list, blank=True)
+
+    objects = VersionedQuerySet["NoteTemplateVersion"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="note_template_version_unique")
+        ]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    def as_content(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "title": self.title,
+            "source": self.source,
+            "translations": self.translations,
+            "sections": self.sections,
+            "consents": self.consents,
+        }
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return rules.normalised_template(content)
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        rules.check_note_template(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> NoteTemplateVersion:
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            title=content["title"],
+            source=content["source"],
+            translations=content["translations"],
+            sections=content["sections"],
+            consents=content["consents"],
+            **fields,
+        )
+
+    def rule(self, language: str | None = None) -> rules.NoteTemplate:
+        """The frozen template in `language` (the active one by default), built once per
+        version and language."""
+        wanted = (language or get_language() or "en").split("-")[0]
+        built = cached_rule(self, dict)  # language -> NoteTemplate, filled as asked
+        if wanted not in built:
+            built[wanted] = rules.note_template(self.as_content(), language=wanted)
+        return built[wanted]
 
 
 class EncounterNote(models.Model):
@@ -84,3 +164,44 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.pk} to note {self.note_id}"
+
+
+PATIENT_TEXT_KEYS = (
+    "card_title",
+    "card_note",
+    "text_label",
+    "emergency_label",
+    "no_lines",
+    "slip_title",
+    "slip_body",
+    "slip_when",
+    "slip_where",
+    "slip_bring",
+    "contacts_title",
+    "contacts_intro",
+    "phone_label",
+    "hours_label",
+    "address_label",
+)
+
+
+class PatientTexts(DocumentContent):
+    """Harbor's words on the patient's papers (card, follow-up slip, contacts handout), on the
+    one content pattern: English source fields, `translations` per language, so a language an
+    administrator adds is printed once its texts are written."""
+
+    SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "patient-texts.schema.json"
+    AUDIT_NAME = "patient_texts"
+    TEXTS = {"": PATIENT_TEXT_KEYS}
+    PATIENT_TEXTS = {"": PATIENT_TEXT_KEYS}
+    LABEL = _("Patient papers")
+
+    objects = VersionedQuerySet["PatientTexts"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="patient_texts_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient papers (version {self.version})"

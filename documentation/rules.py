@@ -9,24 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from cases.schemas import ContentInvalid, Problem, check_unique, validate
 
 CONSENT_CHOICES = {
     "not_asked": gettext_lazy("Not asked"),
     "given": gettext_lazy("Given"),
     "declined": gettext_lazy("Declined"),
 }
-
-
-class TemplateError(ValueError):
-    """The note template is malformed; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -74,69 +73,101 @@ PREFILL_SOURCES = frozenset(
     }
 )
 
-
-def load_note_templates(document: Mapping[str, Any]) -> dict[str, NoteTemplate]:
-    """Every template of the document by slug, or TemplateError naming the first problem."""
-    source = document.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise TemplateError("The note templates need a source note.")
-    raw_templates = document.get("templates")
-    if not isinstance(raw_templates, list) or not raw_templates:
-        raise TemplateError("There are no note templates.")
-    templates = {}
-    for index, raw in enumerate(raw_templates, start=1):
-        template = _parse_template(raw, f"Template {index}", source)
-        if template.slug in templates:
-            raise TemplateError(f"Template {index}: slug {template.slug!r} is used twice.")
-        templates[template.slug] = template
-    return templates
+# The note template is administrator-edited content (`documentation.models.NoteTemplateVersion`
+# on the one content pattern); this schema says its shape, `check_note_template` the rest.
+NOTE_TEMPLATE_SCHEMA = (
+    Path(__file__).resolve().parent / "content" / "schemas" / "note_template.schema.json"
+)
 
 
-def _parse_template(raw: Any, where: str, source: str) -> NoteTemplate:
-    if not isinstance(raw, dict) or not isinstance(raw.get("slug"), str) or not raw["slug"]:
-        raise TemplateError(f"{where}: needs a slug.")
-    where = f"{where} ({raw['slug']})"
-    version = raw.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise TemplateError(f"{where}: needs a version number.")
-    sections = []
-    for position, item in enumerate(raw.get("sections") or [], start=1):
-        if not isinstance(item, dict) or not item.get("slug") or not item.get("label"):
-            raise TemplateError(f"{where}, section {position}: needs a slug and a label.")
-        prefill = item.get("prefill", "")
-        if prefill not in PREFILL_SOURCES:
-            raise TemplateError(f"{where}, section {item['slug']}: unknown prefill {prefill!r}.")
-        sections.append(
+def check_note_template(document: Mapping[str, Any]) -> None:
+    """What the schema cannot say: section and consent slugs are unique (each names a field of
+    every note written on the template), and at most one section holds the patient's words."""
+    check_unique(document["sections"], "slug", ("sections",))
+    check_unique(document.get("consents", []), "slug", ("consents",))
+    verbatim = [i for i, s in enumerate(document["sections"]) if s.get("verbatim")]
+    if len(verbatim) > 1:
+        raise ContentInvalid(
+            [
+                Problem(
+                    ("sections", verbatim[1], "verbatim"),
+                    _("only one section holds the patient's own words"),
+                )
+            ]
+        )
+
+
+def normalised_template(content: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid document with every optional part present, as a stored version returns it, so
+    an edit that only fills in a default is no change."""
+    return {
+        **content,
+        "source": content.get("source", ""),
+        "translations": content.get("translations") or {},
+        "sections": [
+            {
+                "slug": s["slug"],
+                "label": s["label"],
+                "help": s.get("help", ""),
+                "prefill": s.get("prefill", ""),
+                "verbatim": bool(s.get("verbatim", False)),
+                "translations": s.get("translations") or {},
+            }
+            for s in content["sections"]
+        ],
+        "consents": [
+            {"slug": c["slug"], "label": c["label"], "translations": c.get("translations") or {}}
+            for c in content.get("consents", [])
+        ],
+    }
+
+
+def _translated(row: Mapping[str, Any], language: str, field: str) -> str:
+    """A row's text in `language` when it has one, else its own (English) text."""
+    text = (row.get("translations") or {}).get(language, {}).get(field, "")
+    return str(text).strip() or str(row.get(field, ""))
+
+
+def note_template(document: Mapping[str, Any], *, language: str = "en") -> NoteTemplate:
+    """The frozen template of a validated document, its labels in `language` where written."""
+    return NoteTemplate(
+        slug=document["slug"],
+        version=int(document.get("version") or 1),
+        title=_translated(document, language, "title"),
+        source=str(document.get("source", "")),
+        sections=tuple(
             Section(
                 slug=item["slug"],
-                label=item["label"],
-                help=item.get("help", ""),
-                prefill=prefill,
+                label=_translated(item, language, "label"),
+                help=_translated(item, language, "help"),
+                prefill=item.get("prefill", ""),
                 verbatim=bool(item.get("verbatim", False)),
             )
-        )
-    if not sections:
-        raise TemplateError(f"{where}: has no sections.")
-    slugs = [s.slug for s in sections]
-    if len(set(slugs)) != len(slugs):
-        raise TemplateError(f"{where}: two sections share a slug.")
-    consents = tuple(
-        Consent(slug=item["slug"], label=item["label"]) for item in raw.get("consents") or []
+            for item in document["sections"]
+        ),
+        consents=tuple(
+            Consent(slug=item["slug"], label=_translated(item, language, "label"))
+            for item in document.get("consents", [])
+        ),
     )
-    return NoteTemplate(
-        slug=raw["slug"],
-        version=version,
-        title=str(raw.get("title") or raw["slug"]),
-        source=source,
-        sections=tuple(sections),
-        consents=consents,
-    )
+
+
+def shipped_documents() -> list[dict[str, Any]]:
+    """Each template of the shipped file as its own document (the source note on each),
+    validated: what the data migration and `load_documentation_content` load."""
+    path = files("documentation") / "content" / "note_templates.json"
+    shipped = json.loads(path.read_text("utf-8"))
+    documents = [{**template, "source": shipped["source"]} for template in shipped["templates"]]
+    for document in documents:
+        validate(NOTE_TEMPLATE_SCHEMA, document)
+        check_note_template(document)
+    return documents
 
 
 @cache
 def shipped_templates() -> dict[str, NoteTemplate]:
-    path = files("documentation") / "content" / "note_templates.json"
-    return load_note_templates(json.loads(path.read_text("utf-8")))
+    """The shipped templates in English, for pure tests (the app reads the stored versions)."""
+    return {document["slug"]: note_template(document) for document in shipped_documents()}
 
 
 # --- Body sites and injuries -------------------------------------------------------------------
@@ -152,16 +183,30 @@ class BodySite:
     y: int
     w: int
     h: int
+    # The label in the other interface languages, as (language, label) pairs.
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def label_in(self, language: str) -> str:
+        return dict(self.translations).get(language, self.label)
 
 
 @cache
-def body_sites() -> tuple[BodySite, ...]:
+def _body_sites() -> tuple[BodySite, ...]:
     path = files("documentation") / "content" / "body_sites.json"
-    return tuple(BodySite(**site) for site in json.loads(path.read_text("utf-8"))["sites"])
+    return tuple(
+        BodySite(**{**site, "translations": tuple(sorted(site.get("translations", {}).items()))})
+        for site in json.loads(path.read_text("utf-8"))["sites"]
+    )
 
 
-def site_label(slug: str) -> str:
-    return next((site.label for site in body_sites() if site.slug == slug), slug)
+def body_sites(language: str | None = None) -> tuple[BodySite, ...]:
+    """The diagram's regions, labelled in `language` (the active one by default)."""
+    wanted = (language or get_language() or "en").split("-")[0]
+    return tuple(replace(site, label=site.label_in(wanted)) for site in _body_sites())
+
+
+def site_label(slug: str, language: str | None = None) -> str:
+    return next((site.label for site in body_sites(language) if site.slug == slug), slug)
 
 
 class InjuryError(ValueError):
@@ -284,11 +329,16 @@ def prefill_sections(record: CaseRecord) -> dict[str, str]:
             _("Screening conversation not held: %(reason)s.")
             % {"reason": record.not_screened_reason}
         )
+    elif record.screened_alone and record.interpreter:
+        presentation.append(
+            _(
+                "Conversation held with the patient alone, with a professional interpreter "
+                "(%(how)s)."
+            )
+            % {"how": record.interpreter}
+        )
     elif record.screened_alone:
-        held = _("Conversation held with the patient alone")
-        if record.interpreter:
-            held += _(", with a professional interpreter (%(how)s)") % {"how": record.interpreter}
-        presentation.append(held + ".")
+        presentation.append(_("Conversation held with the patient alone."))
     if record.summaries:
         presentation.append(_("Clinician's summary of the conversation (not the patient's words):"))
         presentation.append(_lines([f"{q.question} — {q.words}" for q in record.summaries]))

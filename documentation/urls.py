@@ -25,4 +25,6 @@ urlpatterns = [
     path("cases/<str:case_ref>/print/slip/", views.print_slip, name="print-slip"),
     path("cases/<str:case_ref>/print/contacts/", views.print_contacts, name="print-contacts"),
     path("cases/<str:case_ref>/print/handover/", views.print_handover, name="print-handover"),
+    path("templates/", views.admin_note_templates, name="admin-note-templates"),
+    path("templates/<slug:slug>/", views.admin_note_template, name="admin-note-template"),
 ]

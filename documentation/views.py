@@ -7,23 +7,34 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from cases import audit
-from cases.content import StaleVersion
+from cases.content import StaleVersion, require_administrator
+from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
+from cases.translations import language_name, offered_languages
 from documentation import actions, documents, icd10, language
-from documentation.forms import AddendumForm, CodingForm, InjuryForm, NoteForm, note_initial
-from documentation.models import EncounterNote
+from documentation.forms import (
+    AddendumForm,
+    CodingForm,
+    InjuryForm,
+    NoteForm,
+    NoteTemplateEditor,
+    note_initial,
+    other_languages,
+)
+from documentation.models import EncounterNote, NoteTemplateVersion
 from documentation.rules import (
     AddendumText,
     NoteText,
@@ -33,7 +44,6 @@ from documentation.rules import (
     ehr_text,
     prefill_for,
     prefill_sections,
-    shipped_templates,
 )
 from documentation.sources import case_record, referrals_for
 
@@ -51,7 +61,7 @@ def _note(case: Case) -> EncounterNote | None:
 def _note_or_404(case: Case) -> EncounterNote:
     note = _note(case)
     if note is None:
-        raise Http404("No note yet.")
+        raise Http404(_("No note yet."))
     return note
 
 
@@ -68,6 +78,7 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     found = language.check_sections(
         sections,
         patient_is_minor=actions.patient_is_minor(case),
+        **actions.wording_languages(),
         verbatim=template.verbatim_sections,
     )
     return [
@@ -147,15 +158,15 @@ def _documents_context(case: Case) -> dict[str, Any]:
     return {
         "language": lang,
         "language_fallback": lang != case.preferred_language,
-        "languages": [(code, _language_name(code)) for code in documents.PATIENT_LANGUAGES],
+        "languages": [(code, _language_name(code)) for code in documents.patient_languages()],
         "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=lang),
-        "provenance": documents.texts_provenance(),
+        "provenance": documents.texts_provenance(lang),
         "paper_default": _default_paper(case),
     }
 
 
 def _language_name(code: str) -> str:
-    return str(dict(Case.Language.choices).get(code, code))
+    return language_name(code, dict(offered_languages()))
 
 
 @require_GET
@@ -203,7 +214,7 @@ def _saved_trigger(response: HttpResponse, note: EncounterNote) -> HttpResponse:
 @require_POST
 def start_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    template = shipped_templates()["encounter"]
+    template = actions.current_template().rule()
     actions.start_note(case, prefill=prefill_for(template, case_record(case)), by=request.user)
     return redirect(_tab(case, "note"))
 
@@ -287,7 +298,7 @@ def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> Ht
             note, injury_id, base_version=_version(request), by=request.user
         )
     except KeyError:
-        raise Http404("No such injury.") from None
+        raise Http404(_("No such injury.")) from None
     except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, None, status=409, stale=True)
@@ -436,7 +447,9 @@ def add_addendum(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 
 
 def _addendum_wording(case: Case, text: str) -> list[dict[str, Any]]:
-    findings = language.check_language(text, patient_is_minor=actions.patient_is_minor(case))
+    findings = language.check_language(
+        text, patient_is_minor=actions.patient_is_minor(case), **actions.wording_languages()
+    )
     return [{"section": {"label": _("Addendum")}, "findings": findings}] if findings else []
 
 
@@ -533,7 +546,7 @@ def _paper(request: HtmxHttpRequest, case: Case) -> str:
 
 def _print_language(request: HtmxHttpRequest, case: Case) -> str:
     chosen = request.GET.get("language", "")
-    if chosen in documents.PATIENT_LANGUAGES:
+    if chosen in documents.patient_languages():
         return chosen
     return documents.patient_language(case.preferred_language)
 
@@ -647,4 +660,42 @@ def print_handover(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     paper = _paper(request, case)
     return _pdf(
         request, case, documents.handover_pdf(context, paper=paper), kind="handover", paper=paper
+    )
+
+
+# --- Administrators: note templates -------------------------------------------------------------
+
+
+@require_GET
+def admin_note_templates(request: HtmxHttpRequest) -> HttpResponse:
+    require_administrator(request)
+    actions.current_template()  # the shipped one, on a database that has none yet
+    newest = (
+        NoteTemplateVersion.objects.filter(slug=OuterRef("slug"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    templates = NoteTemplateVersion.objects.filter(pk=Subquery(newest)).select_related("created_by")
+    counts = dict(
+        NoteTemplateVersion.objects.values_list("slug").annotate(n=Count("pk")).order_by()
+    )
+    rows = [(template, counts.get(template.slug, 1)) for template in templates.order_by("slug")]
+    return render(request, "documentation/admin_note_templates.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def admin_note_template(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A note template's sections and consents, each save a new version; notes already
+    started keep the version they started on."""
+    require_administrator(request)
+    newest = NoteTemplateVersion.objects.newest(slug)
+    if newest is None:
+        raise Http404(_("No such note template."))
+    return edit_content(
+        request,
+        newest,
+        NoteTemplateEditor,
+        template="documentation/admin_note_template.html",
+        done=reverse("documentation:admin-note-template", args=[slug]),
+        context={"languages": other_languages()},
     )

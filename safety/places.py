@@ -7,7 +7,7 @@ from importlib.resources import files
 from typing import Any
 
 from safety.models import Jurisdiction
-from safety.rule_table import places
+from safety.rule_table import place_name, places
 
 
 def shipped_table() -> dict[str, Any]:
@@ -20,11 +20,12 @@ def shipped_table() -> dict[str, Any]:
 def jurisdiction_places() -> list[tuple[str, str, str]]:
     """(code, name, country) of each province, territory and state in force; the shipped table
     stands in before any is loaded, so a new install can start cases at once."""
-    stored = list(
-        Jurisdiction.objects.published()
+    stored = [
+        (code, place_name(name), country)
+        for code, name, country in Jurisdiction.objects.published()
         .filter(slug__contains="-")
         .values_list("slug", "name", "country")
-    )
+    ]
     if stored:
         return sorted(stored, key=lambda place: (place[2], place[1]))
     return [(place.code, place.name, place.country) for place in places(shipped_table())]

@@ -122,6 +122,41 @@ CONDITION_LABELS = {
     Condition.CANNOT_SELF_REPORT: gettext_lazy("the patient cannot report for themselves"),
 }
 
+# The shipped entries' names, so each place reads in the interface's language (Québec,
+# Colombie-Britannique). Keyed by the name as stored: a name an administrator has changed is
+# shown as they typed it.
+PLACE_NAMES = {
+    "Seed baseline (jurisdiction not in the table)": gettext_lazy(
+        "Seed baseline (jurisdiction not in the table)"
+    ),
+    "Canada (national)": gettext_lazy("Canada (national)"),
+    "Alberta": gettext_lazy("Alberta"),
+    "British Columbia": gettext_lazy("British Columbia"),
+    "Saskatchewan": gettext_lazy("Saskatchewan"),
+    "Manitoba": gettext_lazy("Manitoba"),
+    "Ontario": gettext_lazy("Ontario"),
+    "Quebec": gettext_lazy("Quebec"),
+    "New Brunswick": gettext_lazy("New Brunswick"),
+    "Nova Scotia": gettext_lazy("Nova Scotia"),
+    "Prince Edward Island": gettext_lazy("Prince Edward Island"),
+    "Newfoundland and Labrador": gettext_lazy("Newfoundland and Labrador"),
+    "Yukon": gettext_lazy("Yukon"),
+    "Northwest Territories": gettext_lazy("Northwest Territories"),
+    "Nunavut": gettext_lazy("Nunavut"),
+    "United States (federal)": gettext_lazy("United States (federal)"),
+    "California": gettext_lazy("California"),
+    "New York": gettext_lazy("New York"),
+    "Texas": gettext_lazy("Texas"),
+    "Florida": gettext_lazy("Florida"),
+    "Illinois": gettext_lazy("Illinois"),
+}
+
+
+def place_name(name: str) -> str:
+    """A jurisdiction's name in the active language, where it is one Harbor ships."""
+    return str(PLACE_NAMES.get(name, name))
+
+
 # Topics a jurisdiction may record as "none found" (no law located) instead of rows.
 NONE_FOUND_TOPICS = frozenset({"child", "adult_protection", "weapon_injury", "crime_injury"})
 
@@ -227,7 +262,7 @@ def merge(code: str, entries: Mapping[str, Entry]) -> JurisdictionRules:
     lines = [line for entry in reversed(layers) for line in entry.hotlines]
     return JurisdictionRules(
         code=wanted,
-        name=own.name,
+        name=place_name(own.name),
         version=version_key([*layers, default]),
         hotlines=_unique_lines(lines or default.hotlines),
         rows=tuple(rows),
@@ -278,7 +313,7 @@ def places(data: Mapping[str, Any]) -> list[Place]:
     """
     entries = parse_table(data)
     found = [
-        Place(entry.code, entry.name, entry.code.split("-")[0])
+        Place(entry.code, place_name(entry.name), entry.code.split("-")[0])
         for entry in entries.values()
         if "-" in entry.code
     ]

@@ -240,11 +240,13 @@ def _decide(
     )
     required_reports = _merge(_report(o, _("is required")) for o in required)
     if required_reports:
-        headline = _("Required: %(reports)s.") % {
-            "reports": _join(_("a report to %(r)s") % {"r": r.recipient} for r in required_reports)
-        }
+        reports = _join(_("a report to %(r)s") % {"r": r.recipient} for r in required_reports)
         if could_require:
-            headline += " " + _("A missing answer could add another: see the questions.")
+            headline = _(
+                "Required: %(reports)s. A missing answer could add another: see the questions."
+            ) % {"reports": reports}
+        else:
+            headline = _("Required: %(reports)s.") % {"reports": reports}
     elif could_require:
         headline = _(
             "Not settled: a missing answer could make a report required. See the questions."
@@ -252,7 +254,9 @@ def _decide(
     else:
         headline = _("No report is required on these facts.")
     if rules.elsewhere:
-        headline = _("General advice from the guide, not the law of this place:") + " " + headline
+        headline = _("General advice from the guide, not the law of this place: %(headline)s") % {
+            "headline": headline
+        }
     return ReportingDecision(
         jurisdiction=rules.code,
         jurisdiction_name=rules.name,
@@ -368,7 +372,7 @@ def _trigger_checks(row: RuleRow, facts: ReportingFacts) -> list[_Check]:
     """What the row's trigger tests beyond its ages and conditions."""
     checks = []
     if row.trigger is Trigger.WEAPON_INJURY:
-        kinds = " or ".join(str(_KIND_WORDS[k]) for k in InjuryKind if k in row.weapon_kinds)
+        kinds = _join_or(str(_KIND_WORDS[k]) for k in InjuryKind if k in row.weapon_kinds)
         if facts.injury_kind is None:
             state = Tri.UNKNOWN
         else:
@@ -482,7 +486,10 @@ def _phrase_questions(questions: list[_Question]) -> tuple[str, ...]:
             % {"recipient": recipient, "when": _join_phrases(asks)}
             for recipient, asks in by_fact[fact].items()
         ]
-        lines.append(f"{FACT_QUESTIONS[fact]} — {'; '.join(parts)}")
+        lines.append(
+            _("%(question)s — %(reports)s")
+            % {"question": FACT_QUESTIONS[fact], "reports": "; ".join(parts)}
+        )
     return tuple(lines)
 
 
@@ -497,7 +504,10 @@ def _join_phrases(asks: list[tuple[Duty, str]]) -> str:
     """One recipient's part of a question; a weaker duty over the same range adds nothing."""
     mandatory = {when for duty, when in asks if duty is Duty.MANDATORY}
     kept = [(d, w) for d, w in asks if d is Duty.MANDATORY or w not in mandatory]
-    return _join(f"{_DUTY_PHRASE[duty]} {when}".strip() for duty, when in kept)
+    return _join(
+        (_("%(duty)s %(when)s") % {"duty": _DUTY_PHRASE[duty], "when": when}).strip()
+        for duty, when in kept
+    )
 
 
 def _guide_note(rules: JurisdictionRules, ages: tuple[int, int]) -> str:
@@ -536,7 +546,7 @@ def _none_found_reasons(
         "crime_injury": facts.crime_injury is Tri.YES,
     }
     return [
-        f"{rules.name}: {note}"
+        _("%(place)s: %(note)s") % {"place": rules.name, "note": note}
         for topic, note in rules.none_found.items()
         if relevant.get(topic, False)
     ]
@@ -558,6 +568,13 @@ def _join(parts: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return _("%(rest)s and %(last)s") % {"rest": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _join_or(parts: Iterable[str]) -> str:
+    items = [str(part) for part in parts]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(rest)s or %(last)s") % {"rest": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _capfirst(text: str) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import audit
 from cases.actions import lock_case, record_event
@@ -29,6 +31,16 @@ from screening.models import (
     QuestionBank,
     Screening,
 )
+
+# Why a pause, resume or finish is refused, by the screening's status: shown to the clinician.
+_CLOSED = {
+    Screening.Status.IN_PROGRESS: gettext_lazy("The screening is in progress."),
+    Screening.Status.PAUSED: gettext_lazy("The screening is paused."),
+    Screening.Status.COMPLETED: gettext_lazy("The screening is completed."),
+    Screening.Status.NOT_SCREENED: gettext_lazy(
+        "No screening is open: this case was recorded as not screened."
+    ),
+}
 
 
 class NoContentError(RuntimeError):
@@ -63,7 +75,21 @@ class ScreeningClosedError(Exception):
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
     """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
-    return json.loads(json.dumps(asdict(content)))
+    return _without_empty_translations(json.loads(json.dumps(asdict(content))))
+
+
+def _without_empty_translations(value: Any) -> Any:
+    """Stored documents carry `translations` only where there are some (`with_translations`),
+    so a parsed import without any compares equal to the stored version."""
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_translations(v)
+            for k, v in value.items()
+            if not (k == "translations" and not v)
+        }
+    if isinstance(value, list):
+        return [_without_empty_translations(v) for v in value]
+    return value
 
 
 # --- One case's screening -------------------------------------------------------------------
@@ -83,8 +109,10 @@ def _current_content() -> tuple[QuestionBank, IndicatorSet]:
     indicator_set = IndicatorSet.objects.published().order_by("-version").first()
     if bank is None or indicator_set is None:
         raise NoContentError(
-            "No question bank or checklist is loaded; ask an administrator to run "
-            "load_screening_content."
+            _(
+                "No question bank or checklist is loaded; ask an administrator to run "
+                "load_screening_content."
+            )
         )
     return bank, indicator_set
 
@@ -120,7 +148,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
         Answer(screening=screening, question=question)
         for question in Question.objects.filter(theme__bank=screening.bank)
     )
-    gate_content = content.gate()
+    gate_content = content.gate_in_force()
     record_event(
         case,
         EventKind.SCREENING_GATE_MET,
@@ -155,7 +183,7 @@ def record_not_screened(
         universal_education_offered=universal_education_offered,
         completed_at=timezone.now(),
     )
-    label = content.label_of(content.gate()["not_screened_reasons"], reason)
+    label = content.label_of(content.gate_in_force()["not_screened_reasons"], reason)
     record_event(
         case,
         EventKind.SCREENING_NOT_SCREENED,
@@ -234,7 +262,7 @@ def save_observation(
     """Record whether a sign was seen; raises StaleVersion if someone saved it meanwhile."""
     screening = _lock(observation.screening)
     if screening.status == Screening.Status.COMPLETED:
-        raise ScreeningClosedError("This screening is finished.")
+        raise ScreeningClosedError(_("This screening is finished."))
     current = ObservedIndicator.objects.select_for_update().get(pk=observation.pk)
     if current.version != base_version:
         raise StaleVersion(current)
@@ -270,7 +298,7 @@ def save_answer(
     """Save one answer as typed; raises StaleVersion if someone saved it meanwhile."""
     screening = _lock(answer.screening)
     if not screening.is_open:
-        raise ScreeningClosedError("This screening is finished; its answers cannot change.")
+        raise ScreeningClosedError(_("This screening is finished; its answers cannot change."))
     current = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
     if current.version != base_version:
         raise StaleVersion(current)
@@ -305,7 +333,7 @@ def _change_status(
 ) -> Screening:
     locked = _lock(screening)
     if locked.status not in allowed_from:
-        raise ScreeningClosedError(f"The screening is {locked.get_status_display().lower()}.")
+        raise ScreeningClosedError(str(_CLOSED[Screening.Status(locked.status)]))
     locked.status = to
     if to == Screening.Status.COMPLETED:
         locked.completed_at = timezone.now()
@@ -369,7 +397,7 @@ def save_instrument_response(
     """
     locked = _lock(screening)
     if not locked.is_open:
-        raise ScreeningClosedError("This screening is finished.")
+        raise ScreeningClosedError(_("This screening is finished."))
     existing = (
         InstrumentResponse.objects.select_for_update()
         .filter(screening=locked, instrument=instrument)
@@ -377,7 +405,7 @@ def save_instrument_response(
     )
     current_version = existing.version if existing else 0
     if existing is None and base_version != 0:
-        raise NoSuchVersionError("No answers were saved for this instrument yet.")
+        raise NoSuchVersionError(_("No answers were saved for this instrument yet."))
     if existing is not None and current_version != base_version:
         raise StaleVersion(existing)
     result = rules.score_instrument(instrument.to_rule(), answers, age=locked.case.age_years)

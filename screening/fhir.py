@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from cases.content import unique_slug
+from cases.languages import is_language_tag
 from cases.schemas import ContentInvalid, validate
 from screening.rules import (
     SLUG_PATTERN,
@@ -43,6 +47,10 @@ DEMO_EXTENSION = EXTENSION_PREFIX + "demo"
 ANSWER_STATUS_EXTENSION = EXTENSION_PREFIX + "answer-status"
 CONCERN_EXTENSION = EXTENSION_PREFIX + "concern"
 VERBATIM_EXTENSION = EXTENSION_PREFIX + "verbatim"
+
+# FHIR's own way to carry a string in other languages: on the element's `_<name>` sibling,
+# one extension per language with `lang` (a BCP-47 code) and `content`.
+TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 SECURITY_LABELS = (
     {
@@ -97,14 +105,89 @@ def _questionnaire_header(slug: str, version: int, title: str, source: str) -> d
     }
 
 
-def _titled_extension(url: str, title: str, text: str) -> dict[str, Any]:
+def _titled_extension(
+    url: str, title: str, text: str, translations: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    translations = translations or {}
     return {
         "url": url,
         "extension": [
-            {"url": "title", "valueString": title},
-            {"url": "text", "valueString": text},
+            _translate(
+                {"url": "title", "valueString": title}, "valueString", translations, "title"
+            ),
+            _translate({"url": "text", "valueString": text}, "valueString", translations, "text"),
         ],
     }
+
+
+def _translate(
+    element: dict[str, Any], key: str, translations: Mapping[str, Any], field: str
+) -> dict[str, Any]:
+    """`element` with `_<key>` carrying `field`'s translations (FHIR translation extension)."""
+    found = [
+        (language, texts[field])
+        for language, texts in sorted(translations.items())
+        if isinstance(texts, Mapping) and isinstance(texts.get(field), str) and texts[field]
+    ]
+    if found:
+        element[f"_{key}"] = {
+            "extension": [
+                {
+                    "url": TRANSLATION_EXTENSION,
+                    "extension": [
+                        {"url": "lang", "valueCode": language},
+                        {"url": "content", "valueString": text},
+                    ],
+                }
+                for language, text in found
+            ]
+        }
+    return element
+
+
+def _translations_of(element: Mapping[str, Any], key: str) -> dict[str, str]:
+    """language → text from `_<key>`'s translation extensions; FhirImportError if malformed."""
+    carried = element.get(f"_{key}")
+    if not isinstance(carried, Mapping):
+        return {}
+    found: dict[str, str] = {}
+    for ext in carried.get("extension") or []:
+        if not isinstance(ext, Mapping) or ext.get("url") != TRANSLATION_EXTENSION:
+            continue
+        parts = {
+            part.get("url"): part
+            for part in ext.get("extension") or []
+            if isinstance(part, Mapping)
+        }
+        language = parts.get("lang", {}).get("valueCode")
+        content = parts.get("content", {}).get("valueString")
+        if not isinstance(language, str) or not is_language_tag(language):
+            raise FhirImportError(
+                f"A translation of '{key}' needs a 'lang' sub-extension with a language code "
+                "such as 'fr' (valueCode)."
+            )
+        if not isinstance(content, str) or not content.strip():
+            raise FhirImportError(
+                f"The '{language}' translation of '{key}' needs a 'content' sub-extension "
+                "(valueString, not empty)."
+            )
+        found[language] = content
+    return found
+
+
+def _gather(pairs: Sequence[tuple[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """{field: {language: text}} pairs as Harbor's `translations`: {language: {field: text}}."""
+    translations: dict[str, dict[str, str]] = {}
+    for field, by_language in pairs:
+        for language, text in by_language.items():
+            translations.setdefault(language, {})[field] = text
+    return translations
+
+
+def _with(content: dict[str, Any], translations: dict[str, dict[str, str]]) -> dict[str, Any]:
+    if translations:
+        content["translations"] = translations
+    return content
 
 
 # --- Export ---------------------------------------------------------------------------------------
@@ -113,21 +196,45 @@ def _titled_extension(url: str, title: str, text: str) -> dict[str, Any]:
 def bank_to_questionnaire(bank: Bank) -> dict[str, Any]:
     """A conversation guide as a Questionnaire: one `group` item per theme, `text` questions."""
     resource = _questionnaire_header(bank.slug, bank.version, bank.title, bank.source)
-    extensions = [_titled_extension(PRINCIPLE_EXTENSION, p.title, p.text) for p in bank.principles]
-    extensions += [_titled_extension(GUIDANCE_EXTENSION, g.title, g.text) for g in bank.guidance]
+    _translate(resource, "title", bank.translations, "title")
+    extensions = [
+        _titled_extension(PRINCIPLE_EXTENSION, p.title, p.text, p.translations)
+        for p in bank.principles
+    ]
+    extensions += [
+        _titled_extension(GUIDANCE_EXTENSION, g.title, g.text, g.translations)
+        for g in bank.guidance
+    ]
     if extensions:  # FHIR forbids empty arrays
         resource["extension"] = extensions
     resource["item"] = [
-        {
-            "linkId": theme.slug,
-            "type": "group",
-            "text": theme.title,
-            "extension": [{"url": PURPOSE_EXTENSION, "valueString": theme.purpose}],
-            "item": [
-                {"linkId": question.slug, "type": "text", "text": question.text}
-                for question in theme.questions
-            ],
-        }
+        _translate(
+            {
+                "linkId": theme.slug,
+                "type": "group",
+                "text": theme.title,
+                "extension": [
+                    _translate(
+                        {"url": PURPOSE_EXTENSION, "valueString": theme.purpose},
+                        "valueString",
+                        theme.translations,
+                        "purpose",
+                    )
+                ],
+                "item": [
+                    _translate(
+                        {"linkId": question.slug, "type": "text", "text": question.text},
+                        "text",
+                        question.translations,
+                        "text",
+                    )
+                    for question in theme.questions
+                ],
+            },
+            "text",
+            theme.translations,
+            "title",
+        )
         for theme in bank.themes
     ]
     return resource
@@ -144,11 +251,23 @@ def instrument_to_questionnaire(instrument: Instrument) -> dict[str, Any]:
         {"url": POSITIVE_IF_AT_LEAST_EXTENSION, "valueInteger": instrument.positive_if_at_least},
         {"url": MIN_AGE_EXTENSION, "valueInteger": instrument.min_age},
         {"url": MAX_AGE_EXTENSION, "valueInteger": instrument.max_age},
-        {"url": VALIDATION_NOTE_EXTENSION, "valueString": instrument.validation_note},
+        _translate(
+            {"url": VALIDATION_NOTE_EXTENSION, "valueString": instrument.validation_note},
+            "valueString",
+            instrument.translations,
+            "validation_note",
+        ),
         {"url": DEMO_EXTENSION, "valueBoolean": instrument.demo},
     ]
+    _translate(resource, "title", instrument.translations, "title")
     resource["item"] = [
-        {"linkId": item.slug, "type": "boolean", "text": item.text} for item in instrument.items
+        _translate(
+            {"linkId": item.slug, "type": "boolean", "text": item.text},
+            "text",
+            item.translations,
+            "text",
+        )
+        for item in instrument.items
     ]
     return resource
 
@@ -243,36 +362,51 @@ LOINC_YES, LOINC_NO = "LA33-6", "LA32-8"
 ANSWER_VALUES = ("valueCoding", "valueString", "valueInteger")
 
 
+# The two kinds of content a Questionnaire is imported as, named in refusals.
+_KINDS = {
+    "conversation guide": gettext_lazy("conversation guide"),
+    "brief instrument": gettext_lazy("brief instrument"),
+}
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _questionnaire_fields(resource: Any, kind: str) -> dict[str, Any]:
     """Check the resource is a Questionnaire (its declared schema) and return its header."""
     if not isinstance(resource, Mapping):
         raise FhirImportError(
-            f"Expected a FHIR Questionnaire as a JSON object, got {type(resource).__name__}."
+            _("Expected a FHIR Questionnaire as a JSON object, got %(type)s.")
+            % {"type": type(resource).__name__}
         )
     resource_type = resource.get("resourceType")
     if resource_type != "Questionnaire":
         raise FhirImportError(
-            f"Expected resourceType 'Questionnaire' for a {kind}, got {resource_type!r}."
+            _("Expected resourceType 'Questionnaire' for a %(kind)s, got %(found)s.")
+            % {"kind": _KINDS[kind], "found": repr(resource_type)}
         )
     try:
         validate(SCHEMA, resource, limits=False)
     except ContentInvalid as invalid:
         raise FhirImportError(
-            f"This is not a FHIR R4 Questionnaire Harbor can read: {invalid}"
+            _("This is not a FHIR R4 Questionnaire Harbor can read: %(problems)s")
+            % {"problems": invalid}
         ) from invalid
     version = resource.get("version", "")
     # ASCII digits only ("²".isdigit() is true), and few enough to fit a database integer.
     if carries_version(resource) and len(version) > 9:
         raise FhirImportError(
-            f"The Questionnaire version must be a whole number such as '1', got '{version}'."
+            _("The Questionnaire version must be a whole number such as '1', got '%(version)s'.")
+            % {"version": version}
         )
     title = resource.get("title") or resource.get("name") or ""
     if not title.strip():
-        raise FhirImportError("The Questionnaire has no 'title' (non-empty text is required).")
+        raise FhirImportError(_("The Questionnaire has no 'title' (non-empty text is required)."))
     slug, where = _identity(resource)
     source = next(
         (resource[key] for key in ("description", "copyright", "publisher") if resource.get(key)),
-        f"Imported from the FHIR Questionnaire {where}.",
+        _("Imported from the FHIR Questionnaire %(where)s.") % {"where": where},
     )
     return {
         "slug": slug,
@@ -298,12 +432,16 @@ def _identity(resource: Mapping[str, Any]) -> tuple[str, str]:
         return _slug_of(re.split(r"[/:#]", url.rstrip("/"))[-1]), url
     for identifier in resource.get("identifier") or []:
         if identifier.get("value"):
-            return _slug_of(identifier["value"]), f"identifier {identifier['value']}"
+            return _slug_of(identifier["value"]), _("identifier %(value)s") % {
+                "value": identifier["value"]
+            }
     if resource.get("name"):
-        return _slug_of(resource["name"]), f"named {resource['name']}"
+        return _slug_of(resource["name"]), _("named %(name)s") % {"name": resource["name"]}
     raise FhirImportError(
-        "The Questionnaire has no url, identifier or name, so Harbor cannot tell which content "
-        "it is (or which versions belong together)."
+        _(
+            "The Questionnaire has no url, identifier or name, so Harbor cannot tell which "
+            "content it is (or which versions belong together)."
+        )
     )
 
 
@@ -317,7 +455,10 @@ def _slug_of(text: str, taken: Sequence[str] = ()) -> str:
 def _string(element: Mapping[str, Any], key: str, what: str) -> str:
     value = element.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise FhirImportError(f"{what} has no '{key}' (non-empty text is required).")
+        raise FhirImportError(
+            _("%(what)s has no '%(key)s' (non-empty text is required).")
+            % {"what": what, "key": key}
+        )
     return value
 
 
@@ -325,10 +466,16 @@ def _extension_value(element: Mapping[str, Any], url: str, value_key: str, what:
     """The value of the one extension with this url, checked for its FHIR value type."""
     matches = _extensions(element, url)
     if len(matches) != 1:
-        found = "none" if not matches else f"{len(matches)}"
-        raise FhirImportError(f"{what} needs exactly one extension {url} (found {found}).")
+        found = _("none") if not matches else f"{len(matches)}"
+        raise FhirImportError(
+            _("%(what)s needs exactly one extension %(url)s (found %(found)s).")
+            % {"what": _capfirst(what), "url": url, "found": found}
+        )
     if value_key not in matches[0]:
-        raise FhirImportError(f"The extension {url} on {what} must carry {value_key}.")
+        raise FhirImportError(
+            _("The extension %(url)s on %(what)s must carry %(key)s.")
+            % {"url": url, "what": what, "key": value_key}
+        )
     return matches[0][value_key]
 
 
@@ -346,9 +493,18 @@ def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, 
         }
         if not isinstance(parts.get("title"), str) or not isinstance(parts.get("text"), str):
             raise FhirImportError(
-                f"The extension {url} needs a 'title' and a 'text' sub-extension (valueString)."
+                _("The extension %(url)s needs a 'title' and a 'text' sub-extension (valueString).")
+                % {"url": url}
             )
-        titled.append({"title": parts["title"], "text": parts["text"]})
+        subs = {
+            part.get("url"): part
+            for part in ext.get("extension") or []
+            if isinstance(part, Mapping)
+        }
+        translations = _gather(
+            [(name, _translations_of(subs[name], "valueString")) for name in ("title", "text")]
+        )
+        titled.append(_with({"title": parts["title"], "text": parts["text"]}, translations))
     return titled
 
 
@@ -357,7 +513,8 @@ def _check_unique_link_ids(items: Sequence[Mapping[str, Any]]) -> None:
     for link_id in _link_ids(items):
         if link_id in seen:
             raise FhirImportError(
-                f"linkId '{link_id}' is used more than once; every item needs its own linkId."
+                _("linkId '%(id)s' is used more than once; every item needs its own linkId.")
+                % {"id": link_id}
             )
         seen.add(link_id)
 
@@ -382,8 +539,8 @@ class _Refusals:
     def raise_any(self) -> None:
         if self.reasons:
             raise FhirImportError(
-                "Nothing was imported: Harbor cannot represent these items. "
-                + " ".join(self.reasons)
+                _("Nothing was imported: Harbor cannot represent these items. %(reasons)s")
+                % {"reasons": " ".join(self.reasons)}
             )
 
 
@@ -402,13 +559,19 @@ def questionnaire_to_bank(resource: Any) -> Bank:
             continue
         if item["type"] not in BANK_QUESTION_TYPES:
             refusals.add(
-                f"Item '{item['linkId']}' has type '{item['type']}', which a conversation guide "
-                "cannot hold (expected 'group' for a theme)."
+                _(
+                    "Item '%(id)s' has type '%(type)s', which a conversation guide cannot hold "
+                    "(expected 'group' for a theme)."
+                )
+                % {"id": item["linkId"], "type": item["type"]}
             )
         elif has_groups:
             refusals.add(
-                f"Item '{item['linkId']}' is a question outside a theme group; every question "
-                "must sit inside a 'group' item when the Questionnaire has groups."
+                _(
+                    "Item '%(id)s' is a question outside a theme group; every question must sit "
+                    "inside a 'group' item when the Questionnaire has groups."
+                )
+                % {"id": item["linkId"]}
             )
     if has_groups:
         groups = [item for item in items if item["type"] == "group"]
@@ -426,45 +589,71 @@ def questionnaire_to_bank(resource: Any) -> Bank:
                 continue
             if question["type"] not in BANK_QUESTION_TYPES:
                 refusals.add(
-                    f"Item '{question['linkId']}' in group '{link_id}' has type "
-                    f"'{question['type']}'; conversation-guide questions must be 'text' or "
-                    "'string' (nested groups, choices and measurements are not asked in a "
-                    "conversation)."
+                    _(
+                        "Item '%(id)s' in group '%(group)s' has type '%(type)s'; "
+                        "conversation-guide questions must be 'text' or 'string' (nested groups, "
+                        "choices and measurements are not asked in a conversation)."
+                    )
+                    % {"id": question["linkId"], "group": link_id, "type": question["type"]}
                 )
                 continue
             if not (question.get("text") or "").strip():
-                refusals.add(f"Item '{question['linkId']}' has no 'text' to ask.")
+                refusals.add(_("Item '%(id)s' has no 'text' to ask.") % {"id": question["linkId"]})
                 continue
             slug = _slug_of(question["linkId"], taken)
             taken.append(slug)
-            questions.append({"slug": slug, "text": question["text"]})
+            questions.append(
+                _with(
+                    {"slug": slug, "text": question["text"]},
+                    _gather([("text", _translations_of(question, "text"))]),
+                )
+            )
+        purpose_translations: dict[str, str] = {}
         if _extensions(group, PURPOSE_EXTENSION):
-            where = f"group '{link_id}'"
+            where = _("group '%(id)s'") % {"id": link_id}
             purpose = _extension_value(group, PURPOSE_EXTENSION, "valueString", where)
+            purpose_translations = _translations_of(
+                _extensions(group, PURPOSE_EXTENSION)[0], "valueString"
+            )
         else:
             purpose = displays[0]["text"] if displays else (group.get("text") or "")
         if not questions and group.get("item"):
-            refusals.add(f"Group '{link_id}' has no question Harbor can ask.")
+            refusals.add(_("Group '%(id)s' has no question Harbor can ask.") % {"id": link_id})
         elif not group.get("item"):
-            refusals.add(f"Group '{link_id}' has no 'item' list: there is nothing to ask.")
+            refusals.add(
+                _("Group '%(id)s' has no 'item' list: there is nothing to ask.") % {"id": link_id}
+            )
         title = (group.get("text") or "").strip()
         if not title:
-            refusals.add(f"Group '{link_id}' has no 'text' to show as the theme's title.")
+            refusals.add(
+                _("Group '%(id)s' has no 'text' to show as the theme's title.") % {"id": link_id}
+            )
         slug = _slug_of(link_id, taken)
         taken.append(slug)
-        themes.append({"slug": slug, "title": title, "purpose": purpose, "questions": questions})
+        themes.append(
+            _with(
+                {"slug": slug, "title": title, "purpose": purpose, "questions": questions},
+                _gather(
+                    [("title", _translations_of(group, "text")), ("purpose", purpose_translations)]
+                ),
+            )
+        )
     refusals.raise_any()
-    content = {
-        **header,
-        "themes": themes,
-        "principles": _titled_extensions(resource, PRINCIPLE_EXTENSION),
-        "guidance": _titled_extensions(resource, GUIDANCE_EXTENSION),
-    }
+    content = _with(
+        {
+            **header,
+            "themes": themes,
+            "principles": _titled_extensions(resource, PRINCIPLE_EXTENSION),
+            "guidance": _titled_extensions(resource, GUIDANCE_EXTENSION),
+        },
+        _gather([("title", _translations_of(resource, "title"))]),
+    )
     try:
         return load_bank({**content, "version": content["version"] or 1})
     except ContentInvalid as error:
         raise FhirImportError(
-            f"The Questionnaire is not a usable conversation guide: {error}"
+            _("The Questionnaire is not a usable conversation guide: %(problems)s")
+            % {"problems": error}
         ) from error
 
 
@@ -483,18 +672,21 @@ def _yes_no_reason(item: Mapping[str, Any]) -> str | None:
     """None when this `choice` item is a yes/no question Harbor can count; else why not."""
     options = item.get("answerOption") or []
     if any(not any(key in o for key in ANSWER_VALUES) for o in options):
-        return "an answer option is not a valueCoding, valueString or valueInteger"
+        return _("an answer option is not a valueCoding, valueString or valueInteger")
     scores = sorted(s for s in map(_score, options) if s is not None)
     if len(options) == 2 and scores == [0.0, 1.0]:
         return None
     codes = {o.get("valueCoding", {}).get("code") for o in options}
     if len(options) == 2 and not scores and codes == {LOINC_YES, LOINC_NO}:
         return None
-    described = f"scored {', '.join(f'{s:g}' for s in scores)}" if scores else "not scored"
-    return (
-        f"{len(options)} answer options ({described}); Harbor's brief instruments count yes/no "
+    if scores:
+        described = _("scored %(scores)s") % {"scores": ", ".join(f"{s:g}" for s in scores)}
+    else:
+        described = _("not scored")
+    return _(
+        "%(count)s answer options (%(described)s); Harbor's brief instruments count yes/no "
         "items: two options scored 1 and 0"
-    )
+    ) % {"count": len(options), "described": described}
 
 
 def questionnaire_to_instrument(resource: Any) -> Instrument:
@@ -515,22 +707,30 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
         if item_type == "choice":
             reason = _yes_no_reason(item)
             if reason:
-                refusals.add(f"Item '{link_id}' has {reason}.")
+                refusals.add(_("Item '%(id)s' has %(reason)s.") % {"id": link_id, "reason": reason})
                 continue
         elif item_type != "boolean":
             refusals.add(
-                f"Item '{link_id}' has type '{item_type}'; instrument items must be yes/no "
-                "questions of type 'boolean' (or a 'choice' of two options scored 1 and 0)."
+                _(
+                    "Item '%(id)s' has type '%(type)s'; instrument items must be yes/no questions "
+                    "of type 'boolean' (or a 'choice' of two options scored 1 and 0)."
+                )
+                % {"id": link_id, "type": item_type}
             )
             continue
         if not (item.get("text") or "").strip():
-            refusals.add(f"Item '{link_id}' has no 'text' to ask.")
+            refusals.add(_("Item '%(id)s' has no 'text' to ask.") % {"id": link_id})
             continue
         slug = _slug_of(link_id, taken)
         taken.append(slug)
-        items.append({"slug": slug, "text": item["text"], "answer_type": YES_NO})
+        items.append(
+            _with(
+                {"slug": slug, "text": item["text"], "answer_type": YES_NO},
+                _gather([("text", _translations_of(item, "text"))]),
+            )
+        )
     refusals.raise_any()
-    what = "the Questionnaire"
+    what = _("the Questionnaire")
     content = {
         **header,
         "items": items,
@@ -544,7 +744,19 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
         ),
         "demo": _extension_value(resource, DEMO_EXTENSION, "valueBoolean", what),
     }
+    note = _extensions(resource, VALIDATION_NOTE_EXTENSION)
+    _with(
+        content,
+        _gather(
+            [
+                ("title", _translations_of(resource, "title")),
+                ("validation_note", _translations_of(note[0], "valueString") if note else {}),
+            ]
+        ),
+    )
     try:
         return load_instrument({**content, "version": content["version"] or 1})
     except ContentInvalid as error:
-        raise FhirImportError(f"The Questionnaire is not a usable instrument: {error}") from error
+        raise FhirImportError(
+            _("The Questionnaire is not a usable instrument: %(problems)s") % {"problems": error}
+        ) from error

@@ -1,8 +1,10 @@
 """Screening rules: the concern summary, brief-instrument scoring and loading content as data.
 
 Everything here is pure: frozen dataclasses and enums in, a decision and the reasons for it out.
-No Django, no database, no clock. Clinician-facing strings avoid naming the crime on purpose
-(someone may be reading the screen over the clinician's shoulder).
+No database, no request, no clock; Django only for its translation machinery, so every reason
+comes out in the active language, built from whole translatable sentences with named parameters.
+Clinician-facing strings avoid naming the crime on purpose (someone may be reading the screen
+over the clinician's shoulder).
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.schemas import MAX_LIST_ITEMS, ContentInvalid, Problem, check_unique, validate
 
@@ -41,6 +47,8 @@ class IndicatorWeight(enum.StrEnum):
 class Question:
     slug: str
     text: str
+    # Other languages of the text fields (`cases.languages`); not part of what compares equal.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -49,18 +57,21 @@ class Theme:
     title: str
     purpose: str
     questions: tuple[Question, ...]
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class Principle:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class GuidancePoint:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ class Bank:
     themes: tuple[Theme, ...]
     principles: tuple[Principle, ...] = ()
     guidance: tuple[GuidancePoint, ...] = ()
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 # --- Concern summary -----------------------------------------------------------------------------
@@ -112,7 +124,7 @@ HIGH_CONCERN_THEMES = frozenset(
     {"control-over-id-money-and-contact", "threats-violence-and-exploitation"}
 )
 
-DISCLAIMER = (
+DISCLAIMER = gettext_lazy(
     "The conversation guide is an aid for talking with the patient, not a validated screening "
     "score. This summary only gathers what was observed and noted; clinical judgement decides "
     "what happens next."
@@ -125,54 +137,74 @@ class NextStep(str):
 
     goes_to: str
 
-    def __new__(cls, text: str, goes_to: str = "") -> NextStep:
-        step = super().__new__(cls, text)
+    def __new__(cls, text: str | Promise, goes_to: str = "") -> NextStep:
+        # A lazy text is read now, in the active language: a step is built per summary.
+        step = super().__new__(cls, str(text))
         step.goes_to = goes_to
         return step
 
 
-NEXT_STEPS = {
+# Each level's steps as (text, where it is done); made into NextSteps per summary, so the text is
+# read in the language active then.
+NEXT_STEPS: dict[ConcernLevel, tuple[tuple[Promise, str], ...]] = {
     ConcernLevel.HIGH: (
-        NextStep(
-            "Start the safety protocol: keep the patient somewhere private and safe, and never "
-            "put yourself in danger.",
+        (
+            gettext_lazy(
+                "Start the safety protocol: keep the patient somewhere private and safe, and "
+                "never put yourself in danger."
+            ),
             "safety",
         ),
-        NextStep("Alert your supervisor now and escalate the case.", "escalate"),
-        NextStep(
-            "Review the reporting requirements for this patient's age, situation and jurisdiction.",
+        (gettext_lazy("Alert your supervisor now and escalate the case."), "escalate"),
+        (
+            gettext_lazy(
+                "Review the reporting requirements for this patient's age, situation and "
+                "jurisdiction."
+            ),
             "reporting",
         ),
-        NextStep("Offer referrals that fit the patient's needs and language.", "referrals"),
-        NextStep(
-            "Offer to call the confidential 24/7 helpline together with the patient, if they "
-            "agree.",
+        (gettext_lazy("Offer referrals that fit the patient's needs and language."), "referrals"),
+        (
+            gettext_lazy(
+                "Offer to call the confidential 24/7 helpline together with the patient, if they "
+                "agree."
+            ),
             "care",
         ),
     ),
     ConcernLevel.POSSIBLE: (
-        NextStep(
-            "Continue the trauma-informed conversation when it is safe and the patient is willing."
+        (
+            gettext_lazy(
+                "Continue the trauma-informed conversation when it is safe and the patient is "
+                "willing."
+            ),
+            "",
         ),
-        NextStep(
-            "Offer universal education: give the helpline resources as you would to anyone.",
+        (
+            gettext_lazy(
+                "Offer universal education: give the helpline resources as you would to anyone."
+            ),
             "care",
         ),
-        NextStep("Consider a consultation with your supervisor.", "escalate"),
-        NextStep(
-            "Schedule a follow-up visit; many people only talk at a later visit.", "referrals"
+        (gettext_lazy("Consider a consultation with your supervisor."), "escalate"),
+        (
+            gettext_lazy("Schedule a follow-up visit; many people only talk at a later visit."),
+            "referrals",
         ),
     ),
     ConcernLevel.NONE: (
-        NextStep(
-            "Offer universal education anyway: give the helpline resources as you would to anyone.",
+        (
+            gettext_lazy(
+                "Offer universal education anyway: give the helpline resources as you would to "
+                "anyone."
+            ),
             "care",
         ),
-        NextStep("Document that screening was done.", "notes"),
+        (gettext_lazy("Document that screening was done."), "notes"),
     ),
 }
 
-GATE_NOT_MET_STEP = NextStep(
+GATE_NOT_MET_STEP = gettext_lazy(
     "Look for another chance to see the patient alone, with a professional interpreter if "
     "needed, or book a follow-up visit."
 )
@@ -221,26 +253,36 @@ def concern_summary(
     high_because: list[str] = []
     if any(a.theme_slug in HIGH_CONCERN_THEMES for a in concerns):
         high_because.append(
-            "High concern: a concern was noted in an answer about threats, violence or "
-            "pressure, or about control of ID, money or contact."
+            _(
+                "High concern: a concern was noted in an answer about threats, violence or "
+                "pressure, or about control of ID, money or contact."
+            )
         )
     if len(concerns) >= 2:
-        high_because.append(f"High concern: concerns were noted in {len(concerns)} answers.")
+        high_because.append(
+            _("High concern: concerns were noted in %(count)s answers.") % {"count": len(concerns)}
+        )
     if len(strong) >= 2:
-        high_because.append(f"High concern: {len(strong)} strong signs were observed.")
+        high_because.append(
+            _("High concern: %(count)s strong signs were observed.") % {"count": len(strong)}
+        )
     if strong and concerns:
         high_because.append(
-            "High concern: a strong sign was observed and a concern was noted in the conversation."
+            _(
+                "High concern: a strong sign was observed and a concern was noted in the "
+                "conversation."
+            )
         )
 
     possible_because: list[str] = []
     if len(strong) == 1:
-        possible_because.append("Possible concern: one strong sign was observed.")
+        possible_because.append(_("Possible concern: one strong sign was observed."))
     if len(concerns) == 1:
-        possible_because.append("Possible concern: a concern was noted in one answer.")
+        possible_because.append(_("Possible concern: a concern was noted in one answer."))
     if len(supporting) >= 2:
         possible_because.append(
-            f"Possible concern: {len(supporting)} supporting signs were observed."
+            _("Possible concern: %(count)s supporting signs were observed.")
+            % {"count": len(supporting)}
         )
 
     if high_because:
@@ -250,42 +292,61 @@ def concern_summary(
     else:
         level = ConcernLevel.NONE
         level_reasons = [
-            "No concern: no strong sign, no concern noted in an answer, and fewer than two "
-            "supporting signs."
+            _(
+                "No concern: no strong sign, no concern noted in an answer, and fewer than two "
+                "supporting signs."
+            )
         ]
 
     reasons: list[str] = []
     if not gate_met:
         reasons.append(
-            "The patient could not be seen alone with a professional interpreter, so no questions "
-            "were asked: this summary rests on observed signs only."
+            _(
+                "The patient could not be seen alone with a professional interpreter, so no "
+                "questions were asked: this summary rests on observed signs only."
+            )
         )
     reasons.extend(level_reasons)
-    reasons.extend(f"Observed ({i.weight.value} sign): {i.text}" for i in indicators)
+    reasons.extend(str(_OBSERVED[i.weight]) % {"sign": i.text} for i in indicators)
     reasons.extend(_concern_reason(a) for a in concerns)
     if declined_count:
-        plural = "question" if declined_count == 1 else "questions"
         reasons.append(
-            f"Patient declined {declined_count} {plural}; declining is not counted as a concern."
+            ngettext(
+                "Patient declined %(count)s question; declining is not counted as a concern.",
+                "Patient declined %(count)s questions; declining is not counted as a concern.",
+                declined_count,
+            )
+            % {"count": declined_count}
         )
 
-    next_steps = NEXT_STEPS[level]
+    next_steps = tuple(NextStep(text, goes_to) for text, goes_to in NEXT_STEPS[level])
     if not gate_met:
-        next_steps = (*next_steps, GATE_NOT_MET_STEP)
+        next_steps = (*next_steps, NextStep(GATE_NOT_MET_STEP))
 
     return ConcernSummary(
         level=level,
         reasons=tuple(reasons),
         next_steps=next_steps,
-        disclaimer=DISCLAIMER,
+        disclaimer=str(DISCLAIMER),
     )
+
+
+_OBSERVED = {
+    IndicatorWeight.STRONG: gettext_lazy("Observed (strong sign): %(sign)s"),
+    IndicatorWeight.SUPPORTING: gettext_lazy("Observed (supporting sign): %(sign)s"),
+}
 
 
 def _concern_reason(answer: AnswerFact) -> str:
     if answer.question_text:
-        theme = answer.theme_title or answer.theme_slug
-        return f"Concern noted in the answer to \u201c{answer.question_text}\u201d ({theme})"
-    return f"Concern noted in the answer to '{answer.question_slug}' (theme '{answer.theme_slug}')"
+        return _("Concern noted in the answer to “%(question)s” (%(theme)s)") % {
+            "question": answer.question_text,
+            "theme": answer.theme_title or answer.theme_slug,
+        }
+    return _("Concern noted in the answer to '%(question)s' (theme '%(theme)s')") % {
+        "question": answer.question_slug,
+        "theme": answer.theme_slug,
+    }
 
 
 # --- Brief scored instruments --------------------------------------------------------------------
@@ -299,6 +360,7 @@ class InstrumentItem:
     slug: str
     text: str
     answer_type: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -313,6 +375,7 @@ class Instrument:
     validation_note: str
     demo: bool
     source: str = ""
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -361,40 +424,67 @@ def score_instrument(
     age_range = f"{instrument.min_age}–{instrument.max_age}"
 
     if age is not None and not instrument.min_age <= age <= instrument.max_age:
-        side = "below" if age < instrument.min_age else "above"
+        if age < instrument.min_age:
+            reason = _(
+                "Not applicable: the patient's age (%(age)s) is below this instrument's range "
+                "(%(range)s), where its accuracy was not measured."
+            )
+        else:
+            reason = _(
+                "Not applicable: the patient's age (%(age)s) is above this instrument's range "
+                "(%(range)s), where its accuracy was not measured."
+            )
         return InstrumentResult(
             applicable=False,
             positive=None,
             yes_count=yes_count,
             answered_count=answered_count,
-            reasons=(
-                f"Not applicable: the patient's age ({age}) is {side} this instrument's range "
-                f"({age_range}), where its accuracy was not measured.",
-            ),
+            reasons=(reason % {"age": age, "range": age_range},),
         )
 
     reasons: list[str] = []
     if age is None:
         reasons.append(
-            f"Age unknown: check that the patient is within this instrument's range ({age_range}) "
-            "before relying on the result."
+            _(
+                "Age unknown: check that the patient is within this instrument's range "
+                "(%(range)s) before relying on the result."
+            )
+            % {"range": age_range}
         )
 
-    rule = f"the rule is positive at {threshold} or more yes answers"
+    counts = {
+        "yes": yes_count,
+        "answered": answered_count,
+        "unanswered": unanswered_count,
+        "threshold": threshold,
+    }
     if yes_count >= threshold:
         positive: bool | None = True
-        reasons.append(f"Positive: {yes_count} yes of {answered_count} answered; {rule}.")
+        reasons.append(
+            _(
+                "Positive: %(yes)s yes of %(answered)s answered; the rule is positive at "
+                "%(threshold)s or more yes answers."
+            )
+            % counts
+        )
     elif yes_count + unanswered_count >= threshold:
         positive = None
         reasons.append(
-            f"Incomplete: {yes_count} yes so far and {unanswered_count} items unanswered, "
-            f"which could still change the result; {rule}."
+            _(
+                "Incomplete: %(yes)s yes so far and %(unanswered)s items unanswered, which could "
+                "still change the result; the rule is positive at %(threshold)s or more yes "
+                "answers."
+            )
+            % counts
         )
     else:
         positive = False
         reasons.append(
-            f"Negative: {yes_count} yes of {answered_count} answered, and the unanswered items "
-            f"cannot change that; {rule}."
+            _(
+                "Negative: %(yes)s yes of %(answered)s answered, and the unanswered items cannot "
+                "change that; the rule is positive at %(threshold)s or more yes answers."
+            )
+            % counts
         )
     reasons.append(instrument.validation_note)
 
@@ -422,7 +512,13 @@ def check_bank(content: Mapping[str, Any]) -> None:
     total = sum(len(theme["questions"]) for theme in content["themes"])
     if total > MAX_LIST_ITEMS:
         raise ContentInvalid(
-            [Problem(("themes",), f"more than {MAX_LIST_ITEMS} questions in all ({total})")]
+            [
+                Problem(
+                    ("themes",),
+                    _("more than %(most)s questions in all (%(total)s)")
+                    % {"most": MAX_LIST_ITEMS, "total": total},
+                )
+            ]
         )
     seen: set[str] = set()
     for t, theme in enumerate(content["themes"]):
@@ -443,25 +539,31 @@ def check_instrument(content: Mapping[str, Any]) -> None:
         problems.append(
             Problem(
                 ("positive_if_at_least",),
-                f"There would be only {len(content['items'])} item(s), so "
-                f"{content['positive_if_at_least']} yes answers could never be reached.",
+                ngettext(
+                    "There would be only %(count)s item, so %(threshold)s yes answers could "
+                    "never be reached.",
+                    "There would be only %(count)s items, so %(threshold)s yes answers could "
+                    "never be reached.",
+                    len(content["items"]),
+                )
+                % {"count": len(content["items"]), "threshold": content["positive_if_at_least"]},
             )
         )
     if content["min_age"] > content["max_age"]:
-        problems.append(Problem(("max_age",), "The oldest age must not be below the youngest."))
+        problems.append(Problem(("max_age",), _("The oldest age must not be below the youngest.")))
     if problems:
         raise ContentInvalid(problems)
 
 
 def _twice(slug: str) -> str:
-    return f"{slug} is used twice"
+    return _("%(slug)s is used twice") % {"slug": slug}
 
 
 def _versioned(schema: str, data: Any) -> None:
     """Validate a stored or shipped document, which always carries its version."""
     validate(SCHEMAS / schema, data)
     if "version" not in data:
-        raise ContentInvalid([Problem(("version",), "version is missing")])
+        raise ContentInvalid([Problem(("version",), _("version is missing"))])
 
 
 def load_bank(data: Mapping[str, Any]) -> Bank:
@@ -482,12 +584,23 @@ def load_bank(data: Mapping[str, Any]) -> Bank:
                 slug=theme["slug"],
                 title=theme["title"],
                 purpose=theme["purpose"],
-                questions=tuple(Question(q["slug"], q["text"]) for q in theme["questions"]),
+                questions=tuple(
+                    Question(q["slug"], q["text"], q.get("translations", {}))
+                    for q in theme["questions"]
+                ),
+                translations=theme.get("translations", {}),
             )
             for theme in data["themes"]
         ),
-        principles=tuple(Principle(p["title"], p["text"]) for p in data.get("principles", [])),
-        guidance=tuple(GuidancePoint(g["title"], g["text"]) for g in data.get("guidance", [])),
+        principles=tuple(
+            Principle(p["title"], p["text"], p.get("translations", {}))
+            for p in data.get("principles", [])
+        ),
+        guidance=tuple(
+            GuidancePoint(g["title"], g["text"], g.get("translations", {}))
+            for g in data.get("guidance", [])
+        ),
+        translations=data.get("translations", {}),
     )
 
 
@@ -516,13 +629,17 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
         slug=data["slug"],
         title=data["title"],
         version=data["version"],
-        items=tuple(InstrumentItem(i["slug"], i["text"], i["answer_type"]) for i in data["items"]),
+        items=tuple(
+            InstrumentItem(i["slug"], i["text"], i["answer_type"], i.get("translations", {}))
+            for i in data["items"]
+        ),
         positive_if_at_least=data["positive_if_at_least"],
         min_age=data["min_age"],
         max_age=data["max_age"],
         validation_note=data["validation_note"],
         demo=data["demo"],
         source=data["source"],
+        translations=data.get("translations", {}),
     )
 
 
@@ -536,13 +653,29 @@ def confidentiality_limits_text(gate: Mapping[str, Any], jurisdiction: str | Non
     `confidentiality_limits.texts` that equals the code or is a hyphen-separated prefix of it
     wins ("CA-ON" uses "CA-ON", else "CA"); with no match or no jurisdiction, "default".
     """
-    texts = gate["confidentiality_limits"]["texts"]
+    return str(confidentiality_limits_item(gate, jurisdiction)["text"])
+
+
+def confidentiality_limits_item(
+    gate: Mapping[str, Any], jurisdiction: str | None
+) -> dict[str, Any]:
+    """The confidentiality text for this jurisdiction as one translatable item:
+    `{"text": English, "translations": {"fr": {"text": …}}}` (`cases.languages`), each language
+    taking the same place's wording."""
+    limits = gate["confidentiality_limits"]
+    texts = limits["texts"]
+    key = "default"
     if jurisdiction:
         matching = [
-            key
-            for key in texts
-            if key != "default" and (jurisdiction == key or jurisdiction.startswith(key + "-"))
+            k
+            for k in texts
+            if k != "default" and (jurisdiction == k or jurisdiction.startswith(k + "-"))
         ]
         if matching:
-            return texts[max(matching, key=len)]
-    return texts["default"]
+            key = max(matching, key=len)
+    translations = {
+        language: {"text": fields["texts"][key]}
+        for language, fields in limits.get("translations", {}).items()
+        if isinstance(fields.get("texts"), Mapping) and fields["texts"].get(key)
+    }
+    return {"text": texts[key], "translations": translations}

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
@@ -28,6 +29,7 @@ from cases.models import AuditEntry, Case
 from cases.params import loads_json, whole_number
 from cases.providers import hotlines_for
 from cases.shell import case_tabs, get_case_for, render_case_tab
+from cases.translations import reviewed_languages
 from screening import actions, content, fhir, rules
 from screening.forms import (
     AnswerForm,
@@ -106,13 +108,16 @@ def screening_context(
     """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it;
     `theme_slug` is the slug of the one theme of questions on screen (default: the first one with a
     question still to ask)."""
-    gate = content.gate()
+    gate_row = content.gate_row()
+    gate = content.gate_in_force(gate_row)
     screening = latest_screening(case)
     context: dict[str, Any] = {
         "screening": screening,
         "gate": gate,
-        # The wording follows the case's jurisdiction, the same value every tab reads.
-        "confidentiality_text": rules.confidentiality_limits_text(gate, case.jurisdiction),
+        # The wording follows the case's jurisdiction, the same value every tab reads, in the
+        # patient's language (`cases.languages`); the clinician sees whether it is reviewed.
+        "confidentiality_item": rules.confidentiality_limits_item(gate, case.jurisdiction),
+        "gate_reviewed": reviewed_languages(gate_row),
         "jurisdiction_name": jurisdiction_name(case.jurisdiction),
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),
@@ -499,7 +504,7 @@ def pause_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.pause_screening(_open_screening(case), by=request.user)
-        messages.success(request, "Screening paused. Everything entered so far is saved.")
+        messages.success(request, _("Screening paused. Everything entered so far is saved."))
     except actions.ScreeningClosedError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case))
@@ -523,7 +528,7 @@ def complete_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     try:
         actions.complete_screening(_open_screening(case), by=request.user)
-        messages.success(request, "Screening finished.")
+        messages.success(request, _("Screening finished."))
     except actions.ScreeningClosedError as error:
         messages.error(request, str(error))
     return redirect(tab_url(case, "summary"))
@@ -547,12 +552,15 @@ def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int)
                 base_version=form.base_version(),
                 by=request.user,
             )
-            messages.success(request, f"{instrument.title}: answers saved and scored.")
+            messages.success(
+                request,
+                _("%(instrument)s: answers saved and scored.") % {"instrument": instrument.title},
+            )
         except actions.ScreeningClosedError as error:
             messages.error(request, str(error))
         except actions.NoSuchVersionError:
             messages.error(
-                request, "These answers refer to a saved version that does not exist: reload."
+                request, _("These answers refer to a saved version that does not exist: reload.")
             )
             return render_tab_again(request, case, status=409)
         except StaleVersion as stale:
@@ -576,7 +584,7 @@ def save_instrument(request: HtmxHttpRequest, case_ref: str, instrument_id: int)
                 kept_instrument={"instrument": instrument, "form": kept, "conflict": stale.current},
             )
     else:
-        messages.error(request, "Choose yes, no or not asked for each item.")
+        messages.error(request, _("Choose yes, no or not asked for each item."))
     return redirect(tab_url(case, f"instrument-{instrument.pk}"))
 
 
@@ -723,14 +731,16 @@ def import_content(request: HtmxHttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     try:
         if upload.size > MAX_IMPORT_BYTES:
-            raise fhir.FhirImportError("The file is too large to be a questionnaire.")
+            raise fhir.FhirImportError(_("The file is too large to be a questionnaire."))
         try:
             resource = loads_json(upload.read())
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise fhir.FhirImportError(f"The file is not valid JSON ({error}).") from error
+            raise fhir.FhirImportError(
+                _("The file is not valid JSON (%(error)s).") % {"error": error}
+            ) from error
         except RecursionError as error:
             raise fhir.FhirImportError(
-                "The file is nested too deeply to be a questionnaire."
+                _("The file is nested too deeply to be a questionnaire.")
             ) from error
         model: type[QuestionBank] | type[Instrument]
         parsed: rules.Bank | rules.Instrument
@@ -746,10 +756,12 @@ def import_content(request: HtmxHttpRequest) -> HttpResponse:
                 model, parsed.slug, document, base_version=None, by=request.user, how="import"
             )
     except (fhir.FhirImportError, ContentInvalid) as error:
-        form.add_error("file", f"Nothing was imported. {error}")
+        form.add_error("file", _("Nothing was imported. %(error)s") % {"error": error})
         return render_admin_banks(request, form)
     messages.success(
         request,
-        f"Imported {row}." if created else f"{row} is already loaded, with the same content.",
+        _("Imported %(content)s.") % {"content": row}
+        if created
+        else _("%(content)s is already loaded, with the same content.") % {"content": row},
     )
     return redirect("screening:admin-banks")

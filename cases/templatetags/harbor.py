@@ -6,6 +6,8 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cases.timeline import kind_label
+
 register = template.Library()
 
 
@@ -15,20 +17,12 @@ PART_LABELS = {
     "summary": _("Case header"),
     "screening-summary": _("Concern summary"),
 }
-NAMESPACE_LABELS = {
-    "case": _("Case"),
-    "screening": _("Screening"),
-    "safety": _("Safety"),
-    "reporting": _("Reporting"),
-    "referral": _("Referrals"),
-    "documentation": _("Notes"),
-}
 
 
 @register.filter
 def part_label(code: str) -> str:
     """A readable name for an audit entry's part ("screening", "summary") or timeline event
-    kind ("screening.answer_saved" → "Screening: answer saved")."""
+    kind ("screening.answer_saved" → "Answer saved"), in the active language."""
     if not code:
         return ""
     tabs = {slug: label for slug, label, _url in settings.HARBOR_CASE_TABS}
@@ -36,8 +30,7 @@ def part_label(code: str) -> str:
         return str(PART_LABELS[code])
     if code in tabs:
         return str(tabs[code])
-    namespace, _dot, rest = code.partition(".")
-    if not rest:
+    if "." not in code:
         return code.replace("-", " ").replace("_", " ").capitalize()
-    area = NAMESPACE_LABELS.get(namespace, namespace.capitalize())
-    return f"{area}: {rest.replace('_', ' ').replace('.', ' ')}"
+    # The timeline's own short name for the kind ("Case opened", "Answer saved").
+    return kind_label(code) or code

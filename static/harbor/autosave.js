@@ -7,6 +7,9 @@
   "use strict";
   if (window.harborAutosave) return;
   window.harborAutosave = true;
+  // Django's JavaScript catalogue (/jsi18n/); English where it is not loaded.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
 
   function autosaveForm(event) {
     const form = event.detail && event.detail.elt;
@@ -44,7 +47,11 @@
     const total = document.getElementById("asked-count");
     if (total) {
       total.dataset.asked = String(Number(total.dataset.asked) + step);
-      total.querySelector("strong").textContent = `${total.dataset.asked} of ${total.dataset.total} asked`;
+      total.querySelector("strong").textContent = interpolate(
+        gettext("%(asked)s of %(total)s asked"),
+        { asked: total.dataset.asked, total: total.dataset.total },
+        true,
+      );
     }
     const badge = document.getElementById("theme-asked-count");
     if (badge) {
@@ -55,7 +62,7 @@
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = autosaveForm(event);
-    if (form) say(form, "Saving…", "text-body-secondary");
+    if (form) say(form, gettext("Saving…"), "text-body-secondary");
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = autosaveForm(event);
@@ -67,7 +74,7 @@
         countAsked(form);
       }
     } else {
-      say(form, "Not saved — check connection. Your text is still here: keep this page open and save again once the connection is back.", "text-danger fw-semibold");
+      say(form, gettext("Not saved — check connection. Your text is still here: keep this page open and save again once the connection is back."), "text-danger fw-semibold");
     }
   });
   // Switching case section swaps the page without unloading it, and htmx drops a queued save
@@ -85,7 +92,7 @@
         event.detail.issueRequest(true);
       } else if (Date.now() - started > 5000) {
         window.clearInterval(wait);
-        if (window.confirm("Some notes are not saved yet. Leave this section anyway and lose them?")) {
+        if (window.confirm(gettext("Some notes are not saved yet. Leave this section anyway and lose them?"))) {
           event.detail.issueRequest(true);
         }
       }

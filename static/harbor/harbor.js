@@ -1,6 +1,9 @@
 // Harbor's script: quick-hide, idle lock, tab state and busy controls. No inline handlers (strict CSP).
 (function () {
   "use strict";
+  // Words come from Django's JavaScript catalogue (/jsi18n/, loaded before this script on
+  // signed-in pages); where it is absent (the sign-in page) the English msgid is shown.
+  const gettext = window.gettext || ((text) => text);
   const body = document.body;
   // Marks that scripts run, so the stylesheet can drop what only the no-script path needs.
   document.documentElement.classList.add("js");
@@ -14,11 +17,11 @@
   function hideNow(postUrl, destination) {
     if (hiding) return;  // the idle timer keeps ticking until the browser has left
     hiding = true;
-    document.title = "Ward information";
+    document.title = gettext("Ward information");
     const cover = document.createElement("main");
     cover.className = "harbor-hidden-screen";
     const heading = document.createElement("h1");
-    heading.textContent = "Ward information";
+    heading.textContent = gettext("Ward information");
     cover.appendChild(heading);
     body.replaceChildren(cover);
     const leave = () => window.location.replace(destination);
@@ -130,6 +133,15 @@
     const submitter = event.submitter;
     window.setTimeout(() => setBusy(form, submitter, true), 0);
   });
+
+  // The language switch returns to the page on screen: after an htmx tab switch that is the
+  // address in the location bar, not the one the header was rendered for.
+  const languageSwitch = document.getElementById("language-switch");
+  if (languageSwitch) {
+    languageSwitch.addEventListener("submit", () => {
+      languageSwitch.elements.next.value = window.location.pathname + window.location.search;
+    });
+  }
 
   // An undo offered for a few seconds goes away when the server would refuse it anyway.
   const undo = document.getElementById("undo-threat");

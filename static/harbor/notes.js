@@ -29,12 +29,14 @@
 
 // "Copy" on the EHR text page: the whole text, mark included, to the clipboard.
 document.addEventListener("click", (event) => {
+  // Django's JavaScript catalogue (/jsi18n/); English where it is not loaded.
+  const gettext = window.gettext || ((text) => text);
   const button = event.target.closest && event.target.closest("[data-copy-target]");
   if (!button) return;
   const area = document.getElementById(button.dataset.copyTarget);
   const status = document.getElementById("ehr-copy-status");
-  const done = () => { if (status) status.textContent = "Copied."; };
-  const fallback = () => { area.select(); if (status) status.textContent = "Selected: press Ctrl+C to copy."; };
+  const done = () => { if (status) status.textContent = gettext("Copied."); };
+  const fallback = () => { area.select(); if (status) status.textContent = gettext("Selected: press Ctrl+C to copy."); };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(area.value).then(done, fallback);
   } else {

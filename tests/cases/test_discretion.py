@@ -48,7 +48,7 @@ def test_idle_lock_signs_out_and_says_why(personas):
 def test_idle_lock_time_reaches_the_page_and_the_session(personas, settings):
     page = personas.client_for("clinician").get(reverse("cases:home")).content.decode()
     assert 'data-idle-seconds="600"' in page
-    assert settings.SESSION_COOKIE_AGE == 600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 600 and settings.HARBOR_SESSION_TOUCH_SECONDS == 60
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 from django.core import mail
+from django.utils.deprecation import RemovedInDjango2028Warning
 
 from cases import actions
 from cases.models import Case
@@ -30,10 +33,13 @@ def test_neutral_notice_once_per_new_escalation(
     personas.supervisor.save()
     personas.clinician.email = "clin@example.org"
     personas.clinician.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.escalate_case(case, reason="Bay 4 frightened", to=None, by=personas.clinician)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.escalate_case(case, reason="Second alarm", to=None, by=personas.clinician)
+    with warnings.catch_warnings():
+        # Sent through settings.MAILERS: Django's deprecation of the old mail settings is silent.
+        warnings.simplefilter("error", RemovedInDjango2028Warning)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.escalate_case(case, reason="Bay 4 frightened", to=None, by=personas.clinician)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.escalate_case(case, reason="Second alarm", to=None, by=personas.clinician)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sup@example.org"]
@@ -54,7 +60,7 @@ def test_a_mail_server_down_does_not_break_the_escalation(
     settings.HARBOR_ESCALATION_EMAIL = True
     personas.supervisor.email = "sup@example.org"
     personas.supervisor.save()
-    monkeypatch.setattr(notify, "send_mass_mail", refuse)
+    monkeypatch.setattr(notify, "send_messages", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         actions.escalate_case(case, reason="Frightened", to=None, by=personas.clinician)
     case.refresh_from_db()

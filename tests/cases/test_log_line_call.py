@@ -86,7 +86,7 @@ def test_the_access_log_names_parts_in_words(personas, case):
     log_call(clinician, case)
     page = personas.client_for("supervisor").get(reverse("cases:case-access-log", args=[case.ref]))
     shown = visible_text(page.content.decode())
-    for words in ("Care", "Case header", "Case: line called", "Case: opened"):
+    for words in ("Care", "Case header", "Called a line with the patient", "Case opened"):
         assert words in shown
     for code in ("case.line_called", "case.opened", " summary "):
         assert code not in shown

@@ -3,15 +3,18 @@ facility's retention days; figures still count them. Runs on SQLite and PostgreS
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cases import actions, figures
-from cases.models import AuditEntry, Case
+from cases import actions, figures, timeline_guard
+from cases.events import EVENTS, EventKind
+from cases.models import AuditEntry, Case, CaseEvent
 from documentation.models import EncounterNote
 from screening import actions as screening_actions
 from screening.models import Screening
@@ -33,6 +36,7 @@ def closed_case(personas: Personas, *, days_ago: int) -> Case:
         ward_label="Bay 4",
     )
     actions.escalate_case(case, reason="Companion answered for her", to=None, by=personas.clinician)
+    actions.comment_on_case(case, comment="Ask about the van again", by=personas.supervisor)
     Case.objects.filter(pk=case.pk).update(
         contact_code_word="bluebird", contact_safe_times="mornings", concern_level="high"
     )
@@ -82,7 +86,89 @@ def test_purges_only_cases_closed_longer_than_the_setting(personas: Personas) ->
     assert recent.purged_at is None and recent.contact_code_word == "bluebird"
     assert EncounterNote.objects.get(case=recent).injuries == [{"site": "left_arm"}]
     entry = AuditEntry.objects.get(action=AuditEntry.Action.CASE_PURGE)
-    assert entry.case == old and entry.detail == {"retention_days": 90}
+    # The escalation and the comment carried words; nothing else on this timeline did.
+    assert entry.case == old and entry.detail == {"retention_days": 90, "events_redacted": 2}
+
+
+def payload_of(case: Case, kind: EventKind) -> dict[str, object]:
+    return CaseEvent.objects.get(case=case, kind=kind).payload
+
+
+def test_timeline_words_go_and_kinds_codes_and_dates_stay(personas: Personas) -> None:
+    old = closed_case(personas, days_ago=91)
+    before = {e.pk: (e.kind, e.at, e.by_id) for e in CaseEvent.objects.filter(case=old)}
+    call_command("purge_closed_cases", stdout=StringIO())
+    after = {e.pk: (e.kind, e.at, e.by_id) for e in CaseEvent.objects.filter(case=old)}
+    assert after == before
+    escalated = CaseEvent.objects.get(case=old, kind=EventKind.CASE_ESCALATED)
+    assert escalated.payload == {"to": None, "reason": ""} and escalated.summary == ""
+    comment = CaseEvent.objects.get(case=old, kind=EventKind.REVIEW_COMMENTED)
+    assert comment.payload == {"comment": ""} and comment.summary == ""
+    # The not-screened reason is a code the figures count: it stays, and so does its summary.
+    not_screened = CaseEvent.objects.get(case=old, kind=EventKind.SCREENING_NOT_SCREENED)
+    assert not_screened.payload["reason"] == "patient_declined"
+    assert not_screened.summary.startswith("Not screened")
+    words = ("Companion", "van", "waits outside", "Bay 4", "bluebird")
+    for event in CaseEvent.objects.filter(case=old):
+        assert not any(word in f"{event.summary} {event.payload}" for word in words)
+
+
+def test_every_declared_free_text_field_is_a_payload_field_and_never_audited() -> None:
+    for kind, declared in EVENTS.items():
+        assert declared.free_text <= declared.payload, kind
+        assert not declared.free_text & declared.audited, kind
+    assert timeline_guard.free_text_fields()["case.escalated"] == ["reason"]
+    assert "review.returned" in timeline_guard.summary_kinds()
+
+
+def try_update(event: CaseEvent, **changes: object) -> None:
+    with transaction.atomic():
+        CaseEvent.objects.filter(pk=event.pk).update(**changes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes"),
+    [
+        # Anything but blanking declared free text is refused by the database itself.
+        (EventKind.CASE_ESCALATED, {"kind": "case.opened"}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": "[removed]"}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": None}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": 99, "reason": ""}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None}}),
+        (EventKind.CASE_ESCALATED, {"payload": {"to": None, "reason": "", "extra": ""}}),
+        (EventKind.CASE_ESCALATED, {"summary": "Escalated"}),
+        (EventKind.SCREENING_NOT_SCREENED, {"payload": {"screening": 1, "reason": ""}}),
+        (EventKind.SCREENING_NOT_SCREENED, {"summary": ""}),
+        (EventKind.CASE_OPENED, {"at": timezone.now() - timedelta(days=1)}),
+    ],
+)
+def test_the_database_refuses_any_other_change_to_a_closed_cases_timeline(
+    personas: Personas, kind: EventKind, changes: dict[str, object]
+) -> None:
+    case = closed_case(personas, days_ago=1)
+    event = CaseEvent.objects.get(case=case, kind=kind)
+    with pytest.raises(DatabaseError, match="append-only"):
+        try_update(event, **changes)
+    assert CaseEvent.objects.get(pk=event.pk).payload == event.payload
+
+
+def test_the_database_allows_blanking_free_text_on_a_closed_case_only(personas: Personas) -> None:
+    case = closed_case(personas, days_ago=1)
+    event = CaseEvent.objects.get(case=case, kind=EventKind.CASE_ESCALATED)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.OPEN)
+    with pytest.raises(DatabaseError, match="append-only"):
+        try_update(event, payload={"to": None, "reason": ""}, summary="")
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+    try_update(event, payload={"to": None, "reason": ""}, summary="")
+    event.refresh_from_db()
+    assert event.payload == {"to": None, "reason": ""} and event.summary == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test runner deletes rows")
+def test_the_database_refuses_deleting_a_timeline_entry(personas: Personas) -> None:
+    case = closed_case(personas, days_ago=1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        CaseEvent.objects.filter(case=case).delete()
 
 
 def test_facility_setting_and_second_run(personas: Personas) -> None:
@@ -118,7 +204,7 @@ def test_figures_still_count_purged_cases(personas: Personas) -> None:
     row = dict(zip(figures.header(), result.rows[0], strict=True))
     assert row["Cases opened"] == "5" and row["High concern"] == "5"
     assert row["Not screened"] == "5" and row["Escalated"] == "5"
-    assert result.reasons == [("patient_declined", "5")]
+    assert [(code, n) for code, _label, n in result.reasons] == [("patient_declined", "5")]
 
 
 @pytest.mark.parametrize("status", [Case.Status.CLOSED, Case.Status.OPEN])
@@ -141,3 +227,43 @@ def test_closing_stamps_closed_at_and_reopening_clears_it(personas: Personas, st
         )
         case.refresh_from_db()
         assert case.closed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no database roles")
+def test_the_apps_role_may_blank_free_text_and_nothing_else(personas: Personas) -> None:
+    """The purge runs as the app's role: UPDATE on payload and summary only, checked by the
+    trigger; any other column is a privilege error."""
+    import psycopg
+
+    from cases.db_roles import grant_app_role
+    from tests.security.test_db_roles import app_role
+
+    case = closed_case(personas, days_ago=1)
+    event = CaseEvent.objects.get(case=case, kind=EventKind.CASE_ESCALATED)
+    role = app_role()
+    grant_app_role(connection, role)
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"],
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=role,
+        password=os.environ.get("HARBOR_DB_APP_PASSWORD", ""),
+        autocommit=True,
+    ) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE cases_caseevent SET kind = 'case.opened'")
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute(
+                'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": "x"}\' '
+                "WHERE id = %s",
+                [event.pk],
+            )
+        conn.execute(
+            'UPDATE cases_caseevent SET payload = \'{"to": null, "reason": ""}\', '
+            "summary = '' WHERE id = %s",
+            [event.pk],
+        )
+    event.refresh_from_db()
+    assert event.payload == {"to": None, "reason": ""}

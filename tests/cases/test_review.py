@@ -257,3 +257,105 @@ def test_supervisor_who_acted_clinically_cannot_sign_off(personas: Personas, cas
     actions.sign_off_case(case, by=other, base_version=case.version)
     case.refresh_from_db()
     assert case.signed_off_by == other
+
+
+def test_supervisor_who_only_autosaved_work_cannot_sign_off(personas: Personas, case: Case) -> None:
+    """Autosaved answers and note drafts are in the audit log only (not on the timeline): they
+    are work on the case all the same."""
+    from cases import audit
+
+    escalate(case, personas)
+    case.refresh_from_db()
+    # What screening's save_answer writes for an autosaved answer.
+    audit.record(
+        AuditEntry.Action.CASE_CHANGE,
+        user=personas.supervisor,
+        case=case,
+        event=EventKind.SCREENING_ANSWER_SAVED,
+        question="q1",
+        status="answered",
+    )
+    assert actions.sign_off_refusal(case, personas.supervisor) == (
+        "You worked on this case, so another supervisor must sign it off."
+    )
+    response = personas.client_for("supervisor").post(
+        f"/cases/{case.ref}/review/sign-off/", {"version": case.version}
+    )
+    assert response.status_code == 403
+
+
+def test_queue_row_shows_wait_reason_concern_and_what_is_open(
+    personas: Personas, case: Case
+) -> None:
+    escalate(case, personas, reason="Companion answers every question")
+    Case.objects.filter(pk=case.pk).update(
+        escalated_at=datetime.now(UTC) - timedelta(hours=3, minutes=5),
+        concern_level=Case.Concern.HIGH,
+        report_outstanding=True,
+    )
+    actions.record_event(
+        case,
+        EventKind.SAFETY_THREAT_REPORTED,
+        by=personas.clinician,
+        summary="Threat",
+        payload={"was_escalated": True},
+    )
+    actions.record_event(
+        case,
+        EventKind.REFERRAL_ACCEPTED,
+        by=personas.clinician,
+        summary="Accepted",
+        payload={"referral": 7, "consent_to_share": True, "follow_up_on": None},
+    )
+    page = personas.client_for("supervisor").get("/review/").content.decode()
+    row = page[page.index(case.ref) : page.index("</tr>", page.index(case.ref))]
+    for shown in (
+        "3 h",
+        "Companion answers every question",
+        "High concern",
+        "Report to log",
+        "Safety items open",
+        "1 referral without follow-up",
+        "New",
+    ):
+        assert shown in row, shown
+
+
+@pytest.mark.parametrize("path", ["/", "/review/work/", "/review/figures/", "/cases/{ref}/"])
+def test_header_shows_new_escalations_on_every_page(
+    personas: Personas, case: Case, path: str
+) -> None:
+    escalate(case, personas)
+    page = personas.client_for("supervisor").get(path.format(ref=case.ref)).content.decode()
+    nav = page[page.index('id="review-nav"') :]
+    assert "1 new" in nav[: nav.index("</a>")]
+
+
+@pytest.mark.parametrize(
+    "path", ["/review/", "/review/work/", "/review/figures/", "/review/figures.csv"]
+)
+def test_a_clinician_sees_no_queue_no_work_lists_and_no_figures(
+    personas: Personas, case: Case, path: str
+) -> None:
+    escalate(case, personas)
+    client = personas.client_for("clinician")
+    assert client.get(path).status_code == 403
+    home = client.get("/").content.decode()
+    assert 'id="review-nav"' not in home and "Waiting for review" not in home
+
+
+@pytest.mark.parametrize(
+    "path", ["/cases/{ref}/", "/cases/{ref}/review/", "/cases/{ref}/access-log/"]
+)
+def test_an_administrator_sees_no_case(personas: Personas, case: Case, path: str) -> None:
+    escalate(case, personas, reason="Bruises on both wrists")
+    client = personas.client_for("administrator")
+    response = client.get(path.format(ref=case.ref))
+    assert response.status_code == 403
+    assert "Bruises" not in response.content.decode()
+    home = client.get("/").content.decode()
+    assert case.ref not in home and "Bruises" not in home
+    assert client.get("/review/").status_code == 403
+    assert not AuditEntry.objects.filter(
+        user=personas.administrator, case=case, action=AuditEntry.Action.CASE_VIEW
+    ).exists()

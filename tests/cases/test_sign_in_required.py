@@ -16,6 +16,9 @@ PUBLIC_ROUTES = {
     "cases:quick-hide",
     "cases:idle-lock",
     "admin:login",
+    # The header's language switch: the sign-in page offers it too (it only sets a cookie, and
+    # saves nothing for a visitor who is not signed in).
+    "cases:switch-language",
     # The one-time link an administrator hands over, and the page after it: the person is
     # signed out by then (the link's token is the credential).
     "password_reset_confirm",

@@ -110,10 +110,10 @@ def test_a_language_without_texts_prints_in_english_and_the_page_says_so(persona
 def test_a_card_is_generated_in_under_half_a_second(personas, case):
     client = personas.client_for("clinician")
     client.get(url(case, "card/"))  # the first render loads fonts once per process
-    # The best of three: a shared 2-core machine under load (other suites, xdist) can stall any
+    # The best of five: a shared 2-core machine under load (other suites, xdist) can stall any
     # single render; the budget is about the renderer, not the neighbours.
     timings = []
-    for _ in range(3):
+    for _ in range(5):
         started = time.perf_counter()
         response = client.get(url(case, "card/?paper=a4"))
         timings.append(time.perf_counter() - started)
@@ -181,14 +181,17 @@ def test_the_handover_tells_the_receiving_team_what_to_do_first(personas, case):
     }
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", documents.PATIENT_LANGUAGES)
 def test_every_shipped_patient_text_is_free_of_telling_words(language):
     texts = documents.patient_texts(language)
     assert documents.telling_words_in(" ".join(texts.values())) == []
     assert set(texts) == set(documents.patient_texts("en"))  # no text missing in a language
-    assert (
-        documents.texts_provenance()
-        == "Written for Harbor, not yet reviewed by a qualified translator."
+    # English is the source; a translation is unreviewed until an administrator marks it.
+    assert documents.texts_provenance(language) == (
+        ""
+        if language == "en"
+        else "Written for Harbor, not yet reviewed by a qualified translator."
     )
 
 
@@ -205,3 +208,56 @@ def test_every_shipped_patient_text_is_free_of_telling_words(language):
 )
 def test_telling_words_in(text, found):
     assert documents.telling_words_in(text) == found
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label not in {"cases.AuditEntry", "sessions.Session"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "filename"),
+    [
+        ("card/", "card", "card.pdf"),
+        ("slip/?when=Tue&where=Clinic B", "appointment", "appointment.pdf"),
+        ("contacts/", "contacts", "contacts.pdf"),
+        ("handover/", "handover", "handover.pdf"),
+    ],
+)
+def test_every_document_is_audited_and_none_is_stored(
+    personas, case, path, kind, filename, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = personas.client_for("clinician")
+    client.post(f"/documentation/cases/{case.ref}/start/")
+    before = _row_counts()
+    response = client.get(url(case, path))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="{filename}"'
+    (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.DOCUMENT)
+    assert (entry.detail["kind"], entry.case, entry.user) == (kind, case, personas.clinician)
+    assert _row_counts() == before  # no row anywhere holds the document
+    assert list(tmp_path.iterdir()) == []  # and no file
+
+
+@pytest.mark.parametrize("language", documents.PATIENT_LANGUAGES)
+def test_patient_papers_hold_none_of_the_screen_words_either(language):
+    # The screens' list (stems such as "traffick", "exploit") applies to paper too.
+    from cases.discretion import telling_words_in as screen_words_in
+
+    assert screen_words_in(" ".join(documents.patient_texts(language).values())) == []
+
+
+def test_the_handover_prints_in_the_clinicians_language(personas, case):
+    client = personas.client_for("clinician")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    reader, text = read(client.get(url(case, "handover/?paper=letter")))
+    flat = " ".join(text.split())
+    assert size_mm(reader) == (216, 279)
+    assert "Rapport de transfert" in flat and "pas dans la salle d’attente générale" in flat
+    assert "Soins effectués" in flat and "Sécurité" in flat

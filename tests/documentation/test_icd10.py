@@ -9,6 +9,7 @@ from documentation.icd10 import (
     Encounter,
     Finding,
     Known,
+    is_known_code,
     sensitivity_label,
     suggest_codes,
 )
@@ -140,3 +141,23 @@ def test_sensitivity_label_is_sdv_restricted_with_its_reason():
     assert sensitivity_label(sensitive=False, reason="") is None
     with pytest.raises(ValueError, match="reason"):
         sensitivity_label(sensitive=True, reason="  ")
+
+
+@pytest.mark.parametrize(
+    ("code", "known"),
+    [
+        ("T74.51XA", True),
+        ("T76.62XS", True),
+        ("T76.5-", True),
+        ("T74.61X-", True),
+        ("Z04.81", True),
+        ("Z62.813", True),
+        ("Y07.6", True),
+        ("T74.51XZ", False),  # no such 7th character
+        ("T74.11XA", False),  # a code this helper never suggests
+        ("Z04.81; DROP", False),
+        ("", False),
+    ],
+)
+def test_only_the_codes_the_helper_suggests_are_accepted(code, known):
+    assert is_known_code(code) is known

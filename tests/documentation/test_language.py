@@ -12,6 +12,7 @@ from documentation.language import (
     check_language,
     check_sections,
     load_word_list,
+    note_languages,
     shipped_word_list,
 )
 
@@ -174,6 +175,8 @@ BROKEN_ENTRY = [
     ({"suggestion": " "}, "suggestion"),
     ({"minor_only": "yes"}, "minor_only"),
     ({"minor_only": True}, "only the minor category"),
+    ({"translations": {"fr": "texte"}}, "translations"),
+    ({"translations": ["fr"]}, "translations"),
 ]
 
 
@@ -207,3 +210,54 @@ def test_a_custom_word_list_is_used_when_given():
     (finding,) = check_language("grumpy today", patient_is_minor=False, word_list=words)
     assert (finding.entry_id, finding.suggestion) == ("x", "bar")
     assert check_language("claims", patient_is_minor=False, word_list=words) == ()
+
+
+@pytest.mark.parametrize(
+    ("active", "expected"),
+    [("en", ("en", "fr")), ("fr", ("fr", "en")), ("fr-ca", ("fr", "en")), (None, ("en", "fr"))],
+)
+def test_a_note_is_checked_in_the_writers_language_first_then_the_others(active, expected):
+    assert note_languages(active) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "expected"),
+    [
+        # A bilingual team: an English note by a French-speaking clinician is still checked.
+        ("Patient refused; a refusé.", ("fr", "en"), ["refused", "fr-refuse"]),
+        # The same word in both lists: the first language's entry is the one shown.
+        ("Prostitution.", ("fr", "en"), ["fr-prostituee"]),
+        ("Prostitution.", ("en", "fr"), ["prostitute"]),
+    ],
+)
+def test_several_languages_are_checked_the_first_winning_a_shared_word(text, languages, expected):
+    findings = check_language(text, patient_is_minor=False, language=languages)
+    assert [f.entry_id for f in findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "explain_in", "expected_why", "expected_suggestion"),
+    [
+        ("Claims it.", False, "fr", "Laisse entendre que le clinicien doute", "states / reports"),
+        ("Claims it.", False, "en", "Suggests the clinician doubts", "states / reports"),
+        ("Claims it.", False, "es", "Suggests the clinician doubts", "states / reports"),
+        ("Known prostitute.", True, "fr", "il s'agit d'abus sexuel sur un enfant", "child sexual"),
+        ("A refusé.", False, "en", "Frames the patient's choice", "a décliné"),
+    ],
+)
+def test_the_reason_is_given_in_the_readers_language_the_suggestion_in_the_notes(
+    text, minor, explain_in, expected_why, expected_suggestion
+):
+    (finding,) = check_language(
+        text, patient_is_minor=minor, language=("en", "fr"), explain_in=explain_in
+    )
+    assert expected_why in finding.why
+    assert finding.suggestion.startswith(expected_suggestion)
+
+
+def test_every_shipped_entry_explains_itself_in_both_interface_languages():
+    for entry in shipped_word_list().entries:
+        other = "fr" if entry.language == "en" else "en"
+        assert entry.explained("why", other) != entry.why, entry.id
+        if entry.minor_why:
+            assert entry.explained("minor_why", other) != entry.minor_why, entry.id

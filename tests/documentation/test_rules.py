@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cases.schemas import ContentInvalid, validate
 from documentation.rules import (
+    NOTE_TEMPLATE_SCHEMA,
     AddendumText,
     CapacityFinding,
     CaseRecord,
@@ -13,15 +15,16 @@ from documentation.rules import (
     NoteText,
     Quote,
     ReportingSummary,
-    TemplateError,
     changed_sources,
+    check_note_template,
     describe_injury,
     ehr_text,
-    load_note_templates,
     merge_offer,
+    note_template,
     parse_injury,
     prefill_for,
     prefill_sections,
+    shipped_documents,
     shipped_templates,
 )
 
@@ -29,30 +32,102 @@ from documentation.rules import (
 def _doc(**template_changes):
     template = {
         "slug": "t",
-        "version": 1,
+        "title": "T",
         "sections": [{"slug": "a", "label": "A", "prefill": "plan"}],
     }
     template.update(template_changes)
-    return {"source": "test", "templates": [template]}
+    return template
+
+
+def _refusal(document):
+    try:
+        validate(NOTE_TEMPLATE_SCHEMA, document)
+        check_note_template(document)
+    except ContentInvalid as invalid:
+        return [(p.path, p.message) for p in invalid.problems]
+    return []
 
 
 @pytest.mark.parametrize(
-    ("document", "message"),
+    ("document", "path", "message"),
     [
-        ({"source": "", "templates": []}, "source"),
-        ({"source": "x", "templates": []}, "no note templates"),
-        ({"source": "x", "templates": [{"slug": ""}]}, "slug"),
-        (_doc(version=0), "version"),
-        (_doc(sections=[]), "no sections"),
-        (_doc(sections=[{"slug": "a"}]), "label"),
-        (_doc(sections=[{"slug": "a", "label": "A", "prefill": "gossip"}]), "unknown prefill"),
-        (_doc(sections=[{"slug": "a", "label": "A"}, {"slug": "a", "label": "B"}]), "share"),
-        ({"source": "x", "templates": [_doc()["templates"][0]] * 2}, "used twice"),
+        (_doc(slug=""), ("slug",), "must be lowercase"),
+        (_doc(title=" "), ("title",), "must not be empty"),
+        (_doc(version=0), ("version",), "at least 1"),
+        (_doc(sections=[]), ("sections",), "needs at least 1"),
+        (_doc(sections=[{"slug": "a"}]), ("sections", 0), "label is missing"),
+        (
+            _doc(sections=[{"slug": "a", "label": "A", "prefill": "gossip"}]),
+            ("sections", 0, "prefill"),
+            "must be one of",
+        ),
+        (
+            _doc(sections=[{"slug": "a", "label": "A"}, {"slug": "a", "label": "B"}]),
+            ("sections", 1, "slug"),
+            "a is used twice",
+        ),
+        (
+            _doc(consents=[{"slug": "x", "label": "X"}, {"slug": "x", "label": "Y"}]),
+            ("consents", 1, "slug"),
+            "x is used twice",
+        ),
+        (
+            _doc(
+                sections=[
+                    {"slug": "a", "label": "A", "verbatim": True},
+                    {"slug": "b", "label": "B", "verbatim": True},
+                ]
+            ),
+            ("sections", 1, "verbatim"),
+            "only one section",
+        ),
+        (
+            _doc(translations={"fr": {"colour": "bleu"}}),
+            ("translations", "fr"),
+            "does not know (colour)",
+        ),
     ],
 )
-def test_malformed_templates_are_refused(document, message):
-    with pytest.raises(TemplateError, match=message):
-        load_note_templates(document)
+def test_malformed_templates_are_refused_at_the_path_they_name(document, path, message):
+    problems = _refusal(document)
+    assert [p for p, _m in problems] == [path]
+    assert message in problems[0][1]
+
+
+def test_a_template_reads_in_the_language_asked_falling_back_to_its_own_text():
+    document = _doc(
+        translations={"fr": {"title": "Note"}},
+        sections=[
+            {
+                "slug": "a",
+                "label": "Plan",
+                "help": "Next",
+                "translations": {"fr": {"label": "Plan ?"}},
+            }
+        ],
+        consents=[{"slug": "x", "label": "Photos", "translations": {"fr": {"label": "Photos !"}}}],
+    )
+    assert _refusal(document) == []
+    french = note_template(document, language="fr")
+    assert (french.title, french.sections[0].label, french.consents[0].label) == (
+        "Note",
+        "Plan ?",
+        "Photos !",
+    )
+    assert french.sections[0].help == "Next"  # not translated: the text itself
+    spanish = note_template(document, language="es")
+    assert (spanish.title, spanish.sections[0].label) == ("T", "Plan")
+
+
+def test_the_shipped_template_is_complete_in_french():
+    for document in shipped_documents():
+        french = note_template(document, language="fr")
+        english = note_template(document, language="en")
+        assert french.title != english.title
+        for fr, en in zip(french.sections, english.sections, strict=True):
+            assert fr.label != en.label and fr.help != en.help
+        for fr, en in zip(french.consents, english.consents, strict=True):
+            assert fr.label != en.label
 
 
 def test_the_shipped_encounter_note_has_every_part_the_guide_asks_for():

@@ -1,4 +1,4 @@
-"""The French catalogues are complete: no entry untranslated, fuzzy or with mismatched placeholders."""
+"""The French catalogues are complete: nothing untranslated or fuzzy, placeholders kept."""
 
 from __future__ import annotations
 

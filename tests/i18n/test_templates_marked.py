@@ -7,9 +7,7 @@ import pytest
 from tests.i18n.unmarked import ROOT, template_files, unmarked_text
 
 
-@pytest.mark.parametrize(
-    "path", template_files(), ids=lambda path: str(path.relative_to(ROOT))
-)
+@pytest.mark.parametrize("path", template_files(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_template_has_no_unmarked_text(path) -> None:
     assert unmarked_text(path) == []
 

@@ -714,7 +714,7 @@ def test_load_instrument_builds_the_dataclass():
     [
         pytest.param(
             lambda d: d.update(positive_if_at_least=3),
-            "positive_if_at_least: There would be only 2 item(s), so 3 yes answers could never",
+            "positive_if_at_least: There would be only 2 items, so 3 yes answers could never",
             id="threshold-above-item-count",
         ),
         pytest.param(

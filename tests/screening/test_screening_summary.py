@@ -36,7 +36,7 @@ def test_a_new_screening_shows_no_concern_yet_and_says_it_is_not_a_score(persona
     assert "No concern identified" in page
     assert "No concern: no strong sign" in page
     assert "Document that screening was done." in page
-    assert DISCLAIMER in page
+    assert str(DISCLAIMER) in page
     assert "not a validated screening score" in page
 
 
@@ -49,7 +49,7 @@ def test_possible_concern_names_the_sign_and_suggests_the_next_steps(personas, s
     assert "Observed (strong sign): Tattoo or branding that may mark ownership" in page
     assert "Schedule a follow-up visit" in page
     assert "Start the safety protocol" not in page
-    assert DISCLAIMER in page
+    assert str(DISCLAIMER) in page
 
 
 def test_high_concern_lists_every_reason_and_the_safety_steps(personas, screening):
@@ -67,7 +67,7 @@ def test_high_concern_lists_every_reason_and_the_safety_steps(personas, screenin
     assert "Patient declined 1 question; declining is not counted as a concern." in page
     assert "Start the safety protocol" in page
     assert "Alert your supervisor now and escalate the case." in page
-    assert DISCLAIMER in page
+    assert str(DISCLAIMER) in page
     assert "traffick" not in page.lower()
 
 
@@ -81,7 +81,7 @@ def test_when_not_screened_the_summary_says_it_rests_on_signs_only(personas, cas
     page = summary(client, case)
     assert "so no questions were asked: this summary rests on observed signs only" in page
     assert "Look for another chance to see the patient alone" in page
-    assert DISCLAIMER in page
+    assert str(DISCLAIMER) in page
 
 
 def test_a_finished_screening_keeps_its_summary_on_the_tab(personas, screening):
@@ -95,4 +95,4 @@ def test_a_finished_screening_keeps_its_summary_on_the_tab(personas, screening):
     section = page.split('id="summary"')[1].split("</section>")[0]
     assert "Concern summary</h3>" in section  # no longer "so far"
     assert "Possible concern: 2 supporting signs were observed." in section
-    assert DISCLAIMER.replace("'", "&#x27;") in section
+    assert str(DISCLAIMER).replace("'", "&#x27;") in section
