@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_facility_worklist_retention'),
+        ('cases', '0011_content_languages'),
     ]
 
     operations = [
