@@ -24,6 +24,13 @@ from django.utils.translation import pgettext_lazy
 from cases.jurisdictions import validate_jurisdiction
 
 
+def validate_language_tag(code: str) -> None:
+    from cases.languages import is_language_tag
+
+    if not is_language_tag(code):
+        raise ValidationError(_("Choose a language from the list."), code="invalid")
+
+
 class Role(models.TextChoices):
     """Roles are Django groups of these names, so a user can hold several."""
 
@@ -218,8 +225,13 @@ class Case(models.Model):
         validators=[validate_jurisdiction],
         help_text=_("Province, territory or state whose rules apply."),
     )
+    # Any BCP-47 tag the administrators list (`cases.translations.ContentLanguages`); the
+    # forms offer that list, so a language added there needs no code or migration.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"),
+        max_length=35,
+        default=Language.ENGLISH,
+        validators=[validate_language_tag],
     )
     # Tells open cases apart in lists and the header. Cleared when the case closes, so it never
     # lingers as something that could identify the patient.
@@ -235,6 +247,13 @@ class Case(models.Model):
 
     # Safe-contact preferences: how (and whether) anyone may reach the patient later.
     contact_do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    # Someone else may read or answer the patient's phone: a call, text or voicemail could
+    # give them away (referrals refuses logging one without an override and a reason).
+    contact_phone_monitored = models.BooleanField(
+        _("phone may be monitored"),
+        default=False,
+        help_text=_("Someone else may see or answer the patient's phone."),
+    )
     contact_may_call = models.BooleanField(_("may call"), default=False)
     contact_may_leave_voicemail = models.BooleanField(_("may leave a voicemail"), default=False)
     contact_may_text = models.BooleanField(_("may send a text"), default=False)
@@ -331,6 +350,15 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", kwargs={"case_ref": self.ref})
 
+    def get_preferred_language_display(self) -> str:
+        """The language's own name, from the administrators' list ("Español")."""
+        from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
+
+        shipped = dict(DEFAULT_LANGUAGES)
+        if self.preferred_language in shipped:  # no query for the shipped languages
+            return shipped[self.preferred_language]
+        return language_name(self.preferred_language, dict(offered_languages()))
+
     def clean(self) -> None:
         if self.contact_do_not_contact and (
             self.contact_may_call or self.contact_may_text or self.contact_may_leave_voicemail
@@ -352,6 +380,7 @@ class Case(models.Model):
     def contact_summary(self) -> str:
         if self.contact_do_not_contact:
             return str(_("Do not contact"))
+        monitored = [_("phone may be monitored")] if self.contact_phone_monitored else []
         ways = [
             label
             for allowed, label in (
@@ -361,7 +390,9 @@ class Case(models.Model):
             )
             if allowed
         ]
-        return ", ".join(str(w) for w in ways) or str(_("No safe way recorded"))
+        if not ways:
+            ways = [_("No safe way recorded")]
+        return ", ".join(str(w) for w in [*ways, *monitored])
 
 
 class CaseEvent(models.Model):
@@ -455,7 +486,20 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
 
+    def get_action_display(self) -> str:  # type: ignore[no-redef]  # replaces the generated one
+        # Django's generic version hashes every choice's lazy label on each call (a translation
+        # each, 18 a row): most of the access log's time at its 500-row cap.
+        try:
+            return str(self.Action(self.action).label)
+        except ValueError:
+            return self.action
+
     @property
     def subject(self) -> str:
         """Which part was viewed, or which timeline event a change wrote."""
         return str(self.detail.get("part") or self.detail.get("event") or "")
+
+
+# Content languages and translation reviews live beside the content pattern they build on
+# (`cases.content`, which itself reads this module), and are imported here so Django finds them.
+from cases.translations import ContentLanguages, TranslationReview  # noqa: E402, F401

@@ -7,6 +7,7 @@ is a new `NoteTemplateVersion`, and a note keeps the version it was started on."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases.content import VersionedContent, VersionedQuerySet, cached_rule
-from documentation import rules
+from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
+from documentation import language, rules
 
 
 class NoteTemplateVersion(VersionedContent):
@@ -87,6 +88,66 @@ class NoteTemplateVersion(VersionedContent):
         if wanted not in built:
             built[wanted] = rules.note_template(self.as_content(), language=wanted)
         return built[wanted]
+
+
+class WordListVersion(VersionedContent):
+    """One version of the language check's word list: its entries (id, language, category,
+    terms, why, suggestion, the minor rule, the reasons' translations)."""
+
+    SCHEMA = language.WORD_LIST_SCHEMA
+    ROWS = {"entries": "id"}
+    AUDIT_NAME = "language-check"
+
+    source = models.TextField(blank=True)
+    entries = models.JSONField()
+
+    objects = VersionedQuerySet["WordListVersion"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="word_list_version_unique")
+        ]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"Language check (version {self.version})"
+
+    def as_content(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "source": self.source,
+            "entries": self.entries,
+        }
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return language.normalised_word_list(content)
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        language.check_word_list(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> WordListVersion:
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            source=content["source"],
+            entries=content["entries"],
+            **fields,
+        )
+
+    def rule(self) -> language.WordList:
+        """The frozen word list the check reads, built once per version."""
+        return cached_rule(
+            self,
+            lambda: language.load_word_list(
+                {**self.as_content(), "source": self.source or "Harbor"}
+            ),
+        )
 
 
 class EncounterNote(models.Model):
@@ -163,3 +224,44 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.pk} to note {self.note_id}"
+
+
+PATIENT_TEXT_KEYS = (
+    "card_title",
+    "card_note",
+    "text_label",
+    "emergency_label",
+    "no_lines",
+    "slip_title",
+    "slip_body",
+    "slip_when",
+    "slip_where",
+    "slip_bring",
+    "contacts_title",
+    "contacts_intro",
+    "phone_label",
+    "hours_label",
+    "address_label",
+)
+
+
+class PatientTexts(DocumentContent):
+    """Harbor's words on the patient's papers (card, follow-up slip, contacts handout), on the
+    one content pattern: English source fields, `translations` per language, so a language an
+    administrator adds is printed once its texts are written."""
+
+    SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "patient-texts.schema.json"
+    AUDIT_NAME = "patient_texts"
+    TEXTS = {"": PATIENT_TEXT_KEYS}
+    PATIENT_TEXTS = {"": PATIENT_TEXT_KEYS}
+    LABEL = _("Patient papers")
+
+    objects = VersionedQuerySet["PatientTexts"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="patient_texts_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient papers (version {self.version})"

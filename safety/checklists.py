@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.schemas import ContentInvalid, Problem, check_unique
 
 SECTIONS = {
-    "physical": "Physical health",
-    "mental_health": "Mental health",
-    "safe_discharge": "Safe discharge and referrals",
+    "physical": gettext_lazy("Physical health"),
+    "mental_health": gettext_lazy("Mental health"),
+    "safe_discharge": gettext_lazy("Safe discharge and referrals"),
 }
 
 # The immediate-care item that must always wait for the patient's consent (issue 4, the seed's
@@ -38,6 +39,9 @@ class Item:
     help: str
     section: str
     requires_consent: bool
+    # {"fr": {"text": …, "help": …}}: read through `cases.languages.translated` (the `tr`
+    # template filter); never compared or hashed.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def shipped_checklists() -> dict[str, Any]:
@@ -53,6 +57,8 @@ def normalised(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "help": (item.get("help") or "").strip(),
             "section": item.get("section") or "",
             "requires_consent": bool(item.get("requires_consent", False)),
+            # Only when there are some, so documents without translations compare as before.
+            **({"translations": item["translations"]} if item.get("translations") else {}),
         }
         for item in items
     ]

@@ -7,18 +7,19 @@ signs, instruments) is written only through `cases.content.save_version`/`import
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases import audit
 from cases.actions import lock_case, record_event
 from cases.content import StaleVersion
 from cases.events import EventKind
+from cases.languages import translated
 from cases.models import AuditEntry, Case, User
 from screening import content, rules
 from screening.models import (
@@ -62,7 +63,7 @@ def _refuse_if_one_is_open(case: Case) -> None:
     lock_case(case)
     open_statuses = [Screening.Status.IN_PROGRESS, Screening.Status.PAUSED]
     if Screening.objects.filter(case=case, status__in=open_statuses).exists():
-        raise ScreeningAlreadyOpenError("A screening is already under way for this case.")
+        raise ScreeningAlreadyOpenError(_("A screening is already under way for this case."))
 
 
 class ScreeningClosedError(Exception):
@@ -75,7 +76,21 @@ class ScreeningClosedError(Exception):
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
     """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
-    return json.loads(json.dumps(asdict(content)))
+    return _without_empty_translations(json.loads(json.dumps(asdict(content))))
+
+
+def _without_empty_translations(value: Any) -> Any:
+    """Stored documents carry `translations` only where there are some (`with_translations`),
+    so a parsed import without any compares equal to the stored version."""
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_translations(v)
+            for k, v in value.items()
+            if not (k == "translations" and not v)
+        }
+    if isinstance(value, list):
+        return [_without_empty_translations(v) for v in value]
+    return value
 
 
 # --- One case's screening -------------------------------------------------------------------
@@ -134,7 +149,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
         Answer(screening=screening, question=question)
         for question in Question.objects.filter(theme__bank=screening.bank)
     )
-    gate_content = content.gate()
+    gate_content = content.gate_in_force()
     record_event(
         case,
         EventKind.SCREENING_GATE_MET,
@@ -169,7 +184,7 @@ def record_not_screened(
         universal_education_offered=universal_education_offered,
         completed_at=timezone.now(),
     )
-    label = content.label_of(content.gate()["not_screened_reasons"], reason)
+    label = content.label_of(content.gate_in_force()["not_screened_reasons"], reason)
     record_event(
         case,
         EventKind.SCREENING_NOT_SCREENED,
@@ -185,19 +200,24 @@ def record_not_screened(
 
 
 def summary_of(screening: Screening) -> rules.ConcernSummary:
-    """The concern summary of a screening, reasons naming question texts."""
+    """The concern summary of a screening, reasons naming question texts and signs in the
+    active language (as the tab shows them), English where the content lacks it."""
     observations = screening.observations.filter(observed=True).select_related("indicator")
     answers = screening.answers.select_related("question__theme")
+    language = get_language()
     return rules.concern_summary(
-        [o.indicator.to_rule() for o in observations],
+        [
+            replace(o.indicator.to_rule(), text=translated(o.indicator, "text", language).text)
+            for o in observations
+        ],
         [
             rules.AnswerFact(
                 question_slug=a.question.slug,
                 theme_slug=a.question.theme.slug,
                 status=rules.AnswerStatus(a.status),
                 concern=a.concern,
-                question_text=a.question.text,
-                theme_title=a.question.theme.title,
+                question_text=translated(a.question, "text", language).text,
+                theme_title=translated(a.question.theme, "title", language).text,
             )
             for a in answers
         ],
