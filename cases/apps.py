@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     default = True
     name = "cases"
-    verbose_name = "Cases"
+    verbose_name = _("Cases")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate

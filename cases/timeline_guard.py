@@ -136,8 +136,11 @@ END
     ]
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
-    """(Re)write the guard from the current declarations."""
+def install(connection: BaseDatabaseWrapper, *, during_migration: bool = False) -> None:
+    """(Re)write the guard from the current declarations. During a migration, SQLite's guard
+    waits for post_migrate (drop_before_migrate says why)."""
+    if during_migration and connection.vendor == "sqlite":
+        return
     if "cases_caseevent" not in connection.introspection.table_names():
         return  # migrated back past the timeline: nothing to guard
     with connection.cursor() as cursor:
@@ -155,12 +158,9 @@ def install_after_migrate(sender: object, using: str = "default", **kwargs: obje
 
 
 def drop_before_migrate(sender: object, using: str = "default", **kwargs: object) -> None:
-    """Take SQLite's trigger away while migrations run; post_migrate writes it again.
-
-    SQLite alters a table by rebuilding it under a new name, and refuses to while a trigger
-    names the old table (this one reads cases_case). PostgreSQL resolves the names when the
-    trigger fires, so its guard stays in place throughout.
-    """
+    """SQLite alters a table by rebuilding it (create, copy, drop, rename), and a trigger that
+    names a table being rebuilt breaks the rename; so on SQLite the guard is taken off while
+    migrations run and written again after them (install_after_migrate)."""
     from django.db import connections
 
     connection = connections[using]
