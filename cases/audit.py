@@ -97,6 +97,8 @@ AUDITED: dict[str, frozenset[str]] = {
             "stale_after_days",
             "added",
             "changed",
+            # A translation marked reviewed, or edited (cases.translations).
+            "language",
         }
     ),
     Action.SIGN_IN: frozenset(),

@@ -177,6 +177,14 @@ class VersionedContent(models.Model):
     SCHEMA: ClassVar[Path]
     ROWS: ClassVar[Mapping[str, str | None]] = {}
     AUDIT_NAME: ClassVar[str]
+    # Where the document's translatable objects are and their text fields (`cases.languages`:
+    # each such object may carry `translations`), e.g. {"themes.questions": ("text",)}.
+    TEXTS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # Which of TEXTS the patient hears or takes away: shown in the case's language with the
+    # clinician's beside it, complete in every shipped language, never printed with a mark.
+    PATIENT_TEXTS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # What the translations page calls it (a lazy string).
+    LABEL: ClassVar[Any] = ""
 
     slug = models.SlugField(max_length=80)
     version = models.PositiveIntegerField()
@@ -216,6 +224,27 @@ class VersionedContent(models.Model):
     def for_content(cls, queryset: models.QuerySet[Self]) -> models.QuerySet[Self]:
         """`queryset` with what `as_content` reads prefetched (children, for instance)."""
         return queryset
+
+
+class DocumentContent(VersionedContent):
+    """Content kept as one JSON document per version (no child rows): the gate's wording, the
+    patient's papers, the languages list. The schema says its shape; `document` holds it
+    without slug and version."""
+
+    document = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+    def as_content(self) -> dict[str, Any]:
+        return {"slug": self.slug, "version": self.version, **self.document}
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> Self:
+        document = {k: v for k, v in content.items() if k not in {"slug", "version"}}
+        return cls._default_manager.create(slug=slug, version=version, document=document, **fields)
 
 
 _RULES: dict[tuple[str, int, Any], Any] = {}

@@ -31,6 +31,7 @@ from cases.content import (
     save_version,
 )
 from cases.http import HtmxHttpRequest
+from cases.languages import carry_translations
 from cases.params import loads_json, whole_number
 
 Path = tuple[str | int, ...]
@@ -274,7 +275,10 @@ def edit_content(
     )
     refused = None
     if request.method == "POST" and editor.is_valid():
-        document = editor.document()
+        # The editors edit English; each text's translations stay while its English does.
+        document = carry_translations(
+            shown.as_content(), editor.document(), model.TEXTS, model.ROWS
+        )
         try:
             row, created = save_version(
                 model,

@@ -12,6 +12,7 @@ from cases import audit
 from cases.actions import EDITABLE_FIELDS
 from cases.jurisdictions import JurisdictionField
 from cases.models import AuditEntry, Case, Facility, Role, Unit, User
+from cases.translations import offered_languages
 
 
 def version_field() -> forms.IntegerField:
@@ -30,9 +31,7 @@ class StartCaseForm(forms.Form):
         help_text=_("Leave empty if unknown. You can add it later."),
     )
     jurisdiction = JurisdictionField()
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Case.Language.choices
-    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=offered_languages)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +44,8 @@ class CaseDetailsForm(forms.ModelForm):
     version = version_field()
     # The same field and validation as when the case was started.
     jurisdiction = JurisdictionField()
+    # The administrators' list of languages, read when the form is built.
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=offered_languages)
 
     class Meta:
         model = Case

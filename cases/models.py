@@ -24,6 +24,13 @@ from django.utils.translation import pgettext_lazy
 from cases.jurisdictions import validate_jurisdiction
 
 
+def validate_language_tag(code: str) -> None:
+    from cases.languages import is_language_tag
+
+    if not is_language_tag(code):
+        raise ValidationError(_("Choose a language from the list."), code="invalid")
+
+
 class Role(models.TextChoices):
     """Roles are Django groups of these names, so a user can hold several."""
 
@@ -218,8 +225,13 @@ class Case(models.Model):
         validators=[validate_jurisdiction],
         help_text=_("Province, territory or state whose rules apply."),
     )
+    # Any BCP-47 tag the administrators list (`cases.translations.ContentLanguages`); the
+    # forms offer that list, so a language added there needs no code or migration.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"),
+        max_length=35,
+        default=Language.ENGLISH,
+        validators=[validate_language_tag],
     )
     # Tells open cases apart in lists and the header. Cleared when the case closes, so it never
     # lingers as something that could identify the patient.
@@ -330,6 +342,15 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", kwargs={"case_ref": self.ref})
+
+    def get_preferred_language_display(self) -> str:
+        """The language's own name, from the administrators' list ("Español")."""
+        from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
+
+        shipped = dict(DEFAULT_LANGUAGES)
+        if self.preferred_language in shipped:  # no query for the shipped languages
+            return shipped[self.preferred_language]
+        return language_name(self.preferred_language, dict(offered_languages()))
 
     def clean(self) -> None:
         if self.contact_do_not_contact and (
@@ -459,3 +480,8 @@ class AuditEntry(models.Model):
     def subject(self) -> str:
         """Which part was viewed, or which timeline event a change wrote."""
         return str(self.detail.get("part") or self.detail.get("event") or "")
+
+
+# Content languages and translation reviews live beside the content pattern they build on
+# (`cases.content`, which itself reads this module), and are imported here so Django finds them.
+from cases.translations import ContentLanguages, TranslationReview  # noqa: E402, F401

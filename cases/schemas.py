@@ -25,6 +25,10 @@ MAX_TEXT_CHARS = 4_000
 MAX_LIST_ITEMS = 200
 MAX_WHOLE_NUMBER = 2**31 - 1
 
+# Schemas every kind may refer to by `$id` (e.g. "urn:harbor:schema:translations", the
+# per-language shape of any text), wherever its own schema file lives.
+SHARED_SCHEMAS = Path(__file__).resolve().parent / "content" / "schemas"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -94,11 +98,13 @@ def _message(error: jsonschema.ValidationError) -> str:
 @cache
 def schema(path: Path) -> jsonschema.protocols.Validator:
     """The validator of a declared schema file (read once per process). It may refer to the
-    other schemas beside it by their `$id` (the rule table's file refers to one entry's)."""
+    other schemas beside it, and to the shared ones, by their `$id` (the rule table's file
+    refers to one entry's, every content schema to the translations shape)."""
     document = json.loads(path.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(document)
     validator_class.check_schema(document)
-    neighbours = [json.loads(p.read_text(encoding="utf-8")) for p in path.parent.glob("*.json")]
+    files = {*path.parent.glob("*.json"), *SHARED_SCHEMAS.glob("*.json")}
+    neighbours = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(files)]
     registry: Registry[Any] = Registry().with_resources(
         (neighbour["$id"], Resource.from_contents(neighbour))
         for neighbour in neighbours

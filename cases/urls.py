@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import figures_views, review_views, views
+from cases import figures_views, review_views, translation_views, views
 
 app_name = "cases"
 
@@ -28,6 +28,17 @@ urlpatterns = [
     path("cases/<str:case_ref>/review/return/", review_views.return_case, name="review-return"),
     path("cases/<str:case_ref>/review/sign-off/", review_views.sign_off, name="review-sign-off"),
     path("facility/", views.facility_settings, name="facility-settings"),
+    path("content/languages/", translation_views.content_languages, name="content-languages"),
+    path(
+        "content/languages/review/",
+        translation_views.mark_translation_reviewed,
+        name="mark-translation-reviewed",
+    ),
+    path(
+        "content/languages/add/",
+        translation_views.add_content_language,
+        name="add-content-language",
+    ),
     path("hide/", views.quick_hide, name="quick-hide"),
     path("lock/", views.idle_lock, name="idle-lock"),
     path("welcome/", views.neutral, name="neutral"),

@@ -318,4 +318,5 @@ HARBOR_ADMIN_LINKS = [
     (_("Referral directory"), "referrals:directory"),
     (_("Note templates"), "documentation:admin-note-templates"),
     (_("Language check wording"), "documentation:admin-word-list"),
+    (_("Content languages and translations"), "cases:content-languages"),
 ]

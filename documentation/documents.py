@@ -1,8 +1,9 @@
 """The printable documents, rendered by WeasyPrint from templates and never stored.
 
 Patient-facing papers (discreet card, follow-up slip, contacts handout) take their words from
-`content/patient_texts.json` in the patient's language (English, French, Spanish for now), carry
-no logo, no case reference and nothing naming a crime; `telling_words_in` (the one list of
+the `PatientTexts` content (shipped as `content/patient_texts.json`: English, French and
+Spanish; administrators add languages) in the patient's language, carry no logo, no case
+reference and nothing naming a crime; `telling_words_in` (the one list of
 `cases/content/telling_words.json`, its paper entries) guards them and any free text typed onto
 them. The handover report is for the receiving clinical team.
 """
@@ -18,12 +19,18 @@ from importlib.resources import files
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
-from cases import discretion
+from cases import discretion, languages
+from cases.content import cached_rule
 from cases.providers import Hotline
 
+# The languages Harbor ships complete patient texts in; an administrator adds more as data
+# (`PatientTexts`' translations), which `patient_languages()` then offers.
 PATIENT_LANGUAGES = ("en", "fr", "es")
+PATIENT_TEXTS_SLUG = "patient-texts"
 PAPER = {"a4": ("A4", 2, 5), "letter": ("letter", 2, 4)}  # page size, columns, rows of cards
 
 
@@ -32,17 +39,67 @@ def _content(name: str) -> dict[str, Any]:
     return json.loads((files("documentation") / "content" / name).read_text("utf-8"))
 
 
+def _texts_row() -> Any:
+    from documentation.models import PatientTexts
+
+    return PatientTexts.objects.latest_published(PATIENT_TEXTS_SLUG)
+
+
+def _texts_document() -> tuple[Any, dict[str, Any]]:
+    """The texts in force (the published version, else the shipped file) and their row."""
+    row = _texts_row()
+    if row is None:
+        return None, _content("patient_texts.json")
+    return row, cached_rule(row, row.as_content)
+
+
+def patient_languages() -> tuple[str, ...]:
+    """Every language the papers can be printed in: English and each language whose texts are
+    complete (a half-written language is never printed)."""
+    from documentation.models import PatientTexts
+
+    _row, document = _texts_document()
+    found = languages.texts_of(document, PatientTexts.TEXTS)
+    ready = [
+        code for code in languages.languages_in(found) if not languages.missing_in(found, code)
+    ]
+    return (languages.SOURCE_LANGUAGE, *ready)
+
+
 def patient_language(preferred: str) -> str:
     """The language to print in: the patient's if Harbor has texts for it, else English."""
-    return preferred if preferred in PATIENT_LANGUAGES else "en"
+    offered = patient_languages()
+    for tag in languages.candidates(preferred):
+        if tag in offered:
+            return tag
+    return languages.SOURCE_LANGUAGE
 
 
 def patient_texts(language: str) -> dict[str, str]:
-    return _content("patient_texts.json")["languages"][patient_language(language)]
+    """Every text of the papers in `language` (its complete translation, else English)."""
+    from documentation.models import PATIENT_TEXT_KEYS
+
+    _row, document = _texts_document()
+    chosen = patient_language(language)
+    return {key: str(languages.translated(document, key, chosen)) for key in PATIENT_TEXT_KEYS}
 
 
-def texts_provenance() -> str:
-    return str(_content("patient_texts.json")["provenance"])
+def texts_provenance(language: str = "") -> str:
+    """What the clinician is told of the papers' translation into `language` (never printed):
+    reviewed by whom and when, or not yet reviewed by a qualified translator."""
+    from cases.translations import PROVENANCE_UNREVIEWED, reviews_of
+
+    row, _document = _texts_document()
+    chosen = patient_language(language) if language else ""
+    if chosen == languages.SOURCE_LANGUAGE:
+        return ""
+    review = reviews_of(row).get(chosen) if (row is not None and chosen) else None
+    if review is None:
+        return str(PROVENANCE_UNREVIEWED)
+    return _("Translation reviewed by %(name)s on %(date)s.") % {
+        "name": review.reviewed_by.display_name,
+        "date": date_format(review.reviewed_at, "DATE_FORMAT"),
+    }
 
 
 def telling_words_in(text: str, extra: Sequence[str] = ()) -> list[str]:

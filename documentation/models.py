@@ -7,6 +7,7 @@ is a new `NoteTemplateVersion`, and a note keeps the version it was started on."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases.content import VersionedContent, VersionedQuerySet, cached_rule
+from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
 from documentation import language, rules
 
 
@@ -223,3 +224,44 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.pk} to note {self.note_id}"
+
+
+PATIENT_TEXT_KEYS = (
+    "card_title",
+    "card_note",
+    "text_label",
+    "emergency_label",
+    "no_lines",
+    "slip_title",
+    "slip_body",
+    "slip_when",
+    "slip_where",
+    "slip_bring",
+    "contacts_title",
+    "contacts_intro",
+    "phone_label",
+    "hours_label",
+    "address_label",
+)
+
+
+class PatientTexts(DocumentContent):
+    """Harbor's words on the patient's papers (card, follow-up slip, contacts handout), on the
+    one content pattern: English source fields, `translations` per language, so a language an
+    administrator adds is printed once its texts are written."""
+
+    SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "patient-texts.schema.json"
+    AUDIT_NAME = "patient_texts"
+    TEXTS = {"": PATIENT_TEXT_KEYS}
+    PATIENT_TEXTS = {"": PATIENT_TEXT_KEYS}
+    LABEL = _("Patient papers")
+
+    objects = VersionedQuerySet["PatientTexts"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="patient_texts_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient papers (version {self.version})"

@@ -24,6 +24,7 @@ from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
+from cases.translations import language_name, offered_languages
 from documentation import actions, documents, icd10, language
 from documentation.forms import (
     AddendumForm,
@@ -159,15 +160,15 @@ def _documents_context(case: Case) -> dict[str, Any]:
     return {
         "language": lang,
         "language_fallback": lang != case.preferred_language,
-        "languages": [(code, _language_name(code)) for code in documents.PATIENT_LANGUAGES],
+        "languages": [(code, _language_name(code)) for code in documents.patient_languages()],
         "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=lang),
-        "provenance": documents.texts_provenance(),
+        "provenance": documents.texts_provenance(lang),
         "paper_default": _default_paper(case),
     }
 
 
 def _language_name(code: str) -> str:
-    return str(dict(Case.Language.choices).get(code, code))
+    return language_name(code, dict(offered_languages()))
 
 
 @require_GET
@@ -547,7 +548,7 @@ def _paper(request: HtmxHttpRequest, case: Case) -> str:
 
 def _print_language(request: HtmxHttpRequest, case: Case) -> str:
     chosen = request.GET.get("language", "")
-    if chosen in documents.PATIENT_LANGUAGES:
+    if chosen in documents.patient_languages():
         return chosen
     return documents.patient_language(case.preferred_language)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
@@ -38,6 +38,9 @@ class Item:
     help: str
     section: str
     requires_consent: bool
+    # {"fr": {"text": …, "help": …}}: read through `cases.languages.translated` (the `tr`
+    # template filter); never compared or hashed.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def shipped_checklists() -> dict[str, Any]:
@@ -53,6 +56,8 @@ def normalised(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "help": (item.get("help") or "").strip(),
             "section": item.get("section") or "",
             "requires_consent": bool(item.get("requires_consent", False)),
+            # Only when there are some, so documents without translations compare as before.
+            **({"translations": item["translations"]} if item.get("translations") else {}),
         }
         for item in items
     ]

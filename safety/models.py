@@ -50,11 +50,15 @@ class ChecklistTemplate(VersionedContent):
     SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "checklist.schema.json"
     ROWS = {"items": "slug"}
     AUDIT_NAME = "checklist"
+    TEXTS = {"": ("title",), "items": ("text", "help")}
+    LABEL = _("Checklist")
 
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField()
+    # {"fr": {"title": "…"}}; each item carries its own (`cases.languages`).
+    translations = models.JSONField(default=dict, blank=True)
 
     objects = ChecklistTemplateQuerySet.as_manager()
 
@@ -81,6 +85,7 @@ class ChecklistTemplate(VersionedContent):
             "title": self.title,
             "source": self.source,
             "items": self.items,
+            **({"translations": self.translations} if self.translations else {}),
         }
 
     @classmethod
@@ -106,6 +111,7 @@ class ChecklistTemplate(VersionedContent):
             title=content["title"],
             source=content["source"],
             items=content["items"],
+            translations=content.get("translations", {}),
             position=previous.position if previous else 0,
             **fields,
         )

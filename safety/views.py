@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from cases.content import StaleVersion, require_administrator
 from cases.editing import edit_content
 from cases.events import EventKind
 from cases.http import HtmxHttpRequest
+from cases.languages import translated
 from cases.models import AuditEntry, Case
 from cases.providers import Hotline, hotlines_for
 from cases.shell import get_case_for, render_case_tab
@@ -118,7 +120,7 @@ def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
         views.append(
             ChecklistView(
                 slug,
-                template.title,
+                translated(template, "title", get_language()).text,
                 template,
                 started is not None,
                 [_item_view(slug, item, states.get(item.slug)) for item in template.rule()],
@@ -128,11 +130,13 @@ def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
 
 
 def _item_view(checklist: str, item: Item, state: ChecklistItem | None) -> ItemView:
+    # Clinician-facing: the interface language, else English (`cases.languages`).
+    language = get_language()
     return ItemView(
         checklist=checklist,
         slug=item.slug,
-        text=item.text,
-        help=item.help,
+        text=translated(item, "text", language).text,
+        help=translated(item, "help", language).text,
         section=item.section,
         requires_consent=item.requires_consent,
         state=state,

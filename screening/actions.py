@@ -75,7 +75,21 @@ class ScreeningClosedError(Exception):
 
 def as_document(content: rules.Bank | rules.Instrument) -> dict[str, Any]:
     """A parsed bank or instrument (a FHIR import) as its stored document (lists, not tuples)."""
-    return json.loads(json.dumps(asdict(content)))
+    return _without_empty_translations(json.loads(json.dumps(asdict(content))))
+
+
+def _without_empty_translations(value: Any) -> Any:
+    """Stored documents carry `translations` only where there are some (`with_translations`),
+    so a parsed import without any compares equal to the stored version."""
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_translations(v)
+            for k, v in value.items()
+            if not (k == "translations" and not v)
+        }
+    if isinstance(value, list):
+        return [_without_empty_translations(v) for v in value]
+    return value
 
 
 # --- One case's screening -------------------------------------------------------------------
@@ -134,7 +148,7 @@ def start_screening(case: Case, gate: Gate, *, by: User) -> Screening:
         Answer(screening=screening, question=question)
         for question in Question.objects.filter(theme__bank=screening.bank)
     )
-    gate_content = content.gate()
+    gate_content = content.gate_in_force()
     record_event(
         case,
         EventKind.SCREENING_GATE_MET,
@@ -169,7 +183,7 @@ def record_not_screened(
         universal_education_offered=universal_education_offered,
         completed_at=timezone.now(),
     )
-    label = content.label_of(content.gate()["not_screened_reasons"], reason)
+    label = content.label_of(content.gate_in_force()["not_screened_reasons"], reason)
     record_event(
         case,
         EventKind.SCREENING_NOT_SCREENED,

@@ -1,9 +1,10 @@
-"""The shipped content files, and the gate content that is read straight from its file.
+"""The shipped content files, and the gate's wording.
 
 The gate (separation methods, interpreter options, reasons for not screening, confidentiality
-texts and universal-education wording) is facility-independent wording that changes only with
-a release, so it is read from `content/gate.json` rather than edited in the app. The lines to offer
-are not here: they come from the referral directory through `cases.providers.hotlines_for`.
+texts and universal-education wording) is a content document on the one pattern
+(`GateContent`), loaded from `content/gate.json`, so its languages are data an administrator
+extends. The lines to offer are not here: they come from the referral directory through
+`cases.providers.hotlines_for`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
+
+from cases.content import cached_rule
+from cases.languages import translated
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DEFAULT_BANK_SLUG = "conversation-guide"
+GATE_SLUG = "gate"
 
 
 def read_json(path: Path) -> Any:
@@ -23,12 +30,29 @@ def read_json(path: Path) -> Any:
 
 @cache
 def gate() -> dict[str, Any]:
+    """The gate's wording as shipped (`content/gate.json`); pages use `gate_in_force`."""
     return read_json(CONTENT_DIR / "gate.json")
 
 
+def gate_row() -> Any:
+    from screening.models import GateContent
+
+    return GateContent.objects.latest_published(GATE_SLUG)
+
+
+def gate_in_force(row: Any = None) -> dict[str, Any]:
+    """The gate's wording in force: the published `GateContent` (`row`, else looked up), or
+    the shipped file before `load_content` has run."""
+    row = row if row is not None else gate_row()
+    return gate() if row is None else cached_rule(row, row.as_content)
+
+
 def choices(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(item["slug"], item["label"]) for item in items]
+    """(slug, label) in the interface language (English where a label has no translation)."""
+    language = get_language()
+    return [(item["slug"], str(translated(item, "label", language))) for item in items]
 
 
 def label_of(items: list[dict[str, Any]], slug: str) -> str:
+    """The English label of `slug`: what the timeline records (the source wording)."""
     return next((item["label"] for item in items if item["slug"] == slug), slug)

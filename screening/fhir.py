@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.content import unique_slug
+from cases.languages import is_language_tag
 from cases.schemas import ContentInvalid, validate
 from screening.rules import (
     SLUG_PATTERN,
@@ -46,6 +47,10 @@ DEMO_EXTENSION = EXTENSION_PREFIX + "demo"
 ANSWER_STATUS_EXTENSION = EXTENSION_PREFIX + "answer-status"
 CONCERN_EXTENSION = EXTENSION_PREFIX + "concern"
 VERBATIM_EXTENSION = EXTENSION_PREFIX + "verbatim"
+
+# FHIR's own way to carry a string in other languages: on the element's `_<name>` sibling,
+# one extension per language with `lang` (a BCP-47 code) and `content`.
+TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 SECURITY_LABELS = (
     {
@@ -100,14 +105,89 @@ def _questionnaire_header(slug: str, version: int, title: str, source: str) -> d
     }
 
 
-def _titled_extension(url: str, title: str, text: str) -> dict[str, Any]:
+def _titled_extension(
+    url: str, title: str, text: str, translations: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    translations = translations or {}
     return {
         "url": url,
         "extension": [
-            {"url": "title", "valueString": title},
-            {"url": "text", "valueString": text},
+            _translate(
+                {"url": "title", "valueString": title}, "valueString", translations, "title"
+            ),
+            _translate({"url": "text", "valueString": text}, "valueString", translations, "text"),
         ],
     }
+
+
+def _translate(
+    element: dict[str, Any], key: str, translations: Mapping[str, Any], field: str
+) -> dict[str, Any]:
+    """`element` with `_<key>` carrying `field`'s translations (FHIR translation extension)."""
+    found = [
+        (language, texts[field])
+        for language, texts in sorted(translations.items())
+        if isinstance(texts, Mapping) and isinstance(texts.get(field), str) and texts[field]
+    ]
+    if found:
+        element[f"_{key}"] = {
+            "extension": [
+                {
+                    "url": TRANSLATION_EXTENSION,
+                    "extension": [
+                        {"url": "lang", "valueCode": language},
+                        {"url": "content", "valueString": text},
+                    ],
+                }
+                for language, text in found
+            ]
+        }
+    return element
+
+
+def _translations_of(element: Mapping[str, Any], key: str) -> dict[str, str]:
+    """language → text from `_<key>`'s translation extensions; FhirImportError if malformed."""
+    carried = element.get(f"_{key}")
+    if not isinstance(carried, Mapping):
+        return {}
+    found: dict[str, str] = {}
+    for ext in carried.get("extension") or []:
+        if not isinstance(ext, Mapping) or ext.get("url") != TRANSLATION_EXTENSION:
+            continue
+        parts = {
+            part.get("url"): part
+            for part in ext.get("extension") or []
+            if isinstance(part, Mapping)
+        }
+        language = parts.get("lang", {}).get("valueCode")
+        content = parts.get("content", {}).get("valueString")
+        if not isinstance(language, str) or not is_language_tag(language):
+            raise FhirImportError(
+                f"A translation of '{key}' needs a 'lang' sub-extension with a language code "
+                "such as 'fr' (valueCode)."
+            )
+        if not isinstance(content, str) or not content.strip():
+            raise FhirImportError(
+                f"The '{language}' translation of '{key}' needs a 'content' sub-extension "
+                "(valueString, not empty)."
+            )
+        found[language] = content
+    return found
+
+
+def _gather(pairs: Sequence[tuple[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """{field: {language: text}} pairs as Harbor's `translations`: {language: {field: text}}."""
+    translations: dict[str, dict[str, str]] = {}
+    for field, by_language in pairs:
+        for language, text in by_language.items():
+            translations.setdefault(language, {})[field] = text
+    return translations
+
+
+def _with(content: dict[str, Any], translations: dict[str, dict[str, str]]) -> dict[str, Any]:
+    if translations:
+        content["translations"] = translations
+    return content
 
 
 # --- Export ---------------------------------------------------------------------------------------
@@ -116,21 +196,45 @@ def _titled_extension(url: str, title: str, text: str) -> dict[str, Any]:
 def bank_to_questionnaire(bank: Bank) -> dict[str, Any]:
     """A conversation guide as a Questionnaire: one `group` item per theme, `text` questions."""
     resource = _questionnaire_header(bank.slug, bank.version, bank.title, bank.source)
-    extensions = [_titled_extension(PRINCIPLE_EXTENSION, p.title, p.text) for p in bank.principles]
-    extensions += [_titled_extension(GUIDANCE_EXTENSION, g.title, g.text) for g in bank.guidance]
+    _translate(resource, "title", bank.translations, "title")
+    extensions = [
+        _titled_extension(PRINCIPLE_EXTENSION, p.title, p.text, p.translations)
+        for p in bank.principles
+    ]
+    extensions += [
+        _titled_extension(GUIDANCE_EXTENSION, g.title, g.text, g.translations)
+        for g in bank.guidance
+    ]
     if extensions:  # FHIR forbids empty arrays
         resource["extension"] = extensions
     resource["item"] = [
-        {
-            "linkId": theme.slug,
-            "type": "group",
-            "text": theme.title,
-            "extension": [{"url": PURPOSE_EXTENSION, "valueString": theme.purpose}],
-            "item": [
-                {"linkId": question.slug, "type": "text", "text": question.text}
-                for question in theme.questions
-            ],
-        }
+        _translate(
+            {
+                "linkId": theme.slug,
+                "type": "group",
+                "text": theme.title,
+                "extension": [
+                    _translate(
+                        {"url": PURPOSE_EXTENSION, "valueString": theme.purpose},
+                        "valueString",
+                        theme.translations,
+                        "purpose",
+                    )
+                ],
+                "item": [
+                    _translate(
+                        {"linkId": question.slug, "type": "text", "text": question.text},
+                        "text",
+                        question.translations,
+                        "text",
+                    )
+                    for question in theme.questions
+                ],
+            },
+            "text",
+            theme.translations,
+            "title",
+        )
         for theme in bank.themes
     ]
     return resource
@@ -147,11 +251,23 @@ def instrument_to_questionnaire(instrument: Instrument) -> dict[str, Any]:
         {"url": POSITIVE_IF_AT_LEAST_EXTENSION, "valueInteger": instrument.positive_if_at_least},
         {"url": MIN_AGE_EXTENSION, "valueInteger": instrument.min_age},
         {"url": MAX_AGE_EXTENSION, "valueInteger": instrument.max_age},
-        {"url": VALIDATION_NOTE_EXTENSION, "valueString": instrument.validation_note},
+        _translate(
+            {"url": VALIDATION_NOTE_EXTENSION, "valueString": instrument.validation_note},
+            "valueString",
+            instrument.translations,
+            "validation_note",
+        ),
         {"url": DEMO_EXTENSION, "valueBoolean": instrument.demo},
     ]
+    _translate(resource, "title", instrument.translations, "title")
     resource["item"] = [
-        {"linkId": item.slug, "type": "boolean", "text": item.text} for item in instrument.items
+        _translate(
+            {"linkId": item.slug, "type": "boolean", "text": item.text},
+            "text",
+            item.translations,
+            "text",
+        )
+        for item in instrument.items
     ]
     return resource
 
@@ -380,7 +496,15 @@ def _titled_extensions(resource: Mapping[str, Any], url: str) -> list[dict[str, 
                 _("The extension %(url)s needs a 'title' and a 'text' sub-extension (valueString).")
                 % {"url": url}
             )
-        titled.append({"title": parts["title"], "text": parts["text"]})
+        subs = {
+            part.get("url"): part
+            for part in ext.get("extension") or []
+            if isinstance(part, Mapping)
+        }
+        translations = _gather(
+            [(name, _translations_of(subs[name], "valueString")) for name in ("title", "text")]
+        )
+        titled.append(_with({"title": parts["title"], "text": parts["text"]}, translations))
     return titled
 
 
@@ -478,10 +602,19 @@ def questionnaire_to_bank(resource: Any) -> Bank:
                 continue
             slug = _slug_of(question["linkId"], taken)
             taken.append(slug)
-            questions.append({"slug": slug, "text": question["text"]})
+            questions.append(
+                _with(
+                    {"slug": slug, "text": question["text"]},
+                    _gather([("text", _translations_of(question, "text"))]),
+                )
+            )
+        purpose_translations: dict[str, str] = {}
         if _extensions(group, PURPOSE_EXTENSION):
             where = _("group '%(id)s'") % {"id": link_id}
             purpose = _extension_value(group, PURPOSE_EXTENSION, "valueString", where)
+            purpose_translations = _translations_of(
+                _extensions(group, PURPOSE_EXTENSION)[0], "valueString"
+            )
         else:
             purpose = displays[0]["text"] if displays else (group.get("text") or "")
         if not questions and group.get("item"):
@@ -497,14 +630,24 @@ def questionnaire_to_bank(resource: Any) -> Bank:
             )
         slug = _slug_of(link_id, taken)
         taken.append(slug)
-        themes.append({"slug": slug, "title": title, "purpose": purpose, "questions": questions})
+        themes.append(
+            _with(
+                {"slug": slug, "title": title, "purpose": purpose, "questions": questions},
+                _gather(
+                    [("title", _translations_of(group, "text")), ("purpose", purpose_translations)]
+                ),
+            )
+        )
     refusals.raise_any()
-    content = {
-        **header,
-        "themes": themes,
-        "principles": _titled_extensions(resource, PRINCIPLE_EXTENSION),
-        "guidance": _titled_extensions(resource, GUIDANCE_EXTENSION),
-    }
+    content = _with(
+        {
+            **header,
+            "themes": themes,
+            "principles": _titled_extensions(resource, PRINCIPLE_EXTENSION),
+            "guidance": _titled_extensions(resource, GUIDANCE_EXTENSION),
+        },
+        _gather([("title", _translations_of(resource, "title"))]),
+    )
     try:
         return load_bank({**content, "version": content["version"] or 1})
     except ContentInvalid as error:
@@ -580,7 +723,12 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
             continue
         slug = _slug_of(link_id, taken)
         taken.append(slug)
-        items.append({"slug": slug, "text": item["text"], "answer_type": YES_NO})
+        items.append(
+            _with(
+                {"slug": slug, "text": item["text"], "answer_type": YES_NO},
+                _gather([("text", _translations_of(item, "text"))]),
+            )
+        )
     refusals.raise_any()
     what = _("the Questionnaire")
     content = {
@@ -596,6 +744,16 @@ def questionnaire_to_instrument(resource: Any) -> Instrument:
         ),
         "demo": _extension_value(resource, DEMO_EXTENSION, "valueBoolean", what),
     }
+    note = _extensions(resource, VALIDATION_NOTE_EXTENSION)
+    _with(
+        content,
+        _gather(
+            [
+                ("title", _translations_of(resource, "title")),
+                ("validation_note", _translations_of(note[0], "valueString") if note else {}),
+            ]
+        ),
+    )
     try:
         return load_instrument({**content, "version": content["version"] or 1})
     except ContentInvalid as error:

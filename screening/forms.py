@@ -5,10 +5,12 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.content import unique_slug
 from cases.editing import Editor, RowFormSet, VersionForm, row_formset
+from cases.languages import translated
 from screening import content, rules
 from screening.models import Answer, Indicator, Instrument
 
@@ -59,12 +61,14 @@ class GateForm(forms.Form):
     def companion_refused(self) -> bool:
         """The only interpreter error shown as "Not accepted": a companion was chosen."""
         return self.is_bound and self.data.get(self.add_prefix("interpreter")) in {
-            o["slug"] for o in content.gate()["interpreter"]["options"] if not o["acceptable"]
+            o["slug"]
+            for o in content.gate_in_force()["interpreter"]["options"]
+            if not o["acceptable"]
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        gate = content.gate()
+        gate = content.gate_in_force()
         self._choices("separation_method", gate["separation_methods"])
         self._choices("interpreter", gate["interpreter"]["options"])
 
@@ -73,10 +77,10 @@ class GateForm(forms.Form):
 
     def clean_interpreter(self) -> str:
         value = self.cleaned_data["interpreter"]
-        options = {o["slug"]: o for o in content.gate()["interpreter"]["options"]}
+        options = {o["slug"]: o for o in content.gate_in_force()["interpreter"]["options"]}
         if not options[value]["acceptable"]:
             # Refused outright, with the reason: the companion may be the one in control.
-            raise ValidationError(content.gate()["interpreter"]["companion_warning"])
+            raise ValidationError(content.gate_in_force()["interpreter"]["companion_warning"])
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -107,7 +111,7 @@ class NotScreenedForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        reasons = content.choices(content.gate()["not_screened_reasons"])
+        reasons = content.choices(content.gate_in_force()["not_screened_reasons"])
         cast(forms.ChoiceField, self.fields["reason"]).choices = reasons
 
     def clean(self) -> dict[str, Any]:
@@ -188,7 +192,10 @@ class InstrumentForm(forms.Form):
         self.item_slugs = [item["slug"] for item in instrument.items]
         for item in instrument.items:
             self.fields[item["slug"]] = forms.ChoiceField(
-                label=item["text"], choices=YES_NO_CHOICES, required=False, widget=RADIO
+                label=translated(item, "text", get_language()).text,
+                choices=YES_NO_CHOICES,
+                required=False,
+                widget=RADIO,
             )
 
     def answers(self) -> dict[str, bool | None]:

@@ -18,23 +18,82 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.content import VersionedContent, VersionedQuerySet, cached_rule
+from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
 from cases.schemas import check_unique
 from screening import rules
 
 SCHEMAS = Path(__file__).resolve().parent / "content" / "schemas"
 
 
+def with_translations(row: Any, content: dict[str, Any]) -> dict[str, Any]:
+    """`content` with the row's translations, when it has any (documents without them stay as
+    they were, so older files and exports compare equal)."""
+    if row.translations:
+        content["translations"] = row.translations
+    return content
+
+
+class GateContent(DocumentContent):
+    """The gate's wording (separation methods, interpreter rule, reasons for not screening,
+    confidentiality limits, universal education), on the one content pattern so that its
+    languages are data an administrator extends."""
+
+    SCHEMA = SCHEMAS / "gate.schema.json"
+    ROWS = {"separation_methods": "slug", "not_screened_reasons": "slug"}
+    AUDIT_NAME = "gate"
+    TEXTS = {
+        "": ("companion_refuses",),
+        "separation_methods": ("label", "hint"),
+        "interpreter": ("companion_warning",),
+        "interpreter.options": ("label",),
+        "not_screened_reasons": ("label",),
+        "confidentiality_limits": ("clinician_note", "texts"),
+        "universal_education": ("clinician_guidance", "patient_text"),
+    }
+    PATIENT_TEXTS = {
+        "confidentiality_limits": ("texts",),
+        "universal_education": ("patient_text",),
+    }
+    LABEL = _("Screening gate")
+
+    objects = VersionedQuerySet["GateContent"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="gate_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Screening gate (version {self.version})"
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        check_unique(content["separation_methods"], "slug", ("separation_methods",))
+        check_unique(content["not_screened_reasons"], "slug", ("not_screened_reasons",))
+        check_unique(content["interpreter"]["options"], "slug", ("interpreter", "options"))
+
+
 class QuestionBank(VersionedContent):
     SCHEMA = SCHEMAS / "bank.schema.json"
     ROWS = {"themes": "slug", "themes.questions": "slug", "principles": None, "guidance": None}
     AUDIT_NAME = "question_bank"
+    TEXTS = {
+        "": ("title",),
+        "themes": ("title", "purpose"),
+        "themes.questions": ("text",),
+        "principles": ("title", "text"),
+        "guidance": ("title", "text"),
+    }
+    LABEL = _("Question bank")
 
     title = models.CharField(max_length=200)
     source = models.TextField(help_text=_("Where the wording comes from, and what it is not."))
     # Lists of {"title", "text"}: read beside the questions, never answered.
     principles = models.JSONField(default=list, blank=True)
     guidance = models.JSONField(default=list, blank=True)
+    # {"fr": {"title": "…"}}: the text in other languages (`cases.languages`); the fields
+    # above are the English source. Themes and questions carry their own.
+    translations = models.JSONField(default=dict, blank=True)
 
     objects = VersionedQuerySet["QuestionBank"].as_manager()
 
@@ -53,23 +112,32 @@ class QuestionBank(VersionedContent):
 
     def as_content(self) -> dict[str, Any]:
         """This version in the seed_bank.json format; expects themes and questions prefetched."""
-        return {
-            "slug": self.slug,
-            "version": self.version,
-            "title": self.title,
-            "source": self.source,
-            "principles": self.principles,
-            "guidance": self.guidance,
-            "themes": [
-                {
-                    "slug": theme.slug,
-                    "title": theme.title,
-                    "purpose": theme.purpose,
-                    "questions": [{"slug": q.slug, "text": q.text} for q in theme.questions.all()],
-                }
-                for theme in self.themes.all()
-            ],
-        }
+        return with_translations(
+            self,
+            {
+                "slug": self.slug,
+                "version": self.version,
+                "title": self.title,
+                "source": self.source,
+                "principles": self.principles,
+                "guidance": self.guidance,
+                "themes": [
+                    with_translations(
+                        theme,
+                        {
+                            "slug": theme.slug,
+                            "title": theme.title,
+                            "purpose": theme.purpose,
+                            "questions": [
+                                with_translations(q, {"slug": q.slug, "text": q.text})
+                                for q in theme.questions.all()
+                            ],
+                        },
+                    )
+                    for theme in self.themes.all()
+                ],
+            },
+        )
 
     @classmethod
     def for_content(cls, queryset: models.QuerySet[QuestionBank]) -> models.QuerySet[QuestionBank]:
@@ -90,6 +158,7 @@ class QuestionBank(VersionedContent):
             source=content["source"],
             principles=content.get("principles", []),
             guidance=content.get("guidance", []),
+            translations=content.get("translations", {}),
             **fields,
         )
         for t_pos, theme in enumerate(content["themes"]):
@@ -98,10 +167,17 @@ class QuestionBank(VersionedContent):
                 slug=theme["slug"],
                 title=theme["title"],
                 purpose=theme["purpose"],
+                translations=theme.get("translations", {}),
                 position=t_pos,
             )
             Question.objects.bulk_create(
-                Question(theme=theme_row, slug=q["slug"], text=q["text"], position=q_pos)
+                Question(
+                    theme=theme_row,
+                    slug=q["slug"],
+                    text=q["text"],
+                    translations=q.get("translations", {}),
+                    position=q_pos,
+                )
                 for q_pos, q in enumerate(theme["questions"])
             )
         return row
@@ -112,6 +188,7 @@ class Theme(models.Model):
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
     purpose = models.TextField()
+    translations = models.JSONField(default=dict, blank=True)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -128,6 +205,7 @@ class Question(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
     slug = models.SlugField(max_length=80)
     text = models.TextField()
+    translations = models.JSONField(default=dict, blank=True)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -143,6 +221,8 @@ class IndicatorSet(VersionedContent):
     SCHEMA = SCHEMAS / "indicators.schema.json"
     ROWS = {"indicators": "slug"}
     AUDIT_NAME = "indicator_set"
+    TEXTS = {"indicators": ("text", "follow_up_question")}
+    LABEL = _("Observed signs")
 
     source = models.TextField()
 
@@ -187,6 +267,7 @@ class IndicatorSet(VersionedContent):
                 category=i["category"],
                 weight=i["weight"],
                 follow_up_question=i.get("follow_up_question", ""),
+                translations=i.get("translations", {}),
                 position=pos,
             )
             for pos, i in enumerate(content["indicators"])
@@ -208,6 +289,7 @@ class Indicator(models.Model):
     weight = models.CharField(max_length=12, choices=Weight.choices)
     # An open question to ask when this sign is seen, e.g. about a tattoo's meaning.
     follow_up_question = models.TextField(blank=True)
+    translations = models.JSONField(default=dict, blank=True)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -230,7 +312,7 @@ class Indicator(models.Model):
         }
         if self.follow_up_question:
             content["follow_up_question"] = self.follow_up_question
-        return content
+        return with_translations(self, content)
 
     def to_rule(self) -> rules.ObservedIndicator:
         return rules.ObservedIndicator(
@@ -256,6 +338,8 @@ class Instrument(VersionedContent):
     SCHEMA = SCHEMAS / "instrument.schema.json"
     ROWS = {"items": "slug"}
     AUDIT_NAME = "instrument"
+    TEXTS = {"": ("title", "validation_note"), "items": ("text",)}
+    LABEL = _("Brief instrument")
     FIELDS = (
         "title",
         "source",
@@ -275,6 +359,7 @@ class Instrument(VersionedContent):
     max_age = models.PositiveSmallIntegerField()
     validation_note = models.TextField()
     demo = models.BooleanField(default=False)
+    translations = models.JSONField(default=dict, blank=True)
 
     objects = InstrumentQuerySet.as_manager()
 
@@ -288,11 +373,14 @@ class Instrument(VersionedContent):
         return f"{self.title} (version {self.version})"
 
     def as_content(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "version": self.version,
-            **{name: getattr(self, name) for name in self.FIELDS},
-        }
+        return with_translations(
+            self,
+            {
+                "slug": self.slug,
+                "version": self.version,
+                **{name: getattr(self, name) for name in self.FIELDS},
+            },
+        )
 
     @classmethod
     def check_content(cls, content: Mapping[str, Any]) -> None:
@@ -303,7 +391,13 @@ class Instrument(VersionedContent):
         cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
     ) -> Instrument:
         values = {name: content[name] for name in cls.FIELDS}
-        return cls.objects.create(slug=slug, version=version, **values, **fields)
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            translations=content.get("translations", {}),
+            **values,
+            **fields,
+        )
 
     def to_rule(self) -> rules.Instrument:
         """The pure-rule view, read once per version (the screening tab scores on each view)."""

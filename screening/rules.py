@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ class IndicatorWeight(enum.StrEnum):
 class Question:
     slug: str
     text: str
+    # Other languages of the text fields (`cases.languages`); not part of what compares equal.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,21 @@ class Theme:
     title: str
     purpose: str
     questions: tuple[Question, ...]
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class Principle:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class GuidancePoint:
     title: str
     text: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class Bank:
     themes: tuple[Theme, ...]
     principles: tuple[Principle, ...] = ()
     guidance: tuple[GuidancePoint, ...] = ()
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 # --- Concern summary -----------------------------------------------------------------------------
@@ -354,6 +360,7 @@ class InstrumentItem:
     slug: str
     text: str
     answer_type: str
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -368,6 +375,7 @@ class Instrument:
     validation_note: str
     demo: bool
     source: str = ""
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -576,12 +584,23 @@ def load_bank(data: Mapping[str, Any]) -> Bank:
                 slug=theme["slug"],
                 title=theme["title"],
                 purpose=theme["purpose"],
-                questions=tuple(Question(q["slug"], q["text"]) for q in theme["questions"]),
+                questions=tuple(
+                    Question(q["slug"], q["text"], q.get("translations", {}))
+                    for q in theme["questions"]
+                ),
+                translations=theme.get("translations", {}),
             )
             for theme in data["themes"]
         ),
-        principles=tuple(Principle(p["title"], p["text"]) for p in data.get("principles", [])),
-        guidance=tuple(GuidancePoint(g["title"], g["text"]) for g in data.get("guidance", [])),
+        principles=tuple(
+            Principle(p["title"], p["text"], p.get("translations", {}))
+            for p in data.get("principles", [])
+        ),
+        guidance=tuple(
+            GuidancePoint(g["title"], g["text"], g.get("translations", {}))
+            for g in data.get("guidance", [])
+        ),
+        translations=data.get("translations", {}),
     )
 
 
@@ -610,13 +629,17 @@ def load_instrument(data: Mapping[str, Any]) -> Instrument:
         slug=data["slug"],
         title=data["title"],
         version=data["version"],
-        items=tuple(InstrumentItem(i["slug"], i["text"], i["answer_type"]) for i in data["items"]),
+        items=tuple(
+            InstrumentItem(i["slug"], i["text"], i["answer_type"], i.get("translations", {}))
+            for i in data["items"]
+        ),
         positive_if_at_least=data["positive_if_at_least"],
         min_age=data["min_age"],
         max_age=data["max_age"],
         validation_note=data["validation_note"],
         demo=data["demo"],
         source=data["source"],
+        translations=data.get("translations", {}),
     )
 
 
@@ -630,13 +653,29 @@ def confidentiality_limits_text(gate: Mapping[str, Any], jurisdiction: str | Non
     `confidentiality_limits.texts` that equals the code or is a hyphen-separated prefix of it
     wins ("CA-ON" uses "CA-ON", else "CA"); with no match or no jurisdiction, "default".
     """
-    texts = gate["confidentiality_limits"]["texts"]
+    return str(confidentiality_limits_item(gate, jurisdiction)["text"])
+
+
+def confidentiality_limits_item(
+    gate: Mapping[str, Any], jurisdiction: str | None
+) -> dict[str, Any]:
+    """The confidentiality text for this jurisdiction as one translatable item:
+    `{"text": English, "translations": {"fr": {"text": …}}}` (`cases.languages`), each language
+    taking the same place's wording."""
+    limits = gate["confidentiality_limits"]
+    texts = limits["texts"]
+    key = "default"
     if jurisdiction:
         matching = [
-            key
-            for key in texts
-            if key != "default" and (jurisdiction == key or jurisdiction.startswith(key + "-"))
+            k
+            for k in texts
+            if k != "default" and (jurisdiction == k or jurisdiction.startswith(k + "-"))
         ]
         if matching:
-            return texts[max(matching, key=len)]
-    return texts["default"]
+            key = max(matching, key=len)
+    translations = {
+        language: {"text": fields["texts"][key]}
+        for language, fields in limits.get("translations", {}).items()
+        if isinstance(fields.get("texts"), Mapping) and fields["texts"].get(key)
+    }
+    return {"text": texts[key], "translations": translations}

@@ -29,6 +29,7 @@ from cases.models import AuditEntry, Case
 from cases.params import loads_json, whole_number
 from cases.providers import hotlines_for
 from cases.shell import case_tabs, get_case_for, render_case_tab
+from cases.translations import reviewed_languages
 from screening import actions, content, fhir, rules
 from screening.forms import (
     AnswerForm,
@@ -107,13 +108,16 @@ def screening_context(
     """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it;
     `theme_slug` is the slug of the one theme of questions on screen (default: the first one with a
     question still to ask)."""
-    gate = content.gate()
+    gate_row = content.gate_row()
+    gate = content.gate_in_force(gate_row)
     screening = latest_screening(case)
     context: dict[str, Any] = {
         "screening": screening,
         "gate": gate,
-        # The wording follows the case's jurisdiction, the same value every tab reads.
-        "confidentiality_text": rules.confidentiality_limits_text(gate, case.jurisdiction),
+        # The wording follows the case's jurisdiction, the same value every tab reads, in the
+        # patient's language (`cases.languages`); the clinician sees whether it is reviewed.
+        "confidentiality_item": rules.confidentiality_limits_item(gate, case.jurisdiction),
+        "gate_reviewed": reviewed_languages(gate_row),
         "jurisdiction_name": jurisdiction_name(case.jurisdiction),
         "gate_form": gate_form or GateForm(),
         "not_screened_form": not_screened_form or NotScreenedForm(),

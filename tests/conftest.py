@@ -113,3 +113,15 @@ def case(personas: Personas) -> Case:
 
 
 ALL_PERSONAS = ["clinician", "other_clinician", "supervisor", "administrator", "anonymous"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Each test starts in the default language: a French request earlier in the same thread
+    leaves French active (Django activates per request and never resets), which would make a
+    later test's English assertions depend on the order the tests run in."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

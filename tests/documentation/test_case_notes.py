@@ -414,7 +414,7 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
             assert client.get(url(case)).status_code == 200
         return len(captured)
 
-    queries()  # the first request of a session also writes the session (its activity time)
+    queries()  # the first request may slide the session's expiry (one write a minute)
     before = queries()
     # More injuries, answers in the patient's words and signs cost no extra query.
     for site in ("chest", "abdomen", "left-forearm"):

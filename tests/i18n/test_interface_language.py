@@ -7,9 +7,7 @@ missing rather than failing on something else.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -17,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import actions
-from cases.models import CaseEvent, User
+from cases.models import User
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,13 +179,18 @@ def test_the_switch_is_on_every_header_and_says_nothing_telling(personas, case):
 
 
 def test_dates_follow_the_language(personas, case):
-    at = datetime(2026, 12, 1, 13, 30, tzinfo=ZoneInfo("America/Toronto"))
-    CaseEvent.objects.filter(case=case).update(at=at)
+    # The timeline is append-only, so its times are whatever now was: the test reads the shape.
     client = personas.client_for("clinician")
     english = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert ">Dec 1, 13:30</time>" in english
-    assert ">1 déc., 13:30</time>" in french
+    # "Dec 1, 13:30" in English; "1 déc., 13:30" in French (day first, French month).
+    assert re.search(
+        r">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d\d:\d\d</time>", english
+    )
+    assert re.search(
+        r">\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.?, \d\d:\d\d</time>",
+        french,
+    )
 
 
 def test_the_timeline_is_told_in_the_readers_language_whoever_wrote_it(personas, case):

@@ -86,8 +86,8 @@ def test_bank_questionnaire_groups_questions_by_theme():
     groups = resource["item"]
     assert [g["type"] for g in groups] == ["group"] * 6
     assert groups[0]["text"] == "Environment and daily life"
-    assert groups[0]["extension"] == [
-        {"url": PURPOSE_EXTENSION, "valueString": SEED_BANK.themes[0].purpose}
+    assert [(e["url"], e["valueString"]) for e in groups[0]["extension"]] == [
+        (PURPOSE_EXTENSION, SEED_BANK.themes[0].purpose)
     ]
     questions = [q for g in groups for q in g["item"]]
     assert len(questions) == 24

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.content import ContentInvalid, import_version, save_version
-from screening.content import CONTENT_DIR, read_json
-from screening.models import IndicatorSet, Instrument, QuestionBank
+from screening.content import CONTENT_DIR, GATE_SLUG, read_json
+from screening.models import GateContent, IndicatorSet, Instrument, QuestionBank
 
 SIGNS_SLUG = "observed-signs"
 
@@ -30,6 +30,16 @@ class Command(BaseCommand):
                     IndicatorSet,
                     SIGNS_SLUG,
                     read_json(CONTENT_DIR / "indicators.json"),
+                    base_version=None,
+                    by=None,
+                    note="Shipped content",
+                )
+            )
+            self.report(
+                *save_version(
+                    GateContent,
+                    GATE_SLUG,
+                    read_json(CONTENT_DIR / "gate.json"),
                     base_version=None,
                     by=None,
                     note="Shipped content",

@@ -23,6 +23,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documentation", "0004_word_list_versions")]
+    dependencies = [("documentation", "0005_word_list_versions")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,1 @@
+from tests.screening.conftest import content  # noqa: F401  (the shipped screening content)
