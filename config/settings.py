@@ -317,6 +317,6 @@ HARBOR_ADMIN_LINKS = [
     (_("Reporting rules by jurisdiction"), "safety:admin-jurisdictions"),
     (_("Referral directory"), "referrals:directory"),
     (_("Note templates"), "documentation:admin-note-templates"),
-    (_("Language check wording"), "documentation:admin-word-list"),
     (_("Content languages and translations"), "cases:content-languages"),
+    (_("Language check wording"), "documentation:admin-word-list"),
 ]

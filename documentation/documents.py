@@ -4,8 +4,8 @@ Patient-facing papers (discreet card, follow-up slip, contacts handout) take the
 the `PatientTexts` content (shipped as `content/patient_texts.json`: English, French and
 Spanish; administrators add languages) in the patient's language, carry no logo, no case
 reference and nothing naming a crime; `telling_words_in` (the one list of
-`cases/content/telling_words.json`, its paper entries) guards them and any free text typed onto
-them. The handover report is for the receiving clinical team.
+`cases/content/telling_words.json`, its paper entries) guards them and any free text typed
+onto them. The handover report is for the receiving clinical team.
 """
 
 from __future__ import annotations
@@ -53,53 +53,75 @@ def _texts_document() -> tuple[Any, dict[str, Any]]:
     return row, cached_rule(row, row.as_content)
 
 
-def patient_languages() -> tuple[str, ...]:
-    """Every language the papers can be printed in: English and each language whose texts are
-    complete (a half-written language is never printed)."""
-    from documentation.models import PatientTexts
+@dataclass(frozen=True)
+class Papers:
+    """The papers' texts in force, read once (one query) for everything a page asks of them."""
 
-    _row, document = _texts_document()
-    found = languages.texts_of(document, PatientTexts.TEXTS)
-    ready = [
-        code for code in languages.languages_in(found) if not languages.missing_in(found, code)
-    ]
-    return (languages.SOURCE_LANGUAGE, *ready)
+    row: Any
+    document: dict[str, Any]
+
+    def languages(self) -> tuple[str, ...]:
+        """Every language the papers can be printed in: English and each language whose texts
+        are complete (a half-written language is never printed)."""
+        from documentation.models import PatientTexts
+
+        found = languages.texts_of(self.document, PatientTexts.TEXTS)
+        ready = [c for c in languages.languages_in(found) if not languages.missing_in(found, c)]
+        return (languages.SOURCE_LANGUAGE, *ready)
+
+    def language_for(self, preferred: str) -> str:
+        """The language to print in: the patient's if Harbor has texts for it, else English."""
+        offered = self.languages()
+        for tag in languages.candidates(preferred):
+            if tag in offered:
+                return tag
+        return languages.SOURCE_LANGUAGE
+
+    def texts(self, language: str) -> dict[str, str]:
+        """Every text of the papers in `language` (its complete translation, else English)."""
+        from documentation.models import PATIENT_TEXT_KEYS
+
+        chosen = self.language_for(language)
+        return {
+            key: str(languages.translated(self.document, key, chosen)) for key in PATIENT_TEXT_KEYS
+        }
+
+    def provenance(self, language: str) -> str:
+        """What the clinician is told of the translation into `language` (never printed):
+        reviewed by whom and when, or not yet reviewed by a qualified translator."""
+        from cases.translations import PROVENANCE_UNREVIEWED, reviews_of
+
+        chosen = self.language_for(language) if language else ""
+        if chosen in ("", languages.SOURCE_LANGUAGE):
+            return ""
+        review = reviews_of(self.row).get(chosen) if self.row is not None else None
+        if review is None:
+            return str(PROVENANCE_UNREVIEWED)
+        return _("Translation reviewed by %(name)s on %(date)s.") % {
+            "name": review.reviewed_by.display_name,
+            "date": date_format(review.reviewed_at, "DATE_FORMAT"),
+        }
+
+
+def papers() -> Papers:
+    row, document = _texts_document()
+    return Papers(row, document)
+
+
+def patient_languages() -> tuple[str, ...]:
+    return papers().languages()
 
 
 def patient_language(preferred: str) -> str:
-    """The language to print in: the patient's if Harbor has texts for it, else English."""
-    offered = patient_languages()
-    for tag in languages.candidates(preferred):
-        if tag in offered:
-            return tag
-    return languages.SOURCE_LANGUAGE
+    return papers().language_for(preferred)
 
 
 def patient_texts(language: str) -> dict[str, str]:
-    """Every text of the papers in `language` (its complete translation, else English)."""
-    from documentation.models import PATIENT_TEXT_KEYS
-
-    _row, document = _texts_document()
-    chosen = patient_language(language)
-    return {key: str(languages.translated(document, key, chosen)) for key in PATIENT_TEXT_KEYS}
+    return papers().texts(language)
 
 
 def texts_provenance(language: str = "") -> str:
-    """What the clinician is told of the papers' translation into `language` (never printed):
-    reviewed by whom and when, or not yet reviewed by a qualified translator."""
-    from cases.translations import PROVENANCE_UNREVIEWED, reviews_of
-
-    row, _document = _texts_document()
-    chosen = patient_language(language) if language else ""
-    if chosen == languages.SOURCE_LANGUAGE:
-        return ""
-    review = reviews_of(row).get(chosen) if (row is not None and chosen) else None
-    if review is None:
-        return str(PROVENANCE_UNREVIEWED)
-    return _("Translation reviewed by %(name)s on %(date)s.") % {
-        "name": review.reviewed_by.display_name,
-        "date": date_format(review.reviewed_at, "DATE_FORMAT"),
-    }
+    return papers().provenance(language)
 
 
 def telling_words_in(text: str, extra: Sequence[str] = ()) -> list[str]:

@@ -24,7 +24,7 @@ from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
-from cases.translations import language_name, offered_languages
+from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
 from documentation import actions, documents, icd10, language
 from documentation.forms import (
     AddendumForm,
@@ -156,18 +156,22 @@ def _context(
 
 
 def _documents_context(case: Case) -> dict[str, Any]:
-    lang = documents.patient_language(case.preferred_language)
+    papers = documents.papers()  # read once: its language, names and provenance
+    lang = papers.language_for(case.preferred_language)
     return {
         "language": lang,
         "language_fallback": lang != case.preferred_language,
-        "languages": [(code, _language_name(code)) for code in documents.patient_languages()],
+        "languages": [(code, _language_name(code)) for code in papers.languages()],
         "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=lang),
-        "provenance": documents.texts_provenance(lang),
+        "provenance": papers.provenance(lang),
         "paper_default": _default_paper(case),
     }
 
 
 def _language_name(code: str) -> str:
+    shipped = dict(DEFAULT_LANGUAGES)
+    if code in shipped:  # no query for the shipped languages
+        return shipped[code]
     return language_name(code, dict(offered_languages()))
 
 

@@ -69,7 +69,10 @@ class ChecklistTemplate(VersionedContent):
         ordering = ["position", "slug", "-version"]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return gettext_now("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     def item(self, slug: str) -> checklists.Item | None:
         return next((item for item in self.rule() if item.slug == slug), None)
@@ -241,7 +244,10 @@ class Jurisdiction(VersionedContent):
         ordering = ["slug", "-version"]
 
     def __str__(self) -> str:
-        return f"{self.slug} (version {self.version})"
+        return gettext_now("%(title)s (version %(version)s)") % {
+            "title": self.slug,
+            "version": self.version,
+        }
 
     def rule(self) -> rule_table.Entry:
         """The frozen entry, built once per version (every Safety, Care and Reporting tab)."""

@@ -7,6 +7,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def widen_preferred_language(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE cases_case ALTER COLUMN preferred_language TYPE varchar(35)"
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,10 +21,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='case',
-            name='preferred_language',
-            field=models.CharField(default='en', max_length=35, validators=[cases.models.validate_language_tag], verbose_name='preferred language'),
+        # Any listed BCP-47 tag, up to 35 characters. Only the column's length changes in the
+        # database: SQLite does not enforce it, and rebuilding cases_case there would break the
+        # timeline's redaction trigger (0009), which names the table; PostgreSQL widens it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='case',
+                    name='preferred_language',
+                    field=models.CharField(default='en', max_length=35, validators=[cases.models.validate_language_tag], verbose_name='preferred language'),
+                ),
+            ],
+            database_operations=[
+                migrations.RunPython(widen_preferred_language, widen_preferred_language),
+            ],
         ),
         migrations.CreateModel(
             name='ContentLanguages',

@@ -153,11 +153,14 @@ def test_an_old_version_opened_from_the_history_is_restored_as_a_new_one(persona
     newest = IndicatorSet.for_content(IndicatorSet.objects.filter(version=3)).get()
     assert newest.as_content()["indicators"] == first.as_content()["indicators"]
     assert newest.note == "Restore version 1" and newest.published
+    sign = first.indicators.first()
+    # The edit dropped the sign's translation (its English changed); the restore brings the
+    # version's English back, and with it the translation of that English.
     assert newest.changes == [
         {
-            "row": "indicators:" + first.indicators.first().slug,
+            "row": "indicators:" + sign.slug,
             "op": "changed",
-            "fields": {"text": ["Changed", first.indicators.first().text]},
+            "fields": {"text": ["Changed", sign.text], "translations": [None, sign.translations]},
         }
     ]
     assert client.get(url + "?version=99").status_code == 404

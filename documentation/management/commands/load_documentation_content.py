@@ -1,10 +1,9 @@
 """Load the shipped note templates, the language check's word list and the words of the
 patient's papers (idempotent).
 
-A note template (or the word list) with no stored version is loaded from
-documentation/content/; one that has versions is kept, so a deploy never replaces what an
-administrator edited. The papers' texts (content/patient_texts.json) become a new version only
-when the file changed.
+A template (or the word list) with no stored version is loaded from documentation/content/;
+one that has versions is kept, so a deploy never replaces what an administrator edited. The
+papers' texts (content/patient_texts.json) become a new version only when the file changed.
 """
 
 from __future__ import annotations
@@ -22,14 +21,14 @@ from documentation.models import PatientTexts
 
 
 class Command(BaseCommand):
-    help = "Load the note templates, word list and patient papers' texts of documentation/content."
+    help = "Load the note templates and patient papers' texts shipped in documentation/content."
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             loaded = load_shipped_templates()
             words, words_created = load_shipped_word_list()
         except ContentInvalid as error:
-            raise CommandError(f"The shipped note content is malformed: {error}") from error
+            raise CommandError(f"The shipped note templates are malformed: {error}") from error
         for row, created in loaded:
             self.stdout.write(f"{'Loaded' if created else 'Already loaded'}: note template {row}")
         self.stdout.write(f"{'Loaded' if words_created else 'Already loaded'}: {words}")
