@@ -343,10 +343,14 @@ def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
     return facts
 
 
-def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
+def is_out_of_date(
+    case: Case, record: ReportingDecisionRecord, *, rules: JurisdictionRules | None = None
+) -> bool:
     """True when the case's facts now (a later capacity assessment, a changed jurisdiction, a
-    newer rule table) lead to a different outcome than the recorded decision."""
-    _table, rules = rules_for(case)
+    newer rule table) lead to a different outcome than the recorded decision. `rules`: those in
+    force, when the caller has just read them."""
+    if rules is None:
+        _table, rules = rules_for(case)
     now = reporting_requirements(current_facts(case, record.facts), rules)
     return outcome_of(decision_document(now)) != outcome_of(record.result)
 
