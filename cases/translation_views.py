@@ -171,7 +171,7 @@ def add_content_language(request: HtmxHttpRequest) -> HttpResponse:
             _("Someone changed the list meanwhile (now version %(version)s): look and try again.")
             % {"version": stale.current.version},
         )
-        data = form.data.copy()
+        data = request.POST.copy()
         data["base_version"] = str(stale.current.version)
         form.data = data
         return _page(request, form)
