@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test demo-data lint messages
+.PHONY: run test demo-data lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,11 @@ test: $(STAMP) messages
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy .
+
+# The benchmark (README "Benchmark"): needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust
+# auth; BENCH_PG overrides) and Chromium. Installs the `bench` extra (gunicorn, locust) here
+# only. BENCH_QUICK=1: 1,000 cases and fewer rounds; BENCH_ARGS: e.g. --skip-load --skip-browser.
+bench: $(STAMP) messages
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" BENCH_QUICK=$(BENCH_QUICK) \
+		$(BIN)/python -m bench.run $(BENCH_ARGS)

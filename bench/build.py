@@ -43,7 +43,8 @@ def main() -> None:
         with transaction.atomic():
             seed.people()
             DirectoryBench(stdout=StringIO())._populate(args.services)
-        log(f"base: content, people and {args.services} services in {time.monotonic() - started:.0f} s")
+        took = time.monotonic() - started
+        log(f"base: content, people and {args.services} services in {took:.0f} s")
         return
     seeds = min(args.seed_cases, args.cases)
     seed.seed_cases(seeds, progress=log)
@@ -55,7 +56,8 @@ def main() -> None:
         DirectoryBench(stdout=StringIO())._populate(args.services)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    log(f"cases: {args.cases} cases and +{args.services} services in {time.monotonic() - started:.0f} s")
+    took = time.monotonic() - started
+    log(f"cases: {args.cases} cases and +{args.services} services in {took:.0f} s")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def multiply(copies: int) -> None:
         for model in tables:
             columns, values = [], []
             for field in model._meta.concrete_fields:
-                column = connection.ops.quote_name(field.column)
+                column = connection.ops.quote_name(str(field.column))
                 columns.append(column)
                 if field.primary_key:
                     values.append(f"t.{column} + k * {offsets[model]}")
@@ -78,7 +78,7 @@ def multiply(copies: int) -> None:
             where = "t.id <= %s"
             params = [copies, offsets[model]]
             if model is not Case:
-                parent = connection.ops.quote_name(_parent_fk(model, tables).column)
+                parent = connection.ops.quote_name(str(_parent_fk(model, tables).column))
                 where += f" AND t.{parent} IS NOT NULL"
             table = model._meta.db_table
             cursor.execute(

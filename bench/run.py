@@ -57,7 +57,10 @@ def admin() -> psycopg.Connection:
 
 def exists(name: str) -> bool:
     with admin() as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            is not None
+        )
 
 
 def drop(name: str) -> None:
@@ -90,7 +93,16 @@ def build(template: str, *, cases: int, seed_cases: int) -> None:
     subprocess.run([*run_build, "base", "--services", "2000"], env=env_for(work), check=True)
     create(f"{template}_2k", template=work)
     subprocess.run(
-        [*run_build, "cases", "--cases", str(cases), "--seed-cases", str(seed_cases), "--services", "18000"],
+        [
+            *run_build,
+            "cases",
+            "--cases",
+            str(cases),
+            "--seed-cases",
+            str(seed_cases),
+            "--services",
+            "18000",
+        ],
         env=env_for(work),
         check=True,
     )
@@ -107,6 +119,9 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--rounds", type=int)
+    parser.add_argument(
+        "--skip-inprocess", action="store_true", help="keep the last run's in-process figures"
+    )
     args = parser.parse_args()
     quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
     cases, seed_cases = (1000, 100) if quick else (10_000, 500)
@@ -127,13 +142,22 @@ def main() -> None:
     out = RESULTS / ("quick.json" if quick else "latest.json")
     RESULTS.mkdir(parents=True, exist_ok=True)
     scratch = RESULTS / ".inprocess.json"
-    subprocess.run(
-        [sys.executable, "-m", "bench.inprocess", str(scratch), "--rounds", str(rounds)],
-        env=env_for(RUN_DB, BENCH_DB_2K=f"{PG}/{RUN_DB_2K}"),
-        check=True,
-    )
-    results.update(json.loads(scratch.read_text()))
-    scratch.unlink()
+    if args.skip_inprocess:
+        kept = json.loads(out.read_text())
+        results.update(
+            {
+                k: kept[k]
+                for k in ("baselines", "pages", "fragments", "documents", "search", "case_ref")
+            }
+        )
+    else:
+        subprocess.run(
+            [sys.executable, "-m", "bench.inprocess", str(scratch), "--rounds", str(rounds)],
+            env=env_for(RUN_DB, BENCH_DB_2K=f"{PG}/{RUN_DB_2K}"),
+            check=True,
+        )
+        results.update(json.loads(scratch.read_text()))
+        scratch.unlink()
     if not args.skip_load or not args.skip_browser:
         from bench import served
 

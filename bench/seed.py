@@ -27,8 +27,8 @@ from referrals import rules as referral_rules
 from referrals.models import BARRIER, Service, TaxonomyTerm
 from safety import actions as safety_actions
 from safety.capacity import CapacityOutcome
-from safety.models import ChecklistItem
 from safety.facts import AgeBasis, ReportingFacts, Tri
+from safety.models import ChecklistItem
 from safety.rule_table import InjuryKind
 from screening import actions as screening_actions
 from screening.models import Answer, ObservedIndicator
@@ -40,8 +40,8 @@ CLINICIANS_PER_UNIT = 40
 ABILITIES = ("communicate_choice", "understand", "appreciate", "reason")
 NOTE_TEXT = (
     "Patient seen with a professional interpreter after the companion was asked to wait outside. "
-    "Bruising to the left forearm, about 4 by 2 cm, yellow-green. Patient said: \"I cannot leave "
-    "the house without him.\" Offered the card and a follow-up visit."
+    'Bruising to the left forearm, about 4 by 2 cm, yellow-green. Patient said: "I cannot leave '
+    'the house without him." Offered the card and a follow-up visit.'
 )
 
 
@@ -54,7 +54,7 @@ def people() -> tuple[Facility, list[Unit], list[User], User, User]:
     units = [Unit.objects.create(facility=facility, name=name) for name in UNITS]
     groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role}
     clinicians = []
-    for u, unit in enumerate(units):
+    for u in range(len(units)):
         for n in range(CLINICIANS_PER_UNIT):
             user = User(username=f"clinician{u}_{n}", facility=facility, first_name=f"C{u}{n}")
             user.set_unusable_password()
@@ -105,7 +105,11 @@ def build_case(
     # Screening: the gate, a few signs, most questions answered.
     if finish is None and rng.random() < 0.1:
         screening_actions.record_not_screened(
-            case, reason="companion_would_not_leave", note="", universal_education_offered=True, by=by
+            case,
+            reason="companion_would_not_leave",
+            note="",
+            universal_education_offered=True,
+            by=by,
         )
     else:
         screening = screening_actions.start_screening(
@@ -144,7 +148,11 @@ def build_case(
                 checklist__case=case, checklist__slug=slug, slug=item
             ).first()
             safety_actions.set_checklist_item(
-                case, slug, item, status="done", base_version=current.version if current else 0,
+                case,
+                slug,
+                item,
+                status="done",
+                base_version=current.version if current else 0,
                 by=by,
             )
     if rng.random() < 0.1:
@@ -162,7 +170,9 @@ def build_case(
         jurisdiction=case.jurisdiction,
         age=age,
         age_basis=AgeBasis.CONFIRMED if age is not None else AgeBasis.UNKNOWN,
-        capacity=CapacityOutcome.HAS_CAPACITY if outcome == "present" else CapacityOutcome.LACKS_CAPACITY,
+        capacity=CapacityOutcome.HAS_CAPACITY
+        if outcome == "present"
+        else CapacityOutcome.LACKS_CAPACITY,
         injury_kind=InjuryKind.NONE,
         lives_in_care_facility=Tri.NO,
         patient_consents=Tri.NO,
@@ -223,9 +233,7 @@ def build_case(
         note_actions.finalise_note(note, wording_reviewed=True, base_version=note.version, by=by)
     if rng.random() < 0.2:
         case.refresh_from_db()
-        case_actions.escalate_case(
-            case, reason="Companion would not leave.", to=supervisor, by=by
-        )
+        case_actions.escalate_case(case, reason="Companion would not leave.", to=supervisor, by=by)
     return case
 
 
@@ -248,7 +256,9 @@ def seed_cases(count: int, *, seed: int = 15, progress: Callable[[str], None] = 
     partners = _partners()
     for i in range(count):
         unit_index = i % len(units)
-        clinician = clinicians[unit_index * CLINICIANS_PER_UNIT + rng.randrange(CLINICIANS_PER_UNIT)]
+        clinician = clinicians[
+            unit_index * CLINICIANS_PER_UNIT + rng.randrange(CLINICIANS_PER_UNIT)
+        ]
         with transaction.atomic():
             build_case(rng, units[unit_index], clinician, supervisor, partners)
         if (i + 1) % 100 == 0:
@@ -267,9 +277,7 @@ def bench_cases() -> None:
 
     units, clinicians, supervisor = _people()
     rng = random.Random(99)  # noqa: S311 - synthetic data
-    case = build_case(
-        rng, units[0], clinicians[0], supervisor, _partners(), finish=False
-    )
+    case = build_case(rng, units[0], clinicians[0], supervisor, _partners(), finish=False)
     Case.objects.filter(pk=case.pk).update(ward_label=BENCH_CASE_LABEL)
     busy = build_case(rng, units[0], clinicians[0], supervisor, _partners(), finish=False)
     Case.objects.filter(pk=busy.pk).update(ward_label=BUSY_CASE_LABEL)

@@ -102,6 +102,7 @@ EDITABLE_FIELDS = (
     "preferred_language",
     "status",
     "contact_do_not_contact",
+    "contact_phone_monitored",
     "contact_may_call",
     "contact_may_leave_voicemail",
     "contact_may_text",

@@ -1,6 +1,8 @@
 """Screen-safe wording: the words nobody near the screen or the paper may read, and helpers.
 
-The list is data (`content/telling_words.json`), so wording reviews change it without code.
+The list is data (`content/telling_words.json`), so wording reviews change it without code; each
+entry says where it applies (screens, patient paper: `documentation` checks its documents with
+`where="paper"`).
 Tests scan the visible text of every case page against it; views use `screen_label_for` to give
 a line whose own name is telling a neutral label, its full name kept behind a disclosure.
 """
@@ -11,6 +13,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,24 +21,27 @@ WORDS_FILE = Path(__file__).resolve().parent / "content" / "telling_words.json"
 
 
 @cache
-def _content() -> dict[str, list[str]]:
-    return json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+def _content() -> list[dict[str, Any]]:
+    return list(json.loads(WORDS_FILE.read_text(encoding="utf-8"))["entries"])
 
 
-def telling_words() -> tuple[str, ...]:
-    return (*_content()["stems"], *_content()["words"])
+def telling_words(where: str = "screen") -> tuple[str, ...]:
+    """The list's entries that apply `where`: "screen" (case pages) or "paper" (what the
+    patient may carry, which holds the screen's words and more)."""
+    return tuple(entry["text"] for entry in _content() if where in entry["where"])
 
 
 @cache
-def _pattern() -> re.Pattern[str]:
-    stems = "|".join(re.escape(stem) for stem in _content()["stems"])
-    words = "|".join(re.escape(word) for word in _content()["words"])
+def _pattern(where: str = "screen") -> re.Pattern[str]:
+    entries = [entry for entry in _content() if where in entry["where"]]
+    stems = "|".join(re.escape(e["text"]) for e in entries if e["match"] == "stem")
+    words = "|".join(re.escape(e["text"]) for e in entries if e["match"] == "word")
     return re.compile(rf"\b(?:(?:{stems})\w*|(?:{words})\b)", re.IGNORECASE)
 
 
-def telling_words_in(text: str) -> list[str]:
-    """The telling words found in `text`, as written there (empty when it is screen-safe)."""
-    return [match.group(0) for match in _pattern().finditer(text)]
+def telling_words_in(text: str, where: str = "screen") -> list[str]:
+    """The telling words found in `text`, as written there (empty when it is safe `where`)."""
+    return [match.group(0) for match in _pattern(where).finditer(text)]
 
 
 def is_screen_safe(text: str) -> bool:

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +66,8 @@ def json_field(text: str) -> Any:
 class RowFormSet(forms.BaseFormSet):
     """Rows of one list: edited in place, removed (DELETE), reordered (ORDER), one added."""
 
-    noun: ClassVar[str] = "item"  # names each row's controls, e.g. "Remove theme 6"
+    # Names each row's controls, e.g. "Remove theme 6"; a lazy noun reads in the active language.
+    noun: ClassVar[str | Promise] = "item"
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -97,9 +99,10 @@ class RowFormSet(forms.BaseFormSet):
 
 
 def row_formset(
-    form_class: type[forms.Form], *, noun: str = "item", extra: int = 1
+    form_class: type[forms.Form], *, noun: str | Promise = "item", extra: int = 1
 ) -> type[RowFormSet]:
-    base = type(f"{noun.title().replace(' ', '')}FormSet", (RowFormSet,), {"noun": noun})
+    name = form_class.__name__.removesuffix("Form")
+    base = type(f"{name}RowFormSet", (RowFormSet,), {"noun": noun})
     return forms.formset_factory(  # type: ignore[return-value]  # the stubs return the base class
         form_class,
         formset=base,

@@ -7,7 +7,9 @@ every figure is built from *safe cells*:
 - a cell is one month of one unit: the filters (unit, first and last month) only ever select
   whole cells, never part of one;
 - a cell with fewer than `SMALL` cases counts for nothing, anywhere; within a counted cell, a
-  count under `SMALL` shows as "<5" and adds nothing to any total;
+  count under `SMALL` shows as "<5" and adds nothing to any total, and where the parts of a
+  split (screened / not screened, the concern levels, escalated) would let a count under 5 be
+  worked out from the cell's total, the smallest shown part is hidden too ("*");
 - so every number shown is a sum of counts of 5 or more, and any two views (a filter set and
   its superset, one month and three) differ by 0 or by 5 or more: nothing can be narrowed below
   5 cases by combining filters. A median time is shown only over 5 cases or more.
@@ -112,6 +114,45 @@ def safe(value: int) -> int:
     return value if value >= SMALL else 0
 
 
+# Columns that split a cell's cases into parts. The cell's total is shown, so the parts left
+# unshown can be worked out by subtraction (7 cases, 5 screened: 2 were not, whatever "<5"
+# says). Each split has a part never shown (neither screened nor recorded as not screened; not
+# assessed; not escalated).
+PARTITIONS: tuple[tuple[str, ...], ...] = (
+    ("screened", "not_screened"),
+    ("concern_high", "concern_possible", "concern_none"),
+    ("escalated",),
+)
+HIDDEN_LABEL = "*"
+
+
+def visible_counts(cell: Cell) -> tuple[dict[str, int | None], set[str]]:
+    """A counted cell's columns as they may be shown (None: not shown), and which of them are
+    hidden although 5 or more ("*"): within each split, what is not shown adds up to 0 or to 5
+    or more, so no count under 5 follows from the cell's total."""
+    counts = cell.counts
+    visible: dict[str, int | None] = {
+        name: counts[name] if counts[name] >= SMALL else None for name, _label in COLUMNS
+    }
+    hidden_too: set[str] = set()
+    for parts in PARTITIONS:
+        while True:
+            unshown = counts["opened"] - sum(visible[part] or 0 for part in parts)
+            candidates = [part for part in parts if visible[part] is not None]
+            if not 0 < unshown < SMALL or not candidates:
+                break
+            smallest = min(candidates, key=lambda part: (visible[part], part))
+            visible[smallest] = None
+            hidden_too.add(smallest)
+    return visible, hidden_too
+
+
+def cell_text(value: int | None, hidden: bool) -> str:
+    if hidden:
+        return HIDDEN_LABEL
+    return SMALL_LABEL if value is None else str(value)
+
+
 def shown(count: int) -> str:
     """A sum of safe counts: 0 means "none that may be shown"."""
     return SMALL_LABEL if count < SMALL else str(count)
@@ -178,15 +219,20 @@ def tabulate(cells: list[Cell]) -> Figures:
     total = sum(cell.counts["opened"] for cell in counted)
     if total == 0:
         return SUPPRESSED
+    visible = {id(cell): visible_counts(cell) for cell in counted}
     left_out = len(counted) < len(cells) or any(
-        0 < cell.counts[name] < SMALL for cell in counted for name, _label in COLUMNS
+        value is None and cell.counts[name] > 0
+        for cell in counted
+        for name, value in visible[id(cell)][0].items()
     )
-    rows = [
-        [cell.month, cell.unit]
-        + [shown(safe(cell.counts[name]) if cell.counted else 0) for name, _label in COLUMNS]
-        + [shown_hours(cell.hours[name] if cell.counted else []) for name, _label in TIMES]
-        for cell in sorted(cells, key=lambda c: (c.month, c.unit))
-    ]
+    rows = []
+    for cell in sorted(cells, key=lambda c: (c.month, c.unit)):
+        values, hidden_too = visible.get(id(cell), ({}, set()))
+        rows.append(
+            [cell.month, cell.unit]
+            + [cell_text(values.get(name), name in hidden_too) for name, _label in COLUMNS]
+            + [shown_hours(cell.hours[name] if cell.counted else []) for name, _label in TIMES]
+        )
     per_month: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for cell in counted:
@@ -194,7 +240,7 @@ def tabulate(cells: list[Cell]) -> Figures:
         for code, n in cell.reasons.items():
             reasons[code] += safe(n)
     months = sorted({cell.month for cell in cells})
-    not_screened = sum(safe(cell.counts["not_screened"]) for cell in counted)
+    not_screened = sum(visible[id(cell)][0]["not_screened"] or 0 for cell in counted)
     return Figures(
         suppressed=False,
         total=shown(total),

@@ -247,6 +247,13 @@ class Case(models.Model):
 
     # Safe-contact preferences: how (and whether) anyone may reach the patient later.
     contact_do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    # Someone else may read or answer the patient's phone: a call, text or voicemail could
+    # give them away (referrals refuses logging one without an override and a reason).
+    contact_phone_monitored = models.BooleanField(
+        _("phone may be monitored"),
+        default=False,
+        help_text=_("Someone else may see or answer the patient's phone."),
+    )
     contact_may_call = models.BooleanField(_("may call"), default=False)
     contact_may_leave_voicemail = models.BooleanField(_("may leave a voicemail"), default=False)
     contact_may_text = models.BooleanField(_("may send a text"), default=False)
@@ -373,6 +380,7 @@ class Case(models.Model):
     def contact_summary(self) -> str:
         if self.contact_do_not_contact:
             return str(_("Do not contact"))
+        monitored = [_("phone may be monitored")] if self.contact_phone_monitored else []
         ways = [
             label
             for allowed, label in (
@@ -382,7 +390,9 @@ class Case(models.Model):
             )
             if allowed
         ]
-        return ", ".join(str(w) for w in ways) or str(_("No safe way recorded"))
+        if not ways:
+            ways = [_("No safe way recorded")]
+        return ", ".join(str(w) for w in [*ways, *monitored])
 
 
 class CaseEvent(models.Model):
@@ -475,6 +485,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
+
+    def get_action_display(self) -> str:  # type: ignore[no-redef]  # replaces the generated one
+        # Django's generic version hashes every choice's lazy label on each call (a translation
+        # each, 18 a row): most of the access log's time at its 500-row cap.
+        try:
+            return str(self.Action(self.action).label)
+        except ValueError:
+            return self.action
 
     @property
     def subject(self) -> str:

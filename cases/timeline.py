@@ -5,7 +5,7 @@ A `CaseEvent` also stores a `summary`, written once in the language of whoever a
 record, never shown as is: a French-speaking supervisor reading a case an English-speaking
 clinician worked on reads every entry in French. Each kind has a translatable message here,
 with the payload's values as `%(name)s` parameters (a reason or a comment stays in its
-writer's words).
+writer's words; once retention has blanked it, the message without it is shown).
 
 Where an entry names something a phase holds (a checklist item's text, a referral's service, a
 reason's label), `cases` cannot look it up without importing the phase. Each phase may name a
@@ -173,6 +173,11 @@ def _date(value: object) -> str:
         return str(value)
 
 
+def _words(payload: dict[str, Any], key: str) -> str:
+    """A person's words from the payload; retention leaves "" (cases.retention), said so."""
+    return str(payload.get(key) or "") or gettext("details removed after the retention period")
+
+
 def _name(people: dict[int, User], pk: object) -> str | None:
     person = people.get(pk) if isinstance(pk, int) else None
     return person.display_name if person else None
@@ -208,13 +213,13 @@ def describe(
         fields = ", ".join(_field_label(name) for name in payload.get("fields", []))
         return gettext("Case details updated: %(fields)s") % {"fields": fields}
     if kind == EventKind.CASE_ESCALATED:
-        reason = str(payload.get("reason", ""))
+        reason = _words(payload, "reason")
         to = _name(people, payload.get("to"))
         if to:
             return gettext("Escalated to %(name)s: %(reason)s") % {"name": to, "reason": reason}
         return gettext("Escalated to the supervisors on duty: %(reason)s") % {"reason": reason}
     if kind == EventKind.CASE_ESCALATION_RESOLVED:
-        note = str(payload.get("note", ""))
+        note = _words(payload, "note")
         return gettext("Escalation reviewed and closed: %(note)s") % {"note": note}
     if kind == EventKind.CASE_ASSIGNED:
         to = _name(people, payload.get("to")) or gettext("someone no longer on staff")
@@ -223,10 +228,10 @@ def describe(
         phone = str(payload.get("phone", ""))
         return gettext("Called a line with the patient (%(phone)s)") % {"phone": phone}
     if kind == EventKind.REVIEW_COMMENTED:
-        comment = str(payload.get("comment", ""))
+        comment = _words(payload, "comment")
         return gettext("Supervisor comment: %(comment)s") % {"comment": comment}
     if kind == EventKind.REVIEW_RETURNED:
-        request = str(payload.get("request", ""))
+        request = _words(payload, "request")
         return gettext("Returned to the clinician: %(request)s") % {"request": request}
     if kind == EventKind.REVIEW_SIGNED_OFF:
         return gettext("Signed off by %(name)s") % {"name": event.by.display_name}

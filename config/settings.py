@@ -99,6 +99,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, written in Python for the plain widgets (same HTML, a fraction of
+# the time on pages with hundreds of fields): cases.renderers.
+FORM_RENDERER = "cases.renderers.FastWidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'harbor.sqlite3'}",
@@ -318,4 +322,5 @@ HARBOR_ADMIN_LINKS = [
     (_("Referral directory"), "referrals:directory"),
     (_("Note templates"), "documentation:admin-note-templates"),
     (_("Content languages and translations"), "cases:content-languages"),
+    (_("Language check wording"), "documentation:admin-word-list"),
 ]

@@ -18,7 +18,7 @@ from cases.content import StaleVersion, save_version
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, User
 from documentation import language
-from documentation.models import Addendum, EncounterNote, NoteTemplateVersion
+from documentation.models import Addendum, EncounterNote, NoteTemplateVersion, WordListVersion
 from documentation.rules import (
     CONSENT_CHOICES,
     NoteTemplate,
@@ -46,6 +46,15 @@ class NotReadyError(Exception):
         super().__init__("; ".join(problems.values()))
         self.problems = problems
         self.findings = findings or {}
+
+
+def load_shipped_word_list() -> tuple[WordListVersion, bool]:
+    """Store the shipped word list when none is stored; an edited one is kept."""
+    newest = WordListVersion.objects.newest(language.WORD_LIST_SLUG)
+    if newest is not None:
+        return newest, False
+    current_word_list()
+    return WordListVersion.objects.newest(language.WORD_LIST_SLUG), True  # type: ignore[return-value]
 
 
 def load_shipped_templates() -> list[tuple[NoteTemplateVersion, bool]]:
@@ -106,11 +115,33 @@ def patient_is_minor(case: Case) -> bool | None:
     return None if case.age_years is None else case.age_years < 18
 
 
+def current_word_list() -> WordListVersion:
+    """The published word list (the shipped file's when none is stored yet)."""
+    row = WordListVersion.objects.latest_published(language.WORD_LIST_SLUG)
+    if row is None:
+        save_version(
+            WordListVersion,
+            language.WORD_LIST_SLUG,
+            language.shipped_word_list_document(),
+            base_version=None,
+            by=None,
+            note="Shipped content",
+        )
+        row = WordListVersion.objects.latest_published(language.WORD_LIST_SLUG)
+    if row is None:
+        raise WordListVersion.DoesNotExist(language.WORD_LIST_SLUG)
+    return row
+
+
 def wording_languages() -> dict[str, Any]:
-    """The language check's languages for the person acting now: the note checked in theirs
-    first, then the others; the reasons given in theirs."""
+    """How the language check reads for the person acting now: the word list administrators
+    keep, the note checked in their language first, then the others; reasons in theirs."""
     active = (get_language() or "en").split("-")[0]
-    return {"language": language.note_languages(active), "explain_in": active}
+    return {
+        "language": language.note_languages(active),
+        "explain_in": active,
+        "word_list": current_word_list().rule(),
+    }
 
 
 def _locked(note: EncounterNote, base_version: int) -> EncounterNote:

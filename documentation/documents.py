@@ -2,9 +2,10 @@
 
 Patient-facing papers (discreet card, follow-up slip, contacts handout) take their words from
 the `PatientTexts` content (shipped as `content/patient_texts.json`: English, French and
-Spanish; administrators add languages) in the patient's language, carry
-no logo, no case reference and nothing naming a crime; `telling_words_in` guards any free text
-typed onto them. The handover report is for the receiving clinical team.
+Spanish; administrators add languages) in the patient's language, carry no logo, no case
+reference and nothing naming a crime; `telling_words_in` (the one list of
+`cases/content/telling_words.json`, its paper entries) guards them and any free text typed
+onto them. The handover report is for the receiving clinical team.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
-from cases import languages
+from cases import discretion, languages
 from cases.content import cached_rule
 from cases.providers import Hotline
 
@@ -123,18 +124,15 @@ def texts_provenance(language: str = "") -> str:
     return papers().provenance(language)
 
 
-def telling_words() -> dict[str, list[str]]:
-    return dict(_content("telling_words.json")["languages"])
-
-
 def telling_words_in(text: str, extra: Sequence[str] = ()) -> list[str]:
-    """Every telling word or phrase (in any printed language, or in `extra`, e.g. hotline full
-    names) that appears in `text` as a whole word, case-insensitively."""
-    found = []
-    for word in [*(w for words in telling_words().values() for w in words), *extra]:
+    """Every telling word or phrase that appears in `text`, in lower case, each once: the
+    one list's entries for paper (`cases.discretion`, every printed language) and `extra`
+    (e.g. hotline full names), as whole words, case-insensitively."""
+    found = [word.casefold() for word in discretion.telling_words_in(text, where="paper")]
+    for word in extra:
         if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
             found.append(word)
-    return found
+    return list(dict.fromkeys(found))
 
 
 @cache

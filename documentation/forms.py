@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.content import unique_slug
 from cases.editing import Editor, VersionForm, row_formset
-from documentation import icd10
+from documentation import icd10, language
 from documentation.rules import (
     CONSENT_CHOICES,
     InjuryError,
@@ -370,4 +370,125 @@ class NoteTemplateEditor(Editor):
             "translations": _translations(header, self.before.get("translations"), ("title",)),
             "sections": self.rows(("sections",), self.formsets["sections"], section),
             "consents": self.rows(("consents",), self.formsets["consents"], consent),
+        }
+
+
+# --- The language check's word list editor -------------------------------------------------------
+
+
+class WordListHeaderForm(VersionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+CATEGORY_CHOICES = [(str(category), label) for category, label in language.CATEGORY_LABELS.items()]
+ENTRY_LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+class EntryEditForm(forms.Form):
+    # An entry's id is its identity in the history, so an existing entry keeps it.
+    id = forms.CharField(required=False, widget=forms.HiddenInput)
+    language = forms.ChoiceField(label=_("Language of the wording"), choices=())
+    category = forms.ChoiceField(label=_("Kind"), choices=())
+    terms = forms.CharField(
+        label=_("Wordings to flag (one per line)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    why = forms.CharField(
+        label=_("Why it is flagged"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    suggestion = forms.CharField(label=_("What to write instead"), max_length=500)
+    minor_only = forms.BooleanField(label=_("Flag only for a patient under 18"), required=False)
+    minor_why = forms.CharField(
+        label=_("For a patient under 18: why"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minor_suggestion = forms.CharField(
+        label=_("For a patient under 18: what to write instead"), required=False, max_length=500
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = ENTRY_LANGUAGE_CHOICES  # type: ignore[attr-defined]
+        self.fields["category"].choices = CATEGORY_CHOICES  # type: ignore[attr-defined]
+        # The reasons for a reader of each interface language (the entry's own is `why`).
+        for code, name in settings.LANGUAGES:
+            for field, label in (("why", _("Why")), ("minor_why", _("Under 18: why"))):
+                self.fields[f"{field}_{code}"] = forms.CharField(
+                    label=_("%(field)s (for a %(language)s reader)")
+                    % {"field": label, "language": name},
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 1}),
+                )
+        _styled(self)
+
+    def clean_terms(self) -> list[str]:
+        terms = [line.strip() for line in self.cleaned_data["terms"].splitlines() if line.strip()]
+        if not terms:
+            raise forms.ValidationError(_("Give at least one wording."))
+        return terms
+
+
+EntryFormSet = row_formset(EntryEditForm, noun="entry")
+
+
+class WordListEditor(Editor):
+    """Entries added, removed, reordered and edited in one save; `check_word_list` keeps ids and
+    wordings unique."""
+
+    header_class = WordListHeaderForm
+    formset_classes = {"entries": (EntryFormSet, "entries")}
+
+    def header_initial(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def build(self, data: Mapping[str, Any] | None, content: Mapping[str, Any]) -> dict[str, Any]:
+        initial = []
+        for entry in content["entries"]:
+            row = {**entry, "terms": "\n".join(entry["terms"])}
+            for code, _name in settings.LANGUAGES:
+                texts = (entry.get("translations") or {}).get(code, {})
+                row[f"why_{code}"] = texts.get("why", "")
+                row[f"minor_why_{code}"] = texts.get("minor_why", "")
+            initial.append(row)
+        return {"entries": EntryFormSet(data, prefix="entries", initial=initial)}
+
+    def document(self) -> dict[str, Any]:
+        taken = {entry["id"] for entry in self.before["entries"]}
+
+        def entry(form: forms.Form, _index: int) -> dict[str, Any]:
+            data = form.cleaned_data
+            entry_id = data.get("id") or unique_slug(data["terms"][0], taken, fallback="entry")
+            taken.add(entry_id)
+            translations = {}
+            for code, _name in settings.LANGUAGES:
+                texts = {
+                    field: data[f"{field}_{code}"].strip()
+                    for field in ("why", "minor_why")
+                    if data.get(f"{field}_{code}", "").strip()
+                }
+                if texts and code != data["language"]:
+                    translations[code] = texts
+            return {
+                "id": entry_id,
+                "language": data["language"],
+                "category": data["category"],
+                "terms": data["terms"],
+                "why": data["why"],
+                "suggestion": data["suggestion"],
+                "minor_only": data["minor_only"],
+                "minor_why": data["minor_why"],
+                "minor_suggestion": data["minor_suggestion"],
+                "translations": translations,
+            }
+
+        self.origin[()] = self.form
+        return {
+            "source": self.before["source"],
+            "entries": self.rows(("entries",), self.formsets["entries"], entry),
         }

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.schemas import ContentInvalid, Problem, check_unique, validate
 
 
 class Category(StrEnum):
@@ -28,10 +32,10 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS = {
-    Category.JUDGEMENTAL: _("Judgemental"),
-    Category.SPECULATIVE: _("Speculative"),
-    Category.LABELLING: _("Labelling"),
-    Category.MINOR: _("Patient under 18"),
+    Category.JUDGEMENTAL: gettext_lazy("Judgemental"),
+    Category.SPECULATIVE: gettext_lazy("Speculative"),
+    Category.LABELLING: gettext_lazy("Labelling"),
+    Category.MINOR: gettext_lazy("Patient under 18"),
 }
 
 
@@ -106,6 +110,75 @@ def note_languages(active: str | None) -> tuple[str, ...]:
     return (
         (first, *(lang for lang in LANGUAGES if lang != first)) if first in LANGUAGES else LANGUAGES
     )
+
+
+# The word list is administrator-edited content (`documentation.models.WordListVersion`, the one
+# content pattern): this schema says its shape, `check_word_list` the rest.
+WORD_LIST_SCHEMA = Path(__file__).resolve().parent / "content" / "schemas" / "language.schema.json"
+
+
+def check_word_list(document: Mapping[str, Any]) -> None:
+    """What the schema cannot say, at the JSON path it concerns: ids are unique, a wording is
+    on one entry only per language, and only the minor category can apply only to minors."""
+    problems: list[Problem] = []
+    seen_terms: dict[tuple[str, str], str] = {}
+    check_unique(document["entries"], "id", ("entries",))
+    for index, entry in enumerate(document["entries"]):
+        if entry.get("minor_only") and entry["category"] != Category.MINOR:
+            problems.append(
+                Problem(
+                    ("entries", index, "minor_only"),
+                    _("only the “patient under 18” category can apply to minors only"),
+                )
+            )
+        for position, term in enumerate(entry["terms"]):
+            key = (entry["language"], _normalise(term))
+            if key in seen_terms and seen_terms[key] != entry["id"]:
+                problems.append(
+                    Problem(
+                        ("entries", index, "terms", position),
+                        _("“%(term)s” is already in entry %(other)s")
+                        % {"term": term, "other": seen_terms[key]},
+                    )
+                )
+            seen_terms.setdefault(key, entry["id"])
+    if problems:
+        raise ContentInvalid(problems)
+
+
+def normalised_word_list(content: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid document with every optional part present, as a stored version returns it."""
+    return {
+        **content,
+        "source": content.get("source", ""),
+        "entries": [
+            {
+                "id": e["id"],
+                "language": e["language"],
+                "category": e["category"],
+                "terms": [t.strip() for t in e["terms"]],
+                "why": e["why"].strip(),
+                "suggestion": e["suggestion"].strip(),
+                "minor_only": bool(e.get("minor_only", False)),
+                "minor_why": e.get("minor_why", "").strip(),
+                "minor_suggestion": e.get("minor_suggestion", "").strip(),
+                "translations": e.get("translations") or {},
+            }
+            for e in content["entries"]
+        ],
+    }
+
+
+def shipped_word_list_document() -> dict[str, Any]:
+    """The shipped file, validated: what the data migration and the loader store."""
+    document = json.loads((files("documentation") / "content" / "language.json").read_text("utf-8"))
+    document = {**document, "slug": WORD_LIST_SLUG}
+    validate(WORD_LIST_SCHEMA, document)
+    check_word_list(document)
+    return document
+
+
+WORD_LIST_SLUG = "language-check"
 
 
 def load_word_list(data: Mapping[str, Any]) -> WordList:

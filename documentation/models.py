@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
-from documentation import rules
+from documentation import language, rules
 
 
 class NoteTemplateVersion(VersionedContent):
@@ -88,6 +88,66 @@ class NoteTemplateVersion(VersionedContent):
         if wanted not in built:
             built[wanted] = rules.note_template(self.as_content(), language=wanted)
         return built[wanted]
+
+
+class WordListVersion(VersionedContent):
+    """One version of the language check's word list: its entries (id, language, category,
+    terms, why, suggestion, the minor rule, the reasons' translations)."""
+
+    SCHEMA = language.WORD_LIST_SCHEMA
+    ROWS = {"entries": "id"}
+    AUDIT_NAME = "language-check"
+
+    source = models.TextField(blank=True)
+    entries = models.JSONField()
+
+    objects = VersionedQuerySet["WordListVersion"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="word_list_version_unique")
+        ]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"Language check (version {self.version})"
+
+    def as_content(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "source": self.source,
+            "entries": self.entries,
+        }
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        return language.normalised_word_list(content)
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        language.check_word_list(content)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> WordListVersion:
+        return cls.objects.create(
+            slug=slug,
+            version=version,
+            source=content["source"],
+            entries=content["entries"],
+            **fields,
+        )
+
+    def rule(self) -> language.WordList:
+        """The frozen word list the check reads, built once per version."""
+        return cached_rule(
+            self,
+            lambda: language.load_word_list(
+                {**self.as_content(), "source": self.source or "Harbor"}
+            ),
+        )
 
 
 class EncounterNote(models.Model):

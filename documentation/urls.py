@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/<str:case_ref>/print/slip/", views.print_slip, name="print-slip"),
     path("cases/<str:case_ref>/print/contacts/", views.print_contacts, name="print-contacts"),
     path("cases/<str:case_ref>/print/handover/", views.print_handover, name="print-handover"),
+    path("language-check/", views.admin_word_list, name="admin-word-list"),
     path("templates/", views.admin_note_templates, name="admin-note-templates"),
     path("templates/<slug:slug>/", views.admin_note_template, name="admin-note-template"),
 ]

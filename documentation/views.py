@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -31,10 +32,11 @@ from documentation.forms import (
     InjuryForm,
     NoteForm,
     NoteTemplateEditor,
+    WordListEditor,
     note_initial,
     other_languages,
 )
-from documentation.models import EncounterNote, NoteTemplateVersion
+from documentation.models import EncounterNote, NoteTemplateVersion, WordListVersion
 from documentation.rules import (
     AddendumText,
     NoteText,
@@ -702,4 +704,23 @@ def admin_note_template(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         template="documentation/admin_note_template.html",
         done=reverse("documentation:admin-note-template", args=[slug]),
         context={"languages": other_languages()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_word_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The language check's word list, entry by entry; each save a new version, used by every
+    check from then on (the check only ever suggests, so nothing written before changes)."""
+    require_administrator(request)
+    actions.current_word_list()  # the shipped list, on a database that has none yet
+    newest = WordListVersion.objects.newest(language.WORD_LIST_SLUG)
+    if newest is None:  # only if the shipped list could not be stored
+        raise Http404(_("No word list."))
+    return edit_content(
+        request,
+        newest,
+        WordListEditor,
+        template="documentation/admin_word_list.html",
+        done=reverse("documentation:admin-word-list"),
+        context={"languages": settings.LANGUAGES},
     )

@@ -7,34 +7,26 @@ still open, in the same transaction, so the supervisors' overdue list reads the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases import audit
 from cases.actions import record_event
-from cases.content import StaleVersion
+from cases.content import StaleVersion, save_version
 from cases.events import EventKind
-from cases.models import AuditEntry, Case, User
-from referrals import hsds, rules
+from cases.models import Case, User
+from referrals import rules
+from referrals.entries import current_document
 from referrals.models import (
-    BARRIER,
-    FLAG,
-    KIND,
-    Attribute,
     BarrierAssessment,
     HelpDeclined,
-    Organization,
-    Phone,
     Referral,
     ReferralEntry,
-    Schedule,
     Service,
-    ServiceChange,
-    TaxonomyTerm,
+    ServiceVersion,
 )
 
 # The timeline kind each status change records (declared once in cases.events).
@@ -54,227 +46,74 @@ class Refused(ValueError):
 
 
 # --- Directory ---------------------------------------------------------------------------------
-
-# The service columns the editor changes; everything else (imported HSDS extras) is kept.
-EDITED_COLUMNS = (
-    "name",
-    "description",
-    "url",
-    "email",
-    "interpretation_services",
-    "application_process",
-    "fees_description",
-    "wait_time",
-    "eligibility_description",
-    "minimum_age",
-    "maximum_age",
-    "alert",
-    "is_demo",
-    "hotline_rank",
-    "screen_label",
-    "refer_by",
-    "refer_needs",
-    "refer_never_send",
-    "consent_requirements",
-    "handover_contact",
-    "handover_hours",
-    "protocol_reviewed_on",
-)
+# Every change of an entry is a new `ServiceVersion` through `cases.content.save_version`: the
+# editor (cases.editing.edit_content), verifying, retiring and importing alike.
 
 
-@dataclass(frozen=True)
-class Hours:
-    always_open: bool
-    byday: str = ""
-    opens_at: Any = None
-    closes_at: Any = None
+def entry_version(service: Service) -> ServiceVersion:
+    """The newest saved version of the entry, recording the rows as they stand when there is
+    none with a document yet (an entry made before whole versions were kept, or written
+    straight to the rows), so every change has a version to start from."""
+    newest = ServiceVersion.objects.newest(str(service.pk))
+    if newest is not None and newest.restorable:
+        return newest
+    return record_entry(service, by=None, note=_("Recorded as the directory stood"))
 
 
-@dataclass(frozen=True)
-class ServiceEdit:
-    """What the editor form gives: the columns, the organisation name and the nested lists."""
-
-    columns: dict[str, Any]
-    organization_name: str
-    phone: str
-    text_number: str
-    languages: tuple[str, ...]
-    regions: tuple[str, ...]
-    terms: tuple[str, ...]  # taxonomy term ids (flags, kinds, barriers)
-    hours: Hours
-
-
-def _lock_service(service: Service, base_version: int) -> Service:
-    fresh = Service.objects.select_for_update().get(pk=service.pk)
-    if fresh.version != base_version:
-        raise StaleVersion(fresh)
-    return fresh
-
-
-def service_state(service: Service) -> dict[str, Any]:
-    """What the history compares: the edited columns and the nested lists, as JSON values."""
-    state: dict[str, Any] = {}
-    for name in (*EDITED_COLUMNS, "status", "assured_date"):
-        value = getattr(service, name)
-        state[name] = value.isoformat() if isinstance(value, date) else value
-    state["organization"] = service.organization.name if service.organization else ""
-    phones = list(service.phones.all())
-    state["phone"] = next((p.number for p in phones if p.type in ("voice", "")), "")
-    state["text_number"] = next((p.number for p in phones if p.type == "text"), "")
-    state["languages"] = [lang.code for lang in service.languages.all()]
-    state["regions"] = [area.extent for area in service.service_areas.all()]
-    state["terms"] = sorted(str(a.taxonomy_term_id) for a in service.attributes.all())
-    state["hours"] = [
-        f"{s.byday} {s.opens_at or ''}-{s.closes_at or ''}" for s in service.schedules.all()
-    ]
-    return state
-
-
-def _record_change(
-    service: Service, action: str, before: dict[str, Any], *, by: User
-) -> ServiceChange:
-    after = service_state(service)
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    audit.record(
-        AuditEntry.Action.CONTENT_CHANGE,
-        user=by,
-        content="referral-directory",
-        service=str(service.pk),
-        change=action,
-        version=service.version,
+def record_entry(service: Service, *, by: User | None, note: str, how: str = "import") -> Any:
+    """Save the service's rows, as they are now, as the entry's next version (after an HSDS
+    import wrote them, for instance); nothing new when they equal the newest version."""
+    document = current_document(service.pk)
+    if document is None:
+        raise Service.DoesNotExist(service.pk)
+    row, _created = save_version(
+        ServiceVersion, str(service.pk), document, base_version=None, by=by, note=note, how=how
     )
-    return ServiceChange.objects.create(
-        service=service, action=action, by=by, version=service.version, changes=changes
-    )
+    return row
 
 
-@transaction.atomic
-def save_service(
-    service: Service | None, edit: ServiceEdit, *, base_version: int, by: User
-) -> Service:
-    """Create an entry, or save an edit made from `base_version`; StaleVersion otherwise."""
-    if service is None:
-        service = Service(status=Service.Status.ACTIVE, version=0)
-        before: dict[str, Any] = {}
-    else:
-        service = _lock_service(service, base_version)
-        before = service_state(service)
-    for name, value in edit.columns.items():
-        if name not in EDITED_COLUMNS:
-            raise ValueError(f"Not edited here: {name}")
-        setattr(service, name, value)
-    if edit.organization_name:
-        organization = Organization.objects.filter(name=edit.organization_name).first()
-        if organization is None:
-            organization = Organization.objects.create(name=edit.organization_name, description="")
-        service.organization = organization
-    service.version += 1
-    service.last_modified = timezone.now()
-    service.save()
-    _sync_phones(service, edit.phone, edit.text_number)
-    _sync(service.languages, "code", [{"code": code, "name": code} for code in edit.languages])
-    _sync(
-        service.service_areas,
-        "extent",
-        [{"extent": r, "name": r, "extent_type": "harbor-region"} for r in edit.regions],
-    )
-    _sync_terms(service, edit.terms)
-    _sync_hours(service, edit.hours)
-    hsds.refresh_search(service)
-    _record_change(
-        service,
-        ServiceChange.Action.CREATED if not before else ServiceChange.Action.EDITED,
-        before,
+def _save_entry(
+    service: Service, change: dict[str, Any], *, base_version: int, by: User, note: str, how: str
+) -> ServiceVersion:
+    current = entry_version(service)
+    row, _created = save_version(
+        ServiceVersion,
+        current.slug,
+        {**current.as_content(), **change},
+        base_version=base_version,
         by=by,
+        note=note,
+        how=how,
     )
-    return service
+    return row
 
 
-def _sync(related: Any, key: str, wanted: list[dict[str, Any]]) -> None:
-    """Make a nested list hold `wanted`: rows with a kept key stay (with their HSDS extras)."""
-    keys = [row[key] for row in wanted]
-    related.exclude(**{f"{key}__in": keys}).delete()
-    existing = {getattr(row, key): row for row in related.all()}
-    for position, values in enumerate(wanted):
-        row = existing.get(values[key])
-        if row is None:
-            related.create(position=position, **values)
-        elif row.position != position:
-            row.position = position
-            row.save(update_fields=["position"])
-
-
-def _sync_phones(service: Service, voice: str, text: str) -> None:
-    for kinds, number, phone_type in ((("voice", ""), voice, "voice"), (("text",), text, "text")):
-        rows = list(service.phones.filter(type__in=kinds))
-        first = rows[0] if rows else None
-        if not number:
-            service.phones.filter(type__in=kinds).delete()
-        elif first is None:
-            Phone.objects.create(service=service, number=number, type=phone_type, position=9)
-        elif first.number != number:
-            first.number = number
-            first.save(update_fields=["number"])
-
-
-def _sync_terms(service: Service, term_ids: tuple[str, ...]) -> None:
-    editable = TaxonomyTerm.objects.filter(taxonomy__in=[FLAG, KIND, BARRIER])
-    wanted = {pk for pk in editable.filter(pk__in=term_ids).values_list("pk", flat=True)}
-    service.attributes.filter(taxonomy_term__in=editable).exclude(
-        taxonomy_term_id__in=wanted
-    ).delete()
-    have = set(service.attributes.values_list("taxonomy_term_id", flat=True))
-    for term_id in sorted(wanted - have):
-        Attribute.objects.create(service=service, taxonomy_term_id=term_id, position=99)
-
-
-def _sync_hours(service: Service, hours: Hours) -> None:
-    if hours.always_open:
-        rows = [(",".join(rules.WEEKDAYS), time(0, 0), time(23, 59))]
-    elif hours.byday and hours.opens_at and hours.closes_at:
-        rows = [(hours.byday, hours.opens_at, hours.closes_at)]
-    else:
-        rows = []
-    current = [(s.byday, s.opens_at, s.closes_at) for s in service.schedules.all()]
-    if current == rows:
-        return
-    service.schedules.all().delete()
-    for byday, opens, closes in rows:
-        Schedule.objects.create(
-            service=service, freq="WEEKLY", byday=byday, opens_at=opens, closes_at=closes
-        )
-
-
-@transaction.atomic
-def verify_service(service: Service, *, base_version: int, on: date, by: User) -> Service:
+def verify_service(service: Service, *, base_version: int, on: date, by: User) -> ServiceVersion:
     """An administrator checked the entry with the partner: it is fresh from `on`."""
-    fresh = _lock_service(service, base_version)
-    before = service_state(fresh)
-    fresh.assured_date = on
-    fresh.assurer_email = by.email
-    fresh.verified_by = by
-    fresh.version += 1
-    fresh.save(update_fields=["assured_date", "assurer_email", "verified_by", "version"])
-    _record_change(fresh, ServiceChange.Action.VERIFIED, before, by=by)
-    return fresh
+    return _save_entry(
+        service,
+        {"assured_date": on.isoformat(), "assurer_email": by.email},
+        base_version=base_version,
+        by=by,
+        note=_("Verified with the partner"),
+        how="verify",
+    )
 
 
-@transaction.atomic
-def set_service_status(service: Service, status: str, *, base_version: int, by: User) -> Service:
+def set_service_status(
+    service: Service, status: str, *, base_version: int, by: User
+) -> ServiceVersion:
     """Retire an entry (HSDS `defunct`: no longer offered, kept for the referrals that used
     it) or bring it back."""
-    fresh = _lock_service(service, base_version)
-    before = service_state(fresh)
-    fresh.status = status
-    fresh.version += 1
-    fresh.save(update_fields=["status", "version"])
-    action = (
-        ServiceChange.Action.RETIRED
-        if status == Service.Status.DEFUNCT
-        else ServiceChange.Action.RESTORED
+    retired = status == Service.Status.DEFUNCT
+    return _save_entry(
+        service,
+        {"status": status},
+        base_version=base_version,
+        by=by,
+        note=_("Retired") if retired else _("Returned to the directory"),
+        how="retire" if retired else "return",
     )
-    _record_change(fresh, action, before, by=by)
-    return fresh
 
 
 # --- Referrals on a case -----------------------------------------------------------------------
@@ -292,6 +131,7 @@ def contact_plan(case: Case) -> rules.ContactPlan:
         may_leave_voicemail=case.contact_may_leave_voicemail,
         may_text=case.contact_may_text,
         safe_times=case.contact_safe_times,
+        phone_monitored=case.contact_phone_monitored,
     )
 
 

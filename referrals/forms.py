@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, time
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.jurisdictions import region_choices, validate_place_code
+from cases.editing import Editor, VersionForm
+from cases.jurisdictions import region_choices
 from cases.models import Case, User
-from referrals import rules
-from referrals.actions import Hours, ServiceEdit
+from referrals import entries
 from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service, TaxonomyTerm
 from referrals.search import SearchCriteria
 
@@ -220,168 +222,144 @@ class HelpDeclinedForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+def _codes(text: str) -> list[str]:
+    return list(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
 
 
-class ServiceForm(forms.ModelForm):
-    """The administrator's editor for one directory entry."""
+class CodesField(forms.CharField):
+    """Codes typed separated by commas, as a list (whether each is a code: the entry's
+    `check_content`, declared once for the editor and imports alike)."""
 
-    organization_name = forms.CharField(label=_("Organisation"), max_length=300)
-    phone = forms.CharField(label=_("Phone"), max_length=60, required=False)
-    text_number = forms.CharField(label=_("Text (SMS) number"), max_length=60, required=False)
-    languages = forms.CharField(
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value: Any) -> list[str]:
+        text = super().clean(value)
+        return [code.upper() if self.upper else code.lower() for code in _codes(text)]
+
+
+def _term_field(label: Any, taxonomy: str) -> forms.MultipleChoiceField:
+    field = forms.MultipleChoiceField(
+        label=label, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field.taxonomy = taxonomy  # type: ignore[attr-defined]  # choices filled per form
+    return field
+
+
+ENTRY_TEXTAREAS = {
+    name: forms.Textarea(attrs={"rows": rows})
+    for name, rows in (
+        ("description", 3),
+        ("alert", 2),
+        ("eligibility_description", 2),
+        ("fees_description", 2),
+        ("interpretation_services", 2),
+        ("application_process", 2),
+        ("refer_needs", 2),
+        ("refer_never_send", 2),
+        ("consent_requirements", 2),
+    )
+}
+# What the editor changes of an entry; status and verification have their own buttons.
+NOT_EDITED = ("status", "assured_date", "assurer_email")
+EDITED = [name for name in entries.COLUMNS if name not in NOT_EDITED]
+
+_entry_fields: dict[str, Any] = {
+    "organization_name": forms.CharField(label=_("Organisation"), max_length=300),
+    **forms.fields_for_model(
+        Service,
+        fields=EDITED,
+        widgets={
+            **ENTRY_TEXTAREAS,
+            "protocol_reviewed_on": forms.DateInput(attrs={"type": "date"}),
+        },
+    ),
+    "phone": forms.CharField(label=_("Phone"), max_length=60, required=False),
+    "text_number": forms.CharField(label=_("Text (SMS) number"), max_length=60, required=False),
+    "languages": CodesField(
         label=_("Languages spoken"),
         required=False,
         help_text=_("Codes separated by commas, e.g. en, fr, es."),
-    )
-    regions = forms.CharField(
+    ),
+    "regions": CodesField(
+        upper=True,
         label=_("Regions served"),
         help_text=_("Codes separated by commas, e.g. CA-ON or US (the whole country)."),
-    )
-    terms = forms.MultipleChoiceField(
-        label=_("Kinds, flags and barriers addressed"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    always_open = forms.BooleanField(label=_("Open 24/7"), required=False)
-    days = forms.MultipleChoiceField(
+    ),
+    "kinds": _term_field(_("Kind of partner"), KIND),
+    "flags": _term_field(_("Good to know"), FLAG),
+    "barriers": _term_field(_("Barriers it helps with"), BARRIER),
+    "always_open": forms.BooleanField(label=_("Open 24/7"), required=False),
+    "days": forms.MultipleChoiceField(
         label=_("Open on"), required=False, choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple
-    )
-    opens_at = forms.TimeField(
+    ),
+    "opens_at": forms.TimeField(
         label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    closes_at = forms.TimeField(
+    ),
+    "closes_at": forms.TimeField(
         label=_("Closes at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    ),
+}
+# The header form of the entry editor: `VersionForm` (note, base_version) and the entry's
+# fields, the model's own field types and limits for the columns.
+EntryForm: type[forms.Form] = type("EntryForm", (VersionForm,), dict(_entry_fields))
 
-    class Meta:
-        model = Service
-        fields = [
-            "name",
-            "description",
-            "alert",
-            "eligibility_description",
-            "minimum_age",
-            "maximum_age",
-            "fees_description",
-            "interpretation_services",
-            "application_process",
-            "wait_time",
-            "url",
-            "email",
-            "refer_by",
-            "refer_needs",
-            "refer_never_send",
-            "consent_requirements",
-            "handover_contact",
-            "handover_hours",
-            "protocol_reviewed_on",
-            "hotline_rank",
-            "screen_label",
-            "is_demo",
-        ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "alert": forms.Textarea(attrs={"rows": 2}),
-            "eligibility_description": forms.Textarea(attrs={"rows": 2}),
-            "fees_description": forms.Textarea(attrs={"rows": 2}),
-            "interpretation_services": forms.Textarea(attrs={"rows": 2}),
-            "application_process": forms.Textarea(attrs={"rows": 2}),
-            "refer_needs": forms.Textarea(attrs={"rows": 2}),
-            "refer_never_send": forms.Textarea(attrs={"rows": 2}),
-            "consent_requirements": forms.Textarea(attrs={"rows": 2}),
-            "protocol_reviewed_on": forms.DateInput(attrs={"type": "date"}),
-        }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "terms").choices = [
-            (str(term.pk), f"{term.name}")
-            for term in TaxonomyTerm.objects.filter(taxonomy__in=[KIND, FLAG, BARRIER]).order_by(
-                "taxonomy", "name"
-            )
-        ]
+class ServiceEditor(Editor):
+    """The directory entry's editor on the content pattern (`cases.editing.edit_content`):
+    one header form, no row formsets (the entry's lists are short codes)."""
 
-    def clean_regions(self) -> tuple[str, ...]:
-        codes = tuple(code.upper() for code in _codes(self.cleaned_data["regions"]))
-        for code in codes:
-            validate_place_code(code)
-        if not codes:
-            raise forms.ValidationError(_("Name at least one region."))
-        return codes
+    header_class = EntryForm
 
-    def clean_languages(self) -> tuple[str, ...]:
-        codes = tuple(code.lower() for code in _codes(self.cleaned_data["languages"]))
-        bad = [code for code in codes if not code.isalpha() or not 2 <= len(code) <= 3]
-        if bad:
-            raise forms.ValidationError(
-                _("Not a language code: %(codes)s") % {"codes": ", ".join(bad)}
-            )
-        return codes
+    def __init__(self, data: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        for field in self.form.fields.values():
+            taxonomy = getattr(field, "taxonomy", None)
+            if taxonomy:
+                cast(forms.MultipleChoiceField, field).choices = term_choices(taxonomy)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        low, high = data.get("minimum_age"), data.get("maximum_age")
-        if low is not None and high is not None and low > high:
-            self.add_error("maximum_age", _("The maximum age is below the minimum age."))
-        if not data.get("always_open") and (data.get("days") or data.get("opens_at")):
-            if not (data.get("days") and data.get("opens_at") and data.get("closes_at")):
-                self.add_error("closes_at", _("Give the days, the opening and the closing time."))
-            elif data["opens_at"] >= data["closes_at"]:
-                self.add_error("closes_at", _("Closing time must be after the opening time."))
-        return data
+    def header_initial(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: content.get(name) for name in _entry_fields}
 
-    def edit(self) -> ServiceEdit:
-        data = self.cleaned_data
-        return ServiceEdit(
-            columns={name: data[name] for name in self.Meta.fields},
-            organization_name=data["organization_name"],
-            phone=data["phone"],
-            text_number=data["text_number"],
-            languages=data["languages"],
-            regions=data["regions"],
-            terms=tuple(data["terms"]),
-            hours=Hours(
-                always_open=data["always_open"],
-                byday=",".join(code for code, _label in DAY_CHOICES if code in data["days"]),
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-            ),
-        )
-
-    @classmethod
-    def initial_for(cls, service: Service) -> dict[str, Any]:
-        phones = list(service.phones.all())
-        schedules = list(service.schedules.all())
-        first = schedules[0] if schedules and not service.always_open else None
-        return {
-            "organization_name": service.organization.name if service.organization else "",
-            "phone": next((p.number for p in phones if p.type in ("voice", "")), ""),
-            "text_number": next((p.number for p in phones if p.type == "text"), ""),
-            "languages": ", ".join(lang.code for lang in service.languages.all()),
-            "regions": ", ".join(area.extent for area in service.service_areas.all()),
-            # Only Harbor's own terms are edited here; a publisher's other attributes stay as
-            # they are (see `actions._sync_terms`).
-            "terms": [
-                str(pk)
-                for pk in service.attributes.filter(
-                    taxonomy_term__taxonomy__in=[KIND, FLAG, BARRIER]
-                ).values_list("taxonomy_term_id", flat=True)
-            ],
-            "always_open": service.always_open,
-            "days": sorted(rules.parse_byday(first.byday)) if first else [],
-            "opens_at": first.opens_at if first else None,
-            "closes_at": first.closes_at if first else None,
-            "version": service.version,
-        }
+    def document(self) -> dict[str, Any]:
+        document = self.header()
+        for name, value in document.items():
+            if isinstance(value, date):
+                document[name] = value.isoformat()
+            elif isinstance(value, time):
+                document[name] = value.strftime("%H:%M")
+        document["days"] = [day for day, _label in DAY_CHOICES if day in document["days"]]
+        # Status and verification are not edited here: they stay as the entry stands now
+        # (restoring an old version restores its content, not an old verification).
+        now = entries.current_document(self.before["slug"])
+        new = {"status": Service.Status.ACTIVE.value, "assured_date": None, "assurer_email": ""}
+        for name in NOT_EDITED:
+            document[name] = now[name] if now else new[name]
+        return document
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("HSDS 3.0 file"),
         help_text=_("JSON, or a ZIP of the tabular data package (CSV files)."),
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name or organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
+    stale = forms.BooleanField(
+        label=_("Only entries to re-check"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
 

@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from cases.schemas import ContentInvalid
 from referrals import rules
 from referrals.models import (
     BARRIER,
@@ -44,7 +45,6 @@ from referrals.models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
-    ServiceChange,
     TaxonomyTerm,
 )
 
@@ -350,11 +350,18 @@ def commit_import(raw: bytes | str, *, by: Any) -> ImportPlan:
         raise ImportRefused(plan)
     for term in plan.terms:
         _save_term(term)
-    for kind, obj in plan.objects:
-        if kind == "service":
-            apply_service(obj, by=by)
-        else:
-            apply_organization(obj, by=by)
+    for (kind, obj), row in zip(plan.objects, plan.rows, strict=False):
+        try:
+            if kind == "service":
+                apply_service(obj, by=by)
+            else:
+                apply_organization(obj, by=by)
+        except ContentInvalid as invalid:
+            # An entry Harbor's editor could not save either (e.g. a minimum age above the
+            # maximum): the row is rejected and the caller's transaction undoes the file.
+            row.outcome = "rejected"
+            row.reasons = [str(problem) for problem in invalid.problems]
+            raise ImportRefused(plan) from invalid
     return plan
 
 
@@ -447,25 +454,16 @@ def apply_service(
                 HARBOR_COLUMNS[term.code], attribute.get("value", "")
             )
 
-    current = Service.objects.filter(pk=obj["id"]).first()
-    before = _snapshot(current) if current else {}
     service, created = Service.objects.update_or_create(
         id=obj["id"],
         defaults={**values, **harbor, "organization": organization, "extra": extra},
     )
-    if not created:
-        Service.objects.filter(pk=service.pk).update(version=service.version + 1)
-        service.refresh_from_db()
     _replace_children(service, obj, attributes, terms)
     refresh_search(service)
-    after = _snapshot(service)
-    ServiceChange.objects.create(
-        service=service,
-        action=ServiceChange.Action.IMPORTED,
-        by=by,
-        version=service.version,
-        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
-    )
+    # The entry's history: the rows as imported, saved as its next version.
+    from referrals.actions import record_entry  # actions reads the rows this module writes
+
+    record_entry(service, by=by, note=_("Imported"))
     return service
 
 
@@ -575,16 +573,6 @@ def _replace_children(
             position=i,
             extra=extra,
         )
-
-
-def _snapshot(service: Service) -> dict[str, Any]:
-    """The service's own fields as JSON values, for the change history."""
-    columns = [*SERVICE_FIELDS, *HARBOR_COLUMNS.values()]
-    result = {}
-    for name in columns:
-        value = getattr(service, name)
-        result[name] = value.isoformat() if isinstance(value, date | datetime) else value
-    return result
 
 
 def refresh_search(service: Service) -> None:

@@ -9,18 +9,26 @@ at `taxonomy_term`s, the extension mechanism the specification approves. Each ro
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import VersionedContent, VersionedQuerySet
+from cases.jurisdictions import JURISDICTION_CODE
+from cases.schemas import ContentInvalid, Problem
 from referrals import rules
+
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 
 # Taxonomies Harbor defines (taxonomy_term.taxonomy); the terms themselves are content.
 FLAG = "harbor-flag"
@@ -76,6 +84,21 @@ def term_ids(taxonomy: str, codes: Iterable[str]) -> list[uuid.UUID]:
     )
 
 
+def _words_in_directory(words: tuple[str, ...]) -> set[str]:
+    """Which query words start a word of some entry (PostgreSQL): one index probe each, in one
+    query."""
+    probe = (
+        "EXISTS (SELECT 1 FROM referrals_service WHERE search_vector @@ to_tsquery('simple', %s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join([probe] * len(words)),  # noqa: S608 - fixed text; words are parameters
+            [f"{word}:*" for word in words],
+        )
+        found = cursor.fetchone()
+    return {word for word, hit in zip(words, found, strict=True) if hit}
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def listed(self) -> ServiceQuerySet:
         """What clinicians may offer: neither retired (defunct) nor inactive."""
@@ -118,10 +141,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(Q(always_open=True) | Exists(open_rows))
 
     def matching(self, text: str) -> ServiceQuerySet:
-        """Free text: every word must start a word of the entry.
+        """Free text: every word must start a word of the entry; on PostgreSQL a word found
+        nowhere in the directory is taken as a typo and matched by similarity instead.
 
-        On PostgreSQL, the full-text index answers prefix queries and the trigram index forgives
-        typos; on SQLite, LIKE over the same normalised text gives the same prefix matches.
+        On PostgreSQL, each condition is answered by a GIN index: prefixes by the full-text
+        index, typos by the trigram index. Trying similarity for every word as well (ORed with
+        the prefix match) made the planner compute word similarity on every row, 250-300 ms at
+        20,000 services; a common word such as "immigration" matches a fifth of them. On
+        SQLite, LIKE over the same normalised text gives the same prefix matches.
         """
         words = rules.query_words(text)
         if not words:
@@ -130,12 +157,19 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             from django.contrib.postgres.lookups import TrigramWordSimilar
             from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 
-            tsquery = " & ".join(f"{word}:*" for word in words)
-            fuzzy = Q()
+            known = _words_in_directory(words)
+            result = self
+            prefixes = [word for word in words if word in known]
+            if prefixes:
+                tsquery = " & ".join(f"{word}:*" for word in prefixes)
+                query = SearchQuery(tsquery, search_type="raw", config="simple")
+                result = result.filter(SearchVectorExact(models.F("search_vector"), query))
             for word in words:
-                fuzzy &= Q(TrigramWordSimilar(models.F("search_text"), models.Value(word)))
-            query = SearchQuery(tsquery, search_type="raw", config="simple")
-            return self.filter(Q(SearchVectorExact(models.F("search_vector"), query)) | fuzzy)
+                if word not in known:
+                    result = result.filter(
+                        TrigramWordSimilar(models.F("search_text"), models.Value(word))
+                    )
+            return result
         exact = Q()
         for word in words:
             exact &= Q(search_text__contains=f" {word}")
@@ -403,32 +437,105 @@ class Attribute(models.Model):
         return f"{self.taxonomy_term_id} on {self.service_id}"
 
 
-class ServiceChange(models.Model):
-    """History of a directory entry: who did what, and the fields before and after."""
+ENTRY_SCHEMA = (
+    Path(__file__).resolve().parent / "content" / "schemas" / "directory-entry.schema.json"
+)
 
-    class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        EDITED = "edited", _("Edited")
-        VERIFIED = "verified", _("Verified")
-        RETIRED = "retired", _("Retired")
-        RESTORED = "restored", _("Returned to the directory")
-        IMPORTED = "imported", _("Imported")
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(max_length=10, choices=Action.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField()
-    # {field: [before, after]} — directory content, never case content.
-    changes = models.JSONField(default=dict, blank=True)
+class ServiceVersion(VersionedContent):
+    """One saved version of one directory entry (`slug`: the service's id), on the one content
+    pattern: written only through `cases.content.save_version` (an edit, a verification, a
+    retirement, an import), never changed once saved. `content` is the whole entry document
+    (`directory-entry.schema.json`, see `referrals.entries`); the service's rows are the
+    newest version written out, which search, import and export read."""
+
+    SCHEMA = ENTRY_SCHEMA
+    ROWS: ClassVar[dict[str, str | None]] = {}
+    AUDIT_NAME = "referral-directory-entry"
+
+    # Empty only for the history kept from before whole versions were stored (migration 0005):
+    # readable in the history, not restorable.
+    content = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = VersionedQuerySet["ServiceVersion"].as_manager()
 
     class Meta:
-        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="service_version_unique")
+        ]
+        ordering = ["slug", "-version"]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.service_id} v{self.version}"
+        return f"entry {self.slug} (version {self.version})"
+
+    @property
+    def restorable(self) -> bool:
+        return bool(self.content)
+
+    def as_content(self) -> dict[str, Any]:
+        return {**self.content, "slug": self.slug, "version": self.version}
+
+    @classmethod
+    def normalise(cls, content: Mapping[str, Any]) -> dict[str, Any]:
+        document = dict(content)
+        document.pop("version", None)
+        return document
+
+    @classmethod
+    def check_content(cls, content: Mapping[str, Any]) -> None:
+        from referrals.entries import known_codes
+
+        problems = []
+        low, high = content.get("minimum_age"), content.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            problems.append(
+                Problem(("maximum_age",), gettext("The maximum age is below the minimum age."))
+            )
+        if not content.get("always_open") and (content.get("days") or content.get("opens_at")):
+            opens, closes = content.get("opens_at"), content.get("closes_at")
+            if not (content.get("days") and opens and closes):
+                message = gettext("Give the days, the opening and the closing time.")
+                problems.append(Problem(("closes_at",), message))
+            elif opens >= closes:
+                message = gettext("Closing time must be after the opening time.")
+                problems.append(Problem(("closes_at",), message))
+        bad = [
+            code
+            for code in content["regions"]
+            if code == "DEFAULT" or not JURISDICTION_CODE.match(code)
+        ]
+        if bad:
+            message = gettext("Use codes like CA, CA-ON or US-TX (not: %(codes)s).")
+            problems.append(Problem(("regions",), message % {"codes": ", ".join(bad)}))
+        bad = [code for code in content["languages"] if not LANGUAGE_CODE.match(code)]
+        if bad:
+            message = gettext("Not a language code: %(codes)s")
+            problems.append(Problem(("languages",), message % {"codes": ", ".join(bad)}))
+        known = known_codes()
+        for name, codes in known.items():
+            unknown = [code for code in content[name] if code not in codes]
+            if unknown:
+                message = gettext("Not one of Harbor's terms: %(codes)s")
+                problems.append(Problem((name,), message % {"codes": ", ".join(unknown)}))
+        if problems:
+            raise ContentInvalid(problems)
+
+    @classmethod
+    def create_version(
+        cls, content: Mapping[str, Any], *, slug: str, version: int, **fields: Any
+    ) -> ServiceVersion:
+        from referrals.entries import apply_entry
+
+        service = apply_entry(slug, content, version=version, by=fields.get("created_by"))
+        document = {k: v for k, v in content.items() if k not in ("slug", "version")}
+        row = cls.objects.create(slug=slug, version=version, content=document, **fields)
+        if service.version != version:  # pragma: no cover - apply_entry sets it
+            Service.objects.filter(pk=service.pk).update(version=version)
+        return row
+
+
+# The languages an entry lists: ISO 639 codes (a publisher's other language rows are kept).
+LANGUAGE_CODE = re.compile(LANGUAGE_PATTERN)
 
 
 class DirectorySettings(models.Model):

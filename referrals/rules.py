@@ -127,10 +127,11 @@ class ContactPlan:
     may_leave_voicemail: bool
     may_text: bool
     safe_times: str = ""
+    # Someone else may see or answer the patient's phone.
+    phone_monitored: bool = False
 
     @property
-    def phone_may_be_monitored(self) -> bool:
-        # No safe phone contact was recorded: assume someone else may see or answer the phone.
+    def no_safe_phone_contact(self) -> bool:
         return not (self.may_call or self.may_text or self.may_leave_voicemail)
 
 
@@ -141,12 +142,25 @@ class ContactDecision:
     warnings: tuple[str, ...]
 
 
+# What a monitored phone would show someone else: a text or a voicemail stays on it.
+TRACE_LEAVING = frozenset({ContactMethod.VOICEMAIL, ContactMethod.TEXT})
+
+
 def plan_warnings(plan: ContactPlan) -> tuple[str, ...]:
     """What anyone about to contact the patient must see first."""
     if plan.do_not_contact:
         return (str(_("Do not contact the patient: the safe-contact plan forbids it.")),)
     warnings = []
-    if plan.phone_may_be_monitored:
+    if plan.phone_monitored:
+        warnings.append(
+            str(
+                _(
+                    "The patient's phone may be monitored: no texts or voicemails, and call "
+                    "only if the patient agreed to calls."
+                )
+            )
+        )
+    elif plan.no_safe_phone_contact:
         warnings.append(
             str(_("No safe phone contact is recorded: the patient's phone may be monitored."))
         )
@@ -159,7 +173,8 @@ def check_patient_contact(plan: ContactPlan, method: ContactMethod) -> ContactDe
     """May this contact with the patient be logged as the plan stands.
 
     Speaking in person at a visit is always possible unless the plan says "do not contact";
-    any remote method must be one the patient agreed to. A forbidden contact needs an override.
+    any remote method must be one the patient agreed to, and a monitored phone never gets a
+    text or a voicemail. A forbidden contact needs an override (with its reason).
     """
     warnings = plan_warnings(plan)
     if plan.do_not_contact:
@@ -170,6 +185,12 @@ def check_patient_contact(plan: ContactPlan, method: ContactMethod) -> ContactDe
         ContactMethod.TEXT: plan.may_text,
         ContactMethod.IN_PERSON: True,
     }[method]
+    if plan.phone_monitored and method in TRACE_LEAVING:
+        refused = str(
+            _("The patient's phone may be monitored: a %(method)s could be seen by someone else.")
+            % {"method": str(CONTACT_METHOD_LABELS[method]).lower()}
+        )
+        return ContactDecision(False, True, (refused, *warnings))
     if permitted:
         return ContactDecision(True, False, warnings)
     refused = str(

@@ -26,7 +26,6 @@ from referrals.models import (
     Phone,
     Schedule,
     Service,
-    ServiceArea,
     term_ids,
 )
 
@@ -150,17 +149,34 @@ def _ranked(services: Any, barrier_ids: list[Any], *, today: date, stale_after_d
 
 
 def _full(services: Any) -> Any:
+    """The page of entries with exactly what a result card shows (the nested lists in four
+    queries, without the HSDS extras nobody reads here)."""
     return (
         services.select_related("organization")
         .defer("search_text", "search_vector", "extra", "organization__extra")
         .prefetch_related(
-            Prefetch("languages", queryset=Language.objects.order_by("position")),
-            Prefetch("phones", queryset=Phone.objects.order_by("position")),
-            Prefetch("schedules", queryset=Schedule.objects.order_by("position")),
-            Prefetch("service_areas", queryset=ServiceArea.objects.order_by("position")),
+            Prefetch(
+                "languages",
+                queryset=Language.objects.only("service", "name", "code").order_by("position"),
+            ),
+            Prefetch(
+                "phones",
+                queryset=Phone.objects.only("service", "number", "type").order_by("position"),
+            ),
+            Prefetch(
+                "schedules",
+                queryset=Schedule.objects.only("service", "description").order_by("position"),
+            ),
             Prefetch(
                 "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term").order_by("position"),
+                queryset=Attribute.objects.select_related("taxonomy_term")
+                .only(
+                    "service",
+                    "taxonomy_term__taxonomy",
+                    "taxonomy_term__code",
+                    "taxonomy_term__name",
+                )
+                .order_by("position"),
             ),
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ def stale_entries(*, facility_id: int | None, limit: int) -> list[StaleEntry]:
     services = (
         Service.objects.exclude(status=Service.Status.DEFUNCT)
         .stale(today=timezone.localdate(), stale_after_days=days)
-        .order_by("assured_date", "name")
+        .order_by(F("assured_date").asc(nulls_first=True), "name")
         .only("id", "name", "assured_date")[:limit]
     )
     return [

@@ -33,7 +33,7 @@ urlpatterns = [
         name="record-handover",
     ),
     path("directory/", views.directory, name="directory"),
-    path("directory/new/", views.service_edit, name="service-new"),
+    path("directory/new/", views.service_new, name="service-new"),
     path("directory/settings/", views.directory_settings, name="directory-settings"),
     path("directory/import/", views.directory_import, name="directory-import"),
     path(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.actions import bump_version, escalate_case, record_event
 from cases.content import StaleVersion
@@ -70,7 +71,7 @@ def set_checklist_item(
     checklist = _start_checklist(case, checklist_slug, by=by)
     template_item = checklist.template.item(item_slug)
     if template_item is None:
-        raise ItemRefused("This item is not on the version of the checklist this case uses.")
+        raise ItemRefused(_("This item is not on the version of the checklist this case uses."))
     item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
     if item.version != base_version:
         raise StaleVersion(item)
@@ -78,13 +79,13 @@ def set_checklist_item(
     reason = reason.strip()
     now = timezone.now()
     if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
-        raise ItemRefused("Say why this item does not apply.")
+        raise ItemRefused(_("Say why this item does not apply."))
     if status == ChecklistItem.Status.DONE and template_item.requires_consent:
         if not consent:
-            raise ItemRefused("Record the patient's consent before marking this item done.")
+            raise ItemRefused(_("Record the patient's consent before marking this item done."))
         item.consent_recorded_at, item.consent_recorded_by = now, by
     if status not in ChecklistItem.Status.values:
-        raise ItemRefused("Choose done, not applicable or open.")
+        raise ItemRefused(_("Choose done, not applicable or open."))
 
     item.status = status
     item.reason = reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
@@ -194,7 +195,7 @@ def withdraw_threat(case: Case, event_id: int, *, by: User, now: datetime | None
     fresh = _lock(case)
     event = undoable_threat(fresh, by=by, now=now)
     if event is None or event.pk != event_id:
-        raise UndoRefused("This report can no longer be undone. Close the escalation instead.")
+        raise UndoRefused(_("This report can no longer be undone. Close the escalation instead."))
     reason = fresh.escalation_reason
     if fresh.is_escalated and reason.startswith(THREAT_REASON):
         if not event.payload.get("was_escalated"):
@@ -342,10 +343,14 @@ def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
     return facts
 
 
-def is_out_of_date(case: Case, record: ReportingDecisionRecord) -> bool:
+def is_out_of_date(
+    case: Case, record: ReportingDecisionRecord, *, rules: JurisdictionRules | None = None
+) -> bool:
     """True when the case's facts now (a later capacity assessment, a changed jurisdiction, a
-    newer rule table) lead to a different outcome than the recorded decision."""
-    _table, rules = rules_for(case)
+    newer rule table) lead to a different outcome than the recorded decision. `rules`: those in
+    force, when the caller has just read them."""
+    if rules is None:
+        _table, rules = rules_for(case)
     now = reporting_requirements(current_facts(case, record.facts), rules)
     return outcome_of(decision_document(now)) != outcome_of(record.result)
 
@@ -412,7 +417,7 @@ def log_disclosure(
     """Log a report actually made; a required one stops being outstanding."""
     _lock(case)
     if not patient_informed and not not_informed_reason.strip():
-        raise ValueError("Say why the patient was not informed.")
+        raise ValueError(_("Say why the patient was not informed."))
     decision = ReportingDecisionRecord.objects.filter(case=case).first()
     disclosure = Disclosure.objects.create(
         case=case,

@@ -14,13 +14,14 @@ from importlib.resources import files
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.schemas import ContentInvalid, Problem, check_unique
 
 SECTIONS = {
-    "physical": "Physical health",
-    "mental_health": "Mental health",
-    "safe_discharge": "Safe discharge and referrals",
+    "physical": gettext_lazy("Physical health"),
+    "mental_health": gettext_lazy("Mental health"),
+    "safe_discharge": gettext_lazy("Safe discharge and referrals"),
 }
 
 # The immediate-care item that must always wait for the patient's consent (issue 4, the seed's

@@ -91,7 +91,7 @@ class ItemEditForm(forms.Form):
     )
 
 
-ItemFormSet = row_formset(ItemEditForm, noun="item")
+ItemFormSet = row_formset(ItemEditForm, noun=_("item"))
 
 
 class ChecklistEditor(Editor):

@@ -69,7 +69,10 @@ class ChecklistTemplate(VersionedContent):
         ordering = ["position", "slug", "-version"]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return gettext_now("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     def item(self, slug: str) -> checklists.Item | None:
         return next((item for item in self.rule() if item.slug == slug), None)
@@ -241,7 +244,10 @@ class Jurisdiction(VersionedContent):
         ordering = ["slug", "-version"]
 
     def __str__(self) -> str:
-        return f"{self.slug} (version {self.version})"
+        return gettext_now("%(title)s (version %(version)s)") % {
+            "title": self.slug,
+            "version": self.version,
+        }
 
     def rule(self) -> rule_table.Entry:
         """The frozen entry, built once per version (every Safety, Care and Reporting tab)."""
@@ -318,12 +324,22 @@ def rules_in_force(code: str) -> tuple[list[Jurisdiction], rule_table.Jurisdicti
             full.update((row.pk, row) for row in rows)
         return rule_table.entry_of(full[layer.pk].as_content(), version=layer.version)
 
-    entries = {layer.slug: cached_rule(layer, partial(build, layer)) for layer in layers}
-    if rule_table.DEFAULT_CODE not in entries:
-        raise Jurisdiction.DoesNotExist(
-            "No reporting rules are loaded: run `manage.py load_content`."
-        )
-    return layers, rule_table.merge(code, entries)
+    # The merge of the same versions is the same frozen rules: made once per process too.
+    key = (code, tuple((layer.pk, layer.created_at) for layer in layers))
+    merged = _MERGED.get(key)
+    if merged is None:
+        entries = {layer.slug: cached_rule(layer, partial(build, layer)) for layer in layers}
+        if rule_table.DEFAULT_CODE not in entries:
+            raise Jurisdiction.DoesNotExist(
+                "No reporting rules are loaded: run `manage.py load_content`."
+            )
+        if len(_MERGED) >= 256:
+            _MERGED.pop(next(iter(_MERGED)))  # the oldest
+        merged = _MERGED[key] = rule_table.merge(code, entries)
+    return layers, merged
+
+
+_MERGED: dict[tuple[Any, ...], rule_table.JurisdictionRules] = {}
 
 
 _TRIGGERS = [trigger.value for trigger in rule_table.Trigger]

@@ -75,7 +75,7 @@ def _reporting_tab(
             {**report, "logged": actions.recipient_key(report["recipient"]) not in outstanding}
             for report in decision.result["required"]
         ]
-        out_of_date = rules is not None and actions.is_out_of_date(case, decision)
+        out_of_date = rules is not None and actions.is_out_of_date(case, decision, rules=rules)
     if facts_form is None and rules is not None:
         initial = FactsForm.initial_from(decision.facts if decision else None, age=case.age_years)
         initial["rules_version"] = rules.version

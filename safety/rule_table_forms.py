@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.editing import Editor, JsonEditorMixin, VersionForm, json_field, row_formset
 from cases.schemas import Problem
@@ -160,7 +161,10 @@ class RuleRowForm(forms.Form):
         help_text=_("Leave ticked unless you have read the current statute yourself."),
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("a rule's remarks", "Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def row(self) -> dict[str, Any]:
@@ -182,7 +186,7 @@ class RuleRowForm(forms.Form):
         return {**row, **{name: row[name] or "" for name in OPTIONAL_TEXT}}
 
 
-class RuleFormSet(row_formset(RuleRowForm, noun="rule")):  # type: ignore[misc]
+class RuleFormSet(row_formset(RuleRowForm, noun=_("rule"))):  # type: ignore[misc]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if index is not None and index < self.initial_form_count():
@@ -204,7 +208,7 @@ class LineForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("name", "number", "notes")}
 
 
-LineFormSet = row_formset(LineForm, noun="line")
+LineFormSet = row_formset(LineForm, noun=_("line"))
 
 
 class JurisdictionEditor(Editor):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.content import require_administrator
@@ -17,7 +18,13 @@ from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
 from cases.jurisdictions import JURISDICTION_CODE
 from safety.models import Jurisdiction, rules_in_force
-from safety.rule_table_forms import TRIGGER_LABELS, JurisdictionEditor, JurisdictionJsonEditor
+from safety.rule_table import InjuryKind
+from safety.rule_table_forms import (
+    DUTY_LABELS,
+    TRIGGER_LABELS,
+    JurisdictionEditor,
+    JurisdictionJsonEditor,
+)
 from safety.rules import DISCLAIMER
 
 
@@ -70,9 +77,22 @@ def admin_jurisdiction(request: HtmxHttpRequest, code: str) -> HttpResponse:
             "json_post": json_post,
             "is_new": newest.pk is None,
             "triggers": TRIGGER_LABELS,
+            # Each row with its trigger, duty and wounds in words, not the table's codes.
+            "rows_shown": [
+                (
+                    row,
+                    TRIGGER_LABELS[row.trigger],
+                    DUTY_LABELS[row.duty],
+                    ", ".join(str(_WOUNDS[k]) for k in InjuryKind if k in row.weapon_kinds),
+                )
+                for row in (rules.rows if rules is not None and not rules.elsewhere else ())
+            ],
             "disclaimer": DISCLAIMER,
         },
     )
+
+
+_WOUNDS = {InjuryKind.GUNSHOT: gettext_lazy("gunshot"), InjuryKind.STAB: gettext_lazy("stab")}
 
 
 def _new(code: str) -> Jurisdiction:

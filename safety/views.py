@@ -92,7 +92,7 @@ class ChecklistView:
         groups: dict[str, list[ItemView]] = {}
         for item in self.items:
             groups.setdefault(item.section, []).append(item)
-        return [(SECTIONS.get(key, ""), items) for key, items in groups.items()]
+        return [(str(SECTIONS.get(key, "")), items) for key, items in groups.items()]
 
     @property
     def done_count(self) -> int:

@@ -7,18 +7,19 @@ signs, instruments) is written only through `cases.content.save_version`/`import
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases import audit
 from cases.actions import lock_case, record_event
 from cases.content import StaleVersion
 from cases.events import EventKind
+from cases.languages import translated
 from cases.models import AuditEntry, Case, User
 from screening import content, rules
 from screening.models import (
@@ -62,7 +63,7 @@ def _refuse_if_one_is_open(case: Case) -> None:
     lock_case(case)
     open_statuses = [Screening.Status.IN_PROGRESS, Screening.Status.PAUSED]
     if Screening.objects.filter(case=case, status__in=open_statuses).exists():
-        raise ScreeningAlreadyOpenError("A screening is already under way for this case.")
+        raise ScreeningAlreadyOpenError(_("A screening is already under way for this case."))
 
 
 class ScreeningClosedError(Exception):
@@ -199,19 +200,24 @@ def record_not_screened(
 
 
 def summary_of(screening: Screening) -> rules.ConcernSummary:
-    """The concern summary of a screening, reasons naming question texts."""
+    """The concern summary of a screening, reasons naming question texts and signs in the
+    active language (as the tab shows them), English where the content lacks it."""
     observations = screening.observations.filter(observed=True).select_related("indicator")
     answers = screening.answers.select_related("question__theme")
+    language = get_language()
     return rules.concern_summary(
-        [o.indicator.to_rule() for o in observations],
+        [
+            replace(o.indicator.to_rule(), text=translated(o.indicator, "text", language).text)
+            for o in observations
+        ],
         [
             rules.AnswerFact(
                 question_slug=a.question.slug,
                 theme_slug=a.question.theme.slug,
                 status=rules.AnswerStatus(a.status),
                 concern=a.concern,
-                question_text=a.question.text,
-                theme_title=a.question.theme.title,
+                question_text=translated(a.question, "text", language).text,
+                theme_title=translated(a.question.theme, "title", language).text,
             )
             for a in answers
         ],

@@ -24,36 +24,38 @@ class GateForm(forms.Form):
     # Each "required" message says what to do, not "This field is required.": the clinician may
     # be reading it with the patient waiting.
     patient_alone = forms.BooleanField(
-        label="The patient is alone: anyone who came with them has been separated",
+        label=_("The patient is alone: anyone who came with them has been separated"),
         widget=forms.CheckboxInput(attrs=CHECK),
-        error_messages={"required": "Confirm the patient is alone before asking anything."},
+        error_messages={"required": _("Confirm the patient is alone before asking anything.")},
     )
     separation_method = forms.ChoiceField(
-        label="How the patient was seen alone",
+        label=_("How the patient was seen alone"),
         widget=RADIO,
-        error_messages={"required": "Choose how the patient was seen alone."},
+        error_messages={"required": _("Choose how the patient was seen alone.")},
     )
     separation_note = forms.CharField(
-        label="How, in a few words (required for “Other”)",
+        label=_("How, in a few words (required for “Other”)"),
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     interpreter = forms.ChoiceField(
-        label="Interpreter",
+        label=_("Interpreter"),
         widget=RADIO,
-        error_messages={"required": "Say whether a professional interpreter is needed."},
+        error_messages={"required": _("Say whether a professional interpreter is needed.")},
     )
     confidentiality_explained = forms.BooleanField(
-        label="I read the limits of confidentiality above to the patient",
+        label=_("I read the limits of confidentiality above to the patient"),
         widget=forms.CheckboxInput(attrs=CHECK),
-        error_messages={"required": "Read the limits of confidentiality to the patient first."},
+        error_messages={"required": _("Read the limits of confidentiality to the patient first.")},
     )
     patient_agreed = forms.BooleanField(
-        label="The patient agreed to talk",
+        label=_("The patient agreed to talk"),
         widget=forms.CheckboxInput(attrs=CHECK),
         error_messages={
-            "required": "Go ahead only if the patient agrees; if not, record “not screened” below."
+            "required": _(
+                "Go ahead only if the patient agrees; if not, record “not screened” below."
+            )
         },
     )
 
@@ -87,24 +89,24 @@ class GateForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("separation_method") == "other" and not data.get("separation_note", "").strip():
-            self.add_error("separation_note", "Say briefly how the patient was seen alone.")
+            self.add_error("separation_note", _("Say briefly how the patient was seen alone."))
         return data
 
 
 class NotScreenedForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why screening could not go ahead",
+        label=_("Why screening could not go ahead"),
         widget=RADIO,
-        error_messages={"required": "Choose why screening could not go ahead."},
+        error_messages={"required": _("Choose why screening could not go ahead.")},
     )
     note = forms.CharField(
-        label="Note (required for “Other reason”)",
+        label=_("Note (required for “Other reason”)"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     universal_education_offered = forms.BooleanField(
-        label="I offered these resources, as to every patient",
+        label=_("I offered these resources, as to every patient"),
         required=False,
         widget=forms.CheckboxInput(attrs=CHECK),
     )
@@ -118,15 +120,17 @@ class NotScreenedForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("reason") == "other" and not data.get("note", "").strip():
-            self.add_error("note", "Say briefly why screening could not go ahead.")
+            self.add_error("note", _("Say briefly why screening could not go ahead."))
         return data
 
 
 class ResumeForm(forms.Form):
     still_alone = forms.BooleanField(
-        label="The patient is alone again, with a professional interpreter if one is needed",
+        label=_("The patient is alone again, with a professional interpreter if one is needed"),
         widget=forms.CheckboxInput(attrs=CHECK),
-        error_messages={"required": "Resume only once the patient is alone again: tick the box."},
+        error_messages={
+            "required": _("Resume only once the patient is alone again: tick the box.")
+        },
     )
 
     def full_clean(self) -> None:
@@ -140,7 +144,7 @@ class ResumeForm(forms.Form):
 class ObservationForm(forms.Form):
     observed = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs=CHECK))
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 1}),
@@ -150,20 +154,22 @@ class ObservationForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=Answer.Status.choices, widget=RADIO)
+    status = forms.ChoiceField(label=_("Status"), choices=Answer.Status.choices, widget=RADIO)
     note = forms.CharField(
-        label="What the patient said",
+        label=_("What the patient said"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     verbatim = forms.BooleanField(
-        label="These are the patient's own words",
+        label=_("These are the patient's own words"),
         required=False,
         widget=forms.CheckboxInput(attrs=CHECK),
     )
     concern = forms.BooleanField(
-        label="This answer raises concern", required=False, widget=forms.CheckboxInput(attrs=CHECK)
+        label=_("This answer raises concern"),
+        required=False,
+        widget=forms.CheckboxInput(attrs=CHECK),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -174,13 +180,13 @@ class AnswerForm(forms.Form):
         if status and status != Answer.Status.ANSWERED:
             # The note is kept in the box (the form re-renders with it); only not saved yet.
             if data.get("note", "").strip():
-                self.add_error("note", "Choose “Answered” to keep a note, or clear the note.")
+                self.add_error("note", _("Choose “Answered” to keep a note, or clear the note."))
             if data.get("concern"):
-                self.add_error("concern", "A concern can only be marked on an answer.")
+                self.add_error("concern", _("A concern can only be marked on an answer."))
         return data
 
 
-YES_NO_CHOICES = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
+YES_NO_CHOICES = [("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 class InstrumentForm(forms.Form):
@@ -264,11 +270,11 @@ class BankHeaderForm(VersionForm):
     source = forms.CharField(label=_("Source"), widget=_area(3))
 
 
-PrincipleFormSet = row_formset(TitledForm, noun="principle")
-GuidanceFormSet = row_formset(TitledForm, noun="guidance point")
-ThemeFormSet = row_formset(ThemeForm, noun="theme")
-QuestionFormSet = row_formset(QuestionForm, noun="question")
-NewThemeQuestionFormSet = row_formset(QuestionForm, noun="question", extra=3)
+PrincipleFormSet = row_formset(TitledForm, noun=_("principle"))
+GuidanceFormSet = row_formset(TitledForm, noun=_("guidance point"))
+ThemeFormSet = row_formset(ThemeForm, noun=_("theme"))
+QuestionFormSet = row_formset(QuestionForm, noun=_("question"))
+NewThemeQuestionFormSet = row_formset(QuestionForm, noun=_("question"), extra=3)
 
 
 class BankEditor(Editor):
@@ -393,7 +399,7 @@ class SignsHeaderForm(VersionForm):
     source = forms.CharField(label=_("Source"), widget=_area(3))
 
 
-SignFormSet = row_formset(SignForm, noun="sign")
+SignFormSet = row_formset(SignForm, noun=_("sign"))
 
 
 class SignsEditor(Editor):
@@ -472,11 +478,11 @@ class InstrumentEditor(Editor):
 
 
 class ImportForm(forms.Form):
-    KINDS = [("bank", "Question bank"), ("instrument", "Brief instrument")]
+    KINDS = [("bank", _("Question bank")), ("instrument", _("Brief instrument"))]
 
-    kind = forms.ChoiceField(label="What the file holds", choices=KINDS, widget=RADIO)
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS, widget=RADIO)
     file = forms.FileField(
-        label="FHIR R4 Questionnaire (JSON file)",
+        label=_("FHIR R4 Questionnaire (JSON file)"),
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".json,application/json"}
         ),

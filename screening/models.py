@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.content import DocumentContent, VersionedContent, VersionedQuerySet, cached_rule
@@ -104,7 +105,10 @@ class QuestionBank(VersionedContent):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return gettext("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     def to_rule(self) -> rules.Bank:
         """The pure-rule view of this bank, read once per version (versions never change)."""
@@ -235,7 +239,7 @@ class IndicatorSet(VersionedContent):
         ]
 
     def __str__(self) -> str:
-        return f"Observed signs (version {self.version})"
+        return gettext("Observed signs (version %(version)s)") % {"version": self.version}
 
     def as_content(self) -> dict[str, Any]:
         """This version in the indicators.json format; expects indicators prefetched."""
@@ -370,7 +374,10 @@ class Instrument(VersionedContent):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return gettext("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     def as_content(self) -> dict[str, Any]:
         return with_translations(

@@ -308,7 +308,7 @@ def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     form = GateForm(request.POST)
     current = latest_screening(case)
     if current is not None and current.is_open:
-        messages.info(request, "A screening is already under way for this case.")
+        messages.info(request, _("A screening is already under way for this case."))
         return redirect(tab_url(case))
     if not form.is_valid():
         return redirect_with_refused_form(request, case, "gate_form", "gate")
@@ -323,7 +323,7 @@ def start_screening(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             by=request.user,
         )
     except actions.ScreeningAlreadyOpenError:
-        messages.info(request, "A screening is already under way for this case.")
+        messages.info(request, _("A screening is already under way for this case."))
         return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))
@@ -336,7 +336,7 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
     form = NotScreenedForm(request.POST)
     current = latest_screening(case)
     if current is not None and current.is_open:
-        messages.info(request, "A screening is already under way: finish or pause it first.")
+        messages.info(request, _("A screening is already under way: finish or pause it first."))
         return redirect(tab_url(case))
     if not form.is_valid():
         return redirect_with_refused_form(request, case, "not_screened_form", "gate")
@@ -349,7 +349,7 @@ def record_not_screened(request: HtmxHttpRequest, case_ref: str) -> HttpResponse
             by=request.user,
         )
     except actions.ScreeningAlreadyOpenError:
-        messages.info(request, "A screening is already under way: finish or pause it first.")
+        messages.info(request, _("A screening is already under way: finish or pause it first."))
         return redirect(tab_url(case))
     except actions.NoContentError as error:
         messages.error(request, str(error))

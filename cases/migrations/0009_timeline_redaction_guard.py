@@ -1,8 +1,8 @@
 """The timeline stays append-only, with one exception: retention may blank declared free text.
 
 Replaces 0002's UPDATE-or-DELETE trigger on cases_caseevent (PostgreSQL) with a DELETE trigger
-and a redaction-only UPDATE trigger, and gives SQLite the same UPDATE rule (cases.timeline_guard,
-which post_migrate also runs, so the rule follows cases.events).
+and a redaction-only UPDATE trigger (cases.timeline_guard, which post_migrate runs again, so the
+rule follows cases.events). SQLite gets the same UPDATE rule from post_migrate alone.
 """
 
 from django.db import migrations
@@ -20,7 +20,7 @@ CREATE TRIGGER cases_caseevent_append_only
 def install(apps, schema_editor):
     from cases import timeline_guard
 
-    timeline_guard.install(schema_editor.connection)
+    timeline_guard.install(schema_editor.connection, during_migration=True)
 
 
 def restore(apps, schema_editor):

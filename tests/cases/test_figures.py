@@ -74,8 +74,9 @@ def test_tabulate_known_data_set() -> None:
     header = figures.header()
     rows = {(row[0], row[1]): dict(zip(header, row, strict=True)) for row in result.rows}
     er = rows[("2026-03", "Emergency")]
-    assert er["Cases opened"] == "7" and er["Screened"] == "5" and er["Not screened"] == "<5"
-    assert er["High concern"] == "5" and er["Possible concern"] == "<5"
+    # 5 of 7 screened would tell that 2 were not: both are hidden, the 5 as "*".
+    assert er["Cases opened"] == "7" and er["Screened"] == "*" and er["Not screened"] == "<5"
+    assert er["High concern"] == "*" and er["Possible concern"] == "<5"
     assert er["Escalated"] == "7" and er["Referrals offered"] == "9"
     assert er["Referrals connected"] == "<5"
     assert er["Hours to review (median)"] == "2.0"
@@ -92,6 +93,33 @@ def test_tabulate_known_data_set() -> None:
     assert result.never_asked_percent == "28 %"  # 5 of 18
     chart = figures.bars(result.months)
     assert chart[0].width == 300 and chart[1].value == "5"
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # (opened, screened, not screened) → what the two columns show.
+        ((7, 7, 0), ("7", "<5")),  # nothing left over
+        ((7, 5, 2), ("*", "<5")),  # 5 shown would tell the 2
+        ((7, 5, 0), ("*", "<5")),  # 2 neither screened nor not: same
+        ((10, 5, 5), ("5", "5")),
+        ((12, 5, 5), ("5", "*")),  # 2 left over: one part of 5 is hidden with them
+        ((15, 5, 5), ("5", "5")),  # 5 left over: safe
+        ((9, 6, 3), ("*", "<5")),
+    ],
+)
+def test_a_split_never_lets_a_small_count_follow_from_the_total(
+    counts: tuple[int, int, int], expected: tuple[str, str]
+) -> None:
+    opened, screened, not_screened_ = counts
+    c = cell("2026-03", "Emergency", opened=opened, screened=screened, not_screened=not_screened_)
+    values, hidden = figures.visible_counts(c)
+    shown = tuple(
+        figures.cell_text(values[name], name in hidden) for name in ("screened", "not_screened")
+    )
+    assert shown == expected
+    unshown = opened - sum(values[name] or 0 for name in ("screened", "not_screened"))
+    assert unshown == 0 or unshown >= 5
 
 
 def test_a_month_with_only_small_cells_shows_nothing() -> None:
@@ -122,7 +150,7 @@ def test_no_subset_of_cells_differs_from_the_whole_by_fewer_than_five(selection)
         sums: dict[str, int] = {}
         for row in result.rows:
             for name, value in zip(figures.header()[2:13], row[2:13], strict=True):
-                sums[name] = sums.get(name, 0) + (0 if value == "<5" else int(value))
+                sums[name] = sums.get(name, 0) + (int(value) if value.isdigit() else 0)
         return sums
 
     big, small = totals(whole), totals(part)
@@ -211,7 +239,7 @@ def test_reasons_show_their_labels(data_set: Personas) -> None:
 def test_reasons_are_translated(data_set: Personas) -> None:
     client = data_set.client_for("supervisor")
     text = client.get("/review/figures/", headers={"accept-language": "fr"}).content.decode()
-    assert "patient_declined" not in text
+    assert "La personne a refusé de parler: 5" in text and "Patient declined" not in text
 
 
 @pytest.mark.parametrize(
@@ -274,7 +302,7 @@ def csv_rows(personas: Personas, query: str) -> list[dict[str, str]]:
 
 
 def not_screened_total(rows: list[dict[str, str]]) -> int:
-    return sum(int(r["Not screened"]) for r in rows if r["Not screened"] != "<5")
+    return sum(int(r["Not screened"]) for r in rows if r["Not screened"].isdigit())
 
 
 @pytest.mark.parametrize(

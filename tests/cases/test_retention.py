@@ -267,3 +267,14 @@ def test_the_apps_role_may_blank_free_text_and_nothing_else(personas: Personas) 
         )
     event.refresh_from_db()
     assert event.payload == {"to": None, "reason": ""}
+
+
+def test_a_purged_timeline_says_its_words_were_removed(personas: Personas) -> None:
+    old = closed_case(personas, days_ago=91)
+    call_command("purge_closed_cases", stdout=StringIO())
+    page = personas.client_for("supervisor").get(old.get_absolute_url()).content.decode()
+    assert (
+        "Escalated to the supervisors on duty: details removed after the retention period" in page
+    )
+    assert "Supervisor comment: details removed after the retention period" in page
+    assert "Companion" not in page and "the van" not in page

@@ -19,7 +19,8 @@ def session_writes(client, url: str) -> int:
     return sum(
         1
         for q in queries.captured_queries
-        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
     )
 
 

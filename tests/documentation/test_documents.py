@@ -204,10 +204,31 @@ def test_every_shipped_patient_text_is_free_of_telling_words(language):
         ("víctima", ["víctima"]),
         ("victimology", []),
         ("National Human Trafficking Hotline", ["trafficking"]),
+        # The screens' stems and words hold on paper too, each found once, in lower case.
+        ("Exploited, exploited again; sold", ["exploited", "sold"]),
+        ("A pimp's debt bondage", ["pimp", "debt bondage"]),
+        # ...and paper is stricter than a screen: a paper leaves the hospital.
+        ("Threats, violence and pressure", ["violence"]),
+        ("Traite et agression", ["traite", "agression"]),
+        ("Soldering iron burn; a soldier", []),
     ],
 )
 def test_telling_words_in(text, found):
     assert documents.telling_words_in(text) == found
+
+
+def test_one_list_says_where_each_word_applies_and_paper_holds_every_screen_word():
+    import json
+
+    from cases.discretion import WORDS_FILE, telling_words
+
+    entries = json.loads(WORDS_FILE.read_text(encoding="utf-8"))["entries"]
+    assert {e["match"] for e in entries} == {"stem", "word"}
+    assert {place for e in entries for place in e["where"]} == {"screen", "paper"}
+    assert {e["language"] for e in entries} == set(documents.PATIENT_LANGUAGES)
+    assert set(telling_words("screen")) < set(telling_words("paper"))
+    texts = [(e["text"].casefold(), e["language"]) for e in entries]
+    assert len(texts) == len(set(texts))  # no entry twice
 
 
 def _row_counts() -> dict[str, int]:

@@ -412,3 +412,55 @@ def test_viewing_the_tab_is_audited(personas, case, directory):
         action=AuditEntry.Action.CASE_VIEW,
         detail__part="referrals",
     ).exists()
+
+
+def test_a_monitored_phone_set_on_the_case_is_shown_at_every_contact_point(
+    personas, case, directory
+):
+    client = personas.client_for("clinician")
+    response = client.post(
+        reverse("cases:edit-case", kwargs={"case_ref": case.ref}),
+        {
+            "jurisdiction": case.jurisdiction,
+            "preferred_language": case.preferred_language,
+            "status": case.status,
+            "contact_phone_monitored": "on",
+            "contact_may_text": "on",
+            "version": case.version,
+        },
+    )
+    assert response.status_code == 302
+    referral = offer(client, case)
+    html = client.get(tab(case)).content.decode()
+    warning = "no texts or voicemails, and call only if the patient agreed to calls."
+    # Once at the top, then beside the decision (its follow-up date) and the follow-up and
+    # contact forms of the referral.
+    assert html.count(warning) == 4
+    assert html.count("data-contact-plan") == 3
+    # The patient agreed to texts before, but a text to a monitored phone is refused...
+    response = post(client, "log-contact", case, referral, {"method": "text", "note": "sent"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "a text message could be seen by someone else" in page and 'value="sent"' in page
+    assert not referral.entries.filter(kind="contact").exists()
+    assert not CaseEvent.objects.filter(case=case, kind="referral.patient_contacted").exists()
+    # ...unless overridden, with the reason kept on the entry and flagged on the timeline.
+    reason = "Patient asked for a text while her partner is away"
+    response = post(
+        client, "log-contact", case, referral, {"method": "text", "override_reason": reason}
+    )
+    assert response.status_code == 302
+    assert referral.entries.get(kind="contact").override_reason == reason
+    event = CaseEvent.objects.get(case=case, kind="referral.patient_contacted")
+    assert event.payload["plan_overridden"] is True
+
+
+def test_a_call_to_a_monitored_phone_is_logged_when_the_patient_agreed_to_calls(
+    personas, case, directory
+):
+    set_plan(case, contact_phone_monitored=True, contact_may_call=True)
+    client = personas.client_for("clinician")
+    referral = offer(client, case)
+    assert post(client, "log-contact", case, referral, {"method": "call"}).status_code == 302
+    event = CaseEvent.objects.get(case=case, kind="referral.patient_contacted")
+    assert event.payload["plan_overridden"] is False

@@ -10,7 +10,7 @@ import pytest
 
 from cases.models import AuditEntry
 from referrals import hsds
-from referrals.models import Organization, Service, ServiceChange
+from referrals.models import Organization, Service, ServiceVersion
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "hsds"
 EXAMPLES = SHARED / "examples"
@@ -110,12 +110,12 @@ def test_harbors_own_checks_are_reasons_too(db):
 
 
 def test_one_bad_row_means_nothing_is_imported(directory):
-    before = Service.objects.count(), ServiceChange.objects.count()
+    before = Service.objects.count(), ServiceVersion.objects.count()
     good = json.loads(example("service_full.json"))
     with pytest.raises(hsds.ImportRefused) as refused:
         hsds.commit_import(json.dumps([good, bad_service()]), by=None)
     assert [row.outcome for row in refused.value.plan.rows] == ["added", "rejected"]
-    assert (Service.objects.count(), ServiceChange.objects.count()) == before
+    assert (Service.objects.count(), ServiceVersion.objects.count()) == before
 
 
 @pytest.mark.parametrize(

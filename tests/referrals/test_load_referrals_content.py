@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 
 from referrals import hsds
-from referrals.models import Service, ServiceChange
+from referrals.models import Service, ServiceVersion
 
 CONTENT = Path(__file__).resolve().parents[2] / "referrals" / "content" / "directory.json"
 
@@ -59,7 +59,7 @@ def test_load_content_loads_the_directory_once_and_keeps_edits(db):
     assert "Referral directory: 0 services added." in out.getvalue()
     assert Service.objects.get(name__startswith="Demo: Safe Harbour").alert == "Full tonight"
     assert Service.objects.count() == 20
-    assert ServiceChange.objects.filter(action="imported").count() == 20
+    assert ServiceVersion.objects.filter(note="Imported").count() == 20
 
 
 def test_derived_search_columns_are_filled(directory):

@@ -87,6 +87,18 @@ def plan(**kw) -> ContactPlan:
         (plan(may_leave_voicemail=True), ContactMethod.VOICEMAIL, True, False),
         (plan(), ContactMethod.IN_PERSON, True, False),
         (plan(), ContactMethod.CALL, False, True),
+        # A monitored phone: in person is fine, a call only if agreed, never a trace left.
+        (plan(phone_monitored=True), ContactMethod.IN_PERSON, True, False),
+        (plan(phone_monitored=True), ContactMethod.CALL, False, True),
+        (plan(phone_monitored=True, may_call=True), ContactMethod.CALL, True, False),
+        (plan(phone_monitored=True, may_text=True), ContactMethod.TEXT, False, True),
+        (
+            plan(phone_monitored=True, may_leave_voicemail=True),
+            ContactMethod.VOICEMAIL,
+            False,
+            True,
+        ),
+        (plan(phone_monitored=True, do_not_contact=True), ContactMethod.IN_PERSON, False, True),
     ],
 )
 def test_the_contact_plan_decides_each_method(the_plan, method, allowed, needs_override):
@@ -99,6 +111,15 @@ def test_a_refused_method_says_which():
     assert decision.warnings[0] == "The patient did not agree to be reached by text message."
 
 
+def test_a_text_to_a_monitored_phone_says_why_even_when_texts_were_agreed():
+    decision = rules.check_patient_contact(
+        plan(may_text=True, phone_monitored=True), ContactMethod.TEXT
+    )
+    assert decision.warnings[0] == (
+        "The patient's phone may be monitored: a text message could be seen by someone else."
+    )
+
+
 @pytest.mark.parametrize(
     ("the_plan", "expected"),
     [
@@ -107,6 +128,8 @@ def test_a_refused_method_says_which():
         (plan(may_call=True), []),
         (plan(may_text=True, safe_times="after 6 pm"), ["Safe times: after 6 pm"]),
         (plan(safe_times="mornings"), ["phone may be monitored", "Safe times: mornings"]),
+        (plan(phone_monitored=True, may_call=True), ["call only if the patient agreed"]),
+        (plan(phone_monitored=True, do_not_contact=True), ["Do not contact the patient"]),
     ],
 )
 def test_plan_warnings(the_plan, expected):

@@ -197,3 +197,11 @@ def test_bad_filters_get_a_400_and_keep_what_was_typed(directory, personas):
 def test_anonymous_is_sent_to_sign_in(directory, personas):
     response = personas.client_for("anonymous").get(reverse("referrals:search"))
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram typo tolerance")
+def test_postgresql_matches_known_words_by_prefix_and_a_typo_by_similarity(directory):
+    # "emergency" starts words of the directory (prefix, full-text index); "sheltre" starts
+    # none, so it is matched by similarity (trigram index): both conditions hold together.
+    assert found(text="emergency sheltre") == ["Demo: Safe Harbour emergency shelter"]
+    assert found(text="emerg") == found(text="emergency")
