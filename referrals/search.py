@@ -191,12 +191,13 @@ def _result(
     )
     for attribute in service.attributes.all():
         term = attribute.taxonomy_term
+        label = rules.term_label(term.taxonomy, term.code, term.name)
         if term.taxonomy == KIND:
-            result.kinds.append(term.name)
+            result.kinds.append(label)
         elif term.taxonomy == FLAG:
-            result.flags.append(term.name)
+            result.flags.append(label)
             result.flag_codes.add(term.code)
         elif term.taxonomy == BARRIER:
-            result.barriers.append(term.name)
+            result.barriers.append(label)
             result.barrier_matches += term.code in criteria.barriers
     return result
