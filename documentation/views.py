@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -162,10 +163,24 @@ def _documents_context(case: Case) -> dict[str, Any]:
         "language": lang,
         "language_fallback": lang != case.preferred_language,
         "languages": [(code, _language_name(code)) for code in papers.languages()],
-        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=lang),
+        "hotlines": _lines_for_the_clinician(case, lang),
         "provenance": papers.provenance(lang),
         "paper_default": _default_paper(case),
     }
+
+
+def _lines_for_the_clinician(case: Case, printed_in: str) -> list[tuple[Any, str]]:
+    """Each line the card can carry, with its label in the clinician's language: the patient's
+    language goes on paper, the clinician reads what they are choosing."""
+    lines = hotlines_for(jurisdiction=case.jurisdiction, language=printed_in)
+    reader = (get_language() or "en").split("-")[0]
+    if reader == printed_in:
+        return [(line, line.screen_label) for line in lines]
+    own = {
+        line.service_id: line.screen_label
+        for line in hotlines_for(jurisdiction=case.jurisdiction, language=reader)
+    }
+    return [(line, own.get(line.service_id, line.screen_label)) for line in lines]
 
 
 def _language_name(code: str) -> str:
