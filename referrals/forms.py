@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from cases.editing import Editor, VersionForm
 from cases.jurisdictions import region_choices
 from cases.models import Case, User
-from referrals import entries
+from referrals import entries, rules
 from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service, TaxonomyTerm
 from referrals.search import SearchCriteria
 
@@ -33,7 +33,11 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 def term_choices(taxonomy: str, *, key: str = "code") -> list[tuple[str, str]]:
     terms = TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("name")
-    return [(str(getattr(term, key)), term.name) for term in terms]
+    choices = [
+        (str(getattr(term, key)), rules.term_label(term.taxonomy, term.code, term.name))
+        for term in terms
+    ]
+    return sorted(choices, key=lambda choice: choice[1].casefold())  # as the reader reads them
 
 
 class SearchForm(forms.Form):

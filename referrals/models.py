@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -262,6 +263,8 @@ class Service(models.Model):
         indexes = [
             models.Index(fields=["status", "assured_date"]),
             models.Index(fields=["hotline_rank"]),
+            # Search results in name order, read up to the page's limit (referrals.search).
+            models.Index(Lower("name"), "id", name="referrals_service_name_order"),
         ]
 
     def __str__(self) -> str:

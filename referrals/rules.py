@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -389,3 +390,41 @@ def next_follow_up(due_dates: Iterable[date | None]) -> date | None:
 
 def is_overdue(due: date | None, *, today: date) -> bool:
     return due is not None and due < today
+
+
+# --- Harbor's own taxonomy, as people read it --------------------------------------------------
+
+# The names of the terms Harbor ships (referrals/content/directory.json) in the interface
+# language. The term rows keep their English names for HSDS export; a term a publisher adds,
+# or one renamed in the directory, shows its stored name.
+TERM_LABELS: dict[tuple[str, str], Any] = {
+    ("harbor-flag", "trauma-informed"): _("Trauma-informed"),
+    ("harbor-flag", "survivor-led"): _("Survivor-led"),
+    ("harbor-flag", "serves-without-status"): _("Serves people without immigration status"),
+    ("harbor-flag", "no-police-report"): _("No police report needed"),
+    ("harbor-flag", "immigration-legal-help"): _("Immigration legal help"),
+    ("harbor-flag", "warm-handover"): _("Takes warm handovers"),
+    ("harbor-partner-kind", "law-enforcement"): _("Police"),
+    ("harbor-partner-kind", "social-services"): _("Social services"),
+    ("harbor-partner-kind", "legal-aid"): _("Legal aid"),
+    ("harbor-partner-kind", "specialist-support"): _("Specialist survivor support"),
+    ("harbor-partner-kind", "immigration-services"): _("Immigration services"),
+    ("harbor-partner-kind", "mental-health"): pgettext_lazy("partner kind", "Mental health"),
+    ("harbor-partner-kind", "housing"): pgettext_lazy("partner kind", "Housing"),
+    ("harbor-partner-kind", "medical-forensic"): _("Medical and forensic examination"),
+    ("harbor-partner-kind", "shelter"): _("Shelter"),
+    ("harbor-partner-kind", "crisis-line"): _("Crisis and support line"),
+    ("harbor-barrier", "transportation"): _("Transportation"),
+    ("harbor-barrier", "housing"): pgettext_lazy("barrier", "Housing"),
+    ("harbor-barrier", "language"): pgettext_lazy("barrier", "Language"),
+    ("harbor-barrier", "legal-status"): _("Legal status"),
+    ("harbor-barrier", "mental-health"): pgettext_lazy("barrier", "Mental health"),
+    ("harbor-barrier", "substance-use"): _("Substance use"),
+    ("harbor-barrier", "money"): _("Money"),
+}
+
+
+def term_label(taxonomy: str, code: str, name: str) -> str:
+    """A taxonomy term's name in the interface language (its stored name if Harbor has none)."""
+    label = TERM_LABELS.get((taxonomy, code))
+    return str(label) if label is not None else name

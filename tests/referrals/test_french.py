@@ -42,3 +42,15 @@ def test_the_directory_editor_reads_in_french(personas, directory):
     assert "Vérifiée auprès du partenaire aujourd’hui" in html and "Régions desservies" in html
     listing = client.get(reverse("referrals:directory")).content.decode()
     assert "Répertoire des ressources" in listing and "Toutes les entrées" in listing
+
+
+def test_harbors_own_terms_read_in_french_and_in_french_order(personas, case, directory):
+    html = (
+        in_french(personas, "clinician")
+        .get(reverse("referrals:case-referrals", args=[case.ref]))
+        .content.decode()
+    )
+    barriers = html.split('id="barriers-heading"')[1].split("</fieldset>")[0]
+    labels = [part.split("</label>")[0].split(">")[-1] for part in barriers.split("<label")[2:]]
+    assert labels == sorted(labels, key=str.casefold)
+    assert "Consommation de substances" in labels and "Substance use" not in barriers
