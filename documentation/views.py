@@ -562,7 +562,7 @@ def _chosen_lines(request: HtmxHttpRequest, case: Case, lang: str) -> list[docum
     chosen = request.GET.getlist("line")
     if chosen:
         hotlines = [h for h in hotlines if h.service_id in chosen]
-    return documents.card_lines(hotlines)
+    return documents.card_lines(hotlines, lang)
 
 
 @require_GET
