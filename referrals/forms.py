@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.editing import Editor, VersionForm
 from cases.jurisdictions import region_choices
@@ -59,7 +60,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_choice: list[tuple[str, Any]] = [("", _("Any"))]
+        any_choice: list[tuple[str, Any]] = [("", pgettext_lazy("any choice", "Any"))]
         choice_field(self, "need").choices = any_choice + term_choices(KIND)
         choice_field(self, "language").choices = any_choice + [
             (code, label) for code, label in Case.Language.choices if code != "other"

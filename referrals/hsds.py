@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -465,7 +466,7 @@ def apply_service(
     # The entry's history: the rows as imported, saved as its next version.
     from referrals.actions import record_entry  # actions reads the rows this module writes
 
-    record_entry(service, by=by, note=_("Imported"))
+    record_entry(service, by=by, note=pgettext("directory entry", "Imported"))
     return service
 
 

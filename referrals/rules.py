@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # --- Referral status lifecycle -----------------------------------------------------------------
 
@@ -29,13 +30,13 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.OFFERED: _("Offered"),
-    Status.ACCEPTED: _("Accepted"),
-    Status.DECLINED: _("Declined"),
-    Status.CONTACTED: _("Recipient contacted"),
-    Status.CONNECTED: _("Connected"),
-    Status.NO_RESPONSE: _("No response"),
-    Status.CLOSED: _("Closed"),
+    Status.OFFERED: pgettext_lazy("referral status", "Offered"),
+    Status.ACCEPTED: pgettext_lazy("referral status", "Accepted"),
+    Status.DECLINED: pgettext_lazy("referral status", "Declined"),
+    Status.CONTACTED: pgettext_lazy("referral status", "Recipient contacted"),
+    Status.CONNECTED: pgettext_lazy("referral status", "Connected"),
+    Status.NO_RESPONSE: pgettext_lazy("referral status", "No response"),
+    Status.CLOSED: pgettext_lazy("referral status", "Closed"),
 }
 
 # Where a referral may go next. A declined offer can be offered again (people change their mind,
@@ -187,7 +188,7 @@ def check_patient_contact(plan: ContactPlan, method: ContactMethod) -> ContactDe
     }[method]
     if plan.phone_monitored and method in TRACE_LEAVING:
         refused = str(
-            _("The patient's phone may be monitored: a %(method)s could be seen by someone else.")
+            _("The patient's phone may be monitored: someone else could see it (%(method)s).")
             % {"method": str(CONTACT_METHOD_LABELS[method]).lower()}
         )
         return ContactDecision(False, True, (refused, *warnings))

@@ -41,3 +41,48 @@ def test_translations_keep_their_placeholders(path) -> None:
             if sorted(_PLACEHOLDER.findall(source)) != sorted(_PLACEHOLDER.findall(translation)):
                 mismatched.append(entry.msgid)
     assert mismatched == []
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """The catalogues as `makemessages` rebuilds them from today's code, in a copy of the tree.
+
+    A catalogue can be complete yet stale: a string marked since the last `makemessages` has no
+    entry at all, so the checks above never see it. Rebuilt here, it shows as untranslated.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path_factory.mktemp("tree") / "harbor"
+    ignored = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.mo", "bench", "tests")
+    shutil.copytree(ROOT, copy, ignore=ignored)
+    command = [sys.executable, str(copy / "manage.py"), "makemessages", "-l", "fr"]
+    command += ["--no-obsolete", "--no-location", "-v", "0"]
+    for app in APPS:
+        # Only an app with its locale/ folder: without one, makemessages writes the app's
+        # strings into the project catalogue (LOCALE_PATHS) and drops the project's entries.
+        if (copy / app / "locale").is_dir():
+            subprocess.run(command, cwd=copy / app, check=True)  # noqa: S603 - our manage.py
+    project = [f"--ignore={app}/*" for app in APPS] + ["--ignore=static/vendor/*"]
+    subprocess.run(command + project, cwd=copy, check=True)  # noqa: S603
+    subprocess.run([*command, *project, "-d", "djangojs"], cwd=copy, check=True)  # noqa: S603
+    return copy
+
+
+@pytest.mark.parametrize(
+    "catalogue_path",
+    [
+        "locale/fr/LC_MESSAGES/djangojs.po",
+        "locale/fr/LC_MESSAGES/django.po",
+        *(f"{app}/locale/fr/LC_MESSAGES/django.po" for app in APPS),
+    ],
+)
+def test_no_marked_string_is_missing_from_its_catalogue(refreshed, catalogue_path) -> None:
+    path = refreshed / catalogue_path
+    assert path.exists(), (
+        f"{catalogue_path} does not exist yet (mkdir -p <app>/locale, then make catalogues)"
+    )
+    catalogue = polib.pofile(str(path))
+    assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
+    assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
