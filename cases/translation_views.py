@@ -195,9 +195,10 @@ class TextField:
 def _fields(found: list[languages.Text], language: str, data: Any = None) -> list[TextField]:
     fields: list[TextField] = []
     for text in found:
-        current = next(
+        in_language: Any = next(
             (v for k, v in text.translations.items() if k.lower() == language.lower()), {}
-        ).get(text.field)
+        )
+        current = in_language.get(text.field)
         if isinstance(text.source, dict):
             for key, source in text.source.items():
                 name = f"{text.key}.{key}"

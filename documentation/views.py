@@ -22,6 +22,7 @@ from cases import audit
 from cases.content import StaleVersion, require_administrator
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
+from cases.languages import translated
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
@@ -169,18 +170,20 @@ def _documents_context(case: Case) -> dict[str, Any]:
     }
 
 
-def _lines_for_the_clinician(case: Case, printed_in: str) -> list[tuple[Any, str]]:
-    """Each line the card can carry, with its label in the clinician's language: the patient's
-    language goes on paper, the clinician reads what they are choosing."""
+def _lines_for_the_clinician(case: Case, printed_in: str) -> list[tuple[Any, str, str]]:
+    """Each line the card can carry, with its label in the clinician's language and the label
+    the card prints (the patient's language, `cases.languages`): the clinician reads what they
+    are choosing."""
     lines = hotlines_for(jurisdiction=case.jurisdiction, language=printed_in)
-    reader = (get_language() or "en").split("-")[0]
-    if reader == printed_in:
-        return [(line, line.screen_label) for line in lines]
-    own = {
-        line.service_id: line.screen_label
-        for line in hotlines_for(jurisdiction=case.jurisdiction, language=reader)
-    }
-    return [(line, own.get(line.service_id, line.screen_label)) for line in lines]
+    reader = get_language() or "en"
+    return [
+        (
+            line,
+            str(translated(line, "screen_label", reader)),
+            str(translated(line, "screen_label", printed_in)),
+        )
+        for line in lines
+    ]
 
 
 def _language_name(code: str) -> str:
@@ -577,7 +580,7 @@ def _chosen_lines(request: HtmxHttpRequest, case: Case, lang: str) -> list[docum
     chosen = request.GET.getlist("line")
     if chosen:
         hotlines = [h for h in hotlines if h.service_id in chosen]
-    return documents.card_lines(hotlines)
+    return documents.card_lines(hotlines, lang)
 
 
 @require_GET

@@ -229,6 +229,9 @@ class Service(models.Model):
         blank=True,
         help_text=_("Neutral words a screen or card may show, e.g. “National 24/7 helpline”."),
     )
+    # The screen label (and description) in other languages, {"fr": {"screen_label": "…"}}
+    # (`cases.languages`); carried in HSDS as the Harbor field "translations" (JSON text).
+    translations = models.JSONField(default=dict, blank=True)
     # Referral-ready partner: how to refer and what the partner needs (and must never receive).
     refer_by = models.CharField(
         _("how to refer"),
