@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0005_service_versions'),
+        ('referrals', '0006_search_name_order'),
     ]
 
     operations = [
