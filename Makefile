@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test demo-data lint messages bench
+.PHONY: run test demo-data lint messages catalogues bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,17 @@ MO_FILES := $(PO_FILES:.po=.mo)
 	msgfmt --check-format -o $@ $<
 
 messages: $(MO_FILES)
+
+# Refresh the French catalogues from the marked strings (README "Languages"): each app's own,
+# then the project's (templates/, config/, static/), each app folder left to its own catalogue.
+APPS := cases screening safety referrals documentation
+catalogues: $(STAMP)
+	# Only apps that have their locale/ folder: elsewhere makemessages would write the app's
+	# strings into the project catalogue (LOCALE_PATHS) and drop its entries. Start one with
+	# `mkdir -p <app>/locale`.
+	for app in $(APPS); do if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete --no-location) || exit 1; fi; done
+	for domain in django djangojs; do $(BIN)/python manage.py makemessages -d $$domain -l fr --no-obsolete --no-location \
+	  --ignore=.venv --ignore=tests --ignore=var --ignore='*.egg-info' --ignore=bench $(APPS:%=--ignore=%) || exit 1; done
 
 demo-data: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput

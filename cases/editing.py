@@ -242,6 +242,20 @@ class JsonEditorMixin:
             self.form.add_error(self.json_field_name, str(problem))
 
 
+RECENT_VERSIONS_FOR_TRANSLATIONS = 10
+
+
+def _recent_documents(model: type[VersionedContent], shown: VersionedContent) -> list[Any]:
+    """The latest versions of `shown`'s slug, newest first: where an English text typed back
+    as it once was finds its translation again (read on a save only)."""
+    if not model.TEXTS:
+        return []
+    recent = model.for_content(
+        model._default_manager.filter(slug=shown.slug).exclude(pk=shown.pk).order_by("-version")
+    )[:RECENT_VERSIONS_FOR_TRANSLATIONS]
+    return [row.as_content() for row in recent]
+
+
 def edit_content(
     request: HtmxHttpRequest,
     shown: VersionedContent,
@@ -280,7 +294,10 @@ def edit_content(
     if request.method == "POST" and editor.is_valid():
         # The editors edit English; each text's translations stay while its English does.
         document = carry_translations(
-            shown.as_content(), editor.document(), model.TEXTS, model.ROWS
+            [shown.as_content(), *_recent_documents(model, shown)],
+            editor.document(),
+            model.TEXTS,
+            model.ROWS,
         )
         try:
             row, created = save_version(

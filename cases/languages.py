@@ -277,35 +277,48 @@ def _identity(
 
 
 def carry_translations(
-    before: Mapping[str, Any],
+    before: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     after: Mapping[str, Any],
     declared: Mapping[str, Sequence[str]],
     rows: Mapping[str, str | None],
 ) -> dict[str, Any]:
-    """`after` (an edit of `before` made in English) with each object's translations kept
-    from `before`, field by field, where the English of that field did not change: a changed
-    source text drops its translation, which no longer says the same thing. Objects that bring
-    their own translations (a JSON edit, an import) keep them."""
-    known: dict[tuple[Any, ...], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
-    for where in declared:
-        parts = where.split(".") if where else []
-        for path, item in _objects_at(before, parts, ()):
-            if _translations(item):
-                known[_identity(before, path, rows)] = (item, _translations(item))
+    """`after` (an edit made in English) with each text's translations kept from `before`
+    (the version the edit started from, or a list of versions, newest first), field by field,
+    where that version's English of the field is the edited English: a changed source text
+    drops its translation, and English typed back as an earlier version had it gets that
+    version's translation back. Objects that bring their own translations (a JSON edit, an
+    import) keep them."""
+    versions = [before] if isinstance(before, Mapping) else list(before)
+    known: list[dict[tuple[Any, ...], tuple[Mapping[str, Any], Mapping[str, Any]]]] = []
+    for version in versions:
+        found: dict[tuple[Any, ...], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+        for where in declared:
+            parts = where.split(".") if where else []
+            for path, item in _objects_at(version, parts, ()):
+                if _translations(item):
+                    found[_identity(version, path, rows)] = (item, _translations(item))
+        known.append(found)
     copy: dict[str, Any] = json.loads(json.dumps(after))
     for where, fields in declared.items():
         parts = where.split(".") if where else []
         for path, item in _objects_at(copy, parts, ()):
-            if _translations(item) or _identity(copy, path, rows) not in known:
+            if _translations(item):
                 continue
-            old, translations = known[_identity(copy, path, rows)]
-            kept = {
-                language: {
-                    f: v for f, v in texts.items() if f in fields and old.get(f) == item.get(f)
-                }
-                for language, texts in translations.items()
-            }
-            kept = {language: texts for language, texts in kept.items() if texts}
+            identity = _identity(copy, path, rows)
+            kept: dict[str, dict[str, Any]] = {}
+            for field in fields:
+                for found in known:
+                    if identity not in found or found[identity][0].get(field) != item.get(field):
+                        continue
+                    texts = {
+                        language: fields_[field]
+                        for language, fields_ in found[identity][1].items()
+                        if field in fields_
+                    }
+                    if texts:
+                        for language, text in texts.items():
+                            kept.setdefault(language, {})[field] = text
+                        break
             if kept:
-                item["translations"] = kept  # type: ignore[index]
+                item["translations"] = kept
     return copy

@@ -9,8 +9,9 @@ way (`HARBOR_CASE_REFERRALS_PROVIDER`, answering with `CaseReferral`s).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -33,6 +34,9 @@ class Hotline:
     hours: str = ""
     languages: tuple[str, ...] = ()
     country: str = ""
+    # The screen label in other languages, {"fr": {"screen_label": "…"}} (`cases.languages`):
+    # screens show the interface language's, paper the printed language's.
+    translations: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 HotlineProvider = Callable[..., list[Hotline]]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import languages
 from cases.content import ContentInvalid, StaleVersion, require_administrator, save_version
@@ -24,6 +24,7 @@ from cases.translations import (
     TranslationReview,
     language_name,
     mark_reviewed,
+    model_named,
     offered_languages,
     reviews_of,
     texts,
@@ -171,7 +172,7 @@ def add_content_language(request: HtmxHttpRequest) -> HttpResponse:
             _("Someone changed the list meanwhile (now version %(version)s): look and try again.")
             % {"version": stale.current.version},
         )
-        data = form.data.copy()
+        data = request.POST.copy()
         data["base_version"] = str(stale.current.version)
         form.data = data
         return _page(request, form)
@@ -180,3 +181,103 @@ def add_content_language(request: HtmxHttpRequest) -> HttpResponse:
         return _page(request, form)
     messages.success(request, _("Language added. Write its texts in each document below."))
     return redirect("cases:content-languages")
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One text to translate on the editor: its English and the box for its translation."""
+
+    name: str  # the form field's name (the text's key, with the map key for a map field)
+    source: str
+    value: str
+
+
+def _fields(found: list[languages.Text], language: str, data: Any = None) -> list[TextField]:
+    fields: list[TextField] = []
+    for text in found:
+        in_language: Any = next(
+            (v for k, v in text.translations.items() if k.lower() == language.lower()), {}
+        )
+        current = in_language.get(text.field)
+        if isinstance(text.source, dict):
+            for key, source in text.source.items():
+                name = f"{text.key}.{key}"
+                stored = current.get(key, "") if isinstance(current, dict) else ""
+                fields.append(TextField(name, source, data.get(name, "") if data else stored))
+        else:
+            stored = current if isinstance(current, str) else ""
+            fields.append(
+                TextField(text.key, str(text.source), data.get(text.key, "") if data else stored)
+            )
+    return fields
+
+
+def _values(found: list[languages.Text], data: Any) -> dict[str, Any]:
+    """The posted translations by text key (a map field's keys gathered into one map)."""
+    values: dict[str, Any] = {}
+    for text in found:
+        if isinstance(text.source, dict):
+            typed = {k: data.get(f"{text.key}.{k}", "").strip() for k in text.source}
+            values[text.key] = {k: v for k, v in typed.items() if v}
+        else:
+            values[text.key] = data.get(text.key, "").strip()
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+def translate_content(
+    request: HtmxHttpRequest, kind: str, slug: str, language: str
+) -> HttpResponse:
+    """Write one language of one content document beside its English; saving makes the next
+    version (`save_version`, audited), refused when someone saved first, with the input kept."""
+    require_administrator(request)
+    model = model_named(kind)
+    offered = dict(offered_languages())
+    if model is None or language not in offered or language == languages.SOURCE_LANGUAGE:
+        raise Http404(_("No such content or language."))
+    row = model.for_content(model._default_manager.published().filter(slug=slug)).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise Http404(_("No such content."))
+    document = row.as_content()
+    found = languages.texts_of(document, model.TEXTS)
+    problem = ""
+    status = 200
+    data = request.POST if request.method == "POST" else None
+    if data is not None:
+        base = whole_number(data.get("base_version", ""))
+        translated = languages.with_translation(
+            document, model.TEXTS, language, _values(found, data)
+        )
+        try:
+            save_version(
+                model,
+                slug,
+                translated,
+                base_version=base,
+                by=request.user,
+                note=_("Translation into %(language)s") % {"language": language},
+            )
+        except StaleVersion as stale:
+            problem = _(
+                "Someone saved version %(version)s meanwhile: your text is kept below; save "
+                "again to replace theirs."
+            ) % {"version": stale.current.version}
+            status = 409
+        except ContentInvalid as invalid:
+            problem = "; ".join(str(p) for p in invalid.problems)
+            status = 400
+        else:
+            messages.success(request, _("Translation saved as a new version."))
+            return redirect("cases:content-languages")
+    newest = model._default_manager.newest(slug)  # type: ignore[attr-defined]
+    context = {
+        "label": str(model.LABEL),
+        "slug": slug,
+        "language": language,
+        "language_name": language_name(language, offered),
+        "fields": _fields(found, language, data),
+        # After a refusal: the version now saved, so saving again replaces it knowingly.
+        "base_version": newest.version if newest else 0,
+        "problem": problem,
+    }
+    return render(request, "cases/translate_content.html", context, status=status)

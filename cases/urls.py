@@ -35,6 +35,11 @@ urlpatterns = [
         name="mark-translation-reviewed",
     ),
     path(
+        "content/languages/<slug:kind>/<slug:slug>/<str:language>/",
+        translation_views.translate_content,
+        name="translate-content",
+    ),
+    path(
         "content/languages/add/",
         translation_views.add_content_language,
         name="add-content-language",

@@ -263,7 +263,10 @@ HARBOR_JURISDICTIONS_PROVIDER = "safety.places.jurisdiction_places"
 # Functions that name, in the active language, what a phase's timeline events are about (a
 # checklist item, a referral's service): each takes a list of CaseEvents and returns
 # {event id: text} for those it knows (cases.timeline). Empty: plain messages.
-HARBOR_TIMELINE_DETAILS_PROVIDERS: list[str] = []
+HARBOR_TIMELINE_DETAILS_PROVIDERS: list[str] = [
+    "screening.timeline.timeline_details",
+    "safety.timeline.timeline_details",
+]
 
 # The function that gives documentation a case's referrals (`case=` → list of
 # cases.providers.CaseReferral) for the note's prefill and the contacts handout (the referral

@@ -159,9 +159,13 @@ class CardLine:
     hours: str = ""
 
 
-def card_lines(hotlines: Sequence[Hotline]) -> list[CardLine]:
-    """What a card prints of each line: its screen label, never its full name."""
-    return [CardLine(h.screen_label, h.phone, h.text, h.hours) for h in hotlines]
+def card_lines(hotlines: Sequence[Hotline], language: str = "en") -> list[CardLine]:
+    """What a card prints of each line: its screen label in the printed language (else
+    English), never its full name."""
+    return [
+        CardLine(str(languages.translated(h, "screen_label", language)), h.phone, h.text, h.hours)
+        for h in hotlines
+    ]
 
 
 def card_pdf(

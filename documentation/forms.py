@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.content import unique_slug
 from cases.editing import Editor, VersionForm, row_formset
@@ -262,7 +263,7 @@ class SectionEditForm(forms.Form):
     # A section's slug names its text in every note written on the template, so an existing
     # section keeps it whatever its label becomes; a new one gets one from its label.
     slug = forms.CharField(required=False, widget=forms.HiddenInput)
-    label = forms.CharField(label=_("Section"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("note template", "Section"), max_length=200)
     help = forms.CharField(
         label=_("Help for the clinician"),
         required=False,
@@ -278,7 +279,10 @@ class SectionEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         _translation_fields(
             self,
-            {"label": (str(_("Section")), 200, False), "help": (str(_("Help")), 1000, True)},
+            {
+                "label": (str(pgettext_lazy("note template", "Section")), 200, False),
+                "help": (str(_("Help")), 1000, True),
+            },
         )
         _styled(self)
 

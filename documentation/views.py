@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -21,6 +22,7 @@ from cases import audit
 from cases.content import StaleVersion, require_administrator
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
+from cases.languages import translated
 from cases.models import AuditEntry, Case
 from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
@@ -162,10 +164,26 @@ def _documents_context(case: Case) -> dict[str, Any]:
         "language": lang,
         "language_fallback": lang != case.preferred_language,
         "languages": [(code, _language_name(code)) for code in papers.languages()],
-        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=lang),
+        "hotlines": _lines_for_the_clinician(case, lang),
         "provenance": papers.provenance(lang),
         "paper_default": _default_paper(case),
     }
+
+
+def _lines_for_the_clinician(case: Case, printed_in: str) -> list[tuple[Any, str, str]]:
+    """Each line the card can carry, with its label in the clinician's language and the label
+    the card prints (the patient's language, `cases.languages`): the clinician reads what they
+    are choosing."""
+    lines = hotlines_for(jurisdiction=case.jurisdiction, language=printed_in)
+    reader = get_language() or "en"
+    return [
+        (
+            line,
+            str(translated(line, "screen_label", reader)),
+            str(translated(line, "screen_label", printed_in)),
+        )
+        for line in lines
+    ]
 
 
 def _language_name(code: str) -> str:
@@ -562,7 +580,7 @@ def _chosen_lines(request: HtmxHttpRequest, case: Case, lang: str) -> list[docum
     chosen = request.GET.getlist("line")
     if chosen:
         hotlines = [h for h in hotlines if h.service_id in chosen]
-    return documents.card_lines(hotlines)
+    return documents.card_lines(hotlines, lang)
 
 
 @require_GET

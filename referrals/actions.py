@@ -189,7 +189,7 @@ def save_barriers(
 @transaction.atomic
 def offer_service(case: Case, service: Service, *, by: User) -> Referral:
     if service.status not in (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED):
-        raise Refused("This entry is no longer in the directory.")
+        raise Refused(_("This entry is no longer in the directory."))
     referral = Referral.objects.create(case=case, service=service, created_by=by, responsible=by)
     ReferralEntry.objects.create(
         referral=referral, kind=ReferralEntry.Kind.STATUS, by=by, to_status="offered"

@@ -136,8 +136,9 @@ def current_document(service_id: Any) -> dict[str, Any] | None:
 def apply_entry(slug: str, document: Mapping[str, Any], *, version: int, by: Any) -> Service:
     """Write a validated entry document onto the service's rows (creating the service when it
     is new); only what differs from the rows now is touched."""
-    # of=self: PostgreSQL refuses to lock the nullable side of the outer joins (verified_by)
-    found = with_entry_rows(Service.objects.select_for_update(of=("self",)).filter(pk=slug)).first()
+    # Only the service row is locked (its organisation is an outer join PostgreSQL cannot lock).
+    locked = Service.objects.select_for_update(of=("self",)).filter(pk=slug)
+    found = with_entry_rows(locked).first()
     service = found or Service(id=slug, status=Service.Status.ACTIVE)
     live = entry_document(found) if found else {}
     changed = {name for name, value in document.items() if live.get(name) != value}

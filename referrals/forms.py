@@ -6,11 +6,12 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.editing import Editor, VersionForm
 from cases.jurisdictions import region_choices
 from cases.models import Case, User
-from referrals import entries
+from referrals import entries, rules
 from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service, TaxonomyTerm
 from referrals.search import SearchCriteria
 
@@ -32,7 +33,11 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 def term_choices(taxonomy: str, *, key: str = "code") -> list[tuple[str, str]]:
     terms = TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("name")
-    return [(str(getattr(term, key)), term.name) for term in terms]
+    choices = [
+        (str(getattr(term, key)), rules.term_label(term.taxonomy, term.code, term.name))
+        for term in terms
+    ]
+    return sorted(choices, key=lambda choice: choice[1].casefold())  # as the reader reads them
 
 
 class SearchForm(forms.Form):
@@ -59,7 +64,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_choice: list[tuple[str, Any]] = [("", _("Any"))]
+        any_choice: list[tuple[str, Any]] = [("", pgettext_lazy("any choice", "Any"))]
         choice_field(self, "need").choices = any_choice + term_choices(KIND)
         choice_field(self, "language").choices = any_choice + [
             (code, label) for code, label in Case.Language.choices if code != "other"

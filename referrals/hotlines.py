@@ -51,4 +51,5 @@ def _hotline(service: Service) -> Hotline:
         hours="24/7" if service.always_open else " ".join(s.description for s in schedules),
         languages=tuple(lang.code for lang in service.languages.all() if lang.code),
         country=",".join(countries),
+        translations=service.translations,
     )

@@ -25,10 +25,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from cases.languages import is_language_tag
 from cases.schemas import ContentInvalid
 from referrals import rules
 from referrals.models import (
@@ -120,6 +122,7 @@ HARBOR_COLUMNS = {
     "handover-contact": "handover_contact",
     "handover-hours": "handover_hours",
     "protocol-reviewed-on": "protocol_reviewed_on",
+    "translations": "translations",
 }
 
 
@@ -463,7 +466,7 @@ def apply_service(
     # The entry's history: the rows as imported, saved as its next version.
     from referrals.actions import record_entry  # actions reads the rows this module writes
 
-    record_entry(service, by=by, note=_("Imported"))
+    record_entry(service, by=by, note=pgettext("directory entry", "Imported"))
     return service
 
 
@@ -475,6 +478,8 @@ def _int(value: Any) -> int | None:
 
 
 def _column_default(column: str) -> Any:
+    if column == "translations":
+        return {}
     return {"is_demo": False, "hotline_rank": None, "protocol_reviewed_on": None}.get(column, "")
 
 
@@ -485,7 +490,38 @@ def _column_value(column: str, value: str) -> Any:
         return int(value) if str(value).strip().isdigit() else None
     if column == "protocol_reviewed_on":
         return _date(value) if value else None
+    if column == "translations":
+        return _translations_value(value)
     return value or ""
+
+
+def _translations_value(value: str) -> dict[str, Any]:
+    """The "translations" attribute's JSON text as {language: {field: text}}; anything else
+    (not JSON, not that shape, a field Harbor does not translate) is dropped, never stored."""
+    try:
+        parsed = json.loads(value) if value else {}
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    for language, fields in parsed.items():
+        if not (isinstance(language, str) and is_language_tag(language)) or not isinstance(
+            fields, dict
+        ):
+            continue
+        texts = {
+            f: t
+            for f, t in fields.items()
+            if f in TRANSLATED_FIELDS and isinstance(t, str) and t.strip() and len(t) <= 1000
+        }
+        if texts:
+            kept[language] = texts
+    return kept
+
+
+# The service texts that may carry other languages (`Service.translations`).
+TRANSLATED_FIELDS = ("screen_label", "description")
 
 
 def _term_for(attribute: dict[str, Any]) -> TaxonomyTerm:
@@ -719,6 +755,8 @@ def _harbor_attributes(service: Service) -> list[dict[str, Any]]:
         text = value.isoformat() if isinstance(value, date) else str(value).lower()
         if isinstance(value, str):
             text = value
+        if isinstance(value, dict):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         result.append(
             {
                 "id": str(uuid.uuid5(HARBOR_NS, f"{service.pk}/{code}")),

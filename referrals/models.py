@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +229,9 @@ class Service(models.Model):
         blank=True,
         help_text=_("Neutral words a screen or card may show, e.g. “National 24/7 helpline”."),
     )
+    # The screen label (and description) in other languages, {"fr": {"screen_label": "…"}}
+    # (`cases.languages`); carried in HSDS as the Harbor field "translations" (JSON text).
+    translations = models.JSONField(default=dict, blank=True)
     # Referral-ready partner: how to refer and what the partner needs (and must never receive).
     refer_by = models.CharField(
         _("how to refer"),
@@ -262,6 +266,8 @@ class Service(models.Model):
         indexes = [
             models.Index(fields=["status", "assured_date"]),
             models.Index(fields=["hotline_rank"]),
+            # Search results in name order, read up to the page's limit (referrals.search).
+            models.Index(Lower("name"), "id", name="referrals_service_name_order"),
         ]
 
     def __str__(self) -> str:

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # --- Referral status lifecycle -----------------------------------------------------------------
 
@@ -29,13 +31,13 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.OFFERED: _("Offered"),
-    Status.ACCEPTED: _("Accepted"),
-    Status.DECLINED: _("Declined"),
-    Status.CONTACTED: _("Recipient contacted"),
-    Status.CONNECTED: _("Connected"),
-    Status.NO_RESPONSE: _("No response"),
-    Status.CLOSED: _("Closed"),
+    Status.OFFERED: pgettext_lazy("referral status", "Offered"),
+    Status.ACCEPTED: pgettext_lazy("referral status", "Accepted"),
+    Status.DECLINED: pgettext_lazy("referral status", "Declined"),
+    Status.CONTACTED: pgettext_lazy("referral status", "Recipient contacted"),
+    Status.CONNECTED: pgettext_lazy("referral status", "Connected"),
+    Status.NO_RESPONSE: pgettext_lazy("referral status", "No response"),
+    Status.CLOSED: pgettext_lazy("referral status", "Closed"),
 }
 
 # Where a referral may go next. A declined offer can be offered again (people change their mind,
@@ -187,7 +189,7 @@ def check_patient_contact(plan: ContactPlan, method: ContactMethod) -> ContactDe
     }[method]
     if plan.phone_monitored and method in TRACE_LEAVING:
         refused = str(
-            _("The patient's phone may be monitored: a %(method)s could be seen by someone else.")
+            _("The patient's phone may be monitored: someone else could see it (%(method)s).")
             % {"method": str(CONTACT_METHOD_LABELS[method]).lower()}
         )
         return ContactDecision(False, True, (refused, *warnings))
@@ -388,3 +390,41 @@ def next_follow_up(due_dates: Iterable[date | None]) -> date | None:
 
 def is_overdue(due: date | None, *, today: date) -> bool:
     return due is not None and due < today
+
+
+# --- Harbor's own taxonomy, as people read it --------------------------------------------------
+
+# The names of the terms Harbor ships (referrals/content/directory.json) in the interface
+# language. The term rows keep their English names for HSDS export; a term a publisher adds,
+# or one renamed in the directory, shows its stored name.
+TERM_LABELS: dict[tuple[str, str], Any] = {
+    ("harbor-flag", "trauma-informed"): _("Trauma-informed"),
+    ("harbor-flag", "survivor-led"): _("Survivor-led"),
+    ("harbor-flag", "serves-without-status"): _("Serves people without immigration status"),
+    ("harbor-flag", "no-police-report"): _("No police report needed"),
+    ("harbor-flag", "immigration-legal-help"): _("Immigration legal help"),
+    ("harbor-flag", "warm-handover"): _("Takes warm handovers"),
+    ("harbor-partner-kind", "law-enforcement"): _("Police"),
+    ("harbor-partner-kind", "social-services"): _("Social services"),
+    ("harbor-partner-kind", "legal-aid"): _("Legal aid"),
+    ("harbor-partner-kind", "specialist-support"): _("Specialist survivor support"),
+    ("harbor-partner-kind", "immigration-services"): _("Immigration services"),
+    ("harbor-partner-kind", "mental-health"): pgettext_lazy("partner kind", "Mental health"),
+    ("harbor-partner-kind", "housing"): pgettext_lazy("partner kind", "Housing"),
+    ("harbor-partner-kind", "medical-forensic"): _("Medical and forensic examination"),
+    ("harbor-partner-kind", "shelter"): _("Shelter"),
+    ("harbor-partner-kind", "crisis-line"): _("Crisis and support line"),
+    ("harbor-barrier", "transportation"): _("Transportation"),
+    ("harbor-barrier", "housing"): pgettext_lazy("barrier", "Housing"),
+    ("harbor-barrier", "language"): pgettext_lazy("barrier", "Language"),
+    ("harbor-barrier", "legal-status"): _("Legal status"),
+    ("harbor-barrier", "mental-health"): pgettext_lazy("barrier", "Mental health"),
+    ("harbor-barrier", "substance-use"): _("Substance use"),
+    ("harbor-barrier", "money"): _("Money"),
+}
+
+
+def term_label(taxonomy: str, code: str, name: str) -> str:
+    """A taxonomy term's name in the interface language (its stored name if Harbor has none)."""
+    label = TERM_LABELS.get((taxonomy, code))
+    return str(label) if label is not None else name

@@ -397,7 +397,7 @@ def help_declined(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 
 def _require_administrator(request: HtmxHttpRequest) -> None:
     if not request.user.is_administrator:
-        raise PermissionDenied("Only administrators edit the referral directory.")
+        raise PermissionDenied(_("Only administrators edit the referral directory."))
 
 
 DIRECTORY_PAGE = 50  # entries per page of the administrators' list
@@ -537,7 +537,7 @@ def directory_settings(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     facility = request.user.facility
     if facility is None:
-        raise PermissionDenied("No facility.")
+        raise PermissionDenied(_("Your account has no facility."))
     current = DirectorySettings.stale_days_for(facility.pk)
     form = DirectorySettingsForm(request.POST or None, initial={"stale_after_days": current})
     if request.method == "POST" and form.is_valid():

@@ -1,11 +1,11 @@
 """A French-speaking clinician's shift, in French from the sign-in page on: start a case, meet
 the gate, answer a question, reach the Reporting tab; axe-core clean in every state.
 
-The words asserted are the French the pages really show. What the case shell shows (header,
-tabs, buttons) is the core's; the gate, the questions and the Reporting tab are the screening
-and safety apps' own pages: until their catalogues land, the checks that their English
-headings are gone fail here, on purpose. Their controls are reached by name and value, which
-stay the same in every language.
+The words asserted are the French the pages really show: the case shell's (header, tabs,
+buttons) from the core's catalogue, the gate's, the questions' and the Reporting tab's from the
+screening and safety catalogues; and none of their former English headings may be left. The
+gate's choices are content (their wording comes per language from the clinical content), so
+they are reached by name and value, which stay the same in every language.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def test_a_french_clinician_starts_a_case_screens_and_reaches_reporting(
     for tab in ("Vue d’ensemble", "Dépistage", "Sécurité", "Soins", "Signalement"):
         expect(tabs.get_by_role("link", name=tab, exact=True)).to_be_visible()
     assert page.title() == f"Dossier {case.ref} · Harbor"
+    expect(page.get_by_role("heading", name="Avant de poser quoi que ce soit")).to_be_visible()
     assert_accessible(page)
     no_english_left(page, ENGLISH_GATE)
 
@@ -85,11 +86,12 @@ def test_a_french_clinician_starts_a_case_screens_and_reaches_reporting(
     gate.locator("input[name=interpreter][value=not-needed]").check()
     gate.locator("input[name=confidentiality_explained]").check()
     gate.locator("input[name=patient_agreed]").check()
-    gate.locator("button[type=submit]").click()
+    gate.get_by_role("button", name="Commencer la conversation").click()
 
     # A question, answered: it saves as it is typed (the status the script writes is French).
     question = page.locator("#q-where-staying-typical-day")
     expect(question).to_be_visible()
+    expect(page.get_by_role("heading", name="Ce que vous avez observé")).to_be_visible()
     assert_accessible(page)
     no_english_left(page, ENGLISH_QUESTIONS)
     saved = lambda response: "/answers/" in response.url and response.request.method == "POST"  # noqa: E731
@@ -97,6 +99,7 @@ def test_a_french_clinician_starts_a_case_screens_and_reaches_reporting(
         question.locator("input[value=answered]").check()
     with page.expect_response(saved):
         question.locator("textarea").fill("Nous dormons tous au restaurant")
+    expect(question.get_by_role("status")).to_contain_text("Enregistré")
     # The count the script keeps, from the JavaScript catalogue.
     expect(page.locator("#asked-count")).to_contain_text("1 sur 24 posées")
     answer = Answer.objects.get(question__slug="where-staying-typical-day", screening__case=case)
@@ -109,6 +112,7 @@ def test_a_french_clinician_starts_a_case_screens_and_reaches_reporting(
         "aria-current", "page"
     )
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("button", name="Afficher ce qui s’applique")).to_be_visible()
     assert_accessible(page)
     no_english_left(page, ENGLISH_REPORTING)
 

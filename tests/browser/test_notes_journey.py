@@ -108,3 +108,25 @@ def test_clinician_drafts_finalises_amends_and_prints(personas, case, page: Page
     assert response.headers["content-disposition"] == 'inline; filename="card.pdf"'
     # Leave the PDF viewer before the test's database is flushed: it may fetch the file again.
     page.goto("about:blank")
+
+
+def test_administrator_edits_the_note_template_and_the_word_list(personas, page: Page, sign_in):
+    sign_in("administrator")
+    page.goto("/documentation/templates/")
+    check_accessible(page)
+    page.get_by_role("link", name="Encounter note").click()
+    page.get_by_label("Position of section 1").fill("2")  # move Presentation down one
+    page.get_by_label("What changed, and why").fill("Observations first")
+    check_accessible(page)
+    page.get_by_role("button", name="Save as new version").click()
+    expect(page.get_by_text("Saved as version 2")).to_be_visible()
+    expect(page.locator("#history-heading")).to_be_visible()
+    check_accessible(page)
+    from documentation.models import NoteTemplateVersion
+
+    newest = NoteTemplateVersion.objects.newest("encounter")
+    assert [s["slug"] for s in newest.sections[:2]] == ["observations", "presentation"]
+
+    page.goto("/documentation/language-check/")
+    expect(page.get_by_role("heading", name="Language check wording")).to_be_visible()
+    check_accessible(page)

@@ -20,13 +20,21 @@ from tests.browser.conftest import assert_accessible
 @pytest.fixture
 def case(personas):
     call_command("load_referrals_content", stdout=StringIO())
-    return actions.open_case(
+    opened = actions.open_case(
         unit=personas.emergency,
         jurisdiction="CA-ON",
         age_years=24,
         preferred_language="en",
         by=personas.clinician,
     )
+    # The safe-contact plan as the clinician recorded it: calls agreed, the phone may be seen.
+    actions.update_case(
+        opened,
+        {"contact_phone_monitored": True, "contact_may_call": True},
+        base_version=opened.version,
+        by=personas.clinician,
+    )
+    return Case.objects.get(pk=opened.pk)
 
 
 def card(page: Page, name: str):
@@ -41,7 +49,7 @@ def test_barriers_search_offer_consent_follow_up_connected_and_a_refusal(
     tabs = page.get_by_role("navigation", name="Case sections")
     tabs.get_by_role("link", name="Referrals", exact=True).click()
     expect(page.get_by_role("heading", name="Find a service")).to_be_visible()
-    # No safe phone contact is recorded yet: the tab says so before anyone contacts the patient.
+    # The plan says the phone may be monitored: the tab says so before anyone contacts the patient.
     expect(page.locator("#contact-plan")).to_contain_text("phone may be monitored")
     assert_accessible(page)
 
@@ -77,6 +85,25 @@ def test_barriers_search_offer_consent_follow_up_connected_and_a_refusal(
     expect(shelter.locator(".badge").first).to_have_text("Accepted")
     expect(shelter).to_contain_text("Agrees to share: First name and the ward phone")
     assert_accessible(page)
+
+    # A text to a monitored phone is refused until overridden with a reason; a call is fine.
+    shelter.get_by_text("Follow-up, contact with the patient, warm handover").click()
+    contact = shelter.locator("form").filter(has=page.get_by_role("button", name="Log the contact"))
+    expect(contact).to_contain_text("no texts or voicemails")
+    contact.get_by_label("Contact with the patient").select_option(label="Text message")
+    contact.get_by_role("button", name="Log the contact").click()
+    shelter = card(page, "Demo: Safe Harbour emergency shelter")
+    expect(shelter.get_by_role("alert")).to_contain_text("someone else could see it")
+    assert_accessible(page)
+    shelter.get_by_text("Follow-up, contact with the patient, warm handover").click()
+    contact = shelter.locator("form").filter(has=page.get_by_role("button", name="Log the contact"))
+    contact.get_by_label("Reason to override the safe-contact plan").fill(
+        "Patient asked for a text today"
+    )
+    contact.get_by_role("button", name="Log the contact").click()
+    shelter = card(page, "Demo: Safe Harbour emergency shelter")
+    shelter.get_by_text("History").click()
+    expect(shelter).to_contain_text("override: Patient asked for a text today")
 
     shelter.get_by_label("New status").select_option(label="Recipient contacted")
     shelter.get_by_role("button", name="Update the status").click()
@@ -119,6 +146,7 @@ def test_barriers_search_offer_consent_follow_up_connected_and_a_refusal(
         "referral.barriers_assessed",
         "referral.offered",
         "referral.accepted",
+        "referral.patient_contacted",
         "referral.contacted",
         "referral.connected",
         "referral.offered",
@@ -126,3 +154,36 @@ def test_barriers_search_offer_consent_follow_up_connected_and_a_refusal(
         "referral.help_declined",
     ]
     assert Case.objects.get(pk=case.pk).next_follow_up == timezone.localdate() + timedelta(days=7)
+
+
+def test_an_administrator_edits_verifies_and_restores_an_entry(personas, case, page, sign_in):
+    sign_in("administrator")
+    page.goto("/referrals/directory/")
+    page.get_by_label("Name or organisation").fill("counselling")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 entry", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Demo: Northside counselling").first.click()
+    expect(page.get_by_role("heading", name="Demo: Northside counselling")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Alert").fill("Closed 24–26 December")
+    page.get_by_label("What changed, and why").fill("Holiday closure")
+    page.get_by_role("button", name="Save as new version").click()
+    expect(page.get_by_text("Saved as version 2.")).to_be_visible()
+    history = page.locator("section").filter(has=page.get_by_role("heading", name="History"))
+    expect(history).to_contain_text("Holiday closure")
+    expect(history).to_contain_text("Closed 24–26 December")
+
+    page.get_by_role("button", name="Verified with the partner today").click()
+    expect(page.get_by_text("Entry marked as verified today.")).to_be_visible()
+    expect(history).to_contain_text("Verified with the partner")
+
+    history.get_by_role("link", name="Version 1").click()
+    expect(page.get_by_text("You are looking at version 1.")).to_be_visible()
+    expect(page.get_by_label("Alert")).to_have_value("")
+    page.get_by_role("button", name="Save as new version").click()
+    expect(page.get_by_text("Saved as version 4.")).to_be_visible()
+    expect(page.get_by_label("Alert")).to_have_value("")
+    # Restoring the content kept today's verification.
+    expect(page.locator("#entry-status")).to_contain_text(timezone.localdate().isoformat())
+    assert_accessible(page)

@@ -278,3 +278,32 @@ def test_a_purged_timeline_says_its_words_were_removed(personas: Personas) -> No
     )
     assert "Supervisor comment: details removed after the retention period" in page
     assert "Companion" not in page and "the van" not in page
+
+
+def test_a_logged_report_keeps_its_dates_and_loses_what_was_typed(personas: Personas) -> None:
+    from safety import actions as safety_actions
+    from safety.models import Disclosure
+
+    case = closed_case(personas, days_ago=0)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.OPEN, closed_at=None)
+    made_at = timezone.now() - timedelta(hours=2)
+    safety_actions.log_disclosure(
+        case,
+        recipient="Constable Reyes, 14 Division",
+        made_at=made_at,
+        legal_basis="Patient's consent",
+        patient_informed=False,
+        not_informed_reason="Her partner reads her messages",
+        reference_number="RX-2211",
+        by=personas.clinician,
+    )
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now() - timedelta(days=400)
+    )
+    call_command("purge_closed_cases", stdout=StringIO())
+    disclosure = Disclosure.objects.get(case=case)
+    typed = [disclosure.recipient, disclosure.not_informed_reason, disclosure.reference_number]
+    assert "Reyes" not in " ".join(typed) and "partner" not in " ".join(typed)
+    assert "RX-2211" not in typed
+    # What the figures need stays: that it was made, when, and that the patient was not told.
+    assert disclosure.made_at == made_at and disclosure.patient_informed is False

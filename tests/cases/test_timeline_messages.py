@@ -49,20 +49,20 @@ CASES = [
         "Escalated to the supervisors on duty: Bruising",
         "Remonté aux superviseurs de garde\u00a0: Bruising",
     ),
-    # After retention blanked the reason: the message without it, never a dangling colon.
+    # After retention blanked the words: said so, in the reader's language.
     (
         EventKind.CASE_ESCALATED,
         {"to": None, "reason": ""},
         None,
-        "Escalated to the supervisors on duty",
-        "Remonté aux superviseurs de garde",
+        "Escalated to the supervisors on duty: details removed after the retention period",
+        "Remonté aux superviseurs de garde\u00a0: détails retirés après la période de conservation",
     ),
     (
         EventKind.CASE_ESCALATION_RESOLVED,
         {"note": ""},
         None,
-        "Escalation reviewed and closed",
-        "Remontée révisée et close",
+        "Escalation reviewed and closed: details removed after the retention period",
+        "Remontée révisée et close\u00a0: détails retirés après la période de conservation",
     ),
     (
         EventKind.CASE_ASSIGNED,
@@ -89,8 +89,8 @@ CASES = [
         EventKind.REVIEW_COMMENTED,
         {"comment": ""},
         None,
-        "Supervisor comment",
-        "Commentaire du superviseur",
+        "Supervisor comment: details removed after the retention period",
+        "Commentaire du superviseur\u00a0: détails retirés après la période de conservation",
     ),
     (
         EventKind.REVIEW_RETURNED,

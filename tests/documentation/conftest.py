@@ -34,13 +34,3 @@ def directory_hotlines(*, jurisdiction: str, language: str = "en") -> list[Hotli
 @pytest.fixture(autouse=True)
 def hotline_directory(settings) -> None:
     settings.HARBOR_HOTLINES_PROVIDER = "tests.documentation.conftest.directory_hotlines"
-
-
-@pytest.fixture(autouse=True)
-def interface_language_reset():
-    # LocaleMiddleware activates the request's language in this thread and leaves it active
-    # after the response; a French request must not make a later test's labels French.
-    from django.utils import translation
-
-    yield
-    translation.deactivate()

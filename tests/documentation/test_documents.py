@@ -268,7 +268,7 @@ def test_every_document_is_audited_and_none_is_stored(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", documents.PATIENT_LANGUAGES)
-def test_patient_papers_hold_none_of_the_screen_words_either(language):
+def test_patient_papers_hold_none_of_the_screen_words_either(db, language):
     # The screens' list (stems such as "traffick", "exploit") applies to paper too.
     from cases.discretion import telling_words_in as screen_words_in
 

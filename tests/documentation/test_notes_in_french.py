@@ -101,5 +101,5 @@ def test_the_code_helper_speaks_french(clinician, personas, case):
 def test_the_note_template_editor_is_in_french(personas):
     client = french(personas.client_for("administrator"))
     html = client.get("/documentation/templates/encounter/").content.decode()
-    assert "Tous les modèles de note" in html and "Ajouter une section" in html
-    assert "Section (Français)" in html
+    assert "Tous les modèles de note" in html and "Ajouter une rubrique" in html
+    assert "Intitulé de la rubrique (Français)" in html

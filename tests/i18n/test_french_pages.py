@@ -76,6 +76,10 @@ SAME_IN_BOTH = {
     "Points",
     "Message",
     "Permissions",
+    "Section",
+    "Sections",
+    "Action",
+    "Actions",
 }
 
 # What a person reads as a heading, a title, a label or a button.

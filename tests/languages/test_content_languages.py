@@ -100,3 +100,17 @@ def test_a_bad_language_code_is_refused_with_the_form_kept(personas, content):
     text = response.content.decode()
     assert "Write a language code such as pt, fr-CA or zh-Hant." in text
     assert 'value="Portuguese!"' in text
+
+
+def test_adding_a_language_from_a_stale_list_is_refused_with_the_input_kept(personas, content):
+    from django.core.management import call_command
+
+    call_command("load_cases_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    response = personas.client_for("administrator").post(
+        reverse("cases:add-content-language"),
+        {"code": "ko", "name": "한국어", "base_version": "0"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Someone changed the list meanwhile (now version 1)" in text
+    assert 'value="한국어"' in text and 'name="base_version" value="1"' in text

@@ -441,7 +441,7 @@ def test_a_monitored_phone_set_on_the_case_is_shown_at_every_contact_point(
     response = post(client, "log-contact", case, referral, {"method": "text", "note": "sent"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "a text message could be seen by someone else" in page and 'value="sent"' in page
+    assert "someone else could see it (text message)" in page and 'value="sent"' in page
     assert not referral.entries.filter(kind="contact").exists()
     assert not CaseEvent.objects.filter(case=case, kind="referral.patient_contacted").exists()
     # ...unless overridden, with the reason kept on the entry and flagged on the timeline.

@@ -528,3 +528,14 @@ def test_an_overlong_name_filter_is_a_400_with_the_list_still_shown(personas, di
     )
     assert response.status_code == 400
     assert "Ensure this value has at most 200 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", [*STATUS, "anonymous"])
+def test_only_administrators_open_an_entry_and_its_versions(personas, directory, persona):
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for(persona)
+    for url in (edit_url(service), edit_url(service, version=1)):
+        response = client.get(url)
+        assert response.status_code == STATUS.get(persona, 302)
+    if persona == "administrator":
+        assert "Demo: Northside counselling" in response.content.decode()

@@ -116,7 +116,7 @@ def test_a_text_to_a_monitored_phone_says_why_even_when_texts_were_agreed():
         plan(may_text=True, phone_monitored=True), ContactMethod.TEXT
     )
     assert decision.warnings[0] == (
-        "The patient's phone may be monitored: a text message could be seen by someone else."
+        "The patient's phone may be monitored: someone else could see it (text message)."
     )
 
 

@@ -144,7 +144,12 @@ def test_an_earlier_version_is_restored_by_saving_it_again(personas, content):
     client.post(editor_url(), item_post(edited))
     page = client.get(editor_url() + "?version=1").content.decode()
     assert "Restore version 1" in page and original[0]["text"] in page
-    client.post(editor_url(), item_post(original, note="Restore version 1", base_version=2))
+    # The restore form posts back to the page it is on (`?version=1`), so the translations
+    # version 1 had come back with its English.
+    client.post(
+        editor_url() + "?version=1",
+        item_post(original, note="Restore version 1", base_version=2),
+    )
     newest = ChecklistTemplate.objects.newest("safety-protocol")
     assert (
         newest.version == 3

@@ -454,7 +454,7 @@ def test_checklist_shape(slug: str) -> None:
     slugs = [item["slug"] for item in template["items"]]
     assert len(slugs) == len(set(slugs)) >= 4
     for item in template["items"]:
-        assert set(item) <= {"slug", "text", "help", "requires_consent", "section"}
+        assert set(item) <= {"slug", "text", "help", "requires_consent", "section", "translations"}
         assert item["text"].strip()
         assert isinstance(item["requires_consent"], bool)
 

@@ -149,7 +149,7 @@ def test_concern_reasons_are_in_french(indicators, answers, gate_met, expected) 
     [
         ([strong("a"), strong("b")], [], True, "Amorcez le protocole de sécurité", "safety"),
         ([strong()], [], True, "Poursuivez la conversation", ""),
-        ([], [], True, "Offrez tout de même l’information universelle", "care"),
+        ([], [], True, "Faites tout de même de la sensibilisation universelle", "care"),
         ([], [], False, "Cherchez une autre occasion de voir le patient seul", ""),
     ],
     ids=["high", "possible", "none", "gate-not-met"],

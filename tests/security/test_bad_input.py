@@ -154,7 +154,9 @@ def test_a_ten_thousand_question_bank_is_refused(personas, screening_content):
     resource = exported_bank(client)
     resource["version"] = "99"
     group = resource["item"][0]
-    question = group["item"][0]
+    # Without its translations, so the file stays under the upload limit and the list limit
+    # is what refuses it.
+    question = {k: v for k, v in group["item"][0].items() if k != "_text"}
     group["item"] = [{**question, "linkId": f"{group['linkId']}.q{i}"} for i in range(10_000)]
     before = QuestionBank.objects.count()
     response = upload(client, json.dumps(resource).encode())
