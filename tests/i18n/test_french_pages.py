@@ -80,6 +80,7 @@ SAME_IN_BOTH = {
     "Sections",
     "Action",
     "Actions",
+    "Police",
 }
 
 # What a person reads as a heading, a title, a label or a button.
@@ -155,7 +156,22 @@ class State:
         units = {part for unit in ("Emergency", "Maternity") for part in _LETTERS.findall(unit)}
         facility = set(_LETTERS.findall(self.personas.facility.name))
         ref = set(_LETTERS.findall(self.case.ref))
-        return names | units | facility | ref
+        # The directory's own entries (organisations' names) and the rule table's rule ids are
+        # data an administrator typed, shown as they are in every language.
+        from referrals.models import Service
+        from safety.models import JurisdictionRule
+
+        entries = {
+            part
+            for name in Service.objects.values_list("name", flat=True)
+            for part in _LETTERS.findall(name)
+        }
+        rule_ids = {
+            part
+            for rule_id in JurisdictionRule.objects.values_list("rule_id", flat=True)
+            for part in _LETTERS.findall(rule_id)
+        }
+        return names | units | facility | ref | entries | rule_ids
 
 
 GATE_MET = {
@@ -328,7 +344,8 @@ PAGES: list[tuple[str, str, str, Url]] = [
 
 def render(state: State, persona: str, url: str, language: str) -> str:
     User.objects.filter(username=persona).update(language=language)
-    response = state.personas.client_for(persona).get(url)
+    # follow: "new entry" gives the entry its id first, then opens its editor.
+    response = state.personas.client_for(persona).get(url, follow=True)
     assert response.status_code == 200, f"{url} in {language}: {response.status_code}"
     assert f'<html lang="{language}"' in response.content.decode()[:300]
     return response.content.decode()
