@@ -49,3 +49,26 @@ def test_the_hsds_translations_field_keeps_only_what_harbor_translates(value, ke
 def test_the_shipped_national_lines_have_their_labels_in_french_and_spanish(directory):
     lines = hotlines_for(jurisdiction="CA-ON", language="fr")
     assert lines and all({"fr", "es"} <= set(line.translations) for line in lines)
+
+
+@pytest.mark.django_db
+def test_the_shipped_national_lines_describe_themselves_in_french(directory):
+    from referrals.models import Service
+
+    national = Service.objects.exclude(name__startswith="Demo:")
+    assert national.count() == 11
+    for service in national:
+        french = service.translations.get("fr", {})
+        assert french.get("description") and french["description"] != service.description
+
+
+@pytest.mark.django_db
+def test_a_french_clinician_reads_a_lines_description_in_french(directory, personas):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    get_user_model().objects.filter(username="clinician").update(language="fr")
+    page = personas.client_for("clinician").get(reverse("referrals:search"), {"q": "988"})
+    text = page.content.decode()
+    assert "Appelez ou textez le 988" in text
+    assert "Call or text 988, 24/7" not in text
