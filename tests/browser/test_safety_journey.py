@@ -279,7 +279,9 @@ def test_administrator_reviews_and_edits_the_rules(personas, content, page, sign
     editor.get_by_role("button", name="Save as a new version").click()
     expect(page.get_by_text("Saved as version 2.")).to_be_visible()
     gunshot_row = page.locator("#rules tr", has_text="CA-ON-gunshot")
-    expect(gunshot_row).to_contain_text(re.compile(r"weapon_injury, (gunshot, stab|stab, gunshot)"))
+    expect(gunshot_row).to_contain_text(
+        re.compile(r"Gunshot or stab wound, (gunshot, stab|stab, gunshot)")
+    )
     expect(page.get_by_role("link", name="Version 2")).to_be_visible()
 
     # A line to call with the patient, in the same editor.
