@@ -114,42 +114,43 @@ def clients() -> dict[str, Client]:
     return made
 
 
-def _answer_post(case: Case) -> Callable[[], dict[str, Any]]:
-    answer = Answer.objects.filter(screening__case=case).order_by("pk").first()
-    assert answer is not None
+def _autosave_post(
+    row: Any, prefix: str, fields: Callable[[int], dict[str, str]], url: str
+) -> Callable[[], dict[str, Any]]:
+    """The body of one autosave of `row` (an answer or a sign), fresh each call: its current
+    version, and words that change every time so each save really writes."""
     state = {"n": 0}
 
     def data() -> dict[str, Any]:
-        fresh = Answer.objects.get(pk=answer.pk)
+        fresh = type(row).objects.get(pk=row.pk)
         state["n"] += 1
-        prefix = f"answer-{answer.pk}"
-        return {
-            f"{prefix}-status": "answered",
-            f"{prefix}-note": f"Typed so far {state['n']}",
-            f"{prefix}-version": str(fresh.version),
-        }
+        body = {f"{prefix}-{name}": value for name, value in fields(state["n"]).items()}
+        return {**body, f"{prefix}-version": str(fresh.version)}
 
-    data.url = f"/screening/cases/{case.ref}/answers/{answer.pk}/"  # type: ignore[attr-defined]
+    data.url = url  # type: ignore[attr-defined]
     return data
+
+
+def _answer_post(case: Case) -> Callable[[], dict[str, Any]]:
+    answer = Answer.objects.filter(screening__case=case).order_by("pk").first()
+    assert answer is not None
+    return _autosave_post(
+        answer,
+        f"answer-{answer.pk}",
+        lambda n: {"status": "answered", "note": f"Typed so far {n}"},
+        f"/screening/cases/{case.ref}/answers/{answer.pk}/",
+    )
 
 
 def _sign_post(case: Case) -> Callable[[], dict[str, Any]]:
     sign = ObservedIndicator.objects.filter(screening__case=case).order_by("pk").last()
     assert sign is not None
-    state = {"n": 0}
-
-    def data() -> dict[str, Any]:
-        fresh = ObservedIndicator.objects.get(pk=sign.pk)
-        state["n"] += 1
-        prefix = f"sign-{sign.pk}"
-        return {
-            f"{prefix}-observed": "on",
-            f"{prefix}-note": f"Seen {state['n']}",
-            f"{prefix}-version": str(fresh.version),
-        }
-
-    data.url = f"/screening/cases/{case.ref}/signs/{sign.pk}/"  # type: ignore[attr-defined]
-    return data
+    return _autosave_post(
+        sign,
+        f"sign-{sign.pk}",
+        lambda n: {"observed": "on", "note": f"Seen {n}"},
+        f"/screening/cases/{case.ref}/signs/{sign.pk}/",
+    )
 
 
 def _tick_post(case: Case, checklist: str, item: str) -> Callable[[], dict[str, Any]]:
