@@ -435,7 +435,7 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
     assert queries() == before
     # A fixed count: the note, its template and word list, the case's records, and the patient
     # papers' texts and content languages (read for the print choices).
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(17):
         client.get(url(case))
 
 
