@@ -6,6 +6,7 @@ as the rows that justify them, so the supervisor's queues never disagree with th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
@@ -346,12 +347,16 @@ def outcome_of(document: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
+def current_facts(
+    case: Case, recorded: dict[str, Any], *, capacity: CapacityOutcome | None = None
+) -> ReportingFacts:
     """The recorded facts with what the case holds now: its jurisdiction, its age if it was
-    changed since, and the latest capacity assessment (the one source of capacity)."""
+    changed since, and the latest capacity assessment (the one source of capacity; `capacity`:
+    its outcome, when the caller has just read it)."""
     facts = facts_from_document(recorded)
-    latest = case.capacity_assessments.first()
-    capacity = CapacityOutcome(latest.outcome) if latest else CapacityOutcome.UNKNOWN
+    if capacity is None:
+        latest = case.capacity_assessments.first()
+        capacity = CapacityOutcome(latest.outcome) if latest else CapacityOutcome.UNKNOWN
     facts = replace(facts, jurisdiction=case.jurisdiction, capacity=capacity)
     # Only a change made to the case after the decision counts: the facts form may have been
     # given a better age than the case held at the time.
@@ -361,14 +366,18 @@ def current_facts(case: Case, recorded: dict[str, Any]) -> ReportingFacts:
 
 
 def is_out_of_date(
-    case: Case, record: ReportingDecisionRecord, *, rules: JurisdictionRules | None = None
+    case: Case,
+    record: ReportingDecisionRecord,
+    *,
+    rules: JurisdictionRules | None = None,
+    capacity: CapacityOutcome | None = None,
 ) -> bool:
     """True when the case's facts now (a later capacity assessment, a changed jurisdiction, a
-    newer rule table) lead to a different outcome than the recorded decision. `rules`: those in
-    force, when the caller has just read them."""
+    newer rule table) lead to a different outcome than the recorded decision. `rules` and
+    `capacity` (the latest assessment's outcome): as the caller has just read them."""
     if rules is None:
         _table, rules = rules_for(case)
-    now = reporting_requirements(current_facts(case, record.facts), rules)
+    now = reporting_requirements(current_facts(case, record.facts, capacity=capacity), rules)
     return outcome_of(decision_document(now)) != outcome_of(record.result)
 
 
@@ -488,12 +497,17 @@ def _refresh_report_outstanding(case: Case) -> None:
     case.report_outstanding = outstanding
 
 
-def outstanding_recipients(case: Case, record: ReportingDecisionRecord | None) -> set[str]:
-    """The required recipients of `record` not yet in the disclosure log (normalised keys)."""
+def outstanding_recipients(
+    case: Case, record: ReportingDecisionRecord | None, *, logged: Iterable[str] | None = None
+) -> set[str]:
+    """The required recipients of `record` not yet in the disclosure log (normalised keys).
+    `logged`: the log's recipients, when the caller has just read the log."""
     if record is None:
         return set()
-    logged = {recipient_key(r) for r in case.disclosures.values_list("recipient", flat=True)}
-    return {recipient_key(r) for r in record.required_recipients()} - logged
+    if logged is None:
+        logged = case.disclosures.values_list("recipient", flat=True)
+    keys = {recipient_key(r) for r in logged}
+    return {recipient_key(r) for r in record.required_recipients()} - keys
 
 
 # --- Steps that tick checklist items ------------------------------------------------------------

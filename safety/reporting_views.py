@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count, Window
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
 from cases.models import Case
-from cases.providers import hotlines_for
+from cases.providers import Hotline, hotlines_for
 from cases.shell import get_case_for, render_case_fragment, render_case_tab
 from safety import actions
 from safety.capacity import CapacityOutcome
@@ -57,55 +58,73 @@ def _reporting_tab(
     disclosure_form: DisclosureForm | None = None,
     fragment: str | None = None,
     capacity_saved: bool = False,
+    rules: JurisdictionRules | None = None,
+    assessments: list[CapacityAssessment] | None = None,
 ) -> HttpResponse:
-    assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
+    """The tab, or one of its fragments. `rules` and `assessments`: as the caller just read
+    them (the facts check), so they are not read twice."""
+    if assessments is None:
+        assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
     latest_assessment = assessments[0] if assessments else None
+    if rules is None:
+        try:
+            _layers, rules = actions.rules_for(case)
+        except Jurisdiction.DoesNotExist:
+            rules = None
+    context: dict[str, Any] = {
+        "latest_assessment": latest_assessment,
+        "facts_form": facts_form,
+        "preview": preview,
+        "rules": rules,
+        # The lines to offer whatever is decided, shown with a result: the referral directory's.
+        "hotlines": _hotlines(case) if preview else [],
+    }
+    if fragment and request.htmx:
+        # The fragment shows the facts and their preview only: nothing of the recorded decision
+        # or the reports made is read for it.
+        return render_case_fragment(
+            request, case, f"safety/case_reporting.html#{fragment}", context, part="reporting"
+        )
+    # The latest decision, with how many there are in all, in one query.
     records = ReportingDecisionRecord.objects.filter(case=case).select_related("recorded_by")
-    decision = records.first()
-    rules: JurisdictionRules | None
-    try:
-        _layers, rules = actions.rules_for(case)
-    except Jurisdiction.DoesNotExist:
-        rules = None
+    decision = records.annotate(total=Window(Count("pk"))).first()
+    disclosures = list(case.disclosures.select_related("logged_by"))
     recorded = out_of_date = None
     if decision is not None:
-        outstanding = actions.outstanding_recipients(case, decision)
+        logged = [entry.recipient for entry in disclosures]
+        outstanding = actions.outstanding_recipients(case, decision, logged=logged)
         recorded = dict(decision.result)
         recorded["required"] = [
             {**report, "logged": actions.recipient_key(report["recipient"]) not in outstanding}
             for report in decision.result["required"]
         ]
-        out_of_date = rules is not None and actions.is_out_of_date(case, decision, rules=rules)
+        out_of_date = rules is not None and actions.is_out_of_date(
+            case, decision, rules=rules, capacity=_capacity(latest_assessment)
+        )
     if facts_form is None and rules is not None:
         initial = FactsForm.initial_from(decision.facts if decision else None, age=case.age_years)
         initial["rules_version"] = rules.version
         facts_form = FactsForm(initial=initial, ask=_ask(rules, case, initial))
-    context = {
+    context |= {
         "capacity_form": capacity_form or CapacityForm(),
         "capacity_saved": capacity_saved,
         "assessments": assessments,
-        "latest_assessment": latest_assessment,
         "facts_form": facts_form,
-        "preview": preview,
-        "rules": rules,
         "decision": decision,
         "recorded": recorded,
         "out_of_date": out_of_date,
-        "decision_count": records.count(),
+        "decision_count": decision.total if decision is not None else 0,
         "facts_used": _facts_used(decision),
-        "disclosures": list(case.disclosures.select_related("logged_by")),
+        "disclosures": disclosures,
         "disclosure_form": disclosure_form or DisclosureForm(reports=_reports_of(decision)),
         "disclaimer": DISCLAIMER,
-        # The lines to offer whatever is decided, shown with a result: the referral directory's.
-        "hotlines": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
-        if preview or recorded
-        else [],
+        "hotlines": _hotlines(case) if preview or recorded else [],
     }
-    if fragment and request.htmx:
-        return render_case_fragment(
-            request, case, f"safety/case_reporting.html#{fragment}", context, part="reporting"
-        )
     return render_case_tab(request, case, "safety/case_reporting.html", context, tab="reporting")
+
+
+def _hotlines(case: Case) -> list[Hotline]:
+    return hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language)
 
 
 def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str]]:
@@ -173,10 +192,15 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """Show what the facts lead to; with action=record, record that decision on the case."""
     case = get_case_for(request, case_ref)
     _layers, rules = actions.rules_for(case)
-    form = FactsForm(request.POST, ask=_ask(rules, case, request.POST))
+    assessments = list(case.capacity_assessments.select_related("assessed_by")[:10])
+    # Which facts to ask depends on the posted age alone: asked of the engine once.
+    ask = _ask(rules, case, request.POST)
+    form = FactsForm(request.POST, ask=ask)
     if not form.is_valid():
-        return _reporting_tab(request, case, facts_form=form, fragment="facts")
-    capacity = _capacity(case.capacity_assessments.first())
+        return _reporting_tab(
+            request, case, facts_form=form, fragment="facts", rules=rules, assessments=assessments
+        )
+    capacity = _capacity(assessments[0] if assessments else None)
     facts = form.facts(case.jurisdiction, capacity=capacity)
     stale = False
     if request.POST.get("action") == "record":
@@ -201,7 +225,7 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     # Re-bind with the rule versions just shown, so recording checks against what was seen.
     data = request.POST.copy()
     data["rules_version"] = rules.version
-    form = FactsForm(data, ask=_ask(rules, case, data))
+    form = FactsForm(data, ask=ask)
     form.is_valid()
     if stale:
         form.add_error(
@@ -211,7 +235,15 @@ def check_reporting(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
                 "Review the result below, then record it."
             ),
         )
-    return _reporting_tab(request, case, facts_form=form, preview=preview, fragment="facts")
+    return _reporting_tab(
+        request,
+        case,
+        facts_form=form,
+        preview=preview,
+        fragment="facts",
+        rules=rules,
+        assessments=assessments,
+    )
 
 
 @require_POST

@@ -41,17 +41,19 @@ def _classed(field: BoundField) -> None:
     widget = field.field.widget
     if getattr(widget, "bootstrapped", False):
         return
-    own = widget.attrs.get("class", "")
-    added = CLASSES.get(field.widget_type, "textinput form-control")
-    invalid = " is-invalid" if field.errors else ""
-    widget.attrs["class"] = f"{own} {added}{invalid}".strip()
-    widget.bootstrapped = True  # type: ignore[attr-defined]  # a mark on this copy only
+    classes = widget.attrs.get("class", "").split()
+    added = CLASSES.get(field.widget_type, "textinput form-control").split()
+    invalid = ["is-invalid"] if field.errors else []
+    widget.attrs["class"] = " ".join(dict.fromkeys([*classes, *added, *invalid]))
+    widget.bootstrapped = True  # a mark on this copy of the widget only
 
 
 def _help_and_errors(field: BoundField, auto_id: str) -> str:
     out = ""
     if field.help_text:
-        out += format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, field.help_text)
+        out += format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>', auto_id, field.help_text
+        )
     if field.errors:
         messages = "".join(
             format_html('<p class="mb-0"><strong>{}</strong></p>', error) for error in field.errors
