@@ -26,7 +26,8 @@ def read_choices_once(form: forms.BaseForm, *names: str) -> None:
     rendering and validating included."""
     for name in names:
         field = cast(forms.ChoiceField, form.fields[name])
-        field.choices = list(field.choices)
+        choices: Any = field.choices
+        field.choices = list(choices)
 
 
 class StartCaseForm(forms.Form):
