@@ -41,6 +41,16 @@ def admin_jurisdictions(request: HtmxHttpRequest) -> HttpResponse:
     entries = (
         Jurisdiction.objects.published()
         .select_related("created_by")
+        # The list's columns only: not each entry's notes or its stored changes.
+        .only(
+            "slug",
+            "name",
+            "version",
+            "created_at",
+            "created_by__first_name",
+            "created_by__last_name",
+            "created_by__username",
+        )
         .annotate(
             rows=Count("rule_rows"),
             unverified=Count("rule_rows", filter=Q(rule_rows__needs_verification=True)),
