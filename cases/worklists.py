@@ -23,11 +23,11 @@ class WorkList:
     cases: list[Case]
 
 
-def first(cases: CaseQuerySet) -> list[Case]:
-    """The list's first `LIST_LIMIT` cases, with their list columns. Thousands of open cases
-    may match (every one with a follow-up overdue): the database picks the first ones from
-    the narrow rows of the case table alone, and joins units and people to those only."""
-    chosen = cases.values("pk")[:LIST_LIMIT]
+def first(cases: CaseQuerySet, limit: int = LIST_LIMIT) -> list[Case]:
+    """The list's first `limit` cases, with their list columns. Thousands of open cases may
+    match (every one with a follow-up overdue): the database picks the first ones from the
+    narrow rows of the case table alone, and joins units and people to those only."""
+    chosen = cases.values("pk")[:limit]
     return list(
         Case.objects.filter(pk__in=chosen).with_list_columns().order_by(*cases.query.order_by)
     )
