@@ -6,13 +6,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.dates import date_formatter
 from cases.models import Case, CaseQuerySet, Facility
 
 LIST_LIMIT = 50
 # A follow-up is "due" from today to this many days ahead; before today it is overdue.
 DUE_WITHIN_DAYS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One line of a list, in words: up to 200 lines on the page."""
+
+    url: str
+    ref: str
+    unit: str
+    follow_up: str
+    opened: str
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,23 @@ class WorkList:
     title: str
     empty_text: str
     cases: list[Case]
+
+    @property
+    def items(self) -> list[WorkItem]:
+        follow_up, opened = gettext("follow-up %(day)s"), gettext("opened %(day)s")
+        day = date_formatter("MONTH_DAY_FORMAT")
+        return [
+            WorkItem(
+                url=case.get_absolute_url(),
+                ref=case.ref,
+                unit=case.unit.name,
+                follow_up=follow_up % {"day": day(case.next_follow_up)}
+                if case.next_follow_up
+                else "",
+                opened=opened % {"day": day(case.created_at)},
+            )
+            for case in self.cases
+        ]
 
 
 def first(cases: CaseQuerySet, limit: int = LIST_LIMIT) -> list[Case]:
