@@ -292,14 +292,14 @@ CONCERNS = {
 }
 
 
-def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, dict[str, Any]]:
+def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, Any]:
     """One row per case with any event the figures read: how many of each kind it counts,
     and when each first happened. Grouped by the event's own case id, without joining the
     cases, so the database aggregates the kinds' rows before it matches them to the cases."""
     kinds = {*FLAG_EVENTS.values(), *COUNTED_EVENTS.values()}
     kinds.update(kind for group in FIRST_EVENTS.values() for kind in group)
     return (
-        CaseEvent.objects.filter(kind__in=sorted(kinds))
+        CaseEvent.objects.filter(kind__in=sorted(kinds), case__in=cases.order_by().values("pk"))
         .values("case_id")
         .annotate(
             **{name: Count("pk", filter=Q(kind=kind)) for name, kind in FLAG_EVENTS.items()},
