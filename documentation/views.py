@@ -5,13 +5,16 @@ administrators' editors, `editor_views`."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -78,11 +81,21 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     ]
 
 
-def _sites_by_view() -> dict[str, list[Any]]:
+@lru_cache(maxsize=256)
+def _diagram(language: str, chosen: str) -> str:
+    """The body diagram's markup, written once per language and chosen site: it is the same
+    fifty-odd regions on every draft, and rendering them through the template engine was a
+    good part of the tab's time."""
     views: dict[str, list[Any]] = {"front": [], "back": []}
-    for site in body_sites():
+    for site in body_sites(language):
         views[site.view].append(site)
-    return views
+    return render_to_string("documentation/_body_diagram.html", {"sites": views, "chosen": chosen})
+
+
+def _body_diagram(injury_form: InjuryForm) -> str:
+    chosen = str(injury_form["site"].value() or "")
+    known = {site.slug for site in body_sites()}
+    return _diagram(get_language() or "en", chosen if chosen in known else "")
 
 
 def _context(
@@ -123,7 +136,7 @@ def _context(
         context["injury_form"] = injury_form or InjuryForm(
             initial={"version": note.version, "site": site}
         )
-        context["sites"] = _sites_by_view()
+        context["diagram"] = _body_diagram(context["injury_form"])
         context["coding_form"] = CodingForm(
             initial={
                 "sexual": "not_suspected",
