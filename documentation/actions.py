@@ -91,6 +91,13 @@ def current_template(slug: str = ENCOUNTER) -> NoteTemplateVersion:
     return row
 
 
+# The stored documents of a content version, left unread where only its identity is needed.
+_CONTENT_FIELDS = {
+    "template": ("sections", "consents", "translations", "changes"),
+    "word_list": ("entries", "changes"),
+}
+
+
 def template_row(note: EncounterNote) -> NoteTemplateVersion:
     """The template version the note was started on, read once per note instance."""
     row: NoteTemplateVersion | None = getattr(note, "_template_row", None)
@@ -98,7 +105,8 @@ def template_row(note: EncounterNote) -> NoteTemplateVersion:
         found = NoteTemplateVersion.objects.filter(
             slug=note.template_slug, version=note.template_version
         )
-        row = found.first()
+        # Its sections are read only when this version is not cached yet (`rule`).
+        row = found.defer(*_CONTENT_FIELDS["template"]).first()
         if row is None:  # only a database emptied of its shipped content
             load_shipped_templates()
             row = found.get()
@@ -117,7 +125,9 @@ def patient_is_minor(case: Case) -> bool | None:
 
 def current_word_list() -> WordListVersion:
     """The published word list (the shipped file's when none is stored yet)."""
-    row = WordListVersion.objects.latest_published(language.WORD_LIST_SLUG)
+    # The entries are read only when this version is not cached yet (`rule`).
+    published = WordListVersion.objects.defer(*_CONTENT_FIELDS["word_list"])
+    row = published.latest_published(language.WORD_LIST_SLUG)
     if row is None:
         save_version(
             WordListVersion,
@@ -127,7 +137,7 @@ def current_word_list() -> WordListVersion:
             by=None,
             note="Shipped content",
         )
-        row = WordListVersion.objects.latest_published(language.WORD_LIST_SLUG)
+        row = published.latest_published(language.WORD_LIST_SLUG)
     if row is None:
         raise WordListVersion.DoesNotExist(language.WORD_LIST_SLUG)
     return row
@@ -150,6 +160,11 @@ def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
         raise StaleVersion(fresh)  # the note changed after the page loaded
     if fresh.is_final:
         raise NoteLockedError()
+    # The case and the template version cannot change under a note: keep what was read.
+    if EncounterNote.case.is_cached(note):
+        fresh.case = note.case
+    if hasattr(note, "_template_row"):
+        fresh._template_row = note._template_row  # type: ignore[attr-defined]
     return fresh
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -28,7 +29,8 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 from cases import discretion, languages
 from cases.content import cached_rule
-from cases.providers import Hotline
+from cases.providers import Hotline, hotlines_for
+from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
 
 # The languages Harbor ships complete patient texts in; an administrator adds more as data
 # (`PatientTexts`' translations), which `patient_languages()` then offers.
@@ -277,3 +279,49 @@ def contacts_pdf(
 
 def handover_pdf(context: dict[str, Any], *, paper: str) -> bytes:
     return render_pdf("documentation/print/handover.html", context, page_size=PAPER[paper][0])
+
+
+# --- What the Notes tab offers to print -------------------------------------------------------
+
+
+def default_paper(case: Any) -> str:
+    # North America prints on Letter; elsewhere A4. The form lets the clinician choose.
+    return "letter" if case.jurisdiction.startswith(("US", "CA")) else "a4"
+
+
+def print_choices(case: Any) -> dict[str, Any]:
+    """The print forms' choices for a case: the papers' language (the patient's, else English),
+    the languages, the lines a card can carry, the translation's provenance, the paper."""
+    texts = papers()  # read once: its language, names and provenance
+    lang = texts.language_for(case.preferred_language)
+    return {
+        "language": lang,
+        "language_fallback": lang != case.preferred_language,
+        "languages": [(code, _language_name(code)) for code in texts.languages()],
+        "hotlines": _lines_for_the_clinician(case, lang),
+        "provenance": texts.provenance(lang),
+        "paper_default": default_paper(case),
+    }
+
+
+def _lines_for_the_clinician(case: Any, printed_in: str) -> list[tuple[Hotline, str, str]]:
+    """Each line the card can carry, with its label in the clinician's language and the label
+    the card prints (the patient's language, `cases.languages`): the clinician reads what they
+    are choosing."""
+    lines = hotlines_for(jurisdiction=case.jurisdiction, language=printed_in)
+    reader = get_language() or "en"
+    return [
+        (
+            line,
+            str(languages.translated(line, "screen_label", reader)),
+            str(languages.translated(line, "screen_label", printed_in)),
+        )
+        for line in lines
+    ]
+
+
+def _language_name(code: str) -> str:
+    shipped = dict(DEFAULT_LANGUAGES)
+    if code in shipped:  # no query for the shipped languages
+        return shipped[code]
+    return language_name(code, dict(offered_languages()))

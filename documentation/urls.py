@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documentation import views
+from documentation import editor_views, print_views, views
 
 app_name = "documentation"
 
@@ -21,11 +21,11 @@ urlpatterns = [
     path("cases/<str:case_ref>/addenda/", views.add_addendum, name="add-addendum"),
     path("cases/<str:case_ref>/addenda/check/", views.check_addendum, name="check-addendum"),
     path("cases/<str:case_ref>/ehr-text/", views.ehr_export, name="ehr-export"),
-    path("cases/<str:case_ref>/print/card/", views.print_card, name="print-card"),
-    path("cases/<str:case_ref>/print/slip/", views.print_slip, name="print-slip"),
-    path("cases/<str:case_ref>/print/contacts/", views.print_contacts, name="print-contacts"),
-    path("cases/<str:case_ref>/print/handover/", views.print_handover, name="print-handover"),
-    path("language-check/", views.admin_word_list, name="admin-word-list"),
-    path("templates/", views.admin_note_templates, name="admin-note-templates"),
-    path("templates/<slug:slug>/", views.admin_note_template, name="admin-note-template"),
+    path("cases/<str:case_ref>/print/card/", print_views.print_card, name="print-card"),
+    path("cases/<str:case_ref>/print/slip/", print_views.print_slip, name="print-slip"),
+    path("cases/<str:case_ref>/print/contacts/", print_views.print_contacts, name="print-contacts"),
+    path("cases/<str:case_ref>/print/handover/", print_views.print_handover, name="print-handover"),
+    path("language-check/", editor_views.admin_word_list, name="admin-word-list"),
+    path("templates/", editor_views.admin_note_templates, name="admin-note-templates"),
+    path("templates/<slug:slug>/", editor_views.admin_note_template, name="admin-note-template"),
 ]

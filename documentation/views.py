@@ -1,44 +1,32 @@
 """The Notes tab: the encounter note (draft, autosave, offers from a changed case, injuries,
-codes, finalise, addenda), its EHR text, and the printable documents."""
+codes, finalise, addenda) and its EHR text. The printable documents are `print_views`; the
+administrators' editors, `editor_views`."""
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from cases import audit
-from cases.content import StaleVersion, require_administrator
-from cases.editing import edit_content
+from cases.content import StaleVersion
 from cases.http import HtmxHttpRequest
-from cases.languages import translated
 from cases.models import AuditEntry, Case
-from cases.providers import hotlines_for
 from cases.shell import get_case_for, render_case_tab
-from cases.translations import DEFAULT_LANGUAGES, language_name, offered_languages
 from documentation import actions, documents, icd10, language
-from documentation.forms import (
-    AddendumForm,
-    CodingForm,
-    InjuryForm,
-    NoteForm,
-    NoteTemplateEditor,
-    WordListEditor,
-    note_initial,
-    other_languages,
-)
-from documentation.models import EncounterNote, NoteTemplateVersion, WordListVersion
+from documentation.forms import AddendumForm, CodingForm, InjuryForm, NoteForm, note_initial
+from documentation.models import EncounterNote
 from documentation.rules import (
     AddendumText,
     NoteText,
@@ -47,23 +35,25 @@ from documentation.rules import (
     describe_injury,
     ehr_text,
     prefill_for,
-    prefill_sections,
 )
-from documentation.sources import case_record, referrals_for
+from documentation.sources import case_record
 
 TEMPLATE = "documentation/case_notes.html"
 
 
-def _note(case: Case) -> EncounterNote | None:
-    return (
+def note_of(case: Case) -> EncounterNote | None:
+    note = (
         EncounterNote.objects.filter(case=case, template_slug="encounter")
         .select_related("created_by", "updated_by", "finalised_by")
         .first()
     )
+    if note is not None:
+        note.case = case  # the case just read for this user, not read again by a save's audit
+    return note
 
 
 def _note_or_404(case: Case) -> EncounterNote:
-    note = _note(case)
+    note = note_of(case)
     if note is None:
         raise Http404(_("No note yet."))
     return note
@@ -91,11 +81,21 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     ]
 
 
-def _sites_by_view() -> dict[str, list[Any]]:
+@lru_cache(maxsize=256)
+def _diagram(language: str, chosen: str) -> str:
+    """The body diagram's markup, written once per language and chosen site: it is the same
+    fifty-odd regions on every draft, and rendering them through the template engine was a
+    good part of the tab's time."""
     views: dict[str, list[Any]] = {"front": [], "back": []}
-    for site in body_sites():
+    for site in body_sites(language):
         views[site.view].append(site)
-    return views
+    return render_to_string("documentation/_body_diagram.html", {"sites": views, "chosen": chosen})
+
+
+def _body_diagram(injury_form: InjuryForm) -> str:
+    chosen = str(injury_form["site"].value() or "")
+    known = {site.slug for site in body_sites()}
+    return _diagram(get_language() or "en", chosen if chosen in known else "")
 
 
 def _context(
@@ -110,7 +110,7 @@ def _context(
     context: dict[str, Any] = {
         "note": note,
         "kept": kept or {},
-        "documents": _documents_context(case),
+        "documents": documents.print_choices(case),
         "now": timezone.localtime(),
     }
     if note is None:
@@ -136,7 +136,7 @@ def _context(
         context["injury_form"] = injury_form or InjuryForm(
             initial={"version": note.version, "site": site}
         )
-        context["sites"] = _sites_by_view()
+        context["diagram"] = _body_diagram(context["injury_form"])
         context["coding_form"] = CodingForm(
             initial={
                 "sexual": "not_suspected",
@@ -157,47 +157,11 @@ def _context(
     return context
 
 
-def _documents_context(case: Case) -> dict[str, Any]:
-    papers = documents.papers()  # read once: its language, names and provenance
-    lang = papers.language_for(case.preferred_language)
-    return {
-        "language": lang,
-        "language_fallback": lang != case.preferred_language,
-        "languages": [(code, _language_name(code)) for code in papers.languages()],
-        "hotlines": _lines_for_the_clinician(case, lang),
-        "provenance": papers.provenance(lang),
-        "paper_default": _default_paper(case),
-    }
-
-
-def _lines_for_the_clinician(case: Case, printed_in: str) -> list[tuple[Any, str, str]]:
-    """Each line the card can carry, with its label in the clinician's language and the label
-    the card prints (the patient's language, `cases.languages`): the clinician reads what they
-    are choosing."""
-    lines = hotlines_for(jurisdiction=case.jurisdiction, language=printed_in)
-    reader = get_language() or "en"
-    return [
-        (
-            line,
-            str(translated(line, "screen_label", reader)),
-            str(translated(line, "screen_label", printed_in)),
-        )
-        for line in lines
-    ]
-
-
-def _language_name(code: str) -> str:
-    shipped = dict(DEFAULT_LANGUAGES)
-    if code in shipped:  # no query for the shipped languages
-        return shipped[code]
-    return language_name(code, dict(offered_languages()))
-
-
 @require_GET
 def case_notes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     return render_case_tab(
-        request, case, TEMPLATE, _context(request, case, _note(case)), tab="notes"
+        request, case, TEMPLATE, _context(request, case, note_of(case)), tab="notes"
     )
 
 
@@ -206,7 +170,7 @@ def _tab(case: Case, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _again(
+def show_again(
     request: HtmxHttpRequest, case: Case, note: EncounterNote | None, status: int, **kept: Any
 ) -> HttpResponse:
     """The tab again, with what the user typed kept, and the status that says why."""
@@ -250,7 +214,9 @@ def save_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     note = _note_or_404(case)
     if note.is_final:
-        return _again(request, case, note, 409, problem=_("This note is final: add an addendum."))
+        return show_again(
+            request, case, note, 409, problem=_("This note is final: add an addendum.")
+        )
     form = NoteForm(actions.template_of(note), request.POST)
     kept: dict[str, Any] = {}
     status = 200
@@ -291,7 +257,7 @@ def save_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     if kept.get("saved"):
         messages.success(request, _("Draft saved."))
         return redirect(_tab(case, "note"))
-    return _again(request, case, note, status, form=form, **kept)
+    return show_again(request, case, note, status, form=form, **kept)
 
 
 @require_POST
@@ -309,7 +275,9 @@ def add_injury(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, form, status=409, stale=True)
     except actions.NoteLockedError:
-        return _again(request, case, note, 409, problem=_("This note is final: add an addendum."))
+        return show_again(
+            request, case, note, 409, problem=_("This note is final: add an addendum.")
+        )
     return _injuries_response(request, case, note, None, status=200, saved=True)
 
 
@@ -327,7 +295,9 @@ def remove_injury(request: HtmxHttpRequest, case_ref: str, injury_id: str) -> Ht
         _conflict_audit(request, case, stale.current, "injuries")
         return _injuries_response(request, case, stale.current, None, status=409, stale=True)
     except actions.NoteLockedError:
-        return _again(request, case, note, 409, problem=_("This note is final: add an addendum."))
+        return show_again(
+            request, case, note, 409, problem=_("This note is final: add an addendum.")
+        )
     return _injuries_response(request, case, note, None, status=200, saved=True)
 
 
@@ -345,7 +315,7 @@ def _injuries_response(
     if not request.htmx:
         if saved:
             return redirect(_tab(case, "injuries"))
-        return _again(request, case, note, status, injury_form=form, **kept)
+        return show_again(request, case, note, status, injury_form=form, **kept)
     context = _context(request, case, note, injury_form=form, kept=kept)
     response = render(request, f"{TEMPLATE}#injuries", {"case": case, **context})
     # htmx leaves 4xx responses unswapped; the fragment says what went wrong, so send it as 200
@@ -361,9 +331,11 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
     how = request.POST.get("how", "")
     current = prefill_for(actions.template_of(note), case_record(case))
     if section not in current or how not in {"replace", "append", "keep"}:
-        return _again(request, case, note, 400, problem=_("Choose what to do with the new text."))
+        return show_again(
+            request, case, note, 400, problem=_("Choose what to do with the new text.")
+        )
     if request.POST.get("offer", "") != current[section]:
-        return _again(
+        return show_again(
             request, case, note, 409, problem=_("The case changed again: look at the new text.")
         )
     try:
@@ -377,9 +349,13 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
         )
     except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "offer")
-        return _again(request, case, stale.current, 409, problem=_("The note changed meanwhile."))
+        return show_again(
+            request, case, stale.current, 409, problem=_("The note changed meanwhile.")
+        )
     except actions.NoteLockedError:
-        return _again(request, case, note, 409, problem=_("This note is final: add an addendum."))
+        return show_again(
+            request, case, note, 409, problem=_("This note is final: add an addendum.")
+        )
     return redirect(_tab(case, "note"))
 
 
@@ -410,9 +386,13 @@ def choose_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         actions.choose_codes(note, codes, base_version=_version(request), by=request.user)
     except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "codes")
-        return _again(request, case, stale.current, 409, problem=_("The note changed meanwhile."))
+        return show_again(
+            request, case, stale.current, 409, problem=_("The note changed meanwhile.")
+        )
     except actions.NoteLockedError:
-        return _again(request, case, note, 409, problem=_("This note is final: add an addendum."))
+        return show_again(
+            request, case, note, 409, problem=_("This note is final: add an addendum.")
+        )
     return redirect(_tab(case, "codes"))
 
 
@@ -437,14 +417,14 @@ def finalise_note(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
             )
             response["X-Harbor-Outcome"] = "400"
             return response
-        return _again(request, case, note, 400, finalise_problems=not_ready.problems)
+        return show_again(request, case, note, 400, finalise_problems=not_ready.problems)
     except StaleVersion as stale:
         _conflict_audit(request, case, stale.current, "finalise")
-        return _again(
+        return show_again(
             request, case, stale.current, 409, problem=_("The note changed meanwhile: check it.")
         )
     except actions.NoteLockedError:
-        return _again(request, case, note, 409, problem=_("This note is already final."))
+        return show_again(request, case, note, 409, problem=_("This note is already final."))
     messages.success(request, _("Note finalised. Later changes are addenda."))
     if request.htmx:
         # A reload, not a redirect: the page is already this tab, perhaps with #note in its
@@ -459,12 +439,12 @@ def add_addendum(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     note = _note_or_404(case)
     form = AddendumForm(request.POST)
     if not note.is_final:
-        return _again(request, case, note, 409, problem=_("Edit the draft instead."))
+        return show_again(request, case, note, 409, problem=_("Edit the draft instead."))
     if not form.is_valid():
-        return _again(request, case, note, 400, addendum_form=form)
+        return show_again(request, case, note, 400, addendum_form=form)
     wording = _addendum_wording(case, form.cleaned_data["text"])
     if wording and request.POST.get("wording_reviewed") != "on":
-        return _again(request, case, note, 400, addendum_form=form, addendum_wording=wording)
+        return show_again(request, case, note, 400, addendum_form=form, addendum_wording=wording)
     actions.add_addendum(note, text=form.cleaned_data["text"], by=request.user)
     messages.success(request, _("Addendum added."))
     return redirect(_tab(case, "addenda"))
@@ -542,203 +522,3 @@ def ehr_export(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
         "reason_missing": note.sensitive and not note.sensitive_reason.strip(),
     }
     return render_case_tab(request, case, "documentation/ehr_text.html", context, tab="notes")
-
-
-# --- Documents --------------------------------------------------------------------------------
-
-
-def _pdf(
-    request: HtmxHttpRequest, case: Case, pdf: bytes, *, kind: str, **detail: Any
-) -> HttpResponse:
-    audit.record(AuditEntry.Action.DOCUMENT, user=request.user, case=case, kind=kind, **detail)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    # A neutral file name: it shows in the browser's download list and on the printer queue.
-    response["Content-Disposition"] = f'inline; filename="{kind}.pdf"'
-    return response
-
-
-def _default_paper(case: Case) -> str:
-    # North America prints on Letter; elsewhere A4. The form lets the clinician choose.
-    return "letter" if case.jurisdiction.startswith(("US", "CA")) else "a4"
-
-
-def _paper(request: HtmxHttpRequest, case: Case) -> str:
-    default = _default_paper(case)
-    paper = request.GET.get("paper", default)
-    return paper if paper in documents.PAPER else default
-
-
-def _print_language(request: HtmxHttpRequest, case: Case) -> str:
-    chosen = request.GET.get("language", "")
-    if chosen in documents.patient_languages():
-        return chosen
-    return documents.patient_language(case.preferred_language)
-
-
-def _chosen_lines(request: HtmxHttpRequest, case: Case, lang: str) -> list[documents.CardLine]:
-    hotlines = hotlines_for(jurisdiction=case.jurisdiction, language=lang)
-    chosen = request.GET.getlist("line")
-    if chosen:
-        hotlines = [h for h in hotlines if h.service_id in chosen]
-    return documents.card_lines(hotlines, lang)
-
-
-@require_GET
-def print_card(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
-    case = get_case_for(request, case_ref)
-    lang = _print_language(request, case)
-    lines = _chosen_lines(request, case, lang)
-    paper = _paper(request, case)
-    pdf = documents.card_pdf(
-        lines=lines, language=lang, paper=paper, emergency_phone=case.facility.emergency_phone
-    )
-    return _pdf(request, case, pdf, kind="card", language=lang, paper=paper, lines=len(lines))
-
-
-def _typed(request: HtmxHttpRequest, name: str) -> str:
-    return request.GET.get(name, "").strip()[:120]
-
-
-@require_GET
-def print_slip(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
-    case = get_case_for(request, case_ref)
-    lang = _print_language(request, case)
-    when = _typed(request, "when") or (
-        case.next_follow_up.isoformat() if case.next_follow_up else ""
-    )
-    where = _typed(request, "where")
-    telling = documents.telling_words_in(f"{when} {where}")
-    if telling:
-        return _again(
-            request,
-            case,
-            _note(case),
-            400,
-            slip_problem=_(
-                "Not printed: the slip would say “%(words)s”. Anyone who finds it could read it."
-            )
-            % {"words": ", ".join(telling)},
-            slip_when=when,
-            slip_where=where,
-        )
-    paper = _paper(request, case)
-    pdf = documents.slip_pdf(language=lang, when=when, where=where, paper=paper)
-    return _pdf(request, case, pdf, kind="appointment", language=lang, paper=paper)
-
-
-@require_GET
-def print_contacts(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
-    case = get_case_for(request, case_ref)
-    lang = _print_language(request, case)
-    entries = referrals_for(case)
-    paper = _paper(request, case)
-    pdf = documents.contacts_pdf(
-        entries=entries, lines=_chosen_lines(request, case, lang), language=lang, paper=paper
-    )
-    return _pdf(request, case, pdf, kind="contacts", language=lang, entries=len(entries))
-
-
-@require_GET
-def print_handover(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
-    case = get_case_for(request, case_ref)
-    note = _note(case)
-    record = case_record(case)
-    offered = prefill_sections(record)
-    sections = note.sections if note else {}
-
-    def text(slug: str, source: str) -> str:
-        return (sections.get(slug) or offered[source]).strip()
-
-    safety = [
-        _("Do not let the patient travel alone or drive; no one else should drive them."),
-        _("Do not share the patient's location with anyone who asks for them."),
-    ]
-    if case.is_escalated:
-        safety.append(_("Escalated to a supervisor: %(why)s") % {"why": case.escalation_reason})
-    context = {
-        "generated_at": timezone.localtime(),
-        "age_label": case.age_label,
-        "language_label": case.get_preferred_language_display(),
-        "situation": [
-            t
-            for t in (
-                text("presentation", "presentation"),
-                text("observations", "observations"),
-                text("own_words", "own_words"),
-            )
-            if t
-        ],
-        "injuries": [describe_injury(i) for i in (note.injuries if note else [])],
-        "care_done": text("care_given", "care_given"),
-        "further_needs": list(record.care_open),
-        "safety": safety,
-        "contact_summary": case.contact_summary(),
-        "reporting": text("reporting", "reporting"),
-        "sensitive": bool(note and note.sensitive and note.sensitive_reason),
-        "sensitive_reason": note.sensitive_reason if note else "",
-        "sender": request.user.display_name,
-        "unit": case.unit.name,
-        "facility": case.facility.name,
-        "security_phone": case.facility.security_phone,
-    }
-    paper = _paper(request, case)
-    return _pdf(
-        request, case, documents.handover_pdf(context, paper=paper), kind="handover", paper=paper
-    )
-
-
-# --- Administrators: note templates -------------------------------------------------------------
-
-
-@require_GET
-def admin_note_templates(request: HtmxHttpRequest) -> HttpResponse:
-    require_administrator(request)
-    actions.current_template()  # the shipped one, on a database that has none yet
-    newest = (
-        NoteTemplateVersion.objects.filter(slug=OuterRef("slug"))
-        .order_by("-version")
-        .values("pk")[:1]
-    )
-    templates = NoteTemplateVersion.objects.filter(pk=Subquery(newest)).select_related("created_by")
-    counts = dict(
-        NoteTemplateVersion.objects.values_list("slug").annotate(n=Count("pk")).order_by()
-    )
-    rows = [(template, counts.get(template.slug, 1)) for template in templates.order_by("slug")]
-    return render(request, "documentation/admin_note_templates.html", {"rows": rows})
-
-
-@require_http_methods(["GET", "POST"])
-def admin_note_template(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """A note template's sections and consents, each save a new version; notes already
-    started keep the version they started on."""
-    require_administrator(request)
-    newest = NoteTemplateVersion.objects.newest(slug)
-    if newest is None:
-        raise Http404(_("No such note template."))
-    return edit_content(
-        request,
-        newest,
-        NoteTemplateEditor,
-        template="documentation/admin_note_template.html",
-        done=reverse("documentation:admin-note-template", args=[slug]),
-        context={"languages": other_languages()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def admin_word_list(request: HtmxHttpRequest) -> HttpResponse:
-    """The language check's word list, entry by entry; each save a new version, used by every
-    check from then on (the check only ever suggests, so nothing written before changes)."""
-    require_administrator(request)
-    actions.current_word_list()  # the shipped list, on a database that has none yet
-    newest = WordListVersion.objects.newest(language.WORD_LIST_SLUG)
-    if newest is None:  # only if the shipped list could not be stored
-        raise Http404(_("No word list."))
-    return edit_content(
-        request,
-        newest,
-        WordListEditor,
-        template="documentation/admin_word_list.html",
-        done=reverse("documentation:admin-word-list"),
-        context={"languages": settings.LANGUAGES},
-    )

@@ -283,3 +283,12 @@ def test_the_handover_prints_in_the_clinicians_language(personas, case):
     assert size_mm(reader) == (216, 279)
     assert "Rapport de transfert" in flat and "pas dans la salle d’attente générale" in flat
     assert "Soins effectués" in flat and "Sécurité" in flat
+
+
+@pytest.mark.parametrize(("jurisdiction", "paper"), [("CA-ON", "letter"), ("GB-ENG", "a4")])
+def test_the_print_forms_start_on_the_case_s_paper(personas, case, jurisdiction, paper):
+    case.jurisdiction = jurisdiction
+    case.save()
+    page = personas.client_for("clinician").get(f"/documentation/cases/{case.ref}/")
+    html = page.content.decode()
+    assert html.count(f'<option value="{paper}" selected>') == 3  # card, slip and handout
