@@ -24,7 +24,7 @@ from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.params import whole_number
 from cases.shell import get_case_for, render_case_tab
-from referrals import actions, hsds, rules
+from referrals import actions, hsds, hsds_import, hsds_tabular, rules
 from referrals.forms import (
     BarriersForm,
     ContactForm,
@@ -612,11 +612,11 @@ def directory_import(request: HtmxHttpRequest) -> HttpResponse:
     data = upload.read()
     notes: list[str] = []
     if upload.name.lower().endswith(".zip"):
-        raw, notes, error = hsds.read_package(data)
-        plan = hsds.ImportPlan([], error=error) if error else hsds.plan_import(raw)
+        raw, notes, error = hsds_tabular.read_package(data)
+        plan = hsds_import.ImportPlan([], error=error) if error else hsds_import.plan_import(raw)
     else:
         raw = data.decode("utf-8", errors="replace")
-        plan = hsds.plan_import(raw)
+        plan = hsds_import.plan_import(raw)
     pending = None
     if plan.can_commit:
         pending = DirectoryImport.objects.create(
@@ -638,7 +638,7 @@ def directory_import_commit(request: HtmxHttpRequest, import_id: int) -> HttpRes
     )
     try:
         with transaction.atomic():
-            plan = hsds.commit_import(pending.content, by=request.user)
+            plan = hsds_import.commit_import(pending.content, by=request.user)
             DirectoryImport.objects.filter(pk=pending.pk).update(committed_at=timezone.now())
             audit.record(
                 AuditEntry.Action.CONTENT_CHANGE,
@@ -647,7 +647,7 @@ def directory_import_commit(request: HtmxHttpRequest, import_id: int) -> HttpRes
                 added=plan.count("added"),
                 changed=plan.count("changed"),
             )
-    except hsds.ImportRefused as refused:
+    except hsds_import.ImportRefused as refused:
         return render(
             request,
             "referrals/directory_import.html",
@@ -683,7 +683,7 @@ def directory_export_tabular(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     audit.record(AuditEntry.Action.EXPORT, user=request.user, content="referral-directory-tabular")
     response = HttpResponse(
-        hsds.write_package(_exported_services()), content_type="application/zip"
+        hsds_tabular.write_package(_exported_services()), content_type="application/zip"
     )
     response["Content-Disposition"] = 'attachment; filename="directory-hsds-tabular.zip"'
     return response
