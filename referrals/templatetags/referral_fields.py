@@ -7,6 +7,8 @@ the tab's rendering time. The HTML is the one the loop wrote.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import template
 from django.forms import BoundField
 from django.utils.html import conditional_escape
@@ -21,7 +23,8 @@ def select_options(field: BoundField) -> SafeString:
     # As the loop compared them: both sides as text (an empty field is "None", no option).
     current = f"{field.value()}"
     parts = []
-    for value, label in field.field.choices:
+    choices = cast("list[tuple[Any, str]]", getattr(field.field, "choices", []))
+    for value, label in choices:
         selected = " selected" if f"{value}" == current else ""
         value_html = conditional_escape(f"{value}")
         parts.append(f'<option value="{value_html}"{selected}>{conditional_escape(label)}</option>')
