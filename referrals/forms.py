@@ -13,7 +13,7 @@ from cases.jurisdictions import region_choices
 from cases.models import Case, User
 from referrals import entries, rules
 from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service, TaxonomyTerm
-from referrals.search import SearchCriteria
+from referrals.search import LAST_PAGE, SearchCriteria
 
 DAY_CHOICES = [
     ("MO", _("Monday")),
@@ -32,12 +32,23 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 
 def term_choices(taxonomy: str, *, key: str = "code") -> list[tuple[str, str]]:
-    terms = TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("name")
-    choices = [
-        (str(getattr(term, key)), rules.term_label(term.taxonomy, term.code, term.name))
-        for term in terms
-    ]
-    return sorted(choices, key=lambda choice: choice[1].casefold())  # as the reader reads them
+    return harbor_term_choices((taxonomy,), key=key)[taxonomy]
+
+
+def harbor_term_choices(
+    taxonomies: tuple[str, ...] = (KIND, BARRIER, FLAG), *, key: str = "code"
+) -> dict[str, list[tuple[str, str]]]:
+    """The choices of each taxonomy, read in one query (a page with several term fields reads
+    them once and hands them to each form)."""
+    found: dict[str, list[tuple[str, str]]] = {taxonomy: [] for taxonomy in taxonomies}
+    for term in TaxonomyTerm.objects.filter(taxonomy__in=taxonomies).only(
+        "taxonomy", "code", "name", key
+    ):
+        label = rules.term_label(term.taxonomy, term.code, term.name)
+        found[term.taxonomy].append((str(getattr(term, key)), label))
+    for choices in found.values():
+        choices.sort(key=lambda choice: choice[1].casefold())  # as the reader reads them
+    return found
 
 
 class SearchForm(forms.Form):
@@ -61,16 +72,25 @@ class SearchForm(forms.Form):
     flags = forms.MultipleChoiceField(
         label=_("Must be"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Which page of results (the "more" link's); not a filter, so the form never renders it.
+    page = forms.IntegerField(required=False, min_value=1, max_value=LAST_PAGE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, terms: Mapping[str, list[tuple[str, str]]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        terms = terms if terms is not None else harbor_term_choices()
         any_choice: list[tuple[str, Any]] = [("", pgettext_lazy("any choice", "Any"))]
-        choice_field(self, "need").choices = any_choice + term_choices(KIND)
+        choice_field(self, "need").choices = any_choice + terms[KIND]
         choice_field(self, "language").choices = any_choice + [
             (code, label) for code, label in Case.Language.choices if code != "other"
         ]
-        choice_field(self, "barriers").choices = term_choices(BARRIER)
-        choice_field(self, "flags").choices = term_choices(FLAG)
+        choice_field(self, "barriers").choices = terms[BARRIER]
+        choice_field(self, "flags").choices = terms[FLAG]
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
 
     def clean_region(self) -> str:
         return self.cleaned_data["region"].strip().upper()
@@ -98,9 +118,11 @@ class BarriersForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, terms: Mapping[str, list[tuple[str, str]]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "barriers").choices = term_choices(BARRIER)
+        choice_field(self, "barriers").choices = (terms or harbor_term_choices((BARRIER,)))[BARRIER]
 
 
 class VersionedForm(forms.Form):

@@ -1,29 +1,25 @@
-"""Open Referral HSDS 3.0 JSON in and out of the directory tables.
+"""Open Referral HSDS 3.0 JSON and the directory tables: the mapping both ways.
 
-Import is two steps: `plan_import` validates every top-level object (a service, or an
-organization with its services) against the published schemas, checks what Harbor needs on top
-(integer ages, readable dates and times, known taxonomy terms), and says for each whether it
-would be added, changed, left unchanged or rejected, and why; `commit_import` applies a plan only
-if nothing was rejected, in one transaction. HSDS fields Harbor does not use are kept in each
-row's `extra`, so a publisher's file exports again without loss. The schemas ship in
-`referrals/hsds_schema/` (Open Referral, CC BY-SA 4.0), identical to the published ones.
+Each top-level object (a service, or an organization with its services) is validated against the
+published schemas and what Harbor needs on top (integer ages, readable dates and times, known
+taxonomy terms), written to the tables (`apply_organization`, `apply_service`) and read back out
+(`export_page`). HSDS fields Harbor does not use are kept in each row's `extra`, so a publisher's
+file exports again without loss. The schemas ship in `referrals/hsds_schema/` (Open Referral,
+CC BY-SA 4.0), identical to the published ones. The dry run and commit of an import are
+`referrals.hsds_import`; the tabular data package (CSV) is `referrals.hsds_tabular`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator, FormatChecker
@@ -31,7 +27,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from cases.languages import is_language_tag
-from cases.schemas import ContentInvalid
 from referrals import rules
 from referrals.models import (
     BARRIER,
@@ -126,14 +121,6 @@ HARBOR_COLUMNS = {
 }
 
 
-class ImportRefused(Exception):
-    """The file has rejected rows (or could not be read): nothing was changed."""
-
-    def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(plan.error or "rejected rows")
-        self.plan = plan
-
-
 # --- Validation --------------------------------------------------------------------------------
 
 
@@ -214,158 +201,6 @@ def _time(value: Any) -> time | None:
         return time.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-# --- Planning ----------------------------------------------------------------------------------
-
-
-@dataclass
-class RowResult:
-    index: int
-    kind: str
-    id: str
-    name: str
-    outcome: str  # added | changed | unchanged | rejected
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    rows: list[RowResult]
-    error: str = ""
-    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    terms: list[dict[str, Any]] = field(default_factory=list)
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for row in self.rows if row.outcome == outcome)
-
-    @property
-    def count_added(self) -> int:
-        return self.count("added")
-
-    @property
-    def count_changed(self) -> int:
-        return self.count("changed")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
-
-    @property
-    def count_rejected(self) -> int:
-        return self.count("rejected")
-
-    @property
-    def can_commit(self) -> bool:
-        return not self.error and bool(self.rows) and self.count("rejected") == 0
-
-
-def read_document(raw: bytes | str) -> tuple[list[tuple[str, dict[str, Any]]], list[Any], str]:
-    """The top-level objects of an HSDS file: a service, an organization, a list or a page."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        return [], [], _("The file is not valid JSON: %(error)s") % {"error": error}
-    terms: list[Any] = []
-    if isinstance(data, dict) and "services" in data and "taxonomy_terms" in data:
-        terms, items = data["taxonomy_terms"], data["services"]  # Harbor's content file
-    elif isinstance(data, dict) and isinstance(data.get("contents"), list):
-        items = data["contents"]  # an HSDS API page
-    elif isinstance(data, list):
-        items = data
-    elif isinstance(data, dict):
-        items = [data]
-    else:
-        return [], [], _("The file holds neither HSDS objects nor a list of them.")
-    objects = []
-    for item in items:
-        kind = "service" if isinstance(item, dict) and "status" in item else "organization"
-        objects.append((kind, item))
-    return objects, terms, ""
-
-
-def plan_import(raw: bytes | str) -> ImportPlan:
-    objects, terms, error = read_document(raw)
-    if error:
-        return ImportPlan([], error=error)
-    if not objects:
-        return ImportPlan([], error=_("The file holds no service or organization."))
-    known = {str(pk) for pk in TaxonomyTerm.objects.values_list("id", flat=True)}
-    known |= {str(t.get("id")) for t in terms if isinstance(t, dict)}
-    rows = []
-    for index, (kind, obj) in enumerate(objects, start=1):
-        if not isinstance(obj, dict):
-            rows.append(RowResult(index, kind, "", "", "rejected", [_("Not an object.")]))
-            continue
-        reasons = schema_errors(obj, kind)
-        services = [obj] if kind == "service" else list(obj.get("services") or [])
-        for service in services:
-            if isinstance(service, dict):
-                reasons += _harbor_errors(service, known)
-        rows.append(
-            RowResult(
-                index,
-                kind,
-                str(obj.get("id", "")),
-                str(obj.get("name", "")),
-                "rejected" if reasons else _outcome(kind, obj),
-                reasons,
-            )
-        )
-    return ImportPlan(rows, objects=objects, terms=terms)
-
-
-def _outcome(kind: str, obj: dict[str, Any]) -> str:
-    model = Service if kind == "service" else Organization
-    current = model.objects.filter(pk=obj["id"]).first()
-    if current is None:
-        return "added"
-    exported = (
-        export_service(current) if isinstance(current, Service) else export_organization(current)
-    )
-    return "unchanged" if contains(exported, obj) else "changed"
-
-
-def contains(big: Any, small: Any) -> bool:
-    """Everything in `small` is in `big` (lists of objects with ids are matched by id)."""
-    if isinstance(small, dict):
-        return isinstance(big, dict) and all(
-            key in big and contains(big[key], value) for key, value in small.items()
-        )
-    if isinstance(small, list):
-        if not isinstance(big, list):
-            return False
-        if all(isinstance(item, dict) and "id" in item for item in small):
-            by_id = {item.get("id"): item for item in big if isinstance(item, dict)}
-            return all(item["id"] in by_id and contains(by_id[item["id"]], item) for item in small)
-        return len(big) == len(small) and all(map(contains, big, small))
-    return bool(big == small)
-
-
-# --- Commit ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def commit_import(raw: bytes | str, *, by: Any) -> ImportPlan:
-    """Apply the file if every row passes; all or nothing. Re-plans, so a stale dry run is safe."""
-    plan = plan_import(raw)
-    if not plan.can_commit:
-        raise ImportRefused(plan)
-    for term in plan.terms:
-        _save_term(term)
-    for (kind, obj), row in zip(plan.objects, plan.rows, strict=False):
-        try:
-            if kind == "service":
-                apply_service(obj, by=by)
-            else:
-                apply_organization(obj, by=by)
-        except ContentInvalid as invalid:
-            # An entry Harbor's editor could not save either (e.g. a minimum age above the
-            # maximum): the row is rejected and the caller's transaction undoes the file.
-            row.outcome = "rejected"
-            row.reasons = [str(problem) for problem in invalid.problems]
-            raise ImportRefused(plan) from invalid
-    return plan
 
 
 def _split(obj: dict[str, Any], mapped: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -783,288 +618,3 @@ def export_page(services: Iterable[Service]) -> dict[str, Any]:
         "empty": not contents,
         "contents": contents,
     }
-
-
-# --- Tabular data package ----------------------------------------------------------------------
-
-# Table (CSV file stem) → the HSDS schema file describing one row.
-TABLES = {
-    "organizations": "organization",
-    "services": "service",
-    "phones": "phone",
-    "schedules": "schedule",
-    "service_areas": "service_area",
-    "languages": "language",
-    "attributes": "attribute",
-    "taxonomy_terms": "taxonomy_term",
-    "locations": "location",
-    "addresses": "address",
-    "service_at_location": "service_at_location",
-}
-
-
-@cache
-def _schema(schema_name: str) -> dict[str, Any]:
-    return dict(json.loads((SCHEMA_DIR / f"{schema_name}.json").read_text()))
-
-
-@cache
-def table_fields(schema_name: str) -> tuple[tuple[str, str], ...]:
-    """A table's columns: the schema's scalar properties, in order, with their types."""
-    properties = _schema(schema_name)["properties"]
-    return tuple(
-        (name, spec.get("type", "string"))
-        for name, spec in properties.items()
-        if spec.get("type") not in ("array", "object") and "$ref" not in spec
-    )
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # 100, as the publisher wrote it, not 100.0
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
-
-
-# How the tables nest into HSDS JSON objects: table → (JSON key, child table, its link column,
-# many?). Used both ways, so a package read in and written out keeps every linked row.
-RELATIONS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
-    "services": (
-        ("phones", "phones", "service_id", True),
-        ("schedules", "schedules", "service_id", True),
-        ("service_areas", "service_areas", "service_id", True),
-        ("languages", "languages", "service_id", True),
-        ("service_at_locations", "service_at_location", "service_id", True),
-        ("funding", "funding", "service_id", True),
-        ("cost_options", "cost_options", "service_id", True),
-        ("required_documents", "required_documents", "service_id", True),
-        ("contacts", "contacts", "service_id", True),
-        ("attributes", "attributes", "link_id", True),
-    ),
-    "organizations": (
-        ("funding", "funding", "organization_id", True),
-        ("contacts", "contacts", "organization_id", True),
-        ("phones", "phones", "organization_id", True),
-        ("locations", "locations", "organization_id", True),
-        ("programs", "programs", "organization_id", True),
-        ("organization_identifiers", "organization_identifiers", "organization_id", True),
-    ),
-    "locations": (
-        ("languages", "languages", "location_id", True),
-        ("addresses", "addresses", "location_id", True),
-        ("contacts", "contacts", "location_id", True),
-        ("accessibility", "accessibility", "location_id", True),
-        ("phones", "phones", "location_id", True),
-        ("schedules", "schedules", "location_id", True),
-    ),
-    "service_at_location": (
-        ("contacts", "contacts", "service_at_location_id", True),
-        ("phones", "phones", "service_at_location_id", True),
-        ("schedules", "schedules", "service_at_location_id", True),
-    ),
-    "phones": (("languages", "languages", "phone_id", True),),
-    "contacts": (("phones", "phones", "contact_id", True),),
-}
-# Single objects a row points at: (JSON key, table, the row's column holding the id).
-REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "services": (
-        ("organization", "organizations", "organization_id"),
-        ("program", "programs", "program_id"),
-    ),
-    "service_at_location": (("location", "locations", "location_id"),),
-    "attributes": (("taxonomy_term", "taxonomy_terms", "taxonomy_term_id"),),
-    "taxonomy_terms": (("taxonomy_detail", "taxonomies", "taxonomy_id"),),
-}
-TABLE_SCHEMAS = {
-    **TABLES,
-    "funding": "funding",
-    "cost_options": "cost_option",
-    "required_documents": "required_document",
-    "contacts": "contact",
-    "programs": "program",
-    "organization_identifiers": "organization_identifier",
-    "accessibility": "accessibility",
-    "taxonomies": "taxonomy",
-}
-
-
-def _typed(value: str, kind: str) -> Any:
-    if kind == "number":
-        number = float(value)
-        return int(number) if number.is_integer() else number
-    if kind == "boolean":
-        return value.strip().lower() in ("true", "1", "yes")
-    return value
-
-
-def read_tabular(files: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The services (and service-less organizations) of a tabular package, as HSDS objects.
-
-    Returns them with the rows that link to nothing in the package, which are not imported.
-    """
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for name, schema_name in TABLE_SCHEMAS.items():
-        text = files.get(f"{name}.csv")
-        if text is None:
-            continue
-        kinds = dict(table_fields(schema_name))
-        # An empty cell of a required text column is an empty string, not a missing field.
-        required = set(_schema(schema_name).get("required", [])) - {"id"}
-        rows = []
-        for raw in csv.DictReader(io.StringIO(text)):
-            row: dict[str, Any] = {}
-            for key, value in raw.items():
-                if key in required and value == "" and kinds.get(key) == "string":
-                    row[key] = ""
-                if key is None or value in (None, ""):
-                    continue
-                try:
-                    row[key] = _typed(value, kinds.get(key, "string"))
-                except ValueError:
-                    row[key] = value  # left for the schema to reject, with its reason
-            rows.append(row)
-        tables[name] = rows
-    used: set[tuple[str, str]] = set()
-
-    def build(table: str, row: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-        used.add((table, str(row.get("id"))))
-        obj = dict(row)
-        if depth > 4:
-            return obj
-        for key, child, link, _many in RELATIONS.get(table, ()):
-            children = [r for r in tables.get(child, []) if str(r.get(link)) == str(row.get("id"))]
-            if children:
-                # The link back to this row is implied by nesting (and written again on export).
-                obj[key] = [
-                    {k: v for k, v in build(child, r, depth + 1).items() if k != link}
-                    for r in children
-                ]
-        for key, target, column in REFERENCES.get(table, ()):
-            found = next(
-                (r for r in tables.get(target, []) if str(r.get("id")) == str(row.get(column))),
-                None,
-            )
-            if found is not None:
-                obj[key] = build(target, found, depth + 1)
-        return obj
-
-    objects = [build("services", row) for row in tables.get("services", [])]
-    objects += [
-        build("organizations", row)
-        for row in tables.get("organizations", [])
-        if ("organizations", str(row.get("id"))) not in used
-    ]
-    skipped = [
-        _("%(name)s: not a table Harbor reads") % {"name": name}
-        for name in sorted(files)
-        if name.endswith(".csv") and name[:-4] not in TABLE_SCHEMAS
-    ]
-    skipped += [
-        _("%(table)s.csv row %(id)s is linked to nothing in the package: not imported")
-        % {"table": table, "id": row.get("id", "?")}
-        for table, rows in tables.items()
-        for row in rows
-        if (table, str(row.get("id"))) not in used
-    ]
-    return objects, skipped
-
-
-def read_package(data: bytes) -> tuple[str, list[str], str]:
-    """A zipped tabular package as an HSDS JSON document, its notes, or why it cannot be read."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            files = {
-                Path(name).name: archive.read(name).decode("utf-8-sig")
-                for name in archive.namelist()
-                if name.endswith(".csv") and archive.getinfo(name).file_size < 5_000_000
-            }
-    except (zipfile.BadZipFile, UnicodeDecodeError) as error:
-        return (
-            "",
-            [],
-            _("The file is not a readable ZIP of CSV files: %(error)s") % {"error": error},
-        )
-    if "services.csv" not in files and "organizations.csv" not in files:
-        return "", [], _("The package has neither services.csv nor organizations.csv.")
-    objects, notes = read_tabular(files)
-    return json.dumps(objects), notes, ""
-
-
-def tabular_tables(
-    services: Iterable[Service],
-) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-    """The directory as HSDS tables (rows keyed by column), flattened from the JSON export."""
-    rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLE_SCHEMAS}
-
-    def add(table: str, obj: dict[str, Any], links: dict[str, Any]) -> None:
-        columns = {name for name, _type in table_fields(TABLE_SCHEMAS[table])}
-        row = {k: _cell(v) for k, v in {**obj, **links}.items() if k in columns}
-        existing = rows[table].setdefault(str(obj["id"]), row)
-        for key, value in row.items():  # a row met under several parents keeps every link
-            if existing.get(key) in (None, "") and value != "":
-                existing[key] = value
-        for key, child, link, _many in RELATIONS.get(table, ()):
-            for item in obj.get(key) or []:
-                if isinstance(item, dict) and "id" in item:
-                    add(child, item, {link: obj["id"]})
-        for key, target, column in REFERENCES.get(table, ()):
-            item = obj.get(key)
-            if isinstance(item, dict) and "id" in item:
-                existing.setdefault(column, item["id"])
-                if existing.get(column) in (None, ""):
-                    existing[column] = item["id"]
-                add(target, item, {})
-
-    for service in services:
-        add("services", export_service(service), {})
-    return {
-        name: (
-            [column for column, _type in table_fields(TABLE_SCHEMAS[name])],
-            list(table.values()),
-        )
-        for name, table in rows.items()
-        if table
-    }
-
-
-def datapackage(tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> dict[str, Any]:
-    """The `datapackage.json` (Frictionless tabular data package) describing the CSV files."""
-    return {
-        "profile": "tabular-data-package",
-        "name": "harbor-referral-directory",
-        "title": "Referral directory (Open Referral HSDS 3.0)",
-        "resources": [
-            {
-                "name": TABLE_SCHEMAS[name],
-                "path": f"{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {
-                    "fields": [
-                        {"name": column, "type": kind}
-                        for column, kind in table_fields(TABLE_SCHEMAS[name])
-                    ],
-                    "primaryKey": "id",
-                },
-            }
-            for name in tables
-        ],
-    }
-
-
-def write_package(services: Iterable[Service]) -> bytes:
-    """The tabular data package as a ZIP: one CSV per table and its `datapackage.json`."""
-    tables = tabular_tables(services)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, (columns, rows) in tables.items():
-            text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-            archive.writestr(f"{name}.csv", text.getvalue())
-        archive.writestr("datapackage.json", json.dumps(datapackage(tables), indent=1))
-    return buffer.getvalue()

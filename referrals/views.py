@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,7 @@ from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
 from cases.params import whole_number
 from cases.shell import get_case_for, render_case_tab
-from referrals import actions, hsds, rules
+from referrals import actions, hsds, hsds_import, hsds_tabular, rules
 from referrals.forms import (
     BarriersForm,
     ContactForm,
@@ -36,6 +38,7 @@ from referrals.forms import (
     SearchForm,
     ServiceEditor,
     StatusForm,
+    harbor_term_choices,
     staff_for,
 )
 from referrals.models import (
@@ -48,7 +51,7 @@ from referrals.models import (
     Service,
     ServiceVersion,
 )
-from referrals.search import search_services
+from referrals.search import ResultPage, search_services
 
 TAB = "referrals/case_referrals.html"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -58,12 +61,36 @@ def _stale_days(request: HtmxHttpRequest) -> int:
     return DirectorySettings.stale_days_for(getattr(request.user, "facility_id", None))
 
 
-def _search(form: SearchForm, request: HtmxHttpRequest) -> list[Any] | None:
+def _search(form: SearchForm, request: HtmxHttpRequest) -> ResultPage | None:
     if not form.is_valid():
         return None
     return search_services(
-        form.criteria(), now=timezone.localtime(), stale_after_days=_stale_days(request)
+        form.criteria(),
+        now=timezone.localtime(),
+        stale_after_days=_stale_days(request),
+        page=form.page_number,
     )
+
+
+def _page_url(action: str, form: SearchForm) -> str:
+    """The results' address without its page number, for the "more" links to complete."""
+    data = form.data
+    if isinstance(data, QueryDict):
+        query = data.copy()
+        query.pop("page", None)
+        encoded = query.urlencode()
+    else:
+        kept = {k: v for k, v in data.items() if k != "page" and v not in (None, "", [])}
+        encoded = urlencode(kept, doseq=True)
+    return f"{action}?{encoded}&page=" if encoded else f"{action}?page="
+
+
+def _results(form: SearchForm, request: HtmxHttpRequest, action: str) -> dict[str, Any]:
+    return {
+        "results": _search(form, request),
+        "search_action": action,
+        "page_url": _page_url(action, form),
+    }
 
 
 # --- Search outside a case ---------------------------------------------------------------------
@@ -72,8 +99,10 @@ def _search(form: SearchForm, request: HtmxHttpRequest) -> list[Any] | None:
 @require_GET
 def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    results = _search(form, request) if request.GET else None
-    context = {"form": form, "results": results, "action": reverse("referrals:search")}
+    action = reverse("referrals:search")
+    context: dict[str, Any] = {"form": form, "results": None, "action": action}
+    if request.GET:
+        context.update(_results(form, request, action))
     template = "referrals/search.html#results" if request.htmx else "referrals/search.html"
     status = 400 if request.GET and not form.is_valid() else 200
     return render(request, template, context, status=status)
@@ -88,10 +117,11 @@ def _tab_context(
     kept = kept or {}
     assessment = BarrierAssessment.objects.filter(case=case).first()
     barriers = assessment.barriers if assessment else []
-    initial = {"region": case.jurisdiction, "barriers": barriers}
-    search_form = kept.get("search") or SearchForm(initial=initial)
-    if "search" not in kept:
-        search_form = SearchForm({**initial, "barriers": barriers})
+    terms = harbor_term_choices()  # once, for the barriers form and the search form
+    # The barrier assessment pre-fills the search (bound, so its results show at once).
+    search_form = kept.get("search") or SearchForm(
+        {"region": case.jurisdiction, "barriers": barriers}, terms=terms
+    )
     referrals = list(
         case.referrals.select_related("service", "responsible").prefetch_related(
             Prefetch("entries", queryset=ReferralEntry.objects.select_related("by"))
@@ -100,7 +130,7 @@ def _tab_context(
     declined = HelpDeclined.objects.filter(case=case).first()
     plan = actions.contact_plan(case)
     today = timezone.localdate()
-    staff = staff_for(case)
+    staff = staff_for(case) if referrals else []
     rows = []
     for referral in referrals:
         key = referral.pk
@@ -137,21 +167,24 @@ def _tab_context(
             }
         )
     any_declined = any(r.status == "declined" for r in referrals) or declined is not None
+    # The national lines are offered only on the refusal path: read them only then.
     hotlines = (
         Service.objects.listed()
         .serving(case.jurisdiction)
         .filter(hotline_rank__isnull=False)
         .order_by("hotline_rank", "name")
         .prefetch_related("phones")[:3]
+        if any_declined
+        else []
     )
     return {
         "barriers_form": kept.get("barriers")
         or BarriersForm(
-            initial={"barriers": barriers, "version": assessment.version if assessment else 0}
+            initial={"barriers": barriers, "version": assessment.version if assessment else 0},
+            terms=terms,
         ),
         "search_form": search_form,
-        "results": _search(search_form, request),
-        "search_action": reverse("referrals:case-search", args=[case.ref]),
+        **_results(search_form, request, reverse("referrals:case-search", args=[case.ref])),
         "rows": rows,
         "plan_warnings": rules.plan_warnings(plan),
         "do_not_contact": plan.do_not_contact,
@@ -195,8 +228,7 @@ def case_search(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     context = {
         "case": case,
         "search_form": form,
-        "results": _search(form, request),
-        "search_action": reverse("referrals:case-search", args=[case.ref]),
+        **_results(form, request, reverse("referrals:case-search", args=[case.ref])),
     }
     return render(request, f"{TAB}#results", context, status=_status(form))
 
@@ -436,7 +468,9 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
         "organization__name",
     )
     if not only_stale:
-        services = services.order_by("name", "pk")
+        # The name index's order (lower(name), id), as search reads it: a page is read from the
+        # index and stops at its limit, where sorting on name sorted all 20,000 entries.
+        services = services.order_by(Lower("name"), "pk")
     page = Paginator(services, DIRECTORY_PAGE).get_page(request.GET.get("page"))
     rows = [(s, s.freshness(today=today, stale_after_days=days)) for s in page]
     query = request.GET.copy()
@@ -578,11 +612,11 @@ def directory_import(request: HtmxHttpRequest) -> HttpResponse:
     data = upload.read()
     notes: list[str] = []
     if upload.name.lower().endswith(".zip"):
-        raw, notes, error = hsds.read_package(data)
-        plan = hsds.ImportPlan([], error=error) if error else hsds.plan_import(raw)
+        raw, notes, error = hsds_tabular.read_package(data)
+        plan = hsds_import.ImportPlan([], error=error) if error else hsds_import.plan_import(raw)
     else:
         raw = data.decode("utf-8", errors="replace")
-        plan = hsds.plan_import(raw)
+        plan = hsds_import.plan_import(raw)
     pending = None
     if plan.can_commit:
         pending = DirectoryImport.objects.create(
@@ -604,7 +638,7 @@ def directory_import_commit(request: HtmxHttpRequest, import_id: int) -> HttpRes
     )
     try:
         with transaction.atomic():
-            plan = hsds.commit_import(pending.content, by=request.user)
+            plan = hsds_import.commit_import(pending.content, by=request.user)
             DirectoryImport.objects.filter(pk=pending.pk).update(committed_at=timezone.now())
             audit.record(
                 AuditEntry.Action.CONTENT_CHANGE,
@@ -613,7 +647,7 @@ def directory_import_commit(request: HtmxHttpRequest, import_id: int) -> HttpRes
                 added=plan.count("added"),
                 changed=plan.count("changed"),
             )
-    except hsds.ImportRefused as refused:
+    except hsds_import.ImportRefused as refused:
         return render(
             request,
             "referrals/directory_import.html",
@@ -649,7 +683,7 @@ def directory_export_tabular(request: HtmxHttpRequest) -> HttpResponse:
     _require_administrator(request)
     audit.record(AuditEntry.Action.EXPORT, user=request.user, content="referral-directory-tabular")
     response = HttpResponse(
-        hsds.write_package(_exported_services()), content_type="application/zip"
+        hsds_tabular.write_package(_exported_services()), content_type="application/zip"
     )
     response["Content-Disposition"] = 'attachment; filename="directory-hsds-tabular.zip"'
     return response

@@ -464,3 +464,26 @@ def test_a_call_to_a_monitored_phone_is_logged_when_the_patient_agreed_to_calls(
     assert post(client, "log-contact", case, referral, {"method": "call"}).status_code == 302
     event = CaseEvent.objects.get(case=case, kind="referral.patient_contacted")
     assert event.payload["plan_overridden"] is False
+
+
+def test_the_tab_and_its_search_read_in_fewer_queries_and_list_every_colleague(
+    personas, case, directory, django_assert_max_num_queries
+):
+    from referrals.forms import staff_for
+
+    client = personas.client_for("clinician")
+    client.post(
+        reverse("referrals:save-barriers", args=[case.ref]), {"barriers": ["money"], "version": 0}
+    )
+    for service in Service.objects.filter(is_demo=True)[:3]:
+        offer(client, case, service)
+    client.get(tab(case))
+    # Session and user, the case, barriers, the terms (once for both forms), referrals and
+    # their steps, help declined, the staff, regions, settings, the search (term ids, ranked
+    # ids, the page, its four lists) and the audit entry; national lines only when refused.
+    with django_assert_max_num_queries(20):
+        html = client.get(tab(case)).content.decode()
+    referral = Referral.objects.filter(case=case).latest("pk")
+    select = html.split(f'id="follow-resp-{referral.pk}">')[1].split("</select>")[0]
+    assert select.count("<option") == len(staff_for(case)) + 1  # "—" and every colleague
+    assert '<li class="card mb-2' in html  # the pre-filled search's results are on the tab

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AuditEntry
-from referrals import hsds
+from referrals import hsds, hsds_import
 from referrals.actions import entry_version
 from referrals.forms import ServiceEditor
 from referrals.models import DirectoryImport, Service, ServiceVersion
@@ -397,7 +397,7 @@ def test_a_version_kept_from_before_whole_versions_is_readable_not_restorable(pe
 
 def test_editing_an_imported_entry_keeps_its_other_hsds_fields(personas, directory):
     raw = (EXAMPLES / "service_full.json").read_text()
-    hsds.commit_import(raw, by=None)
+    hsds_import.commit_import(raw, by=None)
     service = Service.objects.get(pk="ac148810-d857-441c-9679-408f346de14b")
     client = personas.client_for("administrator")
     # Its service area is GeoJSON, not a Harbor region, so the editor asks for one.

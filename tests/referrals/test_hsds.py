@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cases.models import AuditEntry
-from referrals import hsds
+from referrals import hsds, hsds_import, hsds_tabular
 from referrals.models import Organization, Service, ServiceVersion
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "hsds"
@@ -42,25 +42,25 @@ def test_the_shipped_schemas_are_the_published_ones():
 @pytest.mark.parametrize("name", ROUND_TRIP)
 def test_a_published_example_imports_exports_and_imports_again_without_loss(db, name):
     raw = example(name)
-    plan = hsds.commit_import(raw, by=None)
+    plan = hsds_import.commit_import(raw, by=None)
     assert plan.count("rejected") == 0
-    objects, _terms, _error = hsds.read_document(raw)
+    objects, _terms, _error = hsds_import.read_document(raw)
     first = []
     for kind, original in objects:
         out = exported(kind, original["id"])
-        assert hsds.contains(out, original), f"{name}: export lost data"
+        assert hsds_import.contains(out, original), f"{name}: export lost data"
         assert hsds.schema_errors(out, kind) == []
         first.append((kind, out))
     # Import what we exported: nothing changes, and the second export equals the first.
-    again = hsds.plan_import(json.dumps([out for _kind, out in first]))
+    again = hsds_import.plan_import(json.dumps([out for _kind, out in first]))
     assert {row.outcome for row in again.rows} == {"unchanged"}
-    hsds.commit_import(json.dumps([out for _kind, out in first]), by=None)
+    hsds_import.commit_import(json.dumps([out for _kind, out in first]), by=None)
     for kind, out in first:
         assert exported(kind, out["id"]) == out
 
 
 def test_the_example_service_lands_in_harbors_columns(db):
-    hsds.commit_import(example("service_full.json"), by=None)
+    hsds_import.commit_import(example("service_full.json"), by=None)
     service = Service.objects.get(pk="ac148810-d857-441c-9679-408f346de14b")
     assert (service.minimum_age, service.maximum_age) == (12, 100)
     assert service.assured_date.isoformat() == "2005-01-01"
@@ -80,7 +80,7 @@ def bad_service() -> dict:
 
 
 def test_a_schema_invalid_row_is_rejected_with_its_reasons(db):
-    plan = hsds.plan_import(json.dumps([bad_service()]))
+    plan = hsds_import.plan_import(json.dumps([bad_service()]))
     [row] = plan.rows
     assert row.outcome == "rejected"
     assert (
@@ -101,7 +101,7 @@ def test_harbors_own_checks_are_reasons_too(db):
             "taxonomy_term_id": "3f7b145d-84af-42d7-8fae-eaca714b02b2",
         }
     ]
-    [row] = hsds.plan_import(json.dumps(service)).rows
+    [row] = hsds_import.plan_import(json.dumps(service)).rows
     assert row.reasons == [
         "minimum_age is greater than maximum_age",
         "schedules[0].opens_at: not a time (HH:MM:SS)",
@@ -112,8 +112,8 @@ def test_harbors_own_checks_are_reasons_too(db):
 def test_one_bad_row_means_nothing_is_imported(directory):
     before = Service.objects.count(), ServiceVersion.objects.count()
     good = json.loads(example("service_full.json"))
-    with pytest.raises(hsds.ImportRefused) as refused:
-        hsds.commit_import(json.dumps([good, bad_service()]), by=None)
+    with pytest.raises(hsds_import.ImportRefused) as refused:
+        hsds_import.commit_import(json.dumps([good, bad_service()]), by=None)
     assert [row.outcome for row in refused.value.plan.rows] == ["added", "rejected"]
     assert (Service.objects.count(), ServiceVersion.objects.count()) == before
 
@@ -127,11 +127,11 @@ def test_one_bad_row_means_nothing_is_imported(directory):
     ],
 )
 def test_a_malformed_file_is_refused_as_a_whole(db, raw, message):
-    plan = hsds.plan_import(raw)
+    plan = hsds_import.plan_import(raw)
     assert message in plan.error
     assert not plan.can_commit
-    with pytest.raises(hsds.ImportRefused):
-        hsds.commit_import(raw, by=None)
+    with pytest.raises(hsds_import.ImportRefused):
+        hsds_import.commit_import(raw, by=None)
     assert Service.objects.count() == 0
 
 
@@ -145,19 +145,19 @@ def test_harbor_flags_and_fields_travel_as_attributes(directory):
     assert by_code["handover-contact"]["value"] == "Shelter worker on shift"
     # Round trip through Harbor's own export keeps the columns.
     Service.objects.filter(pk=shelter.pk).update(handover_contact="", is_demo=False)
-    hsds.commit_import(json.dumps(out), by=None)
+    hsds_import.commit_import(json.dumps(out), by=None)
     shelter.refresh_from_db()
     assert (shelter.handover_contact, shelter.is_demo) == ("Shelter worker on shift", True)
 
 
 def test_the_tabular_package_has_hsds_tables_and_a_datapackage(directory):
-    tables = hsds.tabular_tables(Service.objects.all())
+    tables = hsds_tabular.tabular_tables(Service.objects.all())
     columns, rows = tables["services"]
     assert columns[:4] == ["id", "organization_id", "program_id", "name"]
     assert len(rows) == 20
     phone_columns, phones = tables["phones"]
     assert "service_id" in phone_columns and all(p["service_id"] for p in phones)
-    package = hsds.datapackage(tables)
+    package = hsds_tabular.datapackage(tables)
     assert package["profile"] == "tabular-data-package"
     assert {r["path"] for r in package["resources"]} >= {
         "services.csv",
@@ -170,7 +170,7 @@ def test_the_tabular_package_has_hsds_tables_and_a_datapackage(directory):
 
 def test_published_tabular_columns_match_ours():
     header = (EXAMPLES / "csv" / "services.csv").read_text().splitlines()[0].split(",")
-    assert [name for name, _type in hsds.table_fields("service")] == header
+    assert [name for name, _type in hsds_tabular.table_fields("service")] == header
 
 
 def test_export_and_import_views_are_audited(personas, directory):

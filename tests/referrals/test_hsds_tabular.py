@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from referrals import hsds
+from referrals import hsds_import, hsds_tabular
 from referrals.models import Service
 
 CSV_DIR = Path(__file__).resolve().parents[3] / "shared" / "hsds" / "examples" / "csv"
@@ -32,7 +32,7 @@ def zipped(files: dict[str, str]) -> bytes:
 
 
 def test_the_published_package_imports_and_exports_every_linked_row(db):
-    objects, notes = hsds.read_tabular(published())
+    objects, notes = hsds_tabular.read_tabular(published())
     assert [o["id"] for o in objects] == [EXAMPLE_SERVICE]
     # The example's attribute points at no row of the package: reported, not imported.
     assert (
@@ -40,12 +40,12 @@ def test_the_published_package_imports_and_exports_every_linked_row(db):
         "package: not imported" in notes
     )
     assert "metadata.csv: not a table Harbor reads" in notes
-    hsds.commit_import(json.dumps(objects), by=None)
-    tables = hsds.tabular_tables(Service.objects.filter(pk=EXAMPLE_SERVICE))
+    hsds_import.commit_import(json.dumps(objects), by=None)
+    tables = hsds_tabular.tabular_tables(Service.objects.filter(pk=EXAMPLE_SERVICE))
     compared = 0
     for name, text in published().items():
         stem = name.removesuffix(".csv")
-        if stem not in hsds.TABLE_SCHEMAS:
+        if stem not in hsds_tabular.TABLE_SCHEMAS:
             continue
         ours = {row["id"]: row for row in tables.get(stem, ([], []))[1]}
         for row in csv.DictReader(io.StringIO(text)):
@@ -61,9 +61,9 @@ def test_the_published_package_imports_and_exports_every_linked_row(db):
 def test_our_package_reads_back_unchanged(directory):
     from referrals.views import _exported_services
 
-    raw, notes, error = hsds.read_package(hsds.write_package(_exported_services()))
+    raw, notes, error = hsds_tabular.read_package(hsds_tabular.write_package(_exported_services()))
     assert (notes, error) == ([], "")
-    plan = hsds.plan_import(raw)
+    plan = hsds_import.plan_import(raw)
     assert {row.outcome for row in plan.rows} == {"unchanged"}
     assert len(plan.rows) == 20
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from referrals import hsds
+from referrals import hsds, hsds_import
 from referrals.models import Service
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "directory.json"
@@ -31,8 +31,8 @@ class Command(BaseCommand):
                 hsds._save_term(term)
             if document["services"]:
                 try:
-                    plan = hsds.commit_import(json.dumps(document), by=None)
-                except hsds.ImportRefused as refused:
+                    plan = hsds_import.commit_import(json.dumps(document), by=None)
+                except hsds_import.ImportRefused as refused:
                     reasons = [r for row in refused.plan.rows for r in row.reasons]
                     raise CommandError(f"Directory content rejected: {reasons[:5]}") from refused
                 added = plan.count("added")
