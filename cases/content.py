@@ -56,10 +56,10 @@ class StaleVersion(Exception):  # noqa: N818 - reads as what happened: the edit 
         self.current = current
 
 
-def require_administrator(request: HttpRequest) -> None:
-    """Content editors are for administrators only (403 for everyone else)."""
+def require_administrator(request: HttpRequest, why: str | None = None) -> None:
+    """Content editors are for administrators only (403 for everyone else, saying `why`)."""
     if not getattr(request.user, "is_administrator", False):
-        raise PermissionDenied(_("Only administrators edit shared content."))
+        raise PermissionDenied(why or _("Only administrators edit shared content."))
 
 
 def unique_slug(text: str, taken: Iterable[str], *, fallback: str = "item", words: int = 6) -> str:

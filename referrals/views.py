@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import audit
-from cases.content import StaleVersion
+from cases.content import StaleVersion, require_administrator
 from cases.editing import edit_content
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case
@@ -428,8 +428,7 @@ def help_declined(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 
 
 def _require_administrator(request: HtmxHttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied(_("Only administrators edit the referral directory."))
+    require_administrator(request, _("Only administrators edit the referral directory."))
 
 
 DIRECTORY_PAGE = 50  # entries per page of the administrators' list
