@@ -199,16 +199,30 @@ def record_not_screened(
     return screening
 
 
-def summary_of(screening: Screening) -> rules.ConcernSummary:
+def summary_rows(screening: Screening) -> tuple[list[ObservedIndicator], list[Answer]]:
+    """Every observation (with its sign) and answer (with its question and theme) of a
+    screening, in order: what the summary and the tab both read, in two queries."""
+    observations = list(screening.observations.select_related("indicator"))
+    answers = list(screening.answers.select_related("question__theme"))
+    return observations, answers
+
+
+def summary_of(
+    screening: Screening,
+    rows: tuple[list[ObservedIndicator], list[Answer]] | None = None,
+) -> rules.ConcernSummary:
     """The concern summary of a screening, reasons naming question texts and signs in the
-    active language (as the tab shows them), English where the content lacks it."""
-    observations = screening.observations.filter(observed=True).select_related("indicator")
-    answers = screening.answers.select_related("question__theme")
+    active language (as the tab shows them), English where the content lacks it.
+
+    `rows` are the screening's `summary_rows` when the caller has read them already.
+    """
+    observations, answers = rows if rows is not None else summary_rows(screening)
     language = get_language()
     return rules.concern_summary(
         [
             replace(o.indicator.to_rule(), text=translated(o.indicator, "text", language).text)
             for o in observations
+            if o.observed
         ],
         [
             rules.AnswerFact(
@@ -231,11 +245,12 @@ def _refresh_concern(screening: Screening, *, by: User) -> None:
     Nothing recorded yet means "not assessed", not "no concern": a screening where nothing was
     seen or asked has not assessed anything.
     """
-    assessed = (
-        screening.observations.filter(observed=True).exists()
-        or screening.answers.exclude(status=Answer.Status.NOT_ASKED).exists()
+    rows = summary_rows(screening)
+    observations, answers = rows
+    assessed = any(o.observed for o in observations) or any(
+        a.status != Answer.Status.NOT_ASKED for a in answers
     )
-    summary = summary_of(screening)
+    summary = summary_of(screening, rows)
     level = summary.level.value if assessed else Case.Concern.NOT_ASSESSED
     case = Case.objects.select_for_update().get(pk=screening.case_id)
     if case.concern_level == level:
@@ -253,7 +268,11 @@ def _refresh_concern(screening: Screening, *, by: User) -> None:
 
 def _lock(screening: Screening) -> Screening:
     # One save at a time per screening, so the concern level is computed from a settled state.
-    return Screening.objects.select_for_update().get(pk=screening.pk)
+    locked = Screening.objects.select_for_update().get(pk=screening.pk)
+    if Screening.case.is_cached(screening):
+        # The case was read (through `for_user`) by the view: its audit entry needs no re-read.
+        locked.case = screening.case
+    return locked
 
 
 @transaction.atomic
@@ -274,6 +293,8 @@ def save_observation(
         raise StaleVersion(current)
     if (current.observed, current.note) == (observed, note):
         return current
+    # A note alone changes nothing the concern level is computed from.
+    concern_may_change = current.observed != observed
     current.observed, current.note = observed, note
     current.version += 1
     current.updated_at, current.updated_by = timezone.now(), by
@@ -286,7 +307,8 @@ def save_observation(
         indicator=current.indicator.slug,
         observed=observed,
     )
-    _refresh_concern(screening, by=by)
+    if concern_may_change:
+        _refresh_concern(screening, by=by)
     return current
 
 
@@ -311,6 +333,9 @@ def save_answer(
     new = (status, note, verbatim and status == Answer.Status.ANSWERED, concern)
     if (current.status, current.note, current.verbatim, current.concern) == new:
         return current
+    # The level is computed from each answer's status and concern: typing a note (what an
+    # autosave mostly sends) leaves it as it is, so it is not computed again.
+    concern_may_change = (current.status, current.concern) != (status, concern)
     current.status, current.note, current.verbatim, current.concern = new
     current.version += 1
     current.updated_at, current.updated_by = timezone.now(), by
@@ -324,7 +349,8 @@ def save_answer(
         question=current.question.slug,
         status=status,
     )
-    _refresh_concern(screening, by=by)
+    if concern_may_change:
+        _refresh_concern(screening, by=by)
     return current
 
 

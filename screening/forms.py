@@ -63,26 +63,25 @@ class GateForm(forms.Form):
     def companion_refused(self) -> bool:
         """The only interpreter error shown as "Not accepted": a companion was chosen."""
         return self.is_bound and self.data.get(self.add_prefix("interpreter")) in {
-            o["slug"]
-            for o in content.gate_in_force()["interpreter"]["options"]
-            if not o["acceptable"]
+            o["slug"] for o in self.gate["interpreter"]["options"] if not o["acceptable"]
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, gate: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """`gate`: the gate's wording in force, when the caller has read it already."""
         super().__init__(*args, **kwargs)
-        gate = content.gate_in_force()
-        self._choices("separation_method", gate["separation_methods"])
-        self._choices("interpreter", gate["interpreter"]["options"])
+        self.gate = gate if gate is not None else content.gate_in_force()
+        self._choices("separation_method", self.gate["separation_methods"])
+        self._choices("interpreter", self.gate["interpreter"]["options"])
 
     def _choices(self, name: str, items: list[dict[str, Any]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = content.choices(items)
 
     def clean_interpreter(self) -> str:
         value = self.cleaned_data["interpreter"]
-        options = {o["slug"]: o for o in content.gate_in_force()["interpreter"]["options"]}
+        options = {o["slug"]: o for o in self.gate["interpreter"]["options"]}
         if not options[value]["acceptable"]:
             # Refused outright, with the reason: the companion may be the one in control.
-            raise ValidationError(content.gate_in_force()["interpreter"]["companion_warning"])
+            raise ValidationError(self.gate["interpreter"]["companion_warning"])
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -111,9 +110,10 @@ class NotScreenedForm(forms.Form):
         widget=forms.CheckboxInput(attrs=CHECK),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, gate: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        reasons = content.choices(content.gate_in_force()["not_screened_reasons"])
+        gate = gate if gate is not None else content.gate_in_force()
+        reasons = content.choices(gate["not_screened_reasons"])
         cast(forms.ChoiceField, self.fields["reason"]).choices = reasons
 
     def clean(self) -> dict[str, Any]:

@@ -61,7 +61,12 @@ ADMIN_PAGE = "screening:admin-banks"
 
 
 def latest_screening(case: Case) -> Screening | None:
-    return case.screenings.select_related("bank", "indicator_set").first()
+    # The versions' row-level history (`changes`) is read only by the history pages.
+    return (
+        case.screenings.select_related("bank", "indicator_set")
+        .defer("bank__changes", "indicator_set__changes")
+        .first()
+    )
 
 
 def tab_url(case: Case, anchor: str = "") -> str:
@@ -107,35 +112,31 @@ def screening_context(
 ) -> dict[str, Any]:
     """Everything the tab shows. `kept` re-shows one row exactly as the user submitted it;
     `theme_slug` is the slug of the one theme of questions on screen (default: the first one with a
-    question still to ask)."""
-    gate_row = content.gate_row()
-    gate = content.gate_in_force(gate_row)
+    question still to ask).
+
+    Each part is read only when the tab shows it: the gate and the lines to offer while no
+    screening is open, the questions' forms for the theme on screen, the instruments while the
+    screening is in progress.
+    """
     screening = latest_screening(case)
     context: dict[str, Any] = {
         "screening": screening,
-        "gate": gate,
-        # The wording follows the case's jurisdiction, the same value every tab reads, in the
-        # patient's language (`cases.languages`); the clinician sees whether it is reviewed.
-        "confidentiality_item": rules.confidentiality_limits_item(gate, case.jurisdiction),
-        "gate_reviewed": reviewed_languages(gate_row),
-        "jurisdiction_name": jurisdiction_name(case.jurisdiction),
-        "gate_form": gate_form or GateForm(),
-        "not_screened_form": not_screened_form or NotScreenedForm(),
         "resume_form": resume_form or ResumeForm(),
-        # The lines to offer come from the referral directory, for the case's place and language.
-        "resources": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language),
         # The guidance beside the questions: the bank in use, else the one a new screening gets.
         "guide_bank": screening.bank
         if screening
         else QuestionBank.objects.latest_published(content.DEFAULT_BANK_SLUG),
     }
+    if screening is None or not screening.is_open:
+        context |= gate_context(case, gate_form=gate_form, not_screened_form=not_screened_form)
     if screening is None:
         return context
-    context["not_screened_label"] = content.label_of(
-        gate["not_screened_reasons"], screening.not_screened_reason
-    )
+    if screening.status == Screening.Status.NOT_SCREENED:
+        context["not_screened_label"] = content.label_of(
+            context["gate"]["not_screened_reasons"], screening.not_screened_reason
+        )
     kept = kept or {}
-    observations = screening.observations.select_related("indicator")
+    observations, answers = rows = actions.summary_rows(screening)
     context["observations"] = [
         {
             "row": o,
@@ -145,40 +146,79 @@ def screening_context(
         for o in observations
     ]
     if screening.gate_met:
-        answers = list(screening.answers.select_related("question__theme", "updated_by"))
-        themes: dict[int, dict[str, Any]] = {}
-        for a in answers:
-            theme = themes.setdefault(
-                a.question.theme_id, {"theme": a.question.theme, "answers": []}
-            )
-            theme["answers"].append(
-                {
-                    "row": a,
-                    "form": kept["form"] if kept.get("answer") == a.pk else answer_form(a),
-                    "kept": kept if kept.get("answer") == a.pk else {},
-                }
-            )
-        context["themes"] = list(themes.values())
-        for group in context["themes"]:
-            group["asked"] = sum(
-                1 for i in group["answers"] if i["row"].status != Answer.Status.NOT_ASKED
-            )
-        context["unasked_count"] = sum(1 for a in answers if a.status == Answer.Status.NOT_ASKED)
-        context["asked_count"] = len(answers) - context["unasked_count"]
-        context["question_count"] = len(answers)
-        context["current_theme"] = shown = current_theme(context["themes"], theme_slug, kept)
-        order = [group["theme"] for group in context["themes"]]
-        at = order.index(shown) if shown in order else 0
-        context["previous_theme"] = order[at - 1] if at > 0 else None
-        context["next_theme"] = order[at + 1] if at + 1 < len(order) else None
+        context |= question_context(case, screening, answers, kept, theme_slug)
+        if screening.status == Screening.Status.IN_PROGRESS:
+            context["instruments"] = instrument_panels(case, screening, kept=kept_instrument)
+    context["summary"] = actions.summary_of(screening, rows)
+    context["next_steps"] = next_step_links(case, context["summary"])
+    return context
+
+
+def gate_context(
+    case: Case,
+    *,
+    gate_form: GateForm | None = None,
+    not_screened_form: NotScreenedForm | None = None,
+) -> dict[str, Any]:
+    """What the gate (and "not screened") shows: its wording, its forms, the lines to offer."""
+    gate_row = content.gate_row()
+    gate = content.gate_in_force(gate_row)
+    return {
+        "gate": gate,
+        # The wording follows the case's jurisdiction, the same value every tab reads, in the
+        # patient's language (`cases.languages`); the clinician sees whether it is reviewed.
+        "confidentiality_item": rules.confidentiality_limits_item(gate, case.jurisdiction),
+        "gate_reviewed": reviewed_languages(gate_row),
+        "jurisdiction_name": jurisdiction_name(case.jurisdiction),
+        "gate_form": gate_form or GateForm(gate=gate),
+        "not_screened_form": not_screened_form or NotScreenedForm(gate=gate),
+        # The lines to offer come from the referral directory, for the case's place and language.
+        "resources": hotlines_for(jurisdiction=case.jurisdiction, language=case.preferred_language),
+    }
+
+
+def question_context(
+    case: Case,
+    screening: Screening,
+    answers: list[Answer],
+    kept: dict[str, Any],
+    theme_slug: str,
+) -> dict[str, Any]:
+    """The questions by theme, "x of n asked", and the forms of the one theme on screen."""
+    themes: dict[int, dict[str, Any]] = {}
+    for a in answers:
+        theme = themes.setdefault(a.question.theme_id, {"theme": a.question.theme, "answers": []})
+        theme["answers"].append({"row": a, "kept": kept if kept.get("answer") == a.pk else {}})
+    groups = list(themes.values())
+    for group in groups:
+        group["asked"] = sum(
+            1 for i in group["answers"] if i["row"].status != Answer.Status.NOT_ASKED
+        )
+    unasked = sum(1 for a in answers if a.status == Answer.Status.NOT_ASKED)
+    shown = current_theme(groups, theme_slug, kept)
+    for group in groups:
+        if group["theme"] == shown:
+            # Only the theme on screen shows its forms (one theme at a time).
+            for item in group["answers"]:
+                item["form"] = kept["form"] if item["kept"] else answer_form(item["row"])
+    order = [group["theme"] for group in groups]
+    at = order.index(shown) if shown in order else 0
+    context: dict[str, Any] = {
+        "themes": groups,
+        "unasked_count": unasked,
+        "asked_count": len(answers) - unasked,
+        "question_count": len(answers),
+        "current_theme": shown,
+        "previous_theme": order[at - 1] if at > 0 else None,
+        "next_theme": order[at + 1] if at + 1 < len(order) else None,
+    }
+    if not screening.is_open:
+        # Shown only beside a closed screening: a newer bank is used by the next one.
         context["newer_bank"] = (
             QuestionBank.objects.published()
             .filter(slug=screening.bank.slug, version__gt=screening.bank.version)
             .exists()
         )
-        context["instruments"] = instrument_panels(case, screening, kept=kept_instrument)
-    context["summary"] = actions.summary_of(screening)
-    context["next_steps"] = next_step_links(case, context["summary"])
     return context
 
 
@@ -372,6 +412,7 @@ def save_answer(request: HtmxHttpRequest, case_ref: str, answer_id: int) -> Http
     answer = get_object_or_404(
         Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
     )
+    answer.screening.case = case  # read once, through `for_user`
     form = answer_form(answer, request.POST)
 
     def save(base_version: int) -> Answer:
@@ -397,6 +438,7 @@ def save_observation(request: HtmxHttpRequest, case_ref: str, observation_id: in
         pk=observation_id,
         screening__case=case,
     )
+    observation.screening.case = case  # read once, through `for_user`
     form = observation_form(observation, request.POST)
 
     def save(base_version: int) -> ObservedIndicator:
