@@ -121,3 +121,27 @@ def case_rows(cases: list[Case], show_escalation: bool = False) -> SafeString:
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every part above went through format_html
+
+
+@register.simple_tag
+def timeline_items(events: list[Any]) -> SafeString:
+    """The `<li>`s of a case's timeline (`cases.timeline.TimelineEntry`s), oldest first.
+
+    A case under way has a hundred entries or more; written here, each costs a fraction of the
+    template loop it replaces, with the same HTML: `{{ at|date:"c" }}` is the ISO time in the
+    current time zone, and a missing author shows as nothing.
+    """
+    return format_html_join(
+        "\n",
+        '      <li><time datetime="{}" class="small text-body-secondary">{}</time>'
+        ' · <span class="small">{}</span><br>{}</li>',
+        (
+            (
+                localtime(event.at).isoformat(),
+                _when(event.at),
+                event.by.display_name if event.by is not None else "",
+                event.text,
+            )
+            for event in events
+        ),
+    )
