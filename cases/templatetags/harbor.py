@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -15,6 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.dates import date_formatter
 from cases.models import Case
 from cases.timeline import kind_label
 
@@ -67,9 +67,10 @@ def person_options(people: Any, selected: int | None) -> SafeString:
     )
 
 
-def _when(value: Any) -> str:
-    """`{{ value|date:"SHORT_DATETIME_FORMAT" }}`: in the current time zone, "" for none."""
-    return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+def _when_function() -> Any:
+    """`{{ value|date:"SHORT_DATETIME_FORMAT" }}` for many values (cases.dates), "" for none."""
+    formatter = date_formatter("SHORT_DATETIME_FORMAT")
+    return lambda value: formatter(value) if value else ""
 
 
 @register.simple_tag
@@ -86,6 +87,7 @@ def case_rows(cases: list[Case], show_escalation: bool = False) -> SafeString:
     escalated = format_html(' <span class="badge text-bg-warning">{}</span>', gettext("Escalated"))
     report = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("Report to log"))
     concern = {value: str(label) for value, label in Case.Concern.choices}
+    _when = _when_function()
     rows = []
     for case in cases:
         if show_escalation:
@@ -121,3 +123,28 @@ def case_rows(cases: list[Case], show_escalation: bool = False) -> SafeString:
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every part above went through format_html
+
+
+@register.simple_tag
+def timeline_items(events: list[Any]) -> SafeString:
+    """The `<li>`s of a case's timeline (`cases.timeline.TimelineEntry`s), oldest first.
+
+    A case under way has a hundred entries or more; written here, each costs a fraction of the
+    template loop it replaces, with the same HTML: `{{ at|date:"c" }}` is the ISO time in the
+    current time zone, and a missing author shows as nothing.
+    """
+    _when = _when_function()
+    return format_html_join(
+        "\n",
+        '      <li><time datetime="{}" class="small text-body-secondary">{}</time>'
+        ' · <span class="small">{}</span><br>{}</li>',
+        (
+            (
+                localtime(event.at).isoformat(),
+                _when(event.at),
+                event.by.display_name if event.by is not None else "",
+                event.text,
+            )
+            for event in events
+        ),
+    )
