@@ -18,6 +18,7 @@ first: theirs and yours".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,6 +250,7 @@ class DocumentContent(VersionedContent):
 
 _RULES: dict[tuple[str, int, Any], Any] = {}
 _RULES_KEPT = 256
+_RULES_LOCK = threading.Lock()
 
 
 def cached_rule[T](row: VersionedContent, build: Callable[[], T]) -> T:
@@ -258,11 +260,16 @@ def cached_rule[T](row: VersionedContent, build: Callable[[], T]) -> T:
     timestamp guards against a reused primary key (SQLite, tests).
     """
     key = (type(row).__name__, row.pk, row.created_at)
-    if key not in _RULES:
-        if len(_RULES) >= _RULES_KEPT:
-            _RULES.pop(next(iter(_RULES)))  # the oldest entry
-        _RULES[key] = build()
-    return _RULES[key]
+    found = _RULES.get(key)
+    if found is None:
+        found = build()  # outside the lock: two threads may build the same version, harmlessly
+        # Threaded workers (gunicorn gthread) share the dict: evicting under a lock keeps two
+        # threads from removing the same oldest entry.
+        with _RULES_LOCK:
+            while len(_RULES) >= _RULES_KEPT:
+                _RULES.pop(next(iter(_RULES)))  # the oldest entry
+            _RULES[key] = found
+    return found
 
 
 def _comparable(content: Mapping[str, Any]) -> dict[str, Any]:
