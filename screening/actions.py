@@ -216,7 +216,12 @@ def summary_of(
 
     `rows` are the screening's `summary_rows` when the caller has read them already.
     """
-    observations, answers = rows if rows is not None else summary_rows(screening)
+    if rows is None:  # the summary alone reads only the signs seen
+        rows = (
+            list(screening.observations.filter(observed=True).select_related("indicator")),
+            list(screening.answers.select_related("question__theme")),
+        )
+    observations, answers = rows
     language = get_language()
     return rules.concern_summary(
         [
