@@ -4,9 +4,15 @@ locust's gevent patches the standard library). Writes its figures as JSON.
     python -m bench.load PLAN.json OUT.json --host http://127.0.0.1:PORT [--quick]
 
 1. Ward load: every planned clinician (200) signed in, each acting every 5 s for 60 s on the
-   mix below, from their own case.
+   mix below, from their own case. People at a ward do not act in step: each starts at a
+   random moment of the first 5 s, and the figures are taken once everyone is acting.
 2. Throughput: closed-loop users with no pause, doubled step after step, on the mix and on the
    neutral page alone; the throughput where p95 passes 250 ms is the best step still under it.
+
+The mix is what a ward does on a case: mostly tab switches, autosaves and checklist ticks, the
+home page between cases, now and then a whole case page or a directory search. A saved answer
+answers with HX-Trigger, and the page then refreshes its case header and screening summary
+(`screening-changed`): those two requests follow each autosave here as they do in a browser.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ class Clinician(FastHttpUser):
     wait_time = constant_pacing(5)
     abstract = True
 
+    # Seconds over which the people start (the ward's pacing): 0 for closed-loop users.
+    start_within = 0.0
+
     def on_start(self) -> None:
         users = PLAN["users"]
         # The plan's own dict: the versions an autosave or tick moved on carry over to the next
@@ -52,6 +61,8 @@ class Clinician(FastHttpUser):
         self.me = users[next(NEXT_USER) % len(users)]
         self.cookies = f"sessionid={self.me['session']}; csrftoken={self.me['csrf']}"
         self.ref = self.me["case"]
+        if self.start_within:
+            gevent.sleep(random.uniform(0, self.start_within))  # noqa: S311
 
     def _headers(self, target: str | None = None, post: bool = False) -> dict[str, str]:
         headers = {"Cookie": self.cookies}
@@ -65,7 +76,7 @@ class Clinician(FastHttpUser):
     def home(self) -> None:
         self.client.get("/", headers=self._headers(), name="home")
 
-    @task(2)
+    @task(1)
     def case_page(self) -> None:
         self.client.get(f"/cases/{self.ref}/", headers=self._headers(), name="case page")
 
@@ -74,7 +85,7 @@ class Clinician(FastHttpUser):
         tab = random.choice(TABS).format(self.ref)  # noqa: S311
         self.client.get(tab, headers=self._headers("tab-panel"), name="tab switch")
 
-    @task(2)
+    @task(3)
     def autosave(self) -> None:
         if not self.me["answer"]:
             return
@@ -91,13 +102,26 @@ class Clinician(FastHttpUser):
             catch_response=True,
         ) as response:
             # A save answers with HX-Trigger; a refused (stale) one without it.
-            if response.status_code == 200 and response.headers.get("HX-Trigger"):
+            saved = response.status_code == 200 and bool(response.headers.get("HX-Trigger"))
+            if saved:
                 self.me["answer_version"] += 1
                 response.success()
             else:
                 response.failure(f"autosave {response.status_code}")
+        if saved:
+            # What the screening tab asks next (hx-trigger="screening-changed from:body").
+            self.client.get(
+                f"/cases/{self.ref}/summary/",
+                headers=self._headers("case-summary"),
+                name="case summary",
+            )
+            self.client.get(
+                f"/screening/cases/{self.ref}/summary/",
+                headers=self._headers("summary"),
+                name="screening summary",
+            )
 
-    @task(1)
+    @task(2)
     def tick(self) -> None:
         status = "open" if self.me["item_done"] else "done"
         with self.client.post(
@@ -125,6 +149,7 @@ class Clinician(FastHttpUser):
 
 class WardClinician(Clinician):
     abstract = False
+    start_within = 5.0
 
 
 class BusyClinician(Clinician):
@@ -167,8 +192,9 @@ def run(user_class: type, users: int, seconds: float, host: str) -> dict[str, An
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(users, 1) * 2)
-    # Spawning takes a moment: measure only once everyone is acting.
-    gevent.sleep(min(2.0, seconds / 4))
+    # Spawning takes a moment, and ward people start over their first pacing period: measure
+    # only once everyone is acting.
+    gevent.sleep(min(2.0, seconds / 4) + getattr(user_class, "start_within", 0.0))
     env.stats.reset_all()
     started = time.monotonic()
     gevent.sleep(seconds)

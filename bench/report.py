@@ -157,7 +157,7 @@ def markdown(r: dict[str, Any]) -> str:
         ward = load["ward"]
         parts += [
             "",
-            "## Under gunicorn (2 workers, loopback) with locust",
+            "## Under gunicorn (2 workers × 4 threads, loopback) with locust",
             f"- ward load: {ward['users']} users each acting every {ward['wait_s']} s "
             f"for {ward['seconds']} s: {ward['requests']} requests, {ward['rps']} req/s, "
             f"median {ward['median_ms']} ms, p95 {ward['p95_ms']} ms, {ward['failures']} errors",

@@ -1,6 +1,6 @@
-"""The served half of the benchmark: gunicorn (2 workers, loopback only) over the run database,
-locust's ward load and throughput ramp (`bench.load`), Chromium (`bench.browser`), and the
-workers' memory afterwards. Every step is bounded in time."""
+"""The served half of the benchmark: gunicorn (2 workers of 4 threads, loopback only) over the
+run database, locust's ward load and throughput ramp (`bench.load`), Chromium
+(`bench.browser`), and the workers' memory afterwards. Every step is bounded in time."""
 
 from __future__ import annotations
 
@@ -53,8 +53,15 @@ def measure(
         [
             str(Path(python).with_name("gunicorn")),
             "config.wsgi:application",
+            # One process per core, each with threads: a request waiting on PostgreSQL (every
+            # case view commits its audit entry) leaves the core to another, where a sync
+            # worker would sit idle. Threads also keep locust's connections alive.
             "--workers",
             "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",

@@ -15,8 +15,8 @@ every figure is built from *safe cells*:
   5 cases by combining filters. A median time is shown only over 5 cases or more.
 
 Totals can therefore be lower than the true ones; the page says so. `tabulate` is pure (cells
-in, what the page shows out); `load` reads the cells with four aggregate queries, whatever the
-number of cases.
+in, what the page shows out); `load` reads the cells with two aggregate queries, whatever the
+number of cases, and no case's row leaves the database (medians included).
 """
 
 from __future__ import annotations
@@ -26,10 +26,18 @@ import io
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    Min,
+    Q,
+    QuerySet,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -103,10 +111,20 @@ class Cell:
     counts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     hours: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    """Every case's hours, where a caller has them (tests); `load` fills `medians` instead."""
+    medians: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """For each time: over how many cases, and their median, as the database took it."""
 
     @property
     def counted(self) -> bool:
         return self.counts["opened"] >= SMALL
+
+    def median(self, name: str) -> tuple[int, float | None]:
+        """Over how many cases the time `name` is taken, and its median (None: no case)."""
+        if name in self.medians:
+            return self.medians[name]
+        values = self.hours[name]
+        return len(values), statistics.median(values) if values else None
 
 
 def safe(value: int) -> int:
@@ -158,16 +176,12 @@ def shown(count: int) -> str:
     return SMALL_LABEL if count < SMALL else str(count)
 
 
-def shown_hours(values: list[float]) -> str:
-    if len(values) < SMALL:
+def shown_hours(cell: Cell, name: str) -> str:
+    """A median time of a counted cell, over 5 cases or more."""
+    n, median = cell.median(name)
+    if not cell.counted or n < SMALL or median is None:
         return NO_TIME
-    return f"{statistics.median(values):.1f}"
-
-
-def _hours(start: datetime | None, end: datetime | None) -> float | None:
-    if start is None or end is None or end < start:
-        return None
-    return (end - start).total_seconds() / 3600
+    return f"{median:.1f}"
 
 
 @dataclass(frozen=True)
@@ -231,7 +245,7 @@ def tabulate(cells: list[Cell]) -> Figures:
         rows.append(
             [cell.month, cell.unit]
             + [cell_text(values.get(name), name in hidden_too) for name, _label in COLUMNS]
-            + [shown_hours(cell.hours[name] if cell.counted else []) for name, _label in TIMES]
+            + [shown_hours(cell, name) for name, _label in TIMES]
         )
     per_month: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
@@ -252,105 +266,165 @@ def tabulate(cells: list[Cell]) -> Figures:
     )
 
 
-def _month(value: datetime) -> str:
-    return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
+# Kinds read from the timeline, and what each tells of its case.
+FLAG_EVENTS: dict[str, EventKind] = {
+    "completed": EventKind.SCREENING_COMPLETED,
+    "declared_not_screened": EventKind.SCREENING_NOT_SCREENED,
+    "escalations": EventKind.CASE_ESCALATED,
+}
+FIRST_EVENTS: dict[str, tuple[EventKind, ...]] = {
+    "first_escalated": (EventKind.CASE_ESCALATED,),
+    "first_reviewed": REVIEW_KINDS,
+    "first_safety": (EventKind.SAFETY_ITEM_DONE,),
+    "first_decision": (EventKind.REPORTING_DECISION_RECORDED,),
+    "first_report": (EventKind.REPORTING_REQUIRED_REPORT_LOGGED,),
+}
+# Each time: from when, to when, by the names above ("created_at": the case's opening).
+TIME_SPANS: dict[str, tuple[str, str]] = {
+    "to_review": ("first_escalated", "first_reviewed"),
+    "to_safety": ("created_at", "first_safety"),
+    "to_report": ("first_decision", "first_report"),
+}
+CONCERNS = {
+    "concern_high": Case.Concern.HIGH,
+    "concern_possible": Case.Concern.POSSIBLE,
+    "concern_none": Case.Concern.NONE,
+}
+
+
+def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, dict[str, Any]]:
+    """One row per case with any event the figures read: how many of each kind it counts,
+    and when each first happened. Grouped by the event's own case id, without joining the
+    cases, so the database aggregates the kinds' rows before it matches them to the cases."""
+    kinds = {*FLAG_EVENTS.values(), *COUNTED_EVENTS.values()}
+    kinds.update(kind for group in FIRST_EVENTS.values() for kind in group)
+    return (
+        CaseEvent.objects.filter(kind__in=sorted(kinds))
+        .values("case_id")
+        .annotate(
+            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in FLAG_EVENTS.items()},
+            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in COUNTED_EVENTS.items()},
+            **{name: Min("at", filter=Q(kind__in=group)) for name, group in FIRST_EVENTS.items()},
+        )
+        .order_by()
+    )
+
+
+def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
+    """One statement for every count and time of every cell: the cases (month, unit,
+    concern), joined to their events counted per case, then grouped per cell. A median is
+    read as the one or two middle times of its cell (window functions), so no case's row
+    leaves the database.
+
+    Django cannot group the rows of a grouped query again, so the two inner queries are the
+    ORM's own SQL (its month in the current time zone), the time spans use the backend's own
+    datetime subtraction, and only the grouping around them is written here, in SQL that
+    SQLite and PostgreSQL both run."""
+    tz = timezone.get_current_timezone()
+    per_case = (
+        cases.order_by()
+        .annotate(cell_month=TruncMonth("created_at", tzinfo=tz), cell_unit=F("unit__name"))
+        .values("cell_month", "cell_unit", "concern_level", "created_at", case_pk=F("pk"))
+    )
+    cases_sql, cases_params = per_case.query.sql_with_params()
+    events_sql, events_params = _per_case_events(cases).query.sql_with_params()
+    q = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return f"c.{q(name)}" if name == "created_at" else f"e.{q(name)}"
+
+    spans = []
+    for t, (start, end) in TIME_SPANS.items():
+        span, _none = connection.ops.subtract_temporals(
+            "DateTimeField", (column(end), ()), (column(start), ())
+        )
+        spans.append(f"CASE WHEN {column(end)} >= {column(start)} THEN {span} END AS {t}")
+    counts = [*FLAG_EVENTS, *COUNTED_EVENTS]
+    joined = ", ".join(
+        [
+            "c.cell_month",
+            "c.cell_unit",
+            "c.concern_level",
+            *(f"COALESCE(e.{q(name)}, 0) AS {name}" for name in counts),
+            *spans,
+        ]
+    )
+    cell = "PARTITION BY cell_month, cell_unit"
+    ranked = ", ".join(
+        f"ROW_NUMBER() OVER ({cell} ORDER BY {t} IS NULL, {t}) AS rank_{t}, "
+        f"COUNT({t}) OVER ({cell}) AS n_{t}"
+        for t in TIME_SPANS
+    )
+    columns = [
+        "COUNT(*) AS opened",
+        "COUNT(*) FILTER (WHERE completed > 0) AS screened",
+        "COUNT(*) FILTER (WHERE declared_not_screened > 0 AND completed = 0) AS not_screened",
+        *(f"COUNT(*) FILTER (WHERE concern_level = %s) AS {name}" for name in CONCERNS),
+        "COUNT(*) FILTER (WHERE escalations > 0) AS escalated",
+        *(f"SUM({name}) AS {name}" for name in COUNTED_EVENTS),
+    ]
+    for t in TIME_SPANS:
+        # Sorted times 1..n: the median is the mean of ranks (n + 1) / 2 and n / 2 + 1 (the
+        # same rank when n is odd), in integer division.
+        columns += [
+            f"MAX(n_{t}) AS n_{t}",
+            f"MIN(CASE WHEN rank_{t} = (n_{t} + 1) / 2 THEN {t} END) AS low_{t}",
+            f"MAX(CASE WHEN rank_{t} = n_{t} / 2 + 1 THEN {t} END) AS high_{t}",
+        ]
+    # Only fixed names and the ORM's compiled SQL are joined here; every value is a parameter.
+    sql = (
+        f"SELECT cell_month, cell_unit, {', '.join(columns)} "  # noqa: S608
+        f"FROM (SELECT *, {ranked} FROM (SELECT {joined} FROM ({cases_sql}) c "
+        f"LEFT JOIN ({events_sql}) e ON e.case_id = c.case_pk) per_case) ranked "
+        "GROUP BY cell_month, cell_unit"
+    )
+    concerns = tuple(str(level) for level in CONCERNS.values())
+    return sql, (*concerns, *cases_params, *events_params)
+
+
+def _duration(value: timedelta | int | None) -> timedelta | None:
+    # PostgreSQL returns an interval; SQLite, which has none, Django's microseconds.
+    return timedelta(microseconds=value) if isinstance(value, int) else value
 
 
 def load(cases: CaseQuerySet) -> list[Cell]:
-    """The cells of these cases: four GROUP BY queries, however many cases there are."""
-    tz = timezone.get_current_timezone()
-    month = TruncMonth("created_at", tzinfo=tz)
-    event_month = TruncMonth("case__created_at", tzinfo=tz)
-
-    def has(kind: EventKind) -> Exists:
-        return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), kind=kind))
-
-    completed = has(EventKind.SCREENING_COMPLETED)
+    """The cells of these cases: two aggregate queries, however many cases there are."""
+    try:
+        sql, params = _cells_sql(cases)
+    except EmptyResultSet:  # no case may be read (`for_user` gave none())
+        return []
     cells: dict[tuple[str, str], Cell] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            # A month is a datetime on PostgreSQL, "YYYY-MM-DD HH:MM:SS" on SQLite.
+            key = (str(row["cell_month"])[:7], row["cell_unit"])
+            target = cells[key] = Cell(*key)
+            target.counts.update({name: row[name] or 0 for name, _label in COLUMNS if name in row})
+            for t in TIME_SPANS:
+                low, high = _duration(row[f"low_{t}"]), _duration(row[f"high_{t}"])
+                if low is not None and high is not None:
+                    middle = [low.total_seconds() / 3600, high.total_seconds() / 3600]
+                    target.medians[t] = (row[f"n_{t}"], statistics.median(middle))
 
-    def cell(at: datetime, unit: str) -> Cell:
-        key = (_month(at), unit)
-        return cells.setdefault(key, Cell(*key))
-
-    for row in (
-        cases.annotate(month=month)
-        .values("month", "unit__name")
-        .annotate(
-            opened=Count("pk"),
-            screened=Count("pk", filter=Q(completed)),
-            not_screened=Count(
-                "pk", filter=Q(has(EventKind.SCREENING_NOT_SCREENED)) & ~Q(completed)
-            ),
-            concern_high=Count("pk", filter=Q(concern_level=Case.Concern.HIGH)),
-            concern_possible=Count("pk", filter=Q(concern_level=Case.Concern.POSSIBLE)),
-            concern_none=Count("pk", filter=Q(concern_level=Case.Concern.NONE)),
-            escalated=Count("pk", filter=Q(has(EventKind.CASE_ESCALATED))),
-        )
-        .order_by()
-    ):
-        counts: dict[str, Any] = dict(row)
-        target = cell(counts.pop("month"), counts.pop("unit__name"))
-        target.counts.update(counts)
-
-    events = CaseEvent.objects.filter(case__in=cases).annotate(month=event_month)
-    names = {str(kind): name for name, kind in COUNTED_EVENTS.items()}
-    for by_kind in (
-        events.filter(kind__in=list(names))
-        .values("month", "case__unit__name", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        target = cell(by_kind["month"], by_kind["case__unit__name"])
-        target.counts[names[by_kind["kind"]]] += by_kind["n"]
-
+    month = TruncMonth("case__created_at", tzinfo=timezone.get_current_timezone())
     for by_reason in (
-        events.filter(kind=EventKind.SCREENING_NOT_SCREENED)
-        .annotate(reason=KT("payload__reason"))
+        CaseEvent.objects.filter(case__in=cases, kind=EventKind.SCREENING_NOT_SCREENED)
+        .annotate(month=month, reason=KT("payload__reason"))
         .values("month", "case__unit__name", "reason")
         .annotate(n=Count("case", distinct=True))
         .order_by()
     ):
-        target = cell(by_reason["month"], by_reason["case__unit__name"])
+        key = (_month(by_reason["month"]), by_reason["case__unit__name"])
+        target = cells.setdefault(key, Cell(*key))
         target.reasons[by_reason["reason"] or "unknown"] += by_reason["n"]
-
-    def first(*kinds: EventKind) -> Min:
-        return Min("events__at", filter=Q(events__kind__in=kinds))
-
-    # The times: one aggregated row per case that has any of them; the medians are taken here.
-    for times in (
-        # Exists, not a join: a filtered join would also filter the MINs below.
-        cases.filter(
-            Exists(
-                CaseEvent.objects.filter(
-                    case=OuterRef("pk"),
-                    kind__in=[
-                        EventKind.CASE_ESCALATED,
-                        EventKind.SAFETY_ITEM_DONE,
-                        EventKind.REPORTING_DECISION_RECORDED,
-                    ],
-                )
-            )
-        )
-        .values("pk", "created_at", "unit__name")
-        .annotate(
-            escalated=first(EventKind.CASE_ESCALATED),
-            reviewed=first(*REVIEW_KINDS),
-            safety=first(EventKind.SAFETY_ITEM_DONE),
-            decision=first(EventKind.REPORTING_DECISION_RECORDED),
-            report=first(EventKind.REPORTING_REQUIRED_REPORT_LOGGED),
-        )
-        .order_by()
-    ):
-        target = cell(times["created_at"], times["unit__name"])
-        for name, start, end in (
-            ("to_review", times["escalated"], times["reviewed"]),
-            ("to_safety", times["created_at"], times["safety"]),
-            ("to_report", times["decision"], times["report"]),
-        ):
-            hours = _hours(start, end)
-            if hours is not None:
-                target.hours[name].append(hours)
     return list(cells.values())
+
+
+def _month(value: datetime) -> str:
+    return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
 
 
 def header() -> list[str]:

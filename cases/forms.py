@@ -20,6 +20,16 @@ def version_field() -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
+def read_choices_once(form: forms.BaseForm, *names: str) -> None:
+    """Read each named field's choices (a query for the rule table's places or the languages
+    list) once for this form: a callable is otherwise called again on every pass over them,
+    rendering and validating included."""
+    for name in names:
+        field = cast(forms.ChoiceField, form.fields[name])
+        choices: Any = field.choices
+        field.choices = list(choices)
+
+
 class StartCaseForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
     ward_label = Case._meta.get_field("ward_label").formfield()
@@ -36,6 +46,7 @@ class StartCaseForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = user.units.order_by("name")
+        read_choices_once(self, "jurisdiction", "preferred_language")
         if user.facility is not None:
             self.fields["jurisdiction"].initial = user.facility.jurisdiction
 
@@ -50,6 +61,10 @@ class CaseDetailsForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = list(EDITABLE_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        read_choices_once(self, "jurisdiction", "preferred_language")
 
     def validate_constraints(self) -> None:
         # Case.clean already says, in a clinician's words, what the database constraint

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,36 +44,63 @@ def waiting_count(user: User) -> int:
     return unreviewed(Case.objects.for_user(user).open().escalated()).count()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueueRow:
-    case: Case
+    """One row of the queue, every cell already in words (the table refreshes every 30 s)."""
+
+    ref: str
+    unit: str
     waited: str
+    reason: str
+    concern: str
     open_items: list[str]
     is_new: bool
+    is_returned: bool
+
+
+# The queue's columns only: its rows are read every 30 s by every open queue.
+QUEUE_COLUMNS = (
+    "ref",
+    "unit__name",
+    "escalated_at",
+    "escalation_reason",
+    "concern_level",
+    "review_status",
+    "report_outstanding",
+)
 
 
 def queue_rows(cases: CaseQuerySet) -> list[QueueRow]:
-    """A page of the queue in three queries: the cases, their new flag, their open items."""
+    """A page of the queue in two queries: the cases with their new flag, their open items."""
     opened = AuditEntry.objects.filter(
         case=OuterRef("pk"), action=AuditEntry.Action.CASE_REVIEW, at__gte=OuterRef("escalated_at")
     )
-    page = list(cases.annotate(reviewed=Exists(opened))[:QUEUE_LIMIT])
+    page = list(
+        cases.annotate(reviewed=Exists(opened)).values("pk", "reviewed", *QUEUE_COLUMNS)[
+            :QUEUE_LIMIT
+        ]
+    )
     acts: dict[int, list[review.Act]] = defaultdict(list)
     for case_id, kind, by_id, payload in (
-        CaseEvent.objects.filter(case__in=[c.pk for c in page], kind__in=review.OPEN_ITEM_KINDS)
+        CaseEvent.objects.filter(case__in=[c["pk"] for c in page], kind__in=review.OPEN_ITEM_KINDS)
         .order_by("at", "pk")
         .values_list("case_id", "kind", "by_id", "payload")
     ):
         acts[case_id].append(review.Act(kind, by_id, payload))
     now = timezone.now()
+    concerns = {value: str(label) for value, label in Case.Concern.choices}
     return [
         QueueRow(
-            case=case,
-            waited=review.waited(case.escalated_at or now, now),
+            ref=case["ref"],
+            unit=case["unit__name"],
+            waited=review.waited(case["escalated_at"] or now, now),
+            reason=Truncator(case["escalation_reason"]).chars(120),
+            concern=concerns.get(case["concern_level"], case["concern_level"]),
             open_items=review.open_items(
-                report_outstanding=case.report_outstanding, acts_oldest_first=acts[case.pk]
+                report_outstanding=case["report_outstanding"], acts_oldest_first=acts[case["pk"]]
             ),
-            is_new=not case.reviewed,
+            is_new=not case["reviewed"],
+            is_returned=case["review_status"] == Case.Review.RETURNED,
         )
         for case in page
     ]
@@ -82,7 +110,7 @@ def queue_rows(cases: CaseQuerySet) -> list[QueueRow]:
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     require_supervisor(request.user)
     filters = QueueFilterForm(request.GET or None, user=request.user)
-    cases = Case.objects.for_user(request.user).open().escalated().with_list_columns()
+    cases = Case.objects.for_user(request.user).open().escalated()
     if filters.is_valid() and filters.cleaned_data["unit"]:
         cases = cases.filter(unit=filters.cleaned_data["unit"])
     context = {"rows": queue_rows(cases.oldest_escalation_first()), "filters": filters}

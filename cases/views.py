@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from cases import actions, audit, providers
+from cases import access_log, actions, audit, providers
 from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
@@ -281,9 +281,9 @@ def case_access_log(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
     if not request.user.is_supervisor:
         raise PermissionDenied("Only supervisors read a case's access log.")
-    entries = list(case.audit_entries.select_related("user")[:ACCESS_LOG_LIMIT])
+    rows = access_log.rows(case.audit_entries.all()[:ACCESS_LOG_LIMIT])
     return render_case_tab(
-        request, case, "cases/case_access_log.html", {"entries": entries}, tab="overview"
+        request, case, "cases/case_access_log.html", {"rows": rows}, tab="overview"
     )
 
 

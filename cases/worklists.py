@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseQuerySet, Facility
@@ -22,9 +23,23 @@ class WorkList:
     cases: list[Case]
 
 
+def first(cases: CaseQuerySet) -> list[Case]:
+    """The list's first `LIST_LIMIT` cases, with their list columns. Thousands of open cases
+    may match (every one with a follow-up overdue): the database picks the first ones from
+    the narrow rows of the case table alone, and joins units and people to those only."""
+    chosen = cases.values("pk")[:LIST_LIMIT]
+    return list(
+        Case.objects.filter(pk__in=chosen).with_list_columns().order_by(*cases.query.order_by)
+    )
+
+
 def work_lists(visible: CaseQuerySet, *, facility: Facility, today: date) -> list[WorkList]:
-    open_cases = visible.open().with_list_columns()
-    old_before = today - timedelta(days=facility.open_case_alert_days)
+    open_cases = visible.open()
+    # Opened before that day in the facility's time zone: compared as a moment, not as each
+    # case's local date, so the database converts no row.
+    old_before = timezone.make_aware(
+        datetime.combine(today - timedelta(days=facility.open_case_alert_days), time.min)
+    )
     spec = [
         (
             "reports",
@@ -51,10 +66,9 @@ def work_lists(visible: CaseQuerySet, *, facility: Facility, today: date) -> lis
             "long-open",
             _("Open longer than %(days)d days") % {"days": facility.open_case_alert_days},
             _("No case has been open that long."),
-            open_cases.filter(created_at__date__lt=old_before).order_by("created_at"),
+            open_cases.filter(created_at__lt=old_before).order_by("created_at"),
         ),
     ]
     return [
-        WorkList(slug, str(title), str(empty), list(cases[:LIST_LIMIT]))
-        for slug, title, empty, cases in spec
+        WorkList(slug, str(title), str(empty), first(cases)) for slug, title, empty, cases in spec
     ]

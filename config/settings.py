@@ -124,7 +124,8 @@ HARBOR_DB_APP_ROLE = os.environ.get("HARBOR_DB_APP_ROLE", "")
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person's roles in the same query (cases.auth).
+    "cases.auth.RoleReadingBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

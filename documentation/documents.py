@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
@@ -22,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetchingError
 
 from cases import discretion, languages
 from cases.content import cached_rule
@@ -42,7 +45,9 @@ def _content(name: str) -> dict[str, Any]:
 def _texts_row() -> Any:
     from documentation.models import PatientTexts
 
-    return PatientTexts.objects.latest_published(PATIENT_TEXTS_SLUG)
+    # The document is read only when its version is not cached yet (`cached_rule`); the
+    # history of changes, never here.
+    return PatientTexts.objects.defer("document", "changes").latest_published(PATIENT_TEXTS_SLUG)
 
 
 def _texts_document() -> tuple[Any, dict[str, Any]]:
@@ -60,14 +65,22 @@ class Papers:
     row: Any
     document: dict[str, Any]
 
+    @cached_property
+    def _texts(self) -> list[languages.Text]:
+        from documentation.models import PatientTexts
+
+        return languages.texts_of(self.document, PatientTexts.TEXTS)
+
+    @cached_property
+    def _languages(self) -> tuple[str, ...]:
+        found = self._texts
+        ready = [c for c in languages.languages_in(found) if not languages.missing_in(found, c)]
+        return (languages.SOURCE_LANGUAGE, *ready)
+
     def languages(self) -> tuple[str, ...]:
         """Every language the papers can be printed in: English and each language whose texts
         are complete (a half-written language is never printed)."""
-        from documentation.models import PatientTexts
-
-        found = languages.texts_of(self.document, PatientTexts.TEXTS)
-        ready = [c for c in languages.languages_in(found) if not languages.missing_in(found, c)]
-        return (languages.SOURCE_LANGUAGE, *ready)
+        return self._languages
 
     def language_for(self, preferred: str) -> str:
         """The language to print in: the patient's if Harbor has texts for it, else English."""
@@ -94,7 +107,7 @@ class Papers:
         chosen = self.language_for(language) if language else ""
         if chosen in ("", languages.SOURCE_LANGUAGE):
             return ""
-        review = reviews_of(self.row).get(chosen) if self.row is not None else None
+        review = reviews_of(self.row, self._texts).get(chosen) if self.row is not None else None
         if review is None:
             return str(PROVENANCE_UNREVIEWED)
         return _("Translation reviewed by %(name)s on %(date)s.") % {
@@ -135,17 +148,50 @@ def telling_words_in(text: str, extra: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+class _NoFetching(URLFetcher):
+    """The papers load nothing from anywhere (no logo, no image, system fonts only), so any
+    URL in them is refused rather than fetched: nothing printed can reach out to a server."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise URLFetchingError(f"Printouts fetch nothing: {url}")
+
+
+class _Printing(threading.local):
+    """What every printout shares, made once per worker thread: building WeasyPrint's default
+    fetcher loads the system's TLS certificates (about a tenth of a second, twice per
+    document), and each FontConfiguration reloads fontconfig and starts an empty font map."""
+
+    def __init__(self) -> None:
+        self.fetcher = _NoFetching()
+        self.fonts = FontConfiguration()
+
+
+_printing = _Printing()
+
+
 @cache
 def _stylesheet() -> CSS:
-    return CSS(string=(files("documentation") / "content" / "print.css").read_text("utf-8"))
+    return CSS(
+        string=(files("documentation") / "content" / "print.css").read_text("utf-8"),
+        url_fetcher=_printing.fetcher,
+    )
+
+
+@cache
+def _page(page_size: str, margin: str) -> CSS:
+    return CSS(
+        string=f"@page {{ size: {page_size}; margin: {margin}; }}", url_fetcher=_printing.fetcher
+    )
 
 
 def render_pdf(
     template_name: str, context: dict[str, Any], *, page_size: str, margin: str = "15mm"
 ) -> bytes:
     html = render_to_string(template_name, context)
-    page = CSS(string=f"@page {{ size: {page_size}; margin: {margin}; }}")
-    pdf = HTML(string=html).write_pdf(stylesheets=[_stylesheet(), page])
+    printing = _printing
+    pdf = HTML(string=html, url_fetcher=printing.fetcher).write_pdf(
+        stylesheets=[_stylesheet(), _page(page_size, margin)], font_config=printing.fonts
+    )
     if pdf is None:  # only when a target is given, which it is not
         raise RuntimeError("WeasyPrint returned no PDF.")
     return pdf
@@ -168,15 +214,25 @@ def card_lines(hotlines: Sequence[Hotline], language: str = "en") -> list[CardLi
     ]
 
 
+def _in(language: str, texts: Papers | None) -> dict[str, Any]:
+    """The papers' texts in `language` and the language they are in, from one read."""
+    texts = texts or papers()
+    return {"t": texts.texts(language), "lang": texts.language_for(language)}
+
+
 def card_pdf(
-    *, lines: Sequence[CardLine], language: str, paper: str, emergency_phone: str
+    *,
+    lines: Sequence[CardLine],
+    language: str,
+    paper: str,
+    emergency_phone: str,
+    texts: Papers | None = None,
 ) -> bytes:
     size, columns, rows = PAPER[paper]
     return render_pdf(
         "documentation/print/card.html",
         {
-            "t": patient_texts(language),
-            "lang": patient_language(language),
+            **_in(language, texts),
             "lines": lines,
             "emergency_phone": emergency_phone,
             "cards": range(columns * rows),
@@ -186,12 +242,13 @@ def card_pdf(
     )
 
 
-def slip_pdf(*, language: str, when: str, where: str, paper: str) -> bytes:
+def slip_pdf(
+    *, language: str, when: str, where: str, paper: str, texts: Papers | None = None
+) -> bytes:
     return render_pdf(
         "documentation/print/slip.html",
         {
-            "t": patient_texts(language),
-            "lang": patient_language(language),
+            **_in(language, texts),
             "when": when,
             "where": where,
         },
@@ -200,13 +257,17 @@ def slip_pdf(*, language: str, when: str, where: str, paper: str) -> bytes:
 
 
 def contacts_pdf(
-    *, entries: Sequence[Any], lines: Sequence[CardLine], language: str, paper: str
+    *,
+    entries: Sequence[Any],
+    lines: Sequence[CardLine],
+    language: str,
+    paper: str,
+    texts: Papers | None = None,
 ) -> bytes:
     return render_pdf(
         "documentation/print/contacts.html",
         {
-            "t": patient_texts(language),
-            "lang": patient_language(language),
+            **_in(language, texts),
             "entries": entries,
             "lines": lines,
         },

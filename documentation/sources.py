@@ -85,8 +85,17 @@ def case_record(case: Case) -> CaseRecord:
             entry = Quote(question=answer.question.text, words=answer.note.strip())
             (quotes if answer.verbatim else summaries).append(entry)
 
+    # The template's documents are left in the database: an item's text comes from the
+    # template's rule, built once per version (`cached_rule`), so decoding its JSON again for
+    # each of a case's thirty-odd items would only be thrown away.
     items = list(
-        ChecklistItem.objects.filter(checklist__case=case).select_related("checklist__template")
+        ChecklistItem.objects.filter(checklist__case=case)
+        .select_related("checklist__template")
+        .defer(
+            "checklist__template__items",
+            "checklist__template__translations",
+            "checklist__template__changes",
+        )
     )
     forensic = next(
         (

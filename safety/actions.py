@@ -67,12 +67,29 @@ def set_checklist_item(
     StaleVersion if the item changed since the user saw it at `base_version`, and
     ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
     """
-    _lock(case)
-    checklist = _start_checklist(case, checklist_slug, by=by)
-    template_item = checklist.template.item(item_slug)
-    if template_item is None:
+    # A started checklist stays on its version for good, so the item's own row lock is enough
+    # to serialise its changes: the item, its checklist and template come in one locked read.
+    # Only starting a checklist (reading before writing the pin) takes the case's lock.
+    item = (
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("checklist__template", "changed_by", "consent_recorded_by")
+        .filter(checklist__case=case, checklist__slug=checklist_slug, slug=item_slug)
+        .first()
+    )
+    if item is None:
+        _lock(case)
+        started = _start_checklist(case, checklist_slug, by=by)
+        item = (
+            ChecklistItem.objects.select_for_update()
+            .filter(checklist=started, slug=item_slug)
+            .first()
+        )
+        if item is not None:
+            item.checklist = started
+    checklist = item.checklist if item is not None else None
+    template_item = checklist.template.item(item_slug) if checklist is not None else None
+    if item is None or checklist is None or template_item is None:
         raise ItemRefused(_("This item is not on the version of the checklist this case uses."))
-    item = ChecklistItem.objects.select_for_update().get(checklist=checklist, slug=item_slug)
     if item.version != base_version:
         raise StaleVersion(item)
 

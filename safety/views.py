@@ -108,7 +108,14 @@ def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
         .select_related("template")
         .prefetch_related(Prefetch("items", queryset=items))
     }
-    newest = {t.slug: t for t in ChecklistTemplate.objects.latest_versions().filter(slug__in=slugs)}
+    # A pinned checklist never changes version, so the newest versions are read only for the
+    # checklists this case has not started.
+    unpinned = [slug for slug in slugs if slug not in pinned]
+    newest = (
+        {t.slug: t for t in ChecklistTemplate.objects.latest_versions().filter(slug__in=unpinned)}
+        if unpinned
+        else {}
+    )
     views = []
     for slug in slugs:
         started = pinned.get(slug)
@@ -200,9 +207,7 @@ def set_checklist_item(
 ) -> HttpResponse:
     case = get_case_for(request, case_ref)
     tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
-    view = next(
-        (i for c in checklist_views(case, (checklist,)) for i in c.items if i.slug == item), None
-    )
+    view = _ticked_item(case, checklist, item) if tab is not None else None
     if tab is None or view is None:
         raise Http404("No such checklist item on this case.")
     form = ChecklistItemForm(request.POST, requires_consent=view.requires_consent)
@@ -230,15 +235,34 @@ def set_checklist_item(
             view.state, view.form, view.conflict = conflict.current, form, True
         except actions.ItemRefused as refused:
             form.add_error(None, str(refused))
-            view.form = form
+            view.state, view.form = _state_of(case, checklist, item), form
         else:
             if not request.htmx:
                 return redirect(f"{reverse(TAB_VIEWS[tab], args=[case.ref])}#{view.dom_id}")
     else:
-        view.form = form
+        view.state, view.form = _state_of(case, checklist, item), form
     if request.htmx:
         return render(request, "safety/checklist.html#item", {"case": case, "item": view})
     return _checklist_tab(request, case, tab, replace=view)
+
+
+def _ticked_item(case: Case, checklist: str, item: str) -> ItemView | None:
+    """The item a tick is for, in the checklist version the case uses (or would start on), in
+    one query: its state is read by the action, under its lock, or on a refusal."""
+    started = CaseChecklist.objects.filter(case=case, slug=checklist).select_related("template")
+    pinned = started.first()
+    template = pinned.template if pinned else ChecklistTemplate.objects.newest(checklist)
+    found = template.item(item) if template else None
+    return _item_view(checklist, found, None) if found else None
+
+
+def _state_of(case: Case, checklist: str, item: str) -> ChecklistItem | None:
+    """The item's saved state, to show again beside a refused tick."""
+    return (
+        ChecklistItem.objects.filter(checklist__case=case, checklist__slug=checklist, slug=item)
+        .select_related("changed_by", "consent_recorded_by")
+        .first()
+    )
 
 
 # --- Threatening behaviour ----------------------------------------------------------------------

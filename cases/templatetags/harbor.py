@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
 from cases.timeline import kind_label
 
 register = template.Library()
@@ -34,3 +44,80 @@ def part_label(code: str) -> str:
         return code.replace("-", " ").replace("_", " ").capitalize()
     # The timeline's own short name for the kind ("Case opened", "Answer saved").
     return kind_label(code) or code
+
+
+@register.simple_tag
+def person_options(people: Any, selected: int | None) -> SafeString:
+    """The `<option>`s of a choice of people (`people`, a User queryset), `selected` marked.
+
+    The case page's assign control lists every clinician of the facility — hundreds of them —
+    and a template loop over that many people cost more than the rest of the page. Written
+    here, from the four columns a name needs: `display_name` is `get_full_name()` or the
+    user name, as `User.display_name` says.
+    """
+    rows = people.values_list("pk", "first_name", "last_name", "username")
+    chosen = mark_safe(" selected")  # noqa: S308 - a constant
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, chosen if pk == selected else "", f"{first} {last}".strip() or name)
+            for pk, first, last, name in rows
+        ),
+    )
+
+
+def _when(value: Any) -> str:
+    """`{{ value|date:"SHORT_DATETIME_FORMAT" }}`: in the current time zone, "" for none."""
+    return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+
+
+@register.simple_tag
+def case_rows(cases: list[Case], show_escalation: bool = False) -> SafeString:
+    """The rows of a home page's case table (`cases` loaded `with_list_columns`).
+
+    A supervisor's home shows up to three lists of fifty cases; rendered through the template,
+    its variable lookups, filters and a URL reversed per row made most of the page's time. The
+    same HTML, written once per row here: the case's URL from one reversed pattern, the words
+    and labels translated once per table.
+    """
+    placeholder = "00000-00000"
+    url_pattern = reverse("cases:case-detail", kwargs={"case_ref": placeholder})
+    escalated = format_html(' <span class="badge text-bg-warning">{}</span>', gettext("Escalated"))
+    report = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("Report to log"))
+    concern = {value: str(label) for value, label in Case.Concern.choices}
+    rows = []
+    for case in cases:
+        if show_escalation:
+            last = format_html(
+                '{}<div class="small text-body-secondary">{}</div>',
+                _when(case.escalated_at),
+                Truncator(case.escalation_reason).chars(80),
+            )
+        else:
+            last = format_html("{}", _when(case.updated_at))
+        assignee = case.assignee.display_name if case.assignee else ""
+        rows.append(
+            format_html(
+                "      <tr>\n"
+                '        <td><a href="{}">{}</a>{}{}</td>\n'
+                "        <td>{}</td>\n"
+                "        <td>{}</td>\n"
+                "        <td>{}</td>\n"
+                "        <td>{}</td>\n"
+                "        <td>{}</td>\n"
+                "        <td>{}</td>\n"
+                "      </tr>",
+                url_pattern.replace(placeholder, case.ref),
+                case.ref,
+                escalated if case.is_escalated and not show_escalation else "",
+                report if case.report_outstanding else "",
+                case.ward_label or "—",
+                case.unit.name,
+                case.age_label,
+                concern.get(case.concern_level, case.concern_level),
+                assignee or "—",
+                last,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part above went through format_html

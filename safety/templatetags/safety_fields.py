@@ -1,0 +1,134 @@
+"""`{{ field|as_field }}` and `{{ form|as_fields }}`: form fields laid out as crispy-bootstrap5
+lays them out, written in Python.
+
+The safety editors and the Reporting tab render over a hundred fields a page (a jurisdiction's
+rules: 19 fields a rule, 22 choices among them). Through crispy's per-field templates each field
+cost a dozen template includes, and even one small template per field spends most of its time
+resolving `field.…` lookups. This writes the same layout directly: the label (with crispy's
+required asterisk), the widget with crispy's Bootstrap classes (`is-invalid` when it has errors),
+a checkbox after its input, a group of choices in a fieldset with its legend, the help text and
+the errors under the ids Django's `aria-describedby` points at (`{auto_id}_helptext`, `_error`).
+The widgets themselves still come from the form renderer (`cases.renderers`).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BaseForm, BoundField
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# crispy-bootstrap5's class for each widget type (`BoundField.widget_type`); others: text.
+CLASSES = {
+    "checkbox": "checkboxinput form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+    "radioselect": "form-check-input",
+    "select": "select form-select",
+    "selectmultiple": "selectmultiple form-select",
+    "textarea": "textarea form-control",
+    "number": "numberinput form-control",
+    "date": "dateinput form-control",
+    "email": "emailinput form-control",
+    "datetime": "datetimeinput form-control",
+}
+
+
+def _classed(field: BoundField) -> None:
+    """Give the field's widget crispy's classes. Each form instance holds its own copy of its
+    widgets, so this changes no other form; a field rendered twice is classed once."""
+    widget = field.field.widget
+    if getattr(widget, "bootstrapped", False):
+        return
+    own = widget.attrs.get("class", "")
+    added = CLASSES.get(field.widget_type, "textinput form-control")
+    invalid = " is-invalid" if field.errors else ""
+    widget.attrs["class"] = f"{own} {added}{invalid}".strip()
+    widget.bootstrapped = True  # type: ignore[attr-defined]  # a mark on this copy only
+
+
+def _help_and_errors(field: BoundField, auto_id: str) -> str:
+    out = ""
+    if field.help_text:
+        out += format_html('<div id="{}_helptext" class="form-text">{}</div>', auto_id, field.help_text)
+    if field.errors:
+        messages = "".join(
+            format_html('<p class="mb-0"><strong>{}</strong></p>', error) for error in field.errors
+        )
+        out += format_html(
+            '<div id="{}_error" class="invalid-feedback d-block">{}</div>',
+            auto_id,
+            mark_safe(messages),  # noqa: S308 - each message escaped by format_html above
+        )
+    return out
+
+
+@register.filter
+def as_field(field: BoundField) -> SafeString:
+    """One field, laid out as crispy-bootstrap5's `field.html` lays it out."""
+    if field.is_hidden:
+        return SafeString(field)
+    _classed(field)
+    auto_id = field.auto_id
+    required = field.field.required
+    label = conditional_escape(field.label)
+    if required:
+        label = mark_safe(f'{label}<span class="asteriskField">*</span>')  # noqa: S308 - escaped
+    required_class = " requiredField" if required else ""
+    after = _help_and_errors(field, auto_id)
+    if field.widget_type == "checkbox":
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+            '<label for="{}" class="form-check-label{}">{}</label>{}</div></div>\n',
+            auto_id,
+            field.as_widget(),
+            field.id_for_label,
+            required_class,
+            label,
+            mark_safe(after),  # noqa: S308 - built with format_html
+        )
+    if field.use_fieldset:
+        choices = "".join(
+            format_html(
+                '<div class="form-check">{}<label for="{}" class="form-check-label">{}</label>'
+                "</div>\n",
+                choice.tag(),
+                choice.id_for_label,
+                choice.choice_label,
+            )
+            for choice in field.subwidgets
+        )
+        described = field.aria_describedby
+        return format_html(
+            '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6{}">{}'
+            "</legend><div>\n{}</div>{}</fieldset></div>\n",
+            auto_id,
+            format_html(' aria-describedby="{}"', described) if described else "",
+            required_class,
+            label,
+            mark_safe(choices),  # noqa: S308 - built with format_html
+            mark_safe(after),  # noqa: S308 - built with format_html
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label{}">{}</label>{}{}</div>\n',
+        auto_id,
+        field.id_for_label,
+        required_class,
+        label,
+        field.as_widget(),
+        mark_safe(after),  # noqa: S308 - built with format_html
+    )
+
+
+@register.filter
+def as_fields(form: BaseForm) -> SafeString:
+    """A whole form as `|crispy` writes it: its non-field errors, then every field in order."""
+    out = ""
+    if form.non_field_errors():
+        items = "".join(format_html("<li>{}</li>", error) for error in form.non_field_errors())
+        out = format_html(
+            '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>\n',
+            mark_safe(items),  # noqa: S308 - each error escaped by format_html above
+        )
+    return mark_safe(out + "".join(as_field(field) for field in form))  # noqa: S308 - built above
