@@ -292,14 +292,14 @@ CONCERNS = {
 }
 
 
-def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, dict[str, Any]]:
+def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, Any]:
     """One row per case with any event the figures read: how many of each kind it counts,
     and when each first happened. Grouped by the event's own case id, without joining the
     cases, so the database aggregates the kinds' rows before it matches them to the cases."""
     kinds = {*FLAG_EVENTS.values(), *COUNTED_EVENTS.values()}
     kinds.update(kind for group in FIRST_EVENTS.values() for kind in group)
     return (
-        CaseEvent.objects.filter(kind__in=sorted(kinds))
+        CaseEvent.objects.filter(kind__in=sorted(kinds), case__in=cases.order_by().values("pk"))
         .values("case_id")
         .annotate(
             **{name: Count("pk", filter=Q(kind=kind)) for name, kind in FLAG_EVENTS.items()},
@@ -313,8 +313,8 @@ def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, dict[str, Any]]
 def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
     """One statement for every count and time of every cell: the cases (month, unit,
     concern), joined to their events counted per case, then grouped per cell. A median is
-    read as the one or two middle times of its cell (window functions), so no case's row
-    leaves the database.
+    read as the one or two middle times of its cell (an ordered aggregate on PostgreSQL,
+    window functions elsewhere), so no case's row leaves the database.
 
     Django cannot group the rows of a grouped query again, so the two inner queries are the
     ORM's own SQL (its month in the current time zone), the time spans use the backend's own
@@ -349,12 +349,6 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
             *spans,
         ]
     )
-    cell = "PARTITION BY cell_month, cell_unit"
-    ranked = ", ".join(
-        f"ROW_NUMBER() OVER ({cell} ORDER BY {t} IS NULL, {t}) AS rank_{t}, "
-        f"COUNT({t}) OVER ({cell}) AS n_{t}"
-        for t in TIME_SPANS
-    )
     columns = [
         "COUNT(*) AS opened",
         "COUNT(*) FILTER (WHERE completed > 0) AS screened",
@@ -363,20 +357,40 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         "COUNT(*) FILTER (WHERE escalations > 0) AS escalated",
         *(f"SUM({name}) AS {name}" for name in COUNTED_EVENTS),
     ]
-    for t in TIME_SPANS:
-        # Sorted times 1..n: the median is the mean of ranks (n + 1) / 2 and n / 2 + 1 (the
-        # same rank when n is odd), in integer division.
-        columns += [
-            f"MAX(n_{t}) AS n_{t}",
-            f"MIN(CASE WHEN rank_{t} = (n_{t} + 1) / 2 THEN {t} END) AS low_{t}",
-            f"MAX(CASE WHEN rank_{t} = n_{t} / 2 + 1 THEN {t} END) AS high_{t}",
-        ]
     # Only fixed names and the ORM's compiled SQL are joined here; every value is a parameter.
+    rows = (
+        f"SELECT {joined} FROM ({cases_sql}) c "  # noqa: S608
+        f"LEFT JOIN ({events_sql}) e ON e.case_id = c.case_pk"
+    )
+    # Sorted times 1..n: the median is the mean of positions (n + 1) / 2 and n / 2 + 1 (the
+    # same one when n is odd), in integer division.
+    if connection.vendor == "postgresql":
+        # Each cell's times sorted in an ordered aggregate: a third of the cost of ranking
+        # every case with window functions, here.
+        for t in TIME_SPANS:
+            ordered = f"(ARRAY_AGG({t} ORDER BY {t}) FILTER (WHERE {t} IS NOT NULL))"
+            columns += [
+                f"COUNT({t}) AS n_{t}",
+                f"{ordered}[(COUNT({t}) + 1) / 2] AS low_{t}",
+                f"{ordered}[COUNT({t}) / 2 + 1] AS high_{t}",
+            ]
+    else:
+        cell = "PARTITION BY cell_month, cell_unit"
+        ranks = ", ".join(
+            f"ROW_NUMBER() OVER ({cell} ORDER BY {t} IS NULL, {t}) AS rank_{t}, "
+            f"COUNT({t}) OVER ({cell}) AS n_{t}"
+            for t in TIME_SPANS
+        )
+        rows = f"SELECT *, {ranks} FROM ({rows}) per_case"  # noqa: S608 - as above
+        for t in TIME_SPANS:
+            columns += [
+                f"MAX(n_{t}) AS n_{t}",
+                f"MIN(CASE WHEN rank_{t} = (n_{t} + 1) / 2 THEN {t} END) AS low_{t}",
+                f"MAX(CASE WHEN rank_{t} = n_{t} / 2 + 1 THEN {t} END) AS high_{t}",
+            ]
     sql = (
         f"SELECT cell_month, cell_unit, {', '.join(columns)} "  # noqa: S608
-        f"FROM (SELECT *, {ranked} FROM (SELECT {joined} FROM ({cases_sql}) c "
-        f"LEFT JOIN ({events_sql}) e ON e.case_id = c.case_pk) per_case) ranked "
-        "GROUP BY cell_month, cell_unit"
+        f"FROM ({rows}) cell_rows GROUP BY cell_month, cell_unit"
     )
     concerns = tuple(str(level) for level in CONCERNS.values())
     return sql, (*concerns, *cases_params, *events_params)

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from cases import access_log, actions, audit, providers
+from cases import access_log, actions, audit, providers, worklists
 from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
@@ -49,14 +49,16 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     visible = Case.objects.for_user(user).open().with_list_columns()
     context: dict[str, object] = {}
     if user.is_supervisor:
-        context["escalated_cases"] = list(
-            visible.escalated().oldest_escalation_first()[:HOME_LIST_LIMIT]
+        facility_open = Case.objects.for_user(user).open()
+        context["escalated_cases"] = worklists.first(
+            facility_open.escalated().oldest_escalation_first(), HOME_LIST_LIMIT
         )
         # Each case once on a supervisor's home: escalated, else report to log, else other.
-        context["outstanding_report_cases"] = list(
-            visible.filter(report_outstanding=True, escalated_at__isnull=True).order_by(
+        context["outstanding_report_cases"] = worklists.first(
+            facility_open.filter(report_outstanding=True, escalated_at__isnull=True).order_by(
                 "created_at"
-            )[:HOME_LIST_LIMIT]
+            ),
+            HOME_LIST_LIMIT,
         )
     if user.is_clinician:
         filters = CaseListFilterForm(request.GET or None, user=user)
@@ -71,10 +73,11 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         context["last_case"] = last_case_of(user, visible)
         context["review_requests"] = returned_to(user)
     if user.is_supervisor:
-        context["facility_cases"] = list(
-            visible.filter(escalated_at__isnull=True, report_outstanding=False).order_by(
+        context["facility_cases"] = worklists.first(
+            facility_open.filter(escalated_at__isnull=True, report_outstanding=False).order_by(
                 "-updated_at"
-            )[:HOME_LIST_LIMIT]
+            ),
+            HOME_LIST_LIMIT,
         )
     if user.is_administrator:
         context["admin_links"] = administrator_links()

@@ -6,13 +6,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.dates import date_formatter
 from cases.models import Case, CaseQuerySet, Facility
 
 LIST_LIMIT = 50
 # A follow-up is "due" from today to this many days ahead; before today it is overdue.
 DUE_WITHIN_DAYS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One line of a list, in words: up to 200 lines on the page."""
+
+    url: str
+    ref: str
+    unit: str
+    follow_up: str
+    opened: str
 
 
 @dataclass(frozen=True)
@@ -22,15 +35,38 @@ class WorkList:
     empty_text: str
     cases: list[Case]
 
+    @property
+    def items(self) -> list[WorkItem]:
+        follow_up, opened = gettext("follow-up %(day)s"), gettext("opened %(day)s")
+        day = date_formatter("MONTH_DAY_FORMAT")
+        return [
+            WorkItem(
+                url=case.get_absolute_url(),
+                ref=case.ref,
+                unit=case.unit.name,
+                follow_up=follow_up % {"day": day(case.next_follow_up)}
+                if case.next_follow_up
+                else "",
+                opened=opened % {"day": day(case.created_at)},
+            )
+            for case in self.cases
+        ]
 
-def first(cases: CaseQuerySet) -> list[Case]:
-    """The list's first `LIST_LIMIT` cases, with their list columns. Thousands of open cases
-    may match (every one with a follow-up overdue): the database picks the first ones from
-    the narrow rows of the case table alone, and joins units and people to those only."""
-    chosen = cases.values("pk")[:LIST_LIMIT]
-    return list(
-        Case.objects.filter(pk__in=chosen).with_list_columns().order_by(*cases.query.order_by)
-    )
+
+def first(
+    cases: CaseQuerySet, limit: int = LIST_LIMIT, *, only: tuple[str, ...] = ()
+) -> list[Case]:
+    """The list's first `limit` cases, with their list columns (or `only` these). Thousands
+    of open cases may match (every one with a follow-up overdue): the database picks the
+    first ones from the narrow rows of the case table alone, and joins the rest to those."""
+    chosen = Case.objects.filter(pk__in=cases.values("pk")[:limit]).order_by(*cases.query.order_by)
+    if only:
+        return list(chosen.select_related("unit").only(*only))
+    return list(chosen.with_list_columns())
+
+
+# What a line of a work list shows (WorkItem).
+LINE_COLUMNS = ("ref", "unit__name", "next_follow_up", "created_at")
 
 
 def work_lists(visible: CaseQuerySet, *, facility: Facility, today: date) -> list[WorkList]:
@@ -70,5 +106,6 @@ def work_lists(visible: CaseQuerySet, *, facility: Facility, today: date) -> lis
         ),
     ]
     return [
-        WorkList(slug, str(title), str(empty), first(cases)) for slug, title, empty, cases in spec
+        WorkList(slug, str(title), str(empty), first(cases, only=LINE_COLUMNS))
+        for slug, title, empty, cases in spec
     ]
