@@ -216,7 +216,12 @@ def summary_of(
 
     `rows` are the screening's `summary_rows` when the caller has read them already.
     """
-    observations, answers = rows if rows is not None else summary_rows(screening)
+    if rows is None:  # the summary alone reads only the signs seen
+        rows = (
+            list(screening.observations.filter(observed=True).select_related("indicator")),
+            list(screening.answers.select_related("question__theme")),
+        )
+    observations, answers = rows
     language = get_language()
     return rules.concern_summary(
         [
@@ -289,6 +294,8 @@ def save_observation(
     if screening.status == Screening.Status.COMPLETED:
         raise ScreeningClosedError(_("This screening is finished."))
     current = ObservedIndicator.objects.select_for_update().get(pk=observation.pk)
+    if ObservedIndicator.indicator.is_cached(observation):
+        current.indicator = observation.indicator  # content rows never change once saved
     if current.version != base_version:
         raise StaleVersion(current)
     if (current.observed, current.note) == (observed, note):
@@ -327,7 +334,10 @@ def save_answer(
     screening = _lock(answer.screening)
     if not screening.is_open:
         raise ScreeningClosedError(_("This screening is finished; its answers cannot change."))
-    current = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    current = Answer.objects.select_for_update().get(pk=answer.pk)
+    # The question is content, never changed once saved: the one the view read is the same.
+    if Answer.question.is_cached(answer):
+        current.question = answer.question
     if current.version != base_version:
         raise StaleVersion(current)
     new = (status, note, verbatim and status == Answer.Status.ANSWERED, concern)

@@ -12,9 +12,8 @@ from screening.fhir import (
     FhirImportError,
     bank_to_questionnaire,
     instrument_to_questionnaire,
-    questionnaire_to_bank,
-    questionnaire_to_instrument,
 )
+from screening.fhir_import import questionnaire_to_bank, questionnaire_to_instrument
 from screening.rules import load_bank, load_instrument
 
 CONTENT = Path(__file__).resolve().parents[2] / "screening" / "content"

@@ -19,10 +19,9 @@ from screening.fhir import (
     ResponseAnswer,
     bank_to_questionnaire,
     instrument_to_questionnaire,
-    questionnaire_to_bank,
-    questionnaire_to_instrument,
     screening_to_questionnaire_response,
 )
+from screening.fhir_import import questionnaire_to_bank, questionnaire_to_instrument
 from screening.rules import AnswerStatus, load_bank, load_instrument
 
 CONTENT = Path(screening.__file__).parent / "content"

@@ -12,13 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.schemas import validate
-from screening.fhir import (
-    SCHEMA,
-    FhirImportError,
-    bank_to_questionnaire,
-    instrument_to_questionnaire,
-    questionnaire_to_instrument,
-)
+from screening.fhir import FhirImportError, bank_to_questionnaire, instrument_to_questionnaire
+from screening.fhir_import import SCHEMA, questionnaire_to_instrument
 from screening.models import Instrument, QuestionBank
 from screening.rules import load_bank, load_instrument
 

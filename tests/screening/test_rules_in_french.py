@@ -14,7 +14,7 @@ import pytest
 from django.utils import translation
 
 from cases.schemas import ContentInvalid
-from screening import fhir
+from screening import fhir, fhir_import
 from screening.rules import (
     AnswerFact,
     AnswerStatus,
@@ -270,12 +270,12 @@ def test_a_question_used_twice_is_refused_in_french() -> None:
     [
         (
             {"resourceType": "Patient"},
-            fhir.questionnaire_to_bank,
+            fhir_import.questionnaire_to_bank,
             "Un resourceType « Questionnaire » était attendu pour un guide d’entretien",
         ),
         (
             ["not", "an", "object"],
-            fhir.questionnaire_to_instrument,
+            fhir_import.questionnaire_to_instrument,
             "Un Questionnaire FHIR était attendu sous forme d’objet JSON; reçu : list.",
         ),
     ],
