@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -89,20 +90,29 @@ def edit_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpRespons
     )
 
 
+def _export_questionnaire(
+    request: HtmxHttpRequest,
+    what: str,
+    content: QuestionBank | Instrument,
+    questionnaire: dict[str, Any],
+) -> HttpResponse:
+    """Download a version of a bank or an instrument as a FHIR Questionnaire, audited."""
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        user=request.user,
+        what=what,
+        slug=content.slug,
+        version=content.version,
+    )
+    return json_download(questionnaire, f"questionnaire-{content.slug}-v{content.version}.json")
+
+
 @require_GET
 def export_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
     require_administrator(request)
     bank = get_object_or_404(QuestionBank.objects.prefetch_related("themes__questions"), pk=bank_id)
-    audit.record(
-        AuditEntry.Action.EXPORT,
-        user=request.user,
-        what="question_bank",
-        slug=bank.slug,
-        version=bank.version,
-    )
-    return json_download(
-        fhir.bank_to_questionnaire(bank.to_rule()),
-        f"questionnaire-{bank.slug}-v{bank.version}.json",
+    return _export_questionnaire(
+        request, "question_bank", bank, fhir.bank_to_questionnaire(bank.to_rule())
     )
 
 
@@ -110,16 +120,8 @@ def export_bank(request: HtmxHttpRequest, bank_id: int) -> HttpResponse:
 def export_instrument(request: HtmxHttpRequest, instrument_id: int) -> HttpResponse:
     require_administrator(request)
     instrument = get_object_or_404(Instrument, pk=instrument_id)
-    audit.record(
-        AuditEntry.Action.EXPORT,
-        user=request.user,
-        what="instrument",
-        slug=instrument.slug,
-        version=instrument.version,
-    )
-    return json_download(
-        fhir.instrument_to_questionnaire(instrument.to_rule()),
-        f"questionnaire-{instrument.slug}-v{instrument.version}.json",
+    return _export_questionnaire(
+        request, "instrument", instrument, fhir.instrument_to_questionnaire(instrument.to_rule())
     )
 
 
