@@ -370,16 +370,18 @@ def measure_search(rounds: int) -> dict[str, Any]:
     }
 
 
-def measure_documents(case: Case, rounds: int) -> list[dict[str, Any]]:
-    made = clients()
+def document_probes(case: Case) -> list[Probe]:
     ref = case.ref
-    probes = [
+    return [
         Probe("discreet card", "clinician", f"/documentation/cases/{ref}/print/card/"),
         Probe("follow-up slip", "clinician", f"/documentation/cases/{ref}/print/slip/"),
         Probe("contacts handout", "clinician", f"/documentation/cases/{ref}/print/contacts/"),
         Probe("handover report", "clinician", f"/documentation/cases/{ref}/print/handover/"),
     ]
-    return run_probes(made, probes, rounds)
+
+
+def measure_documents(case: Case, rounds: int) -> list[dict[str, Any]]:
+    return run_probes(clients(), document_probes(case), rounds)
 
 
 def bench_case() -> tuple[Case, Case]:

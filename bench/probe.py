@@ -34,22 +34,11 @@ def main() -> None:
     from bench import measure
 
     case, busy = measure.bench_case()
-    ref = case.ref
-    documents = [
-        measure.Probe("discreet card", "clinician", f"/documentation/cases/{ref}/print/card/"),
-        measure.Probe("follow-up slip", "clinician", f"/documentation/cases/{ref}/print/slip/"),
-        measure.Probe(
-            "contacts handout", "clinician", f"/documentation/cases/{ref}/print/contacts/"
-        ),
-        measure.Probe(
-            "handover report", "clinician", f"/documentation/cases/{ref}/print/handover/"
-        ),
-    ]
     every = [
         *measure.BASELINES,
         *measure.page_probes(case, busy),
         *measure.fragment_probes(case),
-        *documents,
+        *measure.document_probes(case),
         *measure.search_probes(),
     ]
     chosen = [p for p in every if any(word in p.name for word in args.words)]
