@@ -305,6 +305,34 @@ def regions_covering(jurisdiction: str) -> tuple[str, ...]:
     return (code, country) if country != code else (code,)
 
 
+# --- Search keys -------------------------------------------------------------------------------
+# A service's filterable facts held on its own row as the keys of one JSON object, so that the
+# search's "has this term / speaks this language / serves this region" filters read one row (one
+# GIN index on PostgreSQL) instead of probing three child tables per candidate.
+
+
+def term_key(term_id: Any) -> str:
+    return f"term:{term_id}"
+
+
+def language_key(code: str) -> str:
+    return f"language:{code}"
+
+
+def area_key(extent: str) -> str:
+    return f"area:{extent}"
+
+
+def search_keys(
+    *, term_ids: Iterable[Any], language_codes: Iterable[str], extents: Iterable[str]
+) -> dict[str, int]:
+    """The keys of a service's taxonomy terms, languages and service areas (blank ones left out)."""
+    keys = [term_key(t) for t in term_ids]
+    keys += [language_key(code) for code in language_codes if code]
+    keys += [area_key(extent) for extent in extents if extent]
+    return dict.fromkeys(sorted(keys), 1)
+
+
 # --- Free text ---------------------------------------------------------------------------------
 
 

@@ -228,6 +228,34 @@ def test_regions_covering(jurisdiction, regions):
     assert rules.regions_covering(jurisdiction) == regions
 
 
+@pytest.mark.parametrize(
+    ("terms", "languages", "extents", "keys"),
+    [
+        ([], [], [], {}),
+        (["t1"], [], [], {"term:t1": 1}),
+        ([], ["fr", ""], [], {"language:fr": 1}),
+        ([], [], ["CA-ON", ""], {"area:CA-ON": 1}),
+        (
+            ["t2", "t1", "t1"],
+            ["pt", "en"],
+            ["US", "US-NY"],
+            {
+                "area:US": 1,
+                "area:US-NY": 1,
+                "language:en": 1,
+                "language:pt": 1,
+                "term:t1": 1,
+                "term:t2": 1,
+            },
+        ),
+    ],
+)
+def test_search_keys(terms, languages, extents, keys):
+    made = rules.search_keys(term_ids=terms, language_codes=languages, extents=extents)
+    assert made == keys
+    assert list(made) == sorted(keys)  # in a stable order, so a saved row compares equal
+
+
 def test_normalised_text_and_query_words():
     assert rules.normalise_text("Legal-aid, Clinic!", "") == " legal aid clinic "
     assert rules.normalise_text("", "") == ""
