@@ -289,10 +289,10 @@ def _card_parts(ids: list[Any]) -> _CardParts:
     for service_id, description in rows(Schedule, "description"):
         if description:
             parts.hours.setdefault(service_id, []).append(description)
-    for service_id, *term in rows(
+    for service_id, taxonomy, code, name in rows(
         Attribute, "taxonomy_term__taxonomy", "taxonomy_term__code", "taxonomy_term__name"
     ):
-        parts.terms.setdefault(service_id, []).append(tuple(term))  # type: ignore[arg-type]
+        parts.terms.setdefault(service_id, []).append((taxonomy, code, name))
     return parts
 
 
