@@ -232,7 +232,10 @@ def ramp(
         steps.append(
             {
                 "load": label,
-                **{k: figures[k] for k in ("users", "rps", "median_ms", "p95_ms", "failures")},
+                **{
+                    k: figures[k]
+                    for k in ("users", "rps", "median_ms", "p95_ms", "failures", "errors")
+                },
             }
         )
         if figures["p95_ms"] > 250 or figures["failures"]:
