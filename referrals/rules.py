@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.utils.translation import pgettext_lazy
 
 # --- Referral status lifecycle -----------------------------------------------------------------
@@ -226,8 +227,16 @@ class Freshness:
     def label(self) -> str:
         if self.state == FreshnessState.NEVER:
             return str(_("Never verified"))
-        text = _("Verified %(days)s days ago") % {"days": self.age_days}
-        return str(text) + (str(_(" — due for re-checking")) if self.is_stale else "")
+        days = self.age_days or 0
+        if self.is_stale:
+            text = ngettext(
+                "Verified %(days)s day ago — due for re-checking",
+                "Verified %(days)s days ago — due for re-checking",
+                days,
+            )
+        else:
+            text = ngettext("Verified %(days)s day ago", "Verified %(days)s days ago", days)
+        return text % {"days": days}
 
 
 def freshness(assured: date | None, *, today: date, stale_after_days: int) -> Freshness:
