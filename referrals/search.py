@@ -24,6 +24,7 @@ from referrals.models import (
     BARRIER,
     FLAG,
     KIND,
+    REFERRAL_READY_FIELDS,
     Attribute,
     Language,
     Phone,
@@ -249,13 +250,7 @@ CARD_FIELDS = (
     "maximum_age",
     "assured_date",
     "always_open",
-    "refer_by",
-    "refer_needs",
-    "refer_never_send",
-    "consent_requirements",
-    "handover_contact",
-    "handover_hours",
-    "protocol_reviewed_on",
+    *REFERRAL_READY_FIELDS,
 )
 
 

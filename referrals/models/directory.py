@@ -36,6 +36,18 @@ FLAG = "harbor-flag"
 KIND = "harbor-partner-kind"
 BARRIER = "harbor-barrier"
 
+# A referral-ready partner's own columns: how to refer, what they need and must never receive,
+# consent, the warm handover and when the protocol was last reviewed.
+REFERRAL_READY_FIELDS = (
+    "refer_by",
+    "refer_needs",
+    "refer_never_send",
+    "consent_requirements",
+    "handover_contact",
+    "handover_hours",
+    "protocol_reviewed_on",
+)
+
 
 class PortableSearchVectorField(models.TextField):
     """A `tsvector` column on PostgreSQL, unused text elsewhere (SQLite matches `search_text`)."""
