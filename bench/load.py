@@ -211,7 +211,7 @@ def run(user_class: type, users: int, seconds: float, host: str) -> dict[str, An
         "rps": round(total.num_requests / elapsed, 1),
         "median_ms": total.median_response_time,
         "p95_ms": total.get_response_time_percentile(0.95),
-        "errors": {str(k): v.occurrences for k, v in env.stats.errors.items()},
+        "errors": {f"{e.name}: {e.error}": e.occurrences for e in env.stats.errors.values()},
         "by_name": {
             name: {"requests": s.num_requests, "p95_ms": s.get_response_time_percentile(0.95)}
             for (name, _method), s in env.stats.entries.items()

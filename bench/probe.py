@@ -58,7 +58,9 @@ def main() -> None:
             measure._send(made[probe.persona], probe)
         profiler.disable()
         print(f"{probe.name}: {args.rounds} rounds")
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROBE_SORT", "cumulative")).print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROBE_SORT", "cumulative")).print_stats(
+            45
+        )
         return
     for row in measure.run_probes(made, chosen, args.rounds):
         print(
