@@ -319,6 +319,10 @@ def regions_covering(jurisdiction: str) -> tuple[str, ...]:
 # GIN index on PostgreSQL) instead of probing three child tables per candidate.
 
 
+# The codes `regions_covering` answers with: a country, or a country and a subdivision.
+REGION_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
 def term_key(term_id: Any) -> str:
     return f"term:{term_id}"
 
@@ -334,10 +338,14 @@ def area_key(extent: str) -> str:
 def search_keys(
     *, term_ids: Iterable[Any], language_codes: Iterable[str], extents: Iterable[str]
 ) -> dict[str, int]:
-    """The keys of a service's taxonomy terms, languages and service areas (blank ones left out)."""
+    """The keys of a service's taxonomy terms, languages and service areas.
+
+    Only areas given as a region code (CA, CA-ON) get a key: the region filter asks for no
+    other, and an HSDS extent may be a whole GeoJSON shape. Blank languages are left out.
+    """
     keys = [term_key(t) for t in term_ids]
     keys += [language_key(code) for code in language_codes if code]
-    keys += [area_key(extent) for extent in extents if extent]
+    keys += [area_key(extent) for extent in extents if REGION_CODE.match(extent)]
     return dict.fromkeys(sorted(keys), 1)
 
 

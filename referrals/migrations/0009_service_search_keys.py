@@ -7,9 +7,12 @@ Existing entries are filled in from their child rows here; from now on `hsds.ref
 keeps the keys after every write.
 """
 
+import re
+
 from django.db import migrations, models
 
 BATCH = 2000
+REGION_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")  # as referrals.rules.REGION_CODE
 
 
 def fill_keys(apps, schema_editor):
@@ -23,10 +26,9 @@ def fill_keys(apps, schema_editor):
         keys.setdefault(service_id, set()).add(f"term:{term_id}")
     for service_id, code in Language.objects.exclude(code="").values_list("service_id", "code"):
         keys.setdefault(service_id, set()).add(f"language:{code}")
-    for service_id, extent in ServiceArea.objects.exclude(extent="").values_list(
-        "service_id", "extent"
-    ):
-        keys.setdefault(service_id, set()).add(f"area:{extent}")
+    for service_id, extent in ServiceArea.objects.values_list("service_id", "extent"):
+        if REGION_CODE.match(extent):
+            keys.setdefault(service_id, set()).add(f"area:{extent}")
     changed = []
     for service in Service.objects.only("pk").iterator(chunk_size=BATCH):
         found = keys.get(service.pk)

@@ -246,7 +246,7 @@ def test_regions_covering(jurisdiction, regions):
         ([], [], [], {}),
         (["t1"], [], [], {"term:t1": 1}),
         ([], ["fr", ""], [], {"language:fr": 1}),
-        ([], [], ["CA-ON", ""], {"area:CA-ON": 1}),
+        ([], [], ["CA-ON", "", "ca-on", '{"type": "Polygon"}', "DEFAULT"], {"area:CA-ON": 1}),
         (
             ["t2", "t1", "t1"],
             ["pt", "en"],

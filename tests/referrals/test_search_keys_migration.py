@@ -31,6 +31,9 @@ def test_existing_entries_get_the_keys_of_their_terms_languages_and_areas():
         old.get_model("referrals", "Language").objects.create(service=kept, code="fr")
         old.get_model("referrals", "Language").objects.create(service=kept, code="")
         old.get_model("referrals", "ServiceArea").objects.create(service=kept, extent="CA-ON")
+        old.get_model("referrals", "ServiceArea").objects.create(
+            service=kept, extent='{"type": "Polygon"}', extent_type="geojson"
+        )
 
         new = migrate(AFTER)
 
