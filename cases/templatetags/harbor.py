@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import template
 from django.conf import settings
+from django.forms import BoundField
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.dates import date_formatter
@@ -170,3 +175,78 @@ def timeline_items(events: list[Any]) -> SafeString:
             for event in events
         ),
     )
+
+
+# --- Crispy forms, their layout rendered once ---------------------------------------------------
+# `{{ form|crispy }}` runs crispy's field template for every field on every render: most of the
+# case edit page's time. Without errors, everything it writes around each widget (the wrapper,
+# label, asterisk, help text) depends only on the form's fields, not on their values: so that
+# layout is rendered once per form and language, by crispy itself, with a marker where each
+# widget goes, and each render then puts the widgets (with the classes crispy gave them) in the
+# markers' places. A form with errors is rendered by crispy as it is.
+
+_FIELD_MARK = "\ue000{}\ue001"
+_MARKS = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+class _LayoutBoundField(BoundField):
+    """A field that renders as its marker, noting the widget class crispy gave it."""
+
+    classes: dict[str, str | None]
+
+    def __str__(self) -> SafeString:
+        self.classes[self.html_name] = self.field.widget.attrs.get("class")
+        return SafeString(_FIELD_MARK.format(self.html_name))
+
+    def __html__(self) -> SafeString:
+        return self.__str__()
+
+
+_layouts: dict[tuple[Any, ...], tuple[str, dict[str, str | None]]] = {}
+
+
+def _layout_key(form: Any) -> tuple[Any, ...]:
+    fields = tuple(
+        (
+            field.html_name,
+            str(field.label),
+            str(field.help_text),
+            field.field.required,
+            type(field.field.widget),
+            field.field.widget.attrs.get("class"),
+            field.is_hidden,
+            field.auto_id,
+            field.id_for_label,
+            field.use_fieldset,
+            field.css_classes(),
+        )
+        for field in form
+    )
+    return (type(form), get_language(), fields)
+
+
+@register.filter
+def crispy_fast(form: Any) -> SafeString:
+    """`{{ form|crispy }}` (bootstrap5), the same HTML, with crispy's layout rendered once."""
+    if form.errors:
+        return as_crispy_form(form)
+    key = _layout_key(form)
+    found = _layouts.get(key)
+    if found is None:
+        layout_form = copy.copy(form)  # the same fields and widgets: crispy's classes stay on
+        layout_form._bound_fields_cache = {}
+        classes: dict[str, str | None] = {}
+        layout_form.bound_field_class = type(
+            "LayoutBoundField", (_LayoutBoundField,), {"classes": classes}
+        )
+        found = _layouts[key] = (str(as_crispy_form(layout_form)), classes)
+    layout, classes = found
+    widgets = {}
+    for field in form:
+        css = classes.get(field.html_name)
+        if css is not None:
+            field.field.widget.attrs["class"] = css
+        widgets[field.html_name] = str(field)
+    # crispy's own spacing rule, over the widgets now in place (it ran over the markers).
+    rendered = remove_spaces(_MARKS.sub(lambda mark: widgets[mark.group(1)], layout))
+    return mark_safe(rendered)  # noqa: S308 - crispy's escaped layout and Django's widgets

@@ -101,3 +101,69 @@ def test_the_timeline_names_each_author_as_their_profile_does(personas, case):
     ]
     page = personas.client_for("clinician").get(case.get_absolute_url()).content.decode()
     assert re.findall(r'<span class="small">([^<]*)</span><br>', page) == names
+
+
+def details_form(case, data=None):
+    from cases.forms import CaseDetailsForm
+
+    if data is None:
+        return CaseDetailsForm(instance=case, initial={"version": case.version})
+    return CaseDetailsForm(data, instance=case)
+
+
+def crispy(form) -> str:
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    return str(as_crispy_form(form))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_crispy_fast_is_crispy_for_a_new_form_and_again_from_its_kept_layout(
+    personas, case, language
+):
+    from cases.templatetags.harbor import crispy_fast
+
+    other = actions.open_case(
+        unit=personas.emergency,
+        jurisdiction="US-TX",
+        age_years=None,
+        preferred_language="fr",
+        ward_label='Bay <7> & "B"',
+        by=personas.clinician,
+    )
+    with translation.override(language):
+        for shown in (case, other, case):  # the first builds the layout, the others reuse it
+            expected = crispy(details_form(shown))
+            assert crispy_fast(details_form(shown)) == expected
+        assert "Bay &lt;7&gt; &amp; &quot;B&quot;" in crispy_fast(details_form(other))
+
+
+def test_crispy_fast_is_crispy_for_a_bound_form_and_for_one_with_errors(personas, case):
+    from cases.templatetags.harbor import crispy_fast
+
+    valid = {
+        "version": "1",
+        "ward_label": "Bed 2",
+        "age_years": "31",
+        "jurisdiction": "CA-ON",
+        "preferred_language": "en",
+        "status": "open",
+        "contact_may_call": "on",
+        "contact_safe_times": "after 6 <pm>",
+    }
+    invalid = {**valid, "age_years": "-4", "jurisdiction": "XX-NOPE"}
+    for data in (valid, invalid, valid):
+        form = details_form(case, data)
+        form.is_valid()
+        expected = crispy(details_form(case, data))
+        assert crispy_fast(form) == expected
+    assert 'class="invalid-feedback"' in crispy_fast(details_form(case, invalid))
+
+
+def test_crispy_fast_is_crispy_for_the_escalation_form(personas, case):
+    from cases.forms import EscalateForm
+    from cases.templatetags.harbor import crispy_fast
+
+    for _ in range(2):
+        made = [EscalateForm(facility=personas.facility, initial={"version": 3}) for _ in "ab"]
+        assert crispy_fast(made[0]) == crispy(made[1])
