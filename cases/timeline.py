@@ -313,9 +313,17 @@ def timeline(case: Case, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
     details = phase_details(events)
     # A case opens on its own unit; it is already loaded.
     units = {case.unit_id: case.unit.name}
-    return [
-        TimelineEntry(
-            event.at, event.by, event.kind, describe(event, people, details.get(event.pk), units)
-        )
-        for event in events
-    ]
+    # Most entries are a kind's plain message (a hundred "Checklist item done"): translated
+    # once per kind here, as `describe` would.
+    plain: dict[str, str] = {}
+    entries = []
+    for event in events:
+        detail = details.get(event.pk)
+        if event.kind in PLAIN and not (detail and PLAIN[EventKind(event.kind)][1] is not None):
+            text = plain.get(event.kind)
+            if text is None:
+                text = plain[event.kind] = describe(event, people, detail, units)
+        else:
+            text = describe(event, people, detail, units)
+        entries.append(TimelineEntry(event.at, event.by, event.kind, text))
+    return entries

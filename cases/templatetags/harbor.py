@@ -203,6 +203,7 @@ class _LayoutBoundField(BoundField):
 
 
 _layouts: dict[tuple[Any, ...], tuple[str, dict[str, str | None]]] = {}
+LAYOUTS_KEPT = 200  # forms × languages; a form whose labels vary with its data would pass it
 
 
 def _layout_key(form: Any) -> tuple[Any, ...]:
@@ -239,6 +240,8 @@ def crispy_fast(form: Any) -> SafeString:
         layout_form.bound_field_class = type(
             "LayoutBoundField", (_LayoutBoundField,), {"classes": classes}
         )
+        if len(_layouts) >= LAYOUTS_KEPT:
+            _layouts.clear()
         found = _layouts[key] = (str(as_crispy_form(layout_form)), classes)
     layout, classes = found
     widgets = {}

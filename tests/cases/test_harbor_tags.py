@@ -167,3 +167,24 @@ def test_crispy_fast_is_crispy_for_the_escalation_form(personas, case):
     for _ in range(2):
         made = [EscalateForm(facility=personas.facility, initial={"version": 3}) for _ in "ab"]
         assert crispy_fast(made[0]) == crispy(made[1])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_timeline_tells_each_entry_as_describe_does(personas, case, language):
+    from cases.events import EventKind
+    from cases.timeline import _people_named, describe, phase_details
+
+    for kind in (EventKind.SCREENING_PAUSED, EventKind.SCREENING_RESUMED) * 3:
+        actions.record_event(
+            case, kind, by=personas.clinician, summary="x", payload={"screening": 1}
+        )
+    actions.escalate_case(case, reason="Second <look>", to=None, by=personas.clinician)
+    with translation.override(language):
+        entries = timeline(case)
+        events = list(case.events.select_related("by"))
+        people, details = _people_named(events), phase_details(events)
+        units = {case.unit_id: case.unit.name}
+        assert [entry.text for entry in entries] == [
+            describe(event, people, details.get(event.pk), units) for event in events
+        ]
+    assert len(entries) == 8
