@@ -30,23 +30,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
+    DateTimeField,
     F,
-    Min,
     Q,
-    QuerySet,
+    Value,
+    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.events import EventKind
-from cases.models import Case, CaseEvent, CaseQuerySet, Unit
+from cases.models import Case, CaseEvent, CaseFigures, CaseQuerySet, Unit
 
 SMALL = 5
 SMALL_LABEL = "<5"
@@ -292,21 +296,51 @@ CONCERNS = {
 }
 
 
-def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, Any]:
-    """One row per case with any event the figures read: how many of each kind it counts,
-    and when each first happened. Grouped by the event's own case id, without joining the
-    cases, so the database aggregates the kinds' rows before it matches them to the cases."""
-    kinds = {*FLAG_EVENTS.values(), *COUNTED_EVENTS.values()}
-    kinds.update(kind for group in FIRST_EVENTS.values() for kind in group)
-    return (
-        CaseEvent.objects.filter(kind__in=sorted(kinds), case__in=cases.order_by().values("pk"))
-        .values("case_id")
-        .annotate(
-            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in FLAG_EVENTS.items()},
-            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in COUNTED_EVENTS.items()},
-            **{name: Min("at", filter=Q(kind__in=group)) for name, group in FIRST_EVENTS.items()},
-        )
-        .order_by()
+COUNTERS: tuple[str, ...] = (*FLAG_EVENTS, *COUNTED_EVENTS)
+# Which of a case's figures (`CaseFigures`) an event of each kind moves: the counters it adds
+# one to, the first times it may set.
+MOVES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    str(kind): (
+        tuple(name for name, k in {**FLAG_EVENTS, **COUNTED_EVENTS}.items() if k == kind),
+        tuple(name for name, group in FIRST_EVENTS.items() if kind in group),
+    )
+    for kind in {
+        *FLAG_EVENTS.values(),
+        *COUNTED_EVENTS.values(),
+        *(kind for group in FIRST_EVENTS.values() for kind in group),
+    }
+}
+
+
+def count_event(event: CaseEvent) -> None:
+    """Add a new timeline event to its case's figures, in the event's transaction
+    (`actions.record_event` calls it). Counters move by one in the database (`F() + 1`) and a
+    first time only ever moves earlier, so concurrent events of one case add up."""
+    counters, firsts = MOVES.get(event.kind, ((), ()))
+    if not counters and not firsts:
+        return
+    at = Value(event.at, output_field=DateTimeField())
+    moves: dict[str, Any] = {name: F(name) + 1 for name in counters}
+    moves.update({name: _earliest(name, at) for name in firsts})
+    rows = CaseFigures.objects.filter(case_id=event.case_id)
+    if rows.update(**moves):
+        return
+    try:
+        with transaction.atomic():
+            CaseFigures.objects.create(
+                case_id=event.case_id,
+                **dict.fromkeys(counters, 1),
+                **dict.fromkeys(firsts, event.at),
+            )
+    except IntegrityError:  # another event of the case created the row meanwhile
+        rows.update(**moves)
+
+
+def _earliest(name: str, at: Value) -> Any:
+    """`name`, or `at` where `name` is unset or later."""
+    return DbCase(
+        When(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gt": at}), then=at),
+        default=F(name),
     )
 
 
@@ -327,7 +361,11 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         .values("cell_month", "cell_unit", "concern_level", "created_at", case_pk=F("pk"))
     )
     cases_sql, cases_params = per_case.query.sql_with_params()
-    events_sql, events_params = _per_case_events(cases).query.sql_with_params()
+    events_sql, events_params = (
+        CaseFigures.objects.values("case_id", *COUNTERS, *FIRST_EVENTS)
+        .order_by()
+        .query.sql_with_params()
+    )
     q = connection.ops.quote_name
 
     def column(name: str) -> str:
@@ -439,6 +477,16 @@ def load(cases: CaseQuerySet) -> list[Cell]:
 
 def _month(value: datetime) -> str:
     return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
+
+
+def table_body(figures: Figures) -> SafeString:
+    """The table's rows (`<tr><td>…</td>…</tr>`), escaped: a loop of 16 cells over 72 rows and
+    more was most of the page's rendering as a template loop."""
+    return format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in figures.rows),
+    )
 
 
 def header() -> list[str]:

@@ -422,6 +422,32 @@ class CaseEvent(models.Model):
         return f"{self.kind} on {self.case_id}"
 
 
+class CaseFigures(models.Model):
+    """What the figures (`cases.figures`) read from one case's timeline, kept current as its
+    events are written (`figures.count_event`, in the event's own transaction), so the figures
+    group one row per case instead of every event of the timeline. Derived data: migration
+    0014 fills it from the events already written, and a test compares it with them."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="figures")
+    # How many events of each kind the case has.
+    completed = models.PositiveIntegerField(default=0)
+    declared_not_screened = models.PositiveIntegerField(default=0)
+    escalations = models.PositiveIntegerField(default=0)
+    referrals_offered = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)
+    referrals_connected = models.PositiveIntegerField(default=0)
+    reports_logged = models.PositiveIntegerField(default=0)
+    # When the first event of each kind (or group of kinds) happened.
+    first_escalated = models.DateTimeField(null=True)
+    first_reviewed = models.DateTimeField(null=True)
+    first_safety = models.DateTimeField(null=True)
+    first_decision = models.DateTimeField(null=True)
+    first_report = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"figures of {self.case_id}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Bulk updates and deletes are refused: the audit log is evidence."""
 
