@@ -480,13 +480,10 @@ def _month(value: datetime) -> str:
 
 
 def table_body(figures: Figures) -> SafeString:
-    """The table's rows (`<tr><td>…</td>…</tr>`), escaped: a loop of 16 cells over 72 rows and
-    more was most of the page's rendering as a template loop."""
-    return format_html_join(
-        "",
-        "<tr>{}</tr>",
-        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in figures.rows),
-    )
+    """The table's rows (`<tr><td>…</td>…</tr>`), every cell escaped: one `format_html` a row
+    (a template loop over 16 cells of 72 rows and more was most of the page's rendering)."""
+    row = "<tr>" + "<td>{}</td>" * (2 + len(COLUMNS) + len(TIMES)) + "</tr>"
+    return format_html_join("", row, figures.rows)
 
 
 def header() -> list[str]:
