@@ -30,16 +30,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case as DbCase
-from django.db.models import (
-    Count,
-    DateTimeField,
-    F,
-    Q,
-    Value,
-    When,
-)
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -314,34 +306,32 @@ MOVES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def count_event(event: CaseEvent) -> None:
     """Add a new timeline event to its case's figures, in the event's transaction
-    (`actions.record_event` calls it). Counters move by one in the database (`F() + 1`) and a
+    (`actions.record_event` calls it): one INSERT … ON CONFLICT DO UPDATE, so the first event
+    of two at once on a case cannot both insert. Counters move by one in the database and a
     first time only ever moves earlier, so concurrent events of one case add up."""
     counters, firsts = MOVES.get(event.kind, ((), ()))
     if not counters and not firsts:
         return
-    at = Value(event.at, output_field=DateTimeField())
-    moves: dict[str, Any] = {name: F(name) + 1 for name in counters}
-    moves.update({name: _earliest(name, at) for name in firsts})
-    rows = CaseFigures.objects.filter(case_id=event.case_id)
-    if rows.update(**moves):
-        return
-    try:
-        with transaction.atomic():
-            CaseFigures.objects.create(
-                case_id=event.case_id,
-                **dict.fromkeys(counters, 1),
-                **dict.fromkeys(firsts, event.at),
-            )
-    except IntegrityError:  # another event of the case created the row meanwhile
-        rows.update(**moves)
-
-
-def _earliest(name: str, at: Value) -> Any:
-    """`name`, or `at` where `name` is unset or later."""
-    return DbCase(
-        When(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gt": at}), then=at),
-        default=F(name),
+    q = connection.ops.quote_name
+    table = q(CaseFigures._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(event.at)
+    names = [*COUNTERS, *FIRST_EVENTS]
+    values: list[object] = [int(name in counters) for name in COUNTERS]
+    values += [at if name in firsts else None for name in FIRST_EVENTS]
+    moves = [f"{q(name)} = {table}.{q(name)} + 1" for name in counters]
+    moves += [
+        f"{q(name)} = CASE WHEN {table}.{q(name)} IS NULL OR {table}.{q(name)} > "
+        f"excluded.{q(name)} THEN excluded.{q(name)} ELSE {table}.{q(name)} END"
+        for name in firsts
+    ]
+    # Only the models' own names are joined here; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({q('case_id')}, {', '.join(q(n) for n in names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"ON CONFLICT ({q('case_id')}) DO UPDATE SET {', '.join(moves)}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.case_id, *values])
 
 
 def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:

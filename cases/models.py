@@ -331,6 +331,24 @@ class Case(models.Model):
             models.Index(fields=["facility", "status"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["escalated_at"]),
+            # The lists (home, work lists) read their first 50 cases in these orders: with them
+            # the database walks an index and stops, instead of sorting every open case.
+            models.Index(fields=["status", "-updated_at"], name="case_status_updated"),
+            models.Index(fields=["facility", "status", "created_at"], name="case_open_since"),
+            models.Index(
+                fields=["facility", "status", "next_follow_up"], name="case_next_follow_up"
+            ),
+            # Few cases at a time await a report or come back to a clinician: small indexes.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(report_outstanding=True),
+                name="case_report_outstanding",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(review_status="returned"),
+                name="case_returned",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
