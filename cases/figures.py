@@ -316,7 +316,7 @@ def count_event(event: CaseEvent) -> None:
     table = q(CaseFigures._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(event.at)
     names = [*COUNTERS, *FIRST_EVENTS]
-    values: list[object] = [int(name in counters) for name in COUNTERS]
+    values: list[Any] = [int(name in counters) for name in COUNTERS]
     values += [at if name in firsts else None for name in FIRST_EVENTS]
     moves = [f"{q(name)} = {table}.{q(name)} + 1" for name in counters]
     moves += [
