@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -11,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -124,7 +122,6 @@ QUEUE_ROW = (
     "        <td>{}</td>\n"
     "      </tr>\n    "
 )
-PLAIN_REF = re.compile(r"[A-Za-z0-9-]+")
 OPEN_ITEM = '<span class="badge text-bg-warning me-1">{}</span>'
 
 
@@ -132,16 +129,7 @@ def queue_html(rows: list[QueueRow]) -> SafeString:
     """The queue's table rows, every value escaped (`format_html`)."""
     new = format_html(' <span class="badge text-bg-primary">{}</span>', _("New"))
     returned = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Returned"))
-    # One reverse() for the page: a reference of letters, digits and "-" (as Harbor makes
-    # them) needs no quoting, so its row's address is that one with the reference in it.
-    marker = "case-ref"
-    before, after = reverse("cases:review-case", args=[marker]).split(marker)
-
-    def url(ref: str) -> str:
-        if PLAIN_REF.fullmatch(ref):
-            return f"{before}{ref}{after}"
-        return reverse("cases:review-case", args=[ref])
-
+    url = worklists.case_url("cases:review-case")  # one reverse() for the page
     return format_html_join(
         "",
         QUEUE_ROW,
