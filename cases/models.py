@@ -349,6 +349,13 @@ class Case(models.Model):
                 condition=Q(review_status="returned"),
                 name="case_returned",
             ),
+            # Escalations waiting (every supervisor page's header counts them) and the queue:
+            # read from the index alone.
+            models.Index(
+                fields=["facility", "status", "escalated_at", "id"],
+                condition=Q(escalated_at__isnull=False),
+                name="case_escalated_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
