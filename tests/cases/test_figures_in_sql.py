@@ -274,3 +274,19 @@ def test_the_pages_figures_are_the_same_as_case_by_case(varied: Personas) -> Non
     # The data set reaches every kind of shown value: counts, "<5", "*", medians and "—".
     assert {figures.SMALL_LABEL, figures.HIDDEN_LABEL, figures.NO_TIME} <= shapes
     assert any(value.replace(".", "").isdigit() and "." in value for value in shapes)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench copies in PostgreSQL")
+def test_the_benchmarks_copies_keep_each_cases_figures(varied: Personas) -> None:
+    """The benchmark multiplies its cases with SQL copies of every table that hangs off a case
+    (`bench.copies`): each copy's figures are those of its own events."""
+    from bench.copies import case_tables, multiply
+
+    assert CaseFigures in case_tables()
+    multiply(2)
+    kept = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    CaseFigures.objects.all().delete()
+    migration = importlib.import_module("cases.migrations.0014_case_figures")
+    migration.backfill(django_apps, SimpleNamespace(connection=connection))
+    filled = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    assert filled == kept and len(kept) > 300
