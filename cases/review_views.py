@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import actions, audit, review, worklists
 from cases.content import StaleVersion
+from cases.dates import date_formatter
 from cases.http import HtmxHttpRequest
 from cases.models import AuditEntry, Case, CaseEvent, CaseQuerySet, User
 from cases.review_forms import CommentForm, QueueFilterForm, ReturnForm, SignOffForm
 from cases.shell import get_case_for, render_case_tab
+from cases.timeline import TimelineEntry
 from cases.views import audit_conflict, timeline
 
 QUEUE_LIMIT = 50
@@ -164,9 +166,40 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, name, context)
 
 
+# A timeline entry as the template's loop wrote it, to the whitespace.
+TIMELINE_ENTRY = (
+    '\n      <li><time datetime="{}" class="small text-body-secondary">{}</time> · '
+    '<span class="small">{}</span><br>{}</li>\n    '
+)
+
+
+def timeline_html(events: list[TimelineEntry]) -> SafeString:
+    """The review page's timeline (`<li>…</li>`), every value escaped: one `format_html` an
+    entry, the dates as the `date` filter shows them."""
+    if not events:
+        return format_html("<li>{}</li>", _("Nothing yet."))
+    when = date_formatter("SHORT_DATETIME_FORMAT")
+    zone = timezone.get_current_timezone()
+    return format_html_join(
+        "",
+        TIMELINE_ENTRY,
+        (
+            (
+                timezone.localtime(event.at, zone).isoformat(),
+                when(event.at),
+                event.by.display_name,
+                event.text,
+            )
+            for event in events
+        ),
+    )
+
+
 def review_context(case: Case, user: User) -> dict[str, object]:
+    events = timeline(case)
     return {
-        "events": timeline(case),
+        "events": events,
+        "timeline_html": timeline_html(events),
         "refusal": actions.sign_off_refusal(case, user),
         "comment_form": CommentForm(),
         "return_form": ReturnForm(initial={"version": case.version}),

@@ -397,3 +397,32 @@ def test_queue_rows_are_what_the_template_loop_wrote(language: str) -> None:
         assert queue_html(rows) == old
     assert "&lt;b&gt;x&lt;/b&gt;" in old and "&lt;i&gt;Maternity&lt;/i&gt;" in old
     assert old.count("<tr>") == 3 and "—" in old
+
+
+# The review page's timeline loop before it was written in Python, verbatim.
+OLD_TIMELINE_LOOP = """{% load i18n %}{% for event in events %}
+      <li><time datetime="{{ event.at|date:'c' }}" class="small text-body-secondary">{{ event.at|date:"SHORT_DATETIME_FORMAT" }}</time> · <span class="small">{{ event.by.display_name }}</span><br>{{ event.text }}</li>
+    {% empty %}<li>{% translate "Nothing yet." %}</li>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_review_timeline_is_what_the_template_loop_wrote(
+    personas: Personas, case: Case, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases.review_views import timeline_html
+    from cases.views import timeline
+
+    personas.clinician.first_name = '<b>"Al" & co</b>'
+    personas.clinician.save()
+    actions.escalate_case(case, reason="Partner <script> waiting", to=None, by=personas.clinician)
+    actions.comment_on_case(case, comment="Call <b>me</b> & go", by=personas.supervisor)
+    events = timeline(case)
+    with translation.override(language):
+        old = Template(OLD_TIMELINE_LOOP).render(Context({"events": events}))
+        assert timeline_html(events) == old
+        assert timeline_html([]) == Template(OLD_TIMELINE_LOOP).render(Context({"events": []}))
+    assert old.count("<li>") == len(events) >= 3
+    assert "&lt;b&gt;&quot;Al&quot; &amp; co&lt;/b&gt;" in old
