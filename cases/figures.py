@@ -16,7 +16,9 @@ every figure is built from *safe cells*:
 
 Totals can therefore be lower than the true ones; the page says so. `tabulate` is pure (cells
 in, what the page shows out); `load` reads the cells with two aggregate queries, whatever the
-number of cases, and no case's row leaves the database (medians included).
+number of cases, and no case's row leaves the database (medians included). What a case's
+timeline tells the figures is kept, one row per case, in `CaseFigures` as its events are
+written (`count_event`), so the figures read one row per case, not every event.
 """
 
 from __future__ import annotations
@@ -336,14 +338,13 @@ def count_event(event: CaseEvent) -> None:
 
 def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
     """One statement for every count and time of every cell: the cases (month, unit,
-    concern), joined to their events counted per case, then grouped per cell. A median is
+    concern), joined to their figures (`CaseFigures`), then grouped per cell. A median is
     read as the one or two middle times of its cell (an ordered aggregate on PostgreSQL,
     window functions elsewhere), so no case's row leaves the database.
 
-    Django cannot group the rows of a grouped query again, so the two inner queries are the
-    ORM's own SQL (its month in the current time zone), the time spans use the backend's own
-    datetime subtraction, and only the grouping around them is written here, in SQL that
-    SQLite and PostgreSQL both run."""
+    The two inner queries are the ORM's own SQL (its month in the current time zone), the
+    time spans use the backend's own datetime subtraction, and only the grouping around them
+    is written here, in SQL that SQLite and PostgreSQL both run."""
     tz = timezone.get_current_timezone()
     per_case = (
         cases.order_by()
@@ -351,7 +352,7 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         .values("cell_month", "cell_unit", "concern_level", "created_at", case_pk=F("pk"))
     )
     cases_sql, cases_params = per_case.query.sql_with_params()
-    events_sql, events_params = (
+    figures_sql, figures_params = (
         CaseFigures.objects.values("case_id", *COUNTERS, *FIRST_EVENTS)
         .order_by()
         .query.sql_with_params()
@@ -388,7 +389,7 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
     # Only fixed names and the ORM's compiled SQL are joined here; every value is a parameter.
     rows = (
         f"SELECT {joined} FROM ({cases_sql}) c "  # noqa: S608
-        f"LEFT JOIN ({events_sql}) e ON e.case_id = c.case_pk"
+        f"LEFT JOIN ({figures_sql}) e ON e.case_id = c.case_pk"
     )
     # Sorted times 1..n: the median is the mean of positions (n + 1) / 2 and n / 2 + 1 (the
     # same one when n is odd), in integer division.
@@ -421,7 +422,7 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         f"FROM ({rows}) cell_rows GROUP BY cell_month, cell_unit"
     )
     concerns = tuple(str(level) for level in CONCERNS.values())
-    return sql, (*concerns, *cases_params, *events_params)
+    return sql, (*concerns, *cases_params, *figures_params)
 
 
 def _duration(value: timedelta | int | None) -> timedelta | None:
