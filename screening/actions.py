@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -201,10 +202,34 @@ def record_not_screened(
 
 def summary_rows(screening: Screening) -> tuple[list[ObservedIndicator], list[Answer]]:
     """Every observation (with its sign) and answer (with its question and theme) of a
-    screening, in order: what the summary and the tab both read, in two queries."""
-    observations = list(screening.observations.select_related("indicator"))
-    answers = list(screening.answers.select_related("question__theme"))
-    return observations, answers
+    screening, in order: what the summary and the tab both read, in two queries.
+
+    When the screening's bank and sign set are loaded already (the tab, the summary), the
+    questions, themes and signs come from their versions' cache (`content.bank_questions`,
+    `content.set_indicators`) rather than joined and rebuilt on every read.
+    """
+    return _rows(screening, screening.observations.all())
+
+
+def _rows(
+    screening: Screening, observations: QuerySet[ObservedIndicator]
+) -> tuple[list[ObservedIndicator], list[Answer]]:
+    answers = screening.answers.all()
+    if Screening.bank.is_cached(screening) and Screening.indicator_set.is_cached(screening):
+        indicators = content.set_indicators(screening.indicator_set)
+        questions = content.bank_questions(screening.bank)
+        signs, asked = list(observations), list(answers)
+        if all(o.indicator_id in indicators for o in signs) and all(
+            a.question_id in questions for a in asked
+        ):
+            for o in signs:
+                ObservedIndicator.indicator.field.set_cached_value(o, indicators[o.indicator_id])
+            for a in asked:
+                Answer.question.field.set_cached_value(a, questions[a.question_id])
+            return signs, asked
+    return list(observations.select_related("indicator")), list(
+        answers.select_related("question__theme")
+    )
 
 
 def summary_of(
@@ -217,10 +242,7 @@ def summary_of(
     `rows` are the screening's `summary_rows` when the caller has read them already.
     """
     if rows is None:  # the summary alone reads only the signs seen
-        rows = (
-            list(screening.observations.filter(observed=True).select_related("indicator")),
-            list(screening.answers.select_related("question__theme")),
-        )
+        rows = _rows(screening, screening.observations.filter(observed=True))
     observations, answers = rows
     language = get_language()
     return rules.concern_summary(
@@ -277,6 +299,12 @@ def _lock(screening: Screening) -> Screening:
     if Screening.case.is_cached(screening):
         # The case was read (through `for_user`) by the view: its audit entry needs no re-read.
         locked.case = screening.case
+    for content_row in (Screening.bank, Screening.indicator_set):
+        # Content versions never change: the ones read with the screening are the same.
+        if content_row.is_cached(screening):
+            content_row.field.set_cached_value(
+                locked, content_row.field.get_cached_value(screening)
+            )
     return locked
 
 
