@@ -123,12 +123,15 @@ def screening_context(
         )
     kept = kept or {}
     observations, answers = rows = actions.summary_rows(screening)
+    # A row the user has not just submitted is written by `sign_row` from its values alone; a
+    # kept one (and a finished screening's) through the template, with its form.
+    writes = screening.status != Screening.Status.COMPLETED
     context["observations"] = [
-        {
-            "row": o,
-            "form": kept["form"] if kept.get("sign") == o.pk else observation_form(o),
-            "kept": kept if kept.get("sign") == o.pk else {},
-        }
+        {"row": o, "kept": kept, "form": kept["form"]}
+        if kept.get("sign") == o.pk
+        else {"row": o, "written": True}
+        if writes
+        else {"row": o, "kept": {}, "form": observation_form(o)}
         for o in observations
     ]
     if screening.gate_met:
