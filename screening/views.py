@@ -188,8 +188,14 @@ def question_context(
     for group in groups:
         if group["theme"] == shown:
             # Only the theme on screen shows its forms (one theme at a time).
+            # A row not just submitted is written by `answer_row` from its values alone.
             for item in group["answers"]:
-                item["form"] = kept["form"] if item["kept"] else answer_form(item["row"])
+                if item["kept"]:
+                    item["form"] = kept["form"]
+                elif screening.status == Screening.Status.COMPLETED:
+                    item["form"] = answer_form(item["row"])
+                else:
+                    item["written"] = True
     order = [group["theme"] for group in groups]
     at = order.index(shown) if shown in order else 0
     context: dict[str, Any] = {

@@ -1,11 +1,13 @@
-"""The screening tab's autosaved sign rows, written in Python.
+"""The screening tab's autosaved rows (signs, and the questions of the theme on screen),
+written in Python.
 
-A screening shows every sign of its set (13 in the shipped one), each an autosaving form; through
-the template, each row's tags, filters and two widgets cost more than the rest of the tab. The
-row is written here with the HTML the template writes (`case_screening.html`, which still
-writes a row kept after a refused save and the rows of a finished screening;
-`tests/screening/test_sign_rows.py` compares both). The widgets are the ones `ObservationForm`
-renders, written from the row's values without building the form.
+A screening shows every sign of its set (13 in the shipped one) and a theme's questions, each an
+autosaving form; through the template, each row's tags, filters and widgets cost more than the
+rest of the tab. Each row is written here with the HTML the template writes
+(`case_screening.html`, which still writes a row kept after a refused save and the rows of a
+finished screening; `tests/screening/test_sign_rows.py` compares both). The widgets are the
+ones `ObservationForm` and `AnswerForm` render, written from the row's values without building
+the form.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from cases.languages import translated
-from screening.forms import ObservationForm
+from screening.forms import AnswerForm, ObservationForm
+from screening.models import Answer
 
 register = template.Library()
 
 _NOTE_ATTRS = ObservationForm.base_fields["note"].widget.attrs
+_ANSWER_NOTE_ATTRS = AnswerForm.base_fields["note"].widget.attrs
 _CHECK_CLASS = ObservationForm.base_fields["observed"].widget.attrs["class"]
+_STATUS_CHOICES = Answer.Status.choices  # AnswerForm's `status` choices
 
 
 def _translated_with(message: str, **values: Any) -> SafeString:
@@ -34,7 +39,7 @@ def _translated_with(message: str, **values: Any) -> SafeString:
 
 
 def _checkbox(name: str, checked: bool) -> SafeString:
-    """`{{ form.observed }}`: ObservationForm's CheckboxInput."""
+    """`{{ form.observed }}` (and an answer's boxes): the forms' CheckboxInput."""
     return format_html(
         '<input type="checkbox" name="{}" class="{}" id="id_{}"{}>',
         name,
@@ -44,10 +49,34 @@ def _checkbox(name: str, checked: bool) -> SafeString:
     )
 
 
-def _note(name: str, note: str) -> SafeString:
-    """`{{ form.note }}`: ObservationForm's Textarea (its attributes in the widget's order)."""
-    attrs = format_html_join("", ' {}="{}"', _NOTE_ATTRS.items())
-    return format_html('<textarea name="{}"{} id="id_{}">\n{}</textarea>', name, attrs, name, note)
+def _textarea(name: str, attrs: dict[str, Any], note: str) -> SafeString:
+    """`{{ form.note }}`: the forms' Textarea (its attributes in the widget's order)."""
+    shown = format_html_join("", ' {}="{}"', attrs.items())
+    return format_html('<textarea name="{}"{} id="id_{}">\n{}</textarea>', name, shown, name, note)
+
+
+def _csrf(context: template.Context) -> str:
+    """`{% csrf_token %}`."""
+    token = context.get("csrf_token")
+    if token and token != "NOTPROVIDED":  # noqa: S105 - {% csrf_token %}'s marker, not a secret
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    return ""
+
+
+def _status(prefix: str, version: int) -> SafeString:
+    """The `row-status` partial of a row not kept after a refused save: nothing to say yet."""
+    return format_html(
+        '\n            <div id="{}-status" class="autosave-status small mt-1" role="status">\n'
+        '              <input type="hidden" name="{}-version" value="{}">\n'
+        '              <span class="autosave-message">\n'
+        "              \n"
+        "              </span>\n"
+        "            </div>\n"
+        "            ",
+        prefix,
+        prefix,
+        version,
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -60,12 +89,6 @@ def sign_row(context: template.Context, row: Any) -> SafeString:
     prefix = f"sign-{row.pk}"
     case = context["case"]
     save_url = reverse("screening:save-observation", args=[case.ref, row.pk])
-    token = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"  # noqa: S105 - {% csrf_token %}'s marker, not a secret
-        else ""
-    )
     badge = "text-bg-dark" if indicator.weight == "strong" else "text-bg-light border"
     follow_up = (
         format_html(
@@ -92,14 +115,7 @@ def sign_row(context: template.Context, row: Any) -> SafeString:
         '          <div class="ms-4">\n'
         '            <label class="visually-hidden" for="id_{prefix}-note">{note_label}</label>\n'
         "            {note}\n"
-        "            \n"
-        '            <div id="{prefix}-status" class="autosave-status small mt-1" role="status">\n'
-        '              <input type="hidden" name="{prefix}-version" value="{version}">\n'
-        '              <span class="autosave-message">\n'
-        "              \n"
-        "              </span>\n"
-        "            </div>\n"
-        "            \n"
+        "            {status}\n"
         '            <button type="submit" class="btn btn-sm btn-outline-primary mt-1'
         ' autosave-fallback">{save}</button>\n'
         "          </div>\n"
@@ -109,14 +125,79 @@ def sign_row(context: template.Context, row: Any) -> SafeString:
         slug=indicator.slug,
         url=save_url,
         prefix=prefix,
-        csrf=csrf,
+        csrf=_csrf(context),
         checkbox=_checkbox(f"{prefix}-observed", row.observed),
         text=text,
         badge=badge,
         weight=indicator.get_weight_display(),
         follow_up=follow_up,
         note_label=_translated_with("Note about: %(sign)s", sign=text),
-        note=_note(f"{prefix}-note", row.note),
-        version=row.version,
+        note=_textarea(f"{prefix}-note", _NOTE_ATTRS, row.note),
+        status=_status(prefix, row.version),
+        save=gettext("Save"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def answer_row(context: template.Context, row: Answer) -> SafeString:
+    """One question's autosaving form (`row`, an Answer with its question), as the tab's
+    template writes it for a row not kept after a refused save."""
+    question = row.question
+    prefix = f"answer-{row.pk}"
+    save_url = reverse("screening:save-answer", args=[context["case"].ref, row.pk])
+    radios = format_html_join(
+        "",
+        '\n            <div class="form-check form-check-inline">'
+        '<input type="radio" name="{0}-status" value="{1}" class="{2}" id="id_{0}-status_{3}"'
+        ' required{4}><label class="form-check-label" for="id_{0}-status_{3}">{5}</label></div>'
+        "\n          ",
+        (
+            (prefix, value, _CHECK_CLASS, index, checked, label)
+            for index, (value, label) in enumerate(_STATUS_CHOICES)
+            for checked in [mark_safe(" checked") if value == row.status else ""]  # noqa: S308
+        ),
+    )
+    return format_html(
+        "\n      \n      "
+        '<form method="post" action="{url}" data-autosave id="q-{slug}" data-asked="{asked}"\n'
+        '            hx-post="{url}" hx-trigger="input delay:800ms, change, submit"\n'
+        '            hx-target="#{prefix}-status" hx-swap="outerHTML" hx-sync="this:queue last"\n'
+        '            class="border rounded p-2 mb-2">\n'
+        "        {csrf}\n"
+        "        <fieldset>\n"
+        '          <legend class="fs-6">{text}</legend>\n'
+        '          <div class="mb-1">\n'
+        "          {radios}\n"
+        "          </div>\n"
+        '          <label class="form-label small mb-0" for="id_{prefix}-note">'
+        "{note_label}</label>\n"
+        "          {note}\n"
+        '          <div class="form-check form-check-inline">{verbatim}'
+        '<label class="form-check-label small" for="id_{prefix}-verbatim">{verbatim_label}'
+        "</label></div>\n"
+        '          <div class="form-check form-check-inline">{concern}'
+        '<label class="form-check-label small" for="id_{prefix}-concern">{concern_label}'
+        "</label></div>\n"
+        "          {status}\n"
+        '          <button type="submit" class="btn btn-sm btn-outline-primary mt-1'
+        ' autosave-fallback">{save}</button>\n'
+        "        </fieldset>\n"
+        "      </form>\n"
+        "      \n"
+        "      ",
+        url=save_url,
+        slug=question.slug,
+        asked="0" if row.status == Answer.Status.NOT_ASKED else "1",
+        prefix=prefix,
+        csrf=_csrf(context),
+        text=translated(question, "text", get_language()).text,
+        radios=radios,
+        note_label=AnswerForm.base_fields["note"].label,
+        note=_textarea(f"{prefix}-note", _ANSWER_NOTE_ATTRS, row.note),
+        verbatim=_checkbox(f"{prefix}-verbatim", row.verbatim),
+        verbatim_label=AnswerForm.base_fields["verbatim"].label,
+        concern=_checkbox(f"{prefix}-concern", row.concern),
+        concern_label=AnswerForm.base_fields["concern"].label,
+        status=_status(prefix, row.version),
         save=gettext("Save"),
     )
