@@ -73,9 +73,19 @@ def bank_questions(bank: QuestionBank) -> dict[int, Question]:
     return _bank_questions(bank.pk, bank.created_at)
 
 
+def bank_questions_of(bank_id: int, created_at: datetime) -> dict[int, Question]:
+    """`bank_questions` of the version named by its id and timestamp."""
+    return _bank_questions(bank_id, created_at)
+
+
 def set_indicators(indicator_set: IndicatorSet) -> dict[int, Indicator]:
     """The signs of one indicator set version by id."""
     return _set_indicators(indicator_set.pk, indicator_set.created_at)
+
+
+def set_indicators_of(indicator_set_id: int, created_at: datetime) -> dict[int, Indicator]:
+    """`set_indicators` of the version named by its id and timestamp."""
+    return _set_indicators(indicator_set_id, created_at)
 
 
 @lru_cache(maxsize=32)
