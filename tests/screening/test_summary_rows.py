@@ -118,3 +118,16 @@ def test_the_summary_reads_its_facts_in_one_query(personas, screening, django_as
     read = latest_screening(screening.case)
     with django_assert_num_queries(1):
         actions.summary_of(read)
+
+
+def test_the_summary_fragment_stays_within_six_queries(
+    personas, screening, django_assert_max_num_queries
+):
+    seen_and_answered(personas, screening)
+    client = personas.client_for("clinician")
+    url = f"/screening/cases/{screening.case.ref}/summary/"
+    client.get(url, HTTP_HX_REQUEST="true")  # the first request after sign-in writes the session
+    # The session, the user, the case, its screening, the audit entry, and the summary's facts.
+    with django_assert_max_num_queries(6):
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert "High concern" in response.content.decode()
