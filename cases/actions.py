@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases import audit, events, notify, review
+from cases import audit, events, figures, notify, review
 from cases.content import StaleVersion
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
@@ -38,6 +38,7 @@ def record_event(
     event = CaseEvent.objects.create(
         case=case, kind=str(kind), by=by, summary=summary[:300], payload=payload
     )
+    figures.count_event(event)
     audit.record(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
