@@ -1,4 +1,4 @@
-"""Migration 0009 fills the search keys of the entries already in the directory."""
+"""Migration 0010 fills the search keys of the entries already in the directory."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("referrals", "0008_search_covering_indexes")]
-AFTER = [("referrals", "0009_service_search_keys")]
+BEFORE = [("referrals", "0009_directory_version")]
+AFTER = [("referrals", "0010_service_search_keys")]
 
 
 def migrate(targets):

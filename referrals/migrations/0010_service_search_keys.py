@@ -52,7 +52,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0008_search_covering_indexes")]
+    dependencies = [("referrals", "0009_directory_version")]
     operations = [
         migrations.AddField(
             model_name="service",
