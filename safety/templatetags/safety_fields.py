@@ -13,10 +13,15 @@ The widgets themselves still come from the form renderer (`cases.renderers`).
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from django import template
 from django.forms import BaseForm, BoundField
+from django.template.base import FilterExpression
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -134,3 +139,51 @@ def as_fields(form: BaseForm) -> SafeString:
             mark_safe(items),  # noqa: S308 - each error escaped by format_html above
         )
     return mark_safe(out + "".join(as_field(field) for field in form))  # noqa: S308 - built above
+
+
+# --- `{% per_version row "name" unless=flag %}…{% endper_version %}` ------------------------------
+
+# What the editors show of one stored version is pure: the same version (a saved version never
+# changes, named for good by model, pk and created_at, as `cases.content.cached_rule` names it)
+# in the same language writes the same rows. Kept per process, bounded, shared by threads.
+_PARTS: dict[tuple[Any, ...], SafeString] = {}
+_PARTS_KEPT = 64
+_PARTS_LOCK = threading.Lock()
+
+
+class PerVersionNode(template.Node):
+    def __init__(
+        self, nodelist: template.NodeList, row: FilterExpression, name: str, unless: Any
+    ) -> None:
+        self.nodelist, self.row, self.name, self.unless = nodelist, row, name, unless
+
+    def render(self, context: template.Context) -> SafeString:
+        row = self.row.resolve(context)
+        if row is None or row.pk is None or (self.unless and self.unless.resolve(context)):
+            return self.nodelist.render(context)
+        key = (type(row).__name__, row.pk, row.created_at, self.name, get_language())
+        found = _PARTS.get(key)
+        if found is None:
+            found = self.nodelist.render(context)  # outside the lock: a race builds it twice
+            with _PARTS_LOCK:
+                while len(_PARTS) >= _PARTS_KEPT:
+                    _PARTS.pop(next(iter(_PARTS)))  # the oldest
+                _PARTS[key] = found
+        return found
+
+
+@register.tag
+def per_version(parser: template.base.Parser, token: template.base.Token) -> PerVersionNode:
+    """Write the enclosed part once per stored version and language, for a part that shows
+    nothing but that version (an editor's unbound rows); `unless=` a true value (the form is
+    bound: typed values and errors) writes it afresh."""
+    bits = token.split_contents()
+    if len(bits) not in (3, 4) or (len(bits) == 4 and not bits[3].startswith("unless=")):
+        raise template.TemplateSyntaxError(
+            '{% per_version row "name" [unless=value] %} takes a row, a name and a condition'
+        )
+    name = bits[2].strip("\"'")
+    unless = parser.compile_filter(bits[3].removeprefix("unless=")) if len(bits) == 4 else None
+    nodelist = parser.parse(("endper_version",))
+    parser.delete_first_token()
+    return PerVersionNode(nodelist, parser.compile_filter(bits[1]), name, unless)
