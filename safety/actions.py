@@ -74,6 +74,8 @@ def set_checklist_item(
     item = (
         ChecklistItem.objects.select_for_update(of=("self",))
         .select_related("checklist__template", "changed_by", "consent_recorded_by")
+        # The version's items come from its cached rule; its history is not needed here.
+        .defer(*(f"checklist__template__{name}" for name in UNREAD_TEMPLATE_FIELDS))
         .filter(checklist__case=case, checklist__slug=checklist_slug, slug=item_slug)
         .first()
     )
@@ -130,6 +132,11 @@ def set_checklist_item(
         },
     )
     return item
+
+
+# What a tick never reads of its checklist's version: the items (`rule()` holds them, read once
+# per process), the row-level history and the editor's note and source.
+UNREAD_TEMPLATE_FIELDS = ("items", "changes", "note", "source")
 
 
 def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:

@@ -295,7 +295,11 @@ def set_checklist_item(
 def _ticked_item(case: Case, checklist: str, item: str) -> ItemView | None:
     """The item a tick is for, in the checklist version the case uses (or would start on), in
     one query: its state is read by the action, under its lock, or on a refusal."""
-    started = CaseChecklist.objects.filter(case=case, slug=checklist).select_related("template")
+    started = (
+        CaseChecklist.objects.filter(case=case, slug=checklist)
+        .select_related("template")
+        .defer(*(f"template__{name}" for name in actions.UNREAD_TEMPLATE_FIELDS))
+    )
     pinned = started.first()
     template = pinned.template if pinned else ChecklistTemplate.objects.newest(checklist)
     found = template.item(item) if template else None
