@@ -145,23 +145,35 @@ def as_fields(form: BaseForm) -> SafeString:
 
 # What the editors show of one stored version is pure: the same version (a saved version never
 # changes, named for good by model, pk and created_at, as `cases.content.cached_rule` names it)
-# in the same language writes the same rows. Kept per process, bounded, shared by threads.
+# in the same language writes the same rows. Likewise an empty form of fixed fields (the Reporting
+# tab's capacity assessment) is the same in the same language. Kept per process, bounded,
+# shared by threads.
 _PARTS: dict[tuple[Any, ...], SafeString] = {}
 _PARTS_KEPT = 64
 _PARTS_LOCK = threading.Lock()
 
 
-class PerVersionNode(template.Node):
+class KeptNode(template.Node):
+    """The enclosed part, written once per key (`row`'s version, if given) and language."""
+
     def __init__(
-        self, nodelist: template.NodeList, row: FilterExpression, name: str, unless: Any
+        self,
+        nodelist: template.NodeList,
+        row: FilterExpression | None,
+        name: str,
+        unless: FilterExpression | None,
     ) -> None:
         self.nodelist, self.row, self.name, self.unless = nodelist, row, name, unless
 
     def render(self, context: template.Context) -> SafeString:
-        row = self.row.resolve(context)
-        if row is None or row.pk is None or (self.unless and self.unless.resolve(context)):
+        if self.unless is not None and self.unless.resolve(context):
             return self.nodelist.render(context)
-        key = (type(row).__name__, row.pk, row.created_at, self.name, get_language())
+        key: tuple[Any, ...] = (self.name, get_language())
+        if self.row is not None:
+            row = self.row.resolve(context)
+            if row is None or row.pk is None:  # an unsaved version: nothing names it for good
+                return self.nodelist.render(context)
+            key = (type(row).__name__, row.pk, row.created_at, *key)
         found = _PARTS.get(key)
         if found is None:
             found = self.nodelist.render(context)  # outside the lock: a race builds it twice
@@ -172,18 +184,32 @@ class PerVersionNode(template.Node):
         return found
 
 
+def _kept(parser: template.base.Parser, token: template.base.Token, *, row: bool) -> KeptNode:
+    bits = token.split_contents()
+    tag, rest = bits[0], bits[1:]
+    unless = None
+    if rest and rest[-1].startswith("unless="):
+        unless = parser.compile_filter(rest.pop().removeprefix("unless="))
+    if len(rest) != (2 if row else 1):
+        shape = 'row "name"' if row else '"name"'
+        raise template.TemplateSyntaxError(f"{{% {tag} {shape} [unless=value] %}}")
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    return KeptNode(
+        nodelist, parser.compile_filter(rest[0]) if row else None, rest[-1].strip("\"'"), unless
+    )
+
+
 @register.tag
-def per_version(parser: template.base.Parser, token: template.base.Token) -> PerVersionNode:
+def per_version(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
     """Write the enclosed part once per stored version and language, for a part that shows
     nothing but that version (an editor's unbound rows); `unless=` a true value (the form is
     bound: typed values and errors) writes it afresh."""
-    bits = token.split_contents()
-    if len(bits) not in (3, 4) or (len(bits) == 4 and not bits[3].startswith("unless=")):
-        raise template.TemplateSyntaxError(
-            '{% per_version row "name" [unless=value] %} takes a row, a name and a condition'
-        )
-    name = bits[2].strip("\"'")
-    unless = parser.compile_filter(bits[3].removeprefix("unless=")) if len(bits) == 4 else None
-    nodelist = parser.parse(("endper_version",))
-    parser.delete_first_token()
-    return PerVersionNode(nodelist, parser.compile_filter(bits[1]), name, unless)
+    return _kept(parser, token, row=True)
+
+
+@register.tag
+def per_language(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """Write the enclosed part once per language, for a part that shows nothing else (an empty
+    form of fixed fields); `unless=` a true value writes it afresh."""
+    return _kept(parser, token, row=False)

@@ -82,3 +82,30 @@ def test_a_refused_edit_shows_what_was_typed_not_the_kept_rows(personas, content
     assert "Typed but not saved." in html
     assert ChecklistTemplate.objects.filter(slug="safety-protocol").count() == 1
     assert "Typed but not saved." not in page(client, editor("checklist"))
+
+
+def capacity_form(html: str) -> str:
+    return html.split('id="reassess"')[1].split("</form>")[0]
+
+
+def test_the_capacity_form_kept_is_the_form_written_afresh_in_each_language(
+    personas, case, content
+):
+    client = personas.client_for("clinician")
+    url = reverse("safety:case-reporting", args=[case.ref])
+    english = capacity_form(page(client, url))
+    french = capacity_form(page(client, url, HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Decision being assessed" in english and "Decision being assessed" not in french
+    safety_fields._PARTS.clear()
+    assert capacity_form(page(client, url, HTTP_ACCEPT_LANGUAGE="fr")) == french
+    assert capacity_form(page(client, url)) == english
+
+
+def test_a_refused_assessment_shows_what_was_typed_not_the_kept_form(personas, case, content):
+    client = personas.client_for("clinician")
+    page(client, reverse("safety:case-reporting", args=[case.ref]))  # the empty form is kept
+    data = {"decision": "Typed: whether to call the police", "understand": "present"}
+    response = client.post(reverse("safety:assess-capacity", args=[case.ref]), data)
+    form = capacity_form(response.content.decode())
+    assert 'value="Typed: whether to call the police"' in form
+    assert "Write the evidence for this finding." in form
