@@ -1,6 +1,7 @@
-"""The editors write a stored version's rows once per language (`{% per_version %}`): the page
-from the kept rows is the page written afresh, in the reader's language, and a new version, a
-refused edit or another language never shows rows kept for something else."""
+"""Parts written once and kept: an editor's rows per stored version (`{% per_version %}`), the
+empty capacity form (`{% per_language %}`), a checklist item's buttons. The page from what is
+kept is the page written afresh, in the reader's language; a new version, a refused edit or
+another language never shows a part kept for something else."""
 
 from __future__ import annotations
 
@@ -109,3 +110,20 @@ def test_a_refused_assessment_shows_what_was_typed_not_the_kept_form(personas, c
     form = capacity_form(response.content.decode())
     assert 'value="Typed: whether to call the police"' in form
     assert "Write the evidence for this finding." in form
+
+
+def test_checklist_buttons_kept_are_the_buttons_written_afresh_in_each_language(
+    personas, case, content
+):
+    from safety.templatetags import safety_checklists
+
+    client = personas.client_for("clinician")
+    url = reverse("safety:case-care", args=[case.ref])
+    safety_checklists._BUTTONS.clear()
+    english = page(client, url)
+    french = page(client, url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Mark done" in english and "Marquer comme fait" not in english
+    assert "Marquer comme fait" in french and "Mark done" not in french
+    safety_checklists._BUTTONS.clear()
+    assert page(client, url, HTTP_ACCEPT_LANGUAGE="fr") == french
+    assert page(client, url) == english
