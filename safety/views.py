@@ -253,13 +253,15 @@ def set_checklist_item(
 ) -> HttpResponse:
     case = get_case_for(request, case_ref)
     tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
-    view = _ticked_item(case, checklist, item) if tab is not None else None
-    if tab is None or view is None:
+    if tab is None:
         raise Http404("No such checklist item on this case.")
-    form = ChecklistItemForm(request.POST, requires_consent=view.requires_consent)
+    # Whether the item needs consent depends on the version the case uses: the action checks it
+    # with the item it locks (the same message as the form's), so nothing is read before it.
+    form = ChecklistItemForm(request.POST, requires_consent=False)
+    view: ItemView | None = None
     if form.is_valid():
         try:
-            view.state = actions.set_checklist_item(
+            state = actions.set_checklist_item(
                 case,
                 checklist,
                 item,
@@ -269,6 +271,8 @@ def set_checklist_item(
                 base_version=form.cleaned_data["base_version"],
                 by=request.user,
             )
+        except actions.ItemNotOnChecklist:
+            raise Http404("No such checklist item on this case.") from None
         except StaleVersion as conflict:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -278,23 +282,36 @@ def set_checklist_item(
                 base_version=form.cleaned_data["base_version"],
                 current_version=conflict.current.version,
             )
-            view.state, view.form, view.conflict = conflict.current, form, True
+            view = _locked_item_view(conflict.current, checklist, item)
+            view.form, view.conflict = form, True
         except actions.ItemRefused as refused:
             form.add_error(None, str(refused))
-            view.state, view.form = _state_of(case, checklist, item), form
         else:
+            view = _locked_item_view(state, checklist, item)
             if not request.htmx:
                 return redirect(f"{reverse(TAB_VIEWS[tab], args=[case.ref])}#{view.dom_id}")
-    else:
+    if view is None:  # refused: the item shown again with its saved state and the form's errors
+        view = _ticked_item(case, checklist, item)
+        if view is None:
+            raise Http404("No such checklist item on this case.")
         view.state, view.form = _state_of(case, checklist, item), form
     if request.htmx:
         return render(request, "safety/checklist.html#item", {"case": case, "item": view})
     return _checklist_tab(request, case, tab, replace=view)
 
 
+def _locked_item_view(state: ChecklistItem, checklist: str, item: str) -> ItemView:
+    """The item as the action left it (or found it, on a conflict), with its version's words:
+    the action's locked read brought the version with it."""
+    found = state.checklist.template.item(item)
+    if found is None:  # never: the action refuses an item its version does not have
+        raise Http404("No such checklist item on this case.")
+    return _item_view(checklist, found, state)
+
+
 def _ticked_item(case: Case, checklist: str, item: str) -> ItemView | None:
-    """The item a tick is for, in the checklist version the case uses (or would start on), in
-    one query: its state is read by the action, under its lock, or on a refusal."""
+    """The item a refused tick is for, in the checklist version the case uses (or would start
+    on), in one query; its state is read beside it (`_state_of`)."""
     started = (
         CaseChecklist.objects.filter(case=case, slug=checklist)
         .select_related("template")
