@@ -213,3 +213,49 @@ def per_language(parser: template.base.Parser, token: template.base.Token) -> Ke
     """Write the enclosed part once per language, for a part that shows nothing else (an empty
     form of fixed fields); `unless=` a true value writes it afresh."""
     return _kept(parser, token, row=False)
+
+
+@register.filter
+def as_question(field: BoundField) -> SafeString:
+    """One fact of the Reporting tab's form as a compact row: the question is the legend of its
+    own group of inline radios, with its help and errors under the ids `aria-describedby` names.
+    The markup the tab's `question` partial wrote, without a template lookup a choice."""
+    auto_id = field.auto_id
+    described = ""
+    if field.help_text or field.errors:
+        ids = (f"{auto_id}_help " if field.help_text else "") + (
+            f"{auto_id}_error" if field.errors else ""
+        )
+        described = format_html(' aria-describedby="{}"', ids)
+    choices = "".join(
+        format_html(
+            '<div class="form-check form-check-inline mb-0">{}'
+            '<label class="form-check-label" for="{}">{}</label></div>',
+            choice.tag(),
+            choice.id_for_label,
+            choice.choice_label,
+        )
+        for choice in field.subwidgets
+    )
+    help_text = ""
+    if field.help_text:
+        help_text = format_html(
+            '<div id="{}_help" class="form-text col-12 mt-0">{}</div>', auto_id, field.help_text
+        )
+    errors = ""
+    if field.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback d-block col-12 mt-0">{}</div>',
+            auto_id,
+            mark_safe("".join(f"{conditional_escape(str(e))} " for e in field.errors)),  # noqa: S308 - escaped
+        )
+    return format_html(
+        '\n\n<fieldset class="row g-1 align-items-center mb-1"{}>\n'
+        '  <legend class="col-sm-6 col-form-label col-form-label-sm py-0 mb-0">{}</legend>\n'
+        '  <div class="col-sm-6">\n    {}\n  </div>\n  {}\n  {}\n</fieldset>\n',
+        described,
+        field.label,
+        mark_safe(choices),  # noqa: S308 - built with format_html
+        help_text,
+        errors,
+    )
