@@ -134,6 +134,23 @@ def uninstall_sql(vendor: str, tables: list[str]) -> list[str]:
     return []
 
 
+def install_after_migrate(sender: object, using: str = "default", **kwargs: object) -> None:
+    """(Re)write the marker's triggers after every `migrate`. SQLite alters a table by
+    rebuilding it, which drops the table's triggers: a later migration adding a column to a
+    directory table would otherwise leave that table's writes unmarked (and the hotlines kept
+    stale). Every statement is idempotent."""
+    from django.apps import apps
+
+    connection = connections[using]
+    tables = [apps.get_model("referrals", name)._meta.db_table for name in DIRECTORY_MODELS]
+    present = set(connection.introspection.table_names())
+    if not set(tables) <= present:
+        return  # migrated back past the directory
+    with connection.cursor() as cursor:
+        for statement in install_sql(connection.vendor, tables):
+            cursor.execute(statement)
+
+
 READ_SQL = {
     "postgresql": (
         "SELECT token, COALESCE(current_setting('harbor.directory_touched', true), '')"

@@ -171,3 +171,24 @@ def test_threads_reading_at_once_get_the_same_lines(committed_directory):
         thread.join()
     assert errors == []
     assert len(results) == 20 and all(lines == expected for lines in results)
+
+
+def test_every_directory_table_keeps_its_triggers_after_later_migrations(db):
+    """SQLite rebuilds a table to add a column (referrals 0010 does so to the services),
+    dropping its triggers: post_migrate writes them again."""
+    from django.apps import apps
+    from django.db import connection
+
+    from referrals.directory_version import DIRECTORY_MODELS
+
+    tables = {apps.get_model("referrals", name)._meta.db_table for name in DIRECTORY_MODELS}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE t.tgname LIKE 'harbor_directory_%%'"
+            )
+        with_triggers = {row[0] for row in cursor.fetchall()}
+    assert tables <= with_triggers

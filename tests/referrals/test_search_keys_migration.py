@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.content.test_content_migration import migrate_to_leaves
+
 BEFORE = [("referrals", "0009_directory_version")]
 AFTER = [("referrals", "0010_service_search_keys")]
 
@@ -45,6 +47,4 @@ def test_existing_entries_get_the_keys_of_their_terms_languages_and_areas():
         }
         assert rows.get(pk=bare.pk).search_keys == {}
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_leaves()
