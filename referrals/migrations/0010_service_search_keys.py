@@ -59,6 +59,9 @@ class Migration(migrations.Migration):
             name="search_keys",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
-        migrations.RunPython(fill_keys, migrations.RunPython.noop),
+        # The index before the filling: the directory's version triggers (0009) fire at commit
+        # for every row written, and PostgreSQL refuses a CREATE INDEX on a table with such
+        # events still pending in the same transaction.
         migrations.RunPython(add_index, drop_index),
+        migrations.RunPython(fill_keys, migrations.RunPython.noop),
     ]
