@@ -53,7 +53,13 @@ def _item_texts(items: list[ChecklistItem], slug: str, status: str) -> tuple[str
 
 def case_record(case: Case) -> CaseRecord:
     """Everything the note can be prefilled from, read once."""
-    screening = Screening.objects.filter(case=case).first()
+    # Only the columns the note reads: the rows are many and short, so building whole model
+    # instances (and their related rows) was most of this function's time.
+    screening = (
+        Screening.objects.filter(case=case)
+        .only("status", "not_screened_reason", "interpreter", "patient_alone")
+        .first()
+    )
     signs: tuple[str, ...] = ()
     quotes: list[Quote] = []
     summaries: list[Quote] = []
@@ -71,19 +77,16 @@ def case_record(case: Case) -> CaseRecord:
             )
         observed = ObservedIndicator.objects.filter(
             screening=screening, observed=True
-        ).select_related("indicator")
-        signs = tuple(
-            f"{o.indicator.text}: {o.note}" if o.note.strip() else o.indicator.text
-            for o in observed
-        )
+        ).values_list("indicator__text", "note")
+        signs = tuple(f"{text}: {note}" if note.strip() else text for text, note in observed)
         answers = (
             Answer.objects.filter(screening=screening, status=Answer.Status.ANSWERED)
             .exclude(note="")
-            .select_related("question")
+            .values_list("question__text", "note", "verbatim")
         )
-        for answer in answers:
-            entry = Quote(question=answer.question.text, words=answer.note.strip())
-            (quotes if answer.verbatim else summaries).append(entry)
+        for question, note, verbatim in answers:
+            entry = Quote(question=question, words=note.strip())
+            (quotes if verbatim else summaries).append(entry)
 
     # The template's documents are left in the database: an item's text comes from the
     # template's rule, built once per version (`cached_rule`), so decoding its JSON again for
@@ -91,10 +94,12 @@ def case_record(case: Case) -> CaseRecord:
     items = list(
         ChecklistItem.objects.filter(checklist__case=case)
         .select_related("checklist__template")
-        .defer(
-            "checklist__template__items",
-            "checklist__template__translations",
-            "checklist__template__changes",
+        .only(
+            "slug",
+            "status",
+            "consent_recorded_at",
+            "checklist__slug",
+            "checklist__template__created_at",
         )
     )
     forensic = next(
@@ -105,9 +110,25 @@ def case_record(case: Case) -> CaseRecord:
         ),
         None,
     )
-    capacity = CapacityAssessment.objects.filter(case=case).select_related("assessed_by").first()
-    decision = ReportingDecisionRecord.objects.filter(case=case).first()
-    disclosures = Disclosure.objects.filter(case=case)
+    capacity = (
+        CapacityAssessment.objects.filter(case=case)
+        .select_related("assessed_by")
+        .only(
+            "decision",
+            "outcome",
+            "assessed_at",
+            "assessed_by__username",
+            "assessed_by__first_name",
+            "assessed_by__last_name",
+        )
+        .first()
+    )
+    decision = (
+        ReportingDecisionRecord.objects.filter(case=case).only("result", "recorded_at").first()
+    )
+    disclosures = Disclosure.objects.filter(case=case).values_list(
+        "recipient", "made_at", "patient_informed"
+    )
     return CaseRecord(
         screened_alone=bool(screening and screening.patient_alone),
         interpreter=interpreter,
@@ -138,7 +159,8 @@ def case_record(case: Case) -> CaseRecord:
         if decision
         else None,
         disclosures=tuple(
-            DisclosureMade(d.recipient, _day(d.made_at), d.patient_informed) for d in disclosures
+            DisclosureMade(recipient, _day(made_at), informed)
+            for recipient, made_at, informed in disclosures
         ),
         referrals=tuple(
             f"{line.name}: {line.status}" if line.status else line.name

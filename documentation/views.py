@@ -44,7 +44,9 @@ TEMPLATE = "documentation/case_notes.html"
 def note_of(case: Case) -> EncounterNote | None:
     note = (
         EncounterNote.objects.filter(case=case, template_slug="encounter")
-        .select_related("created_by", "updated_by", "finalised_by")
+        # Only a final note names a person (who finalised it); a conflict names whoever saved,
+        # read from the locked row.
+        .select_related("finalised_by")
         .first()
     )
     if note is not None:
