@@ -75,9 +75,9 @@ def case_record(case: Case) -> CaseRecord:
             interpreter = screening_content.label_of(
                 gate["interpreter"]["options"], screening.interpreter
             )
-        observed = ObservedIndicator.objects.filter(
-            screening=screening, observed=True
-        ).values_list("indicator__text", "note")
+        observed = ObservedIndicator.objects.filter(screening=screening, observed=True).values_list(
+            "indicator__text", "note"
+        )
         signs = tuple(f"{text}: {note}" if note.strip() else text for text, note in observed)
         answers = (
             Answer.objects.filter(screening=screening, status=Answer.Status.ANSWERED)

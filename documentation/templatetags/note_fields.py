@@ -38,9 +38,7 @@ def select_options(field: BoundField) -> SafeString:
     chosen = next((value for value, _label in choices if value == current), None)
     if not _fixed(field):
         return _options(choices, chosen)
-    return _cached(
-        type(field.form).__name__, field.name, get_language() or "en", chosen, choices
-    )
+    return _cached(type(field.form).__name__, field.name, get_language() or "en", chosen, choices)
 
 
 def _options(choices: Any, chosen: Any) -> SafeString:
