@@ -95,3 +95,65 @@ def test_an_unknown_site_selects_nothing_and_adds_no_cache_entry():
         _loop, tag = both(InjuryForm(initial={"version": 1, "site": f"typed-{n}"})["site"])
         assert " selected" not in tag
     assert len(note_fields._CACHE) == 1
+
+
+# The draft's loops the tags replaced, as the Notes tab had them.
+SECTIONS_LOOP = """        {% for field in form.section_fields %}
+        <div class="mb-3">
+          <label class="form-label fw-semibold" for="{{ field.id_for_label }}">{{ field.label }}</label>
+          <p class="form-text mt-0 mb-1" id="{{ field.id_for_label }}-help">{{ field.help_text }}</p>
+          {{ field }}
+        </div>
+        {% endfor %}
+        {% for field in form.consent_fields %}{% if forloop.first %}<h4 class="h6">{% translate "Consents" %}</h4>{% endif %}
+        <fieldset class="mb-2">
+          <legend class="fs-6 mb-0">{{ field.label }}</legend>
+          {% for radio in field %}<span class="form-check form-check-inline">{{ radio.tag }}<label class="form-check-label" for="{{ radio.id_for_label }}">{{ radio.choice_label }}</label></span>{% endfor %}
+        </fieldset>
+        {% endfor %}
+"""  # noqa: E501 - the template's own lines
+SECTIONS_TAGS = """        {% section_fields form %}
+        {% consent_fields form %}
+"""
+
+
+def note_forms(template):
+    from documentation.forms import NoteForm
+
+    slugs = [s.slug for s in template.sections]
+    consents = [c.slug for c in template.consents]
+    initial = {
+        "version": 3,
+        **{f"section_{slug}": f"Text <b>{n}</b> & “words”" for n, slug in enumerate(slugs)},
+        **{f"consent_{slug}": "given" for slug in consents[:1]},
+    }
+    yield NoteForm(template, initial=initial)
+    # The same template with other answers: the cached consents must follow the answers.
+    yield NoteForm(template, initial={**initial, f"consent_{consents[0]}": "declined"})
+    yield NoteForm(template, initial=initial)
+    posted = {"version": "x", f"section_{slugs[0]}": "a" * 20_001}
+    posted |= {f"consent_{consents[-1]}": "nonsense"} if consents else {}
+    invalid = NoteForm(template, posted)
+    assert not invalid.is_valid()  # errors: the widgets say so (aria-invalid)
+    yield invalid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_drafts_fields_are_the_loops_markup(language):
+    from documentation import actions
+
+    engine = engines["django"]
+    note_fields._CONSENTS.clear()
+    with translation.override(language):
+        template = actions.current_template().rule()
+        assert template.sections and template.consents
+        for form in [*note_forms(template), *note_forms(template)]:  # then from the cache
+            loop = engine.from_string("{% load i18n %}" + SECTIONS_LOOP).render({"form": form})
+            tags = engine.from_string("{% load note_fields %}" + SECTIONS_TAGS).render(
+                {"form": form}
+            )
+            assert tags == loop
+            assert f'for="id_section_{template.sections[0].slug}"' in tags
+            assert str(template.sections[0].label) in tags
+            assert ('aria-invalid="true"' in tags) == bool(form.is_bound and form.errors)
