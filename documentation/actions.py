@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -112,6 +113,31 @@ def template_row(note: EncounterNote) -> NoteTemplateVersion:
             row = found.get()
         note._template_row = row  # type: ignore[attr-defined]
     return row
+
+
+def with_template_row(notes: QuerySet[EncounterNote]) -> QuerySet[EncounterNote]:
+    """`notes` with their template version's identity read in the same query (`keep_template_row`
+    then spares `template_row` a query of its own)."""
+    rows = NoteTemplateVersion.objects.filter(
+        slug=OuterRef("template_slug"), version=OuterRef("template_version")
+    )
+    return notes.annotate(
+        template_row_pk=Subquery(rows.values("pk")[:1]),
+        template_row_created_at=Subquery(rows.values("created_at")[:1]),
+    )
+
+
+def keep_template_row(note: EncounterNote) -> None:
+    """The template version of a note read `with_template_row`, as the row `template_row` would
+    read: its identity loaded, its documents deferred (read only when not cached, `rule`)."""
+    pk = getattr(note, "template_row_pk", None)
+    if pk is None:  # not annotated, or no such version stored (`template_row` loads it)
+        return
+    note._template_row = NoteTemplateVersion.from_db(  # type: ignore[attr-defined]
+        note._state.db,
+        ["id", "slug", "version", "created_at"],
+        [pk, note.template_slug, note.template_version, note.template_row_created_at],  # type: ignore[attr-defined]
+    )
 
 
 def template_of(note: EncounterNote, language: str | None = None) -> NoteTemplate:

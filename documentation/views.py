@@ -42,15 +42,16 @@ TEMPLATE = "documentation/case_notes.html"
 
 
 def note_of(case: Case) -> EncounterNote | None:
-    note = (
+    notes = (
         EncounterNote.objects.filter(case=case, template_slug="encounter")
         # Only a final note names a person (who finalised it); a conflict names whoever saved,
         # read from the locked row.
         .select_related("finalised_by")
-        .first()
     )
+    note = actions.with_template_row(notes).first()
     if note is not None:
         note.case = case  # the case just read for this user, not read again by a save's audit
+        actions.keep_template_row(note)
     return note
 
 

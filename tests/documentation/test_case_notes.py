@@ -433,10 +433,29 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
             by=personas.clinician,
         )
     assert queries() == before
-    # A fixed count: the note, its template and word list, the case's records, and the patient
-    # papers' texts and content languages (read for the print choices).
-    with django_assert_max_num_queries(17):
+    # A fixed count: the note (with its template version), the word list, the case's records,
+    # and the patient papers' texts and content languages (read for the print choices).
+    with django_assert_max_num_queries(15):
         client.get(url(case))
+
+
+def test_the_note_is_read_with_its_template_version_in_one_query(personas, case, screened):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documentation import actions
+    from documentation.models import NoteTemplateVersion
+    from documentation.views import note_of
+
+    started(personas, case)
+    stored = NoteTemplateVersion.objects.get(slug="encounter", version=1)
+    actions.template_of(note_of(case))  # the version's rule built once for the process
+    with CaptureQueriesContext(connection) as captured:
+        note = note_of(case)
+        template = actions.template_of(note)
+    assert len(captured) == 1
+    assert (note._template_row.pk, note._template_row.created_at) == (stored.pk, stored.created_at)
+    assert template == stored.rule()
 
 
 def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(personas, case):
