@@ -7,6 +7,7 @@ hotlines: the referrals app answers it (`referrals.providers.case_referrals`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -22,7 +23,13 @@ from documentation.rules import (
     Quote,
     ReportingSummary,
 )
-from safety.models import CapacityAssessment, ChecklistItem, Disclosure, ReportingDecisionRecord
+from safety.models import (
+    CapacityAssessment,
+    ChecklistItem,
+    ChecklistTemplate,
+    Disclosure,
+    ReportingDecisionRecord,
+)
 from screening import content as screening_content
 from screening.models import Answer, ObservedIndicator, Screening
 
@@ -41,12 +48,51 @@ def _day(value: date | datetime | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-def _item_texts(items: list[ChecklistItem], slug: str, status: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Item:
+    """What the note reads of one checklist item."""
+
+    checklist: str
+    slug: str
+    status: str
+    consent_recorded_at: datetime | None
+    template: ChecklistTemplate
+
+
+def _checklist_items(case: Case) -> list[_Item]:
+    """The case's checklist items as plain values (a case has thirty-odd, and three model
+    instances each cost more than the query), each with its checklist's template version.
+
+    The template versions are their identity only: an item's text comes from the template's
+    rule, built once per version (`cached_rule`), which reads the items' document only when
+    that version is not cached yet.
+    """
+    rows = ChecklistItem.objects.filter(checklist__case=case).values_list(
+        "checklist__slug",
+        "slug",
+        "status",
+        "consent_recorded_at",
+        "checklist__template_id",
+        "checklist__template__created_at",
+    )
+    templates: dict[int, ChecklistTemplate] = {}
+    items = []
+    for checklist, slug, status, consented_at, template_id, created_at in rows:
+        template = templates.get(template_id)
+        if template is None:
+            template = templates[template_id] = ChecklistTemplate.from_db(
+                rows.db, ["id", "created_at"], [template_id, created_at]
+            )
+        items.append(_Item(checklist, slug, status, consented_at, template))
+    return items
+
+
+def _item_texts(items: list[_Item], slug: str, status: str) -> tuple[str, ...]:
     texts = []
     for item in items:
-        if item.checklist.slug != slug or item.status != status:
+        if item.checklist != slug or item.status != status:
             continue
-        content = item.checklist.template.item(item.slug)
+        content = item.template.item(item.slug)
         texts.append(content.text if content else item.slug)
     return tuple(texts)
 
@@ -88,26 +134,9 @@ def case_record(case: Case) -> CaseRecord:
             entry = Quote(question=question, words=note.strip())
             (quotes if verbatim else summaries).append(entry)
 
-    # The template's documents are left in the database: an item's text comes from the
-    # template's rule, built once per version (`cached_rule`), so decoding its JSON again for
-    # each of a case's thirty-odd items would only be thrown away.
-    items = list(
-        ChecklistItem.objects.filter(checklist__case=case)
-        .select_related("checklist__template")
-        .only(
-            "slug",
-            "status",
-            "consent_recorded_at",
-            "checklist__slug",
-            "checklist__template__created_at",
-        )
-    )
+    items = _checklist_items(case)
     forensic = next(
-        (
-            i
-            for i in items
-            if i.checklist.slug == "immediate-care" and i.slug == "forensic-evidence"
-        ),
+        (i for i in items if i.checklist == "immediate-care" and i.slug == "forensic-evidence"),
         None,
     )
     capacity = (
