@@ -7,6 +7,7 @@ for markup that only changes with the language and the option chosen.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django import template
@@ -113,6 +114,7 @@ def section_fields(form: Any) -> SafeString:
 
 _CONSENTS: dict[tuple[Any, ...], SafeString] = {}
 _CONSENTS_KEPT = 512
+_CONSENTS_LOCK = threading.Lock()
 
 
 @register.simple_tag
@@ -129,15 +131,17 @@ def consent_fields(form: Any) -> SafeString:
     key = (
         form.template,  # frozen: equal templates (same sections, labels, consents) share
         get_language() or "en",
-        tuple((field.name, str(field.value())) for field in fields),
+        tuple((field.name, field.value()) for field in fields),
     )
     found = _CONSENTS.get(key)
     if found is None:
-        found = _consent_markup(form)
-        # Threads may both write an entry, harmlessly; the oldest go first when full.
-        while len(_CONSENTS) >= _CONSENTS_KEPT:
-            _CONSENTS.pop(next(iter(_CONSENTS)), None)
-        _CONSENTS[key] = found
+        found = _consent_markup(form)  # outside the lock: two threads may write it, harmlessly
+        # Threaded workers share the dict: evicting the oldest under a lock keeps two threads
+        # from iterating it while the other changes it.
+        with _CONSENTS_LOCK:
+            while len(_CONSENTS) >= _CONSENTS_KEPT:
+                _CONSENTS.pop(next(iter(_CONSENTS)))
+            _CONSENTS[key] = found
     return found
 
 
