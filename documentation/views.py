@@ -48,10 +48,10 @@ def note_of(case: Case) -> EncounterNote | None:
         # read from the locked row.
         .select_related("finalised_by")
     )
-    note = actions.with_template_row(notes).first()
+    note = actions.with_content_versions(notes).first()
     if note is not None:
         note.case = case  # the case just read for this user, not read again by a save's audit
-        actions.keep_template_row(note)
+        actions.keep_content_versions(note)
     return note
 
 
@@ -75,7 +75,7 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     found = language.check_sections(
         sections,
         patient_is_minor=actions.patient_is_minor(case),
-        **actions.wording_languages(),
+        **actions.wording_languages(note),
         verbatim=template.verbatim_sections,
     )
     return [

@@ -435,11 +435,13 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
     assert queries() == before
     # A fixed count: the note (with its template version), the word list, the case's records,
     # and the patient papers' texts and content languages (read for the print choices).
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         client.get(url(case))
 
 
-def test_the_note_is_read_with_its_template_version_in_one_query(personas, case, screened):
+def test_the_note_is_read_with_its_template_version_and_word_list_in_one_query(
+    personas, case, screened
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -449,13 +451,18 @@ def test_the_note_is_read_with_its_template_version_in_one_query(personas, case,
 
     started(personas, case)
     stored = NoteTemplateVersion.objects.get(slug="encounter", version=1)
-    actions.template_of(note_of(case))  # the version's rule built once for the process
+    words = actions.current_word_list()
+    first = note_of(case)  # each version's rule built once for the process
+    actions.template_of(first), actions.wording_languages(first)
     with CaptureQueriesContext(connection) as captured:
         note = note_of(case)
         template = actions.template_of(note)
+        wording = actions.wording_languages(note)
     assert len(captured) == 1
     assert (note._template_row.pk, note._template_row.created_at) == (stored.pk, stored.created_at)
     assert template == stored.rule()
+    assert (note._word_list_row.pk, note._word_list_row.created_at) == (words.pk, words.created_at)
+    assert wording["word_list"] == words.rule()
 
 
 def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(personas, case):
