@@ -41,22 +41,24 @@ from documentation.sources import case_record
 TEMPLATE = "documentation/case_notes.html"
 
 
-def note_of(case: Case) -> EncounterNote | None:
+def note_of(case: Case, *, content: bool = True) -> EncounterNote | None:
+    """The case's encounter note; with `content`, the identity of its template version and of
+    the word list read in the same query (what the tab, a save and finalising go on to read)."""
     notes = (
         EncounterNote.objects.filter(case=case, template_slug="encounter")
         # Only a final note names a person (who finalised it); a conflict names whoever saved,
         # read from the locked row.
         .select_related("finalised_by")
     )
-    note = actions.with_content_versions(notes).first()
+    note = (actions.with_content_versions(notes) if content else notes).first()
     if note is not None:
         note.case = case  # the case just read for this user, not read again by a save's audit
         actions.keep_content_versions(note)
     return note
 
 
-def _note_or_404(case: Case) -> EncounterNote:
-    note = note_of(case)
+def _note_or_404(case: Case, *, content: bool = True) -> EncounterNote:
+    note = note_of(case, content=content)
     if note is None:
         raise Http404(_("No note yet."))
     return note
@@ -366,7 +368,8 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
 def suggest_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The ICD-10-CM suggestions for the facts chosen (nothing is saved)."""
     case = get_case_for(request, case_ref)
-    note = _note_or_404(case)
+    # The codes read only the note's version and codes; without HTMX, the tab's reads follow.
+    note = _note_or_404(case, content=not request.htmx)
     form = CodingForm(request.GET)
     advice = icd10.suggest_codes(form.facts(case.age_years)) if form.is_valid() else None
     context = {"case": case, "note": note, "coding_form": form, "advice": advice}
