@@ -156,10 +156,12 @@ def _context(
         if form is not None and form.is_valid():
             sections = {**note.sections, **form.sections()}
         context["wording"] = _findings(case, note, sections)
-    context["injuries"] = [
-        {"id": injury["id"], "text": describe_injury(injury)} for injury in note.injuries
-    ]
+    context["injuries"] = _injury_lines(note)
     return context
+
+
+def _injury_lines(note: EncounterNote) -> list[dict[str, Any]]:
+    return [{"id": injury["id"], "text": describe_injury(injury)} for injury in note.injuries]
 
 
 @require_GET
@@ -321,8 +323,21 @@ def _injuries_response(
         if saved:
             return redirect(_tab(case, "injuries"))
         return show_again(request, case, note, status, injury_form=form, **kept)
-    context = _context(request, case, note, injury_form=form, kept=kept)
-    response = render(request, f"{TEMPLATE}#injuries", {"case": case, **context})
+    # Only what the injuries section shows: the rest of the tab (the case's records, the
+    # print choices, the wording check) is not swapped, so it is not read.
+    context: dict[str, Any] = {
+        "case": case,
+        "note": note,
+        "kept": kept,
+        "injuries": _injury_lines(note),
+    }
+    if not note.is_final:  # a note finalised meanwhile lists its injuries, without the form
+        injury_form = form or InjuryForm(
+            initial={"version": note.version, "site": request.GET.get("site", "")}
+        )
+        context["injury_form"] = injury_form
+        context["diagram"] = _body_diagram(injury_form)
+    response = render(request, f"{TEMPLATE}#injuries", context)
     # htmx leaves 4xx responses unswapped; the fragment says what went wrong, so send it as 200
     # and keep the real outcome for scripts and tests in a header.
     response["X-Harbor-Outcome"] = str(status)

@@ -305,6 +305,30 @@ def test_injuries_are_structured_and_chosen_by_site(personas, case):
     )
 
 
+def test_an_injury_over_htmx_swaps_its_section_without_reading_the_rest_of_the_tab(
+    personas, case, screened
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    note = started(personas, case)
+    client = personas.client_for("clinician")
+    with CaptureQueriesContext(connection) as captured:
+        ok = client.post(
+            url(case, "injuries/"),
+            {"version": note.version, "site": "chest", "length_cm": "2"},
+            headers={"HX-Request": "true"},
+        )
+    body = ok.content.decode()
+    assert body.lstrip().startswith('<section id="injuries"')
+    assert "Chest: 2 cm" in body and 'class="body-site' in body and 'id="injury-form"' in body
+    assert 'name="version" value="2"' in body  # the forms carry the saved version
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    # The case's records and the print choices belong to the rest of the tab.
+    assert "screening_answer" not in read and "safety_checklistitem" not in read
+    assert "documentation_patienttexts" not in read
+
+
 def test_code_suggestions_and_chosen_codes_travel_in_the_ehr_text(personas, case):
     note = started(personas, case)
     client = personas.client_for("clinician")
