@@ -66,6 +66,11 @@ def measure(
             f"127.0.0.1:{port}",
             "--timeout",
             "30",
+            # Longer than the ward's 5 s pacing, as a browser keeps its connection: with
+            # gunicorn's 2 s default, the server closed idle connections just as the next
+            # request went out on them (seen as status 0 "failures" in the ward).
+            "--keep-alive",
+            "30",
             "--graceful-timeout",
             "5",
             "--log-level",

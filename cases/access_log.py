@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from cases.dates import date_formatter
 from cases.models import AuditEntry
@@ -32,13 +34,31 @@ class Row:
     where: str
 
 
-def rows(entries: QuerySet[AuditEntry]) -> list[Row]:
+# A row as the template's loop wrote it, to the whitespace.
+ROW_HTML = (
+    '\n      <tr><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td><td>{}</td>'
+    "<td>{}</td></tr>\n    "
+)
+
+
+class Rows(list[Row]):
+    """The rows, and as `html` the table's body (`{{ rows.html }}`): one `format_html` a row,
+    every value escaped, where a template loop over 500 rows was most of the page's time."""
+
+    @property
+    def html(self) -> SafeString:
+        return format_html_join(
+            "", ROW_HTML, ((r.at, r.when, r.who, r.what, r.part, r.where) for r in self)
+        )
+
+
+def rows(entries: QuerySet[AuditEntry]) -> Rows:
     """The shown columns of these entries, formatted (see the module docstring)."""
     when = date_formatter("DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
     actions: dict[str, str] = {}
     parts: dict[str, str] = {}
-    out = []
+    out = Rows()
     for at, first, last, user_name, username, action, part, event, ip in entries.values_list(
         "at",
         "user__first_name",

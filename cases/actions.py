@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases import audit, events, notify, review
+from cases import audit, events, figures, notify, review
 from cases.content import StaleVersion
 from cases.events import EventKind
 from cases.models import AuditEntry, Case, CaseEvent, Facility, Unit, User
@@ -38,6 +38,7 @@ def record_event(
     event = CaseEvent.objects.create(
         case=case, kind=str(kind), by=by, summary=summary[:300], payload=payload
     )
+    figures.count_event(event)
     audit.record(
         AuditEntry.Action.CASE_CHANGE,
         user=by,
@@ -48,19 +49,24 @@ def record_event(
     return event
 
 
-def bump_version(case: Case, *, base_version: int | None = None) -> None:
+def bump_version(case: Case, *, base_version: int | None = None, **changes: Any) -> None:
     """Move the case to its next version, refusing if someone else got there first.
 
     The check and the increment are one UPDATE, so two concurrent saves of the same version
-    cannot both succeed whatever the isolation level.
+    cannot both succeed whatever the isolation level; `changes` (other columns) are written by
+    the same UPDATE. Given `base_version`, the UPDATE matched exactly that version, so the new
+    one is known without reading the row back.
     """
     rows = Case.objects.filter(pk=case.pk)
     if base_version is not None:
         rows = rows.filter(version=base_version)
     now = timezone.now()
-    if rows.update(version=F("version") + 1, updated_at=now) == 0:
+    if rows.update(**changes, version=F("version") + 1, updated_at=now) == 0:
         raise StaleVersion(Case.objects.get(pk=case.pk))
-    case.refresh_from_db(fields=["version", "updated_at"])
+    if base_version is None:
+        case.refresh_from_db(fields=["version", "updated_at"])
+    else:
+        case.version, case.updated_at = base_version + 1, now
 
 
 @transaction.atomic
@@ -129,12 +135,11 @@ def update_case(case: Case, changes: dict[str, Any], *, base_version: int, by: U
     changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
     if not changed:
         return []
-    Case.objects.filter(pk=case.pk).update(**{name: changes[name] for name in changed})
+    written = {name: changes[name] for name in changed}
     if "status" in changed:
         # When it closed: the retention clock (purge_closed_cases) starts here.
-        closed_at = timezone.now() if changes["status"] == Case.Status.CLOSED else None
-        Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
-    bump_version(fresh, base_version=base_version)
+        written["closed_at"] = timezone.now() if changes["status"] == Case.Status.CLOSED else None
+    bump_version(fresh, base_version=base_version, **written)
     # Only field names go in the timeline: the code word and times are not repeated there.
     record_event(
         case,
@@ -180,13 +185,15 @@ def escalate_case(
     combined = reason
     if fresh.is_escalated and fresh.escalation_reason and fresh.escalation_reason != reason:
         combined = f"{reason.rstrip('.')}. Earlier reason: {fresh.escalation_reason}"
-    Case.objects.filter(pk=case.pk).update(
+    # The row is locked: its version is the one just read.
+    bump_version(
+        case,
+        base_version=fresh.version,
         escalated_at=fresh.escalated_at or timezone.now(),
         escalation_reason=combined,
         escalated_to=to or fresh.escalated_to,
         escalated_by=by,
     )
-    bump_version(case)
     if fresh.escalated_at is None:
         # A new escalation only; sent once the escalation is committed, never for a rollback.
         transaction.on_commit(lambda: notify.notify_new_escalation(fresh.facility))
@@ -209,8 +216,7 @@ def resolve_escalation(case: Case, *, by: User, note: str, base_version: int) ->
     fresh = lock_case(case, base_version=base_version)
     if not fresh.is_escalated:
         raise StaleVersion(fresh)
-    Case.objects.filter(pk=case.pk).update(escalated_at=None, escalated_to=None)
-    bump_version(case)
+    bump_version(case, base_version=fresh.version, escalated_at=None, escalated_to=None)
     record_event(
         case,
         EventKind.CASE_ESCALATION_RESOLVED,
@@ -235,8 +241,7 @@ def assign_case(case: Case, *, to: User, by: User, base_version: int) -> Case:
     if not may_assign(fresh, by):
         raise PermissionError("Only a supervisor or the current assignee assigns this case.")
     previous = fresh.assignee_id
-    Case.objects.filter(pk=case.pk).update(assignee=to)
-    bump_version(case)
+    bump_version(case, base_version=fresh.version, assignee=to)
     record_event(
         case,
         EventKind.CASE_ASSIGNED,
@@ -342,10 +347,12 @@ def return_case(case: Case, *, request: str, by: User, base_version: int) -> Cas
     fresh = lock_case(case, base_version=base_version)
     if not (by.is_supervisor and by.facility_id == fresh.facility_id):
         raise PermissionError("Only a supervisor of this facility returns a case.")
-    Case.objects.filter(pk=case.pk).update(
-        review_status=Case.Review.RETURNED, review_request=request
+    bump_version(
+        case,
+        base_version=fresh.version,
+        review_status=Case.Review.RETURNED,
+        review_request=request,
     )
-    bump_version(case)
     record_event(
         case,
         EventKind.REVIEW_RETURNED,
@@ -367,7 +374,9 @@ def sign_off_case(case: Case, *, by: User, base_version: int) -> Case:
     if refusal:
         raise SignOffRefused(refusal)
     was_escalated = fresh.is_escalated
-    Case.objects.filter(pk=case.pk).update(
+    bump_version(
+        case,
+        base_version=fresh.version,
         review_status=Case.Review.SIGNED_OFF,
         review_request="",
         signed_off_at=timezone.now(),
@@ -375,7 +384,6 @@ def sign_off_case(case: Case, *, by: User, base_version: int) -> Case:
         escalated_at=None,
         escalated_to=None,
     )
-    bump_version(case)
     record_event(
         case,
         EventKind.REVIEW_SIGNED_OFF,

@@ -16,7 +16,9 @@ every figure is built from *safe cells*:
 
 Totals can therefore be lower than the true ones; the page says so. `tabulate` is pure (cells
 in, what the page shows out); `load` reads the cells with two aggregate queries, whatever the
-number of cases, and no case's row leaves the database (medians included).
+number of cases, and no case's row leaves the database (medians included). What a case's
+timeline tells the figures is kept, one row per case, in `CaseFigures` as its events are
+written (`count_event`), so the figures read one row per case, not every event.
 """
 
 from __future__ import annotations
@@ -31,22 +33,18 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import (
-    Count,
-    F,
-    Min,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, F, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.events import EventKind
-from cases.models import Case, CaseEvent, CaseQuerySet, Unit
+from cases.models import Case, CaseEvent, CaseFigures, CaseQuerySet, Unit
 
 SMALL = 5
 SMALL_LABEL = "<5"
@@ -292,34 +290,61 @@ CONCERNS = {
 }
 
 
-def _per_case_events(cases: CaseQuerySet) -> QuerySet[CaseEvent, Any]:
-    """One row per case with any event the figures read: how many of each kind it counts,
-    and when each first happened. Grouped by the event's own case id, without joining the
-    cases, so the database aggregates the kinds' rows before it matches them to the cases."""
-    kinds = {*FLAG_EVENTS.values(), *COUNTED_EVENTS.values()}
-    kinds.update(kind for group in FIRST_EVENTS.values() for kind in group)
-    return (
-        CaseEvent.objects.filter(kind__in=sorted(kinds), case__in=cases.order_by().values("pk"))
-        .values("case_id")
-        .annotate(
-            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in FLAG_EVENTS.items()},
-            **{name: Count("pk", filter=Q(kind=kind)) for name, kind in COUNTED_EVENTS.items()},
-            **{name: Min("at", filter=Q(kind__in=group)) for name, group in FIRST_EVENTS.items()},
-        )
-        .order_by()
+COUNTERS: tuple[str, ...] = (*FLAG_EVENTS, *COUNTED_EVENTS)
+# Which of a case's figures (`CaseFigures`) an event of each kind moves: the counters it adds
+# one to, the first times it may set.
+MOVES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    str(kind): (
+        tuple(name for name, k in {**FLAG_EVENTS, **COUNTED_EVENTS}.items() if k == kind),
+        tuple(name for name, group in FIRST_EVENTS.items() if kind in group),
     )
+    for kind in {
+        *FLAG_EVENTS.values(),
+        *COUNTED_EVENTS.values(),
+        *(kind for group in FIRST_EVENTS.values() for kind in group),
+    }
+}
+
+
+def count_event(event: CaseEvent) -> None:
+    """Add a new timeline event to its case's figures, in the event's transaction
+    (`actions.record_event` calls it): one INSERT … ON CONFLICT DO UPDATE, so the first event
+    of two at once on a case cannot both insert. Counters move by one in the database and a
+    first time only ever moves earlier, so concurrent events of one case add up."""
+    counters, firsts = MOVES.get(event.kind, ((), ()))
+    if not counters and not firsts:
+        return
+    q = connection.ops.quote_name
+    table = q(CaseFigures._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(event.at)
+    names = [*COUNTERS, *FIRST_EVENTS]
+    values: list[Any] = [int(name in counters) for name in COUNTERS]
+    values += [at if name in firsts else None for name in FIRST_EVENTS]
+    moves = [f"{q(name)} = {table}.{q(name)} + 1" for name in counters]
+    moves += [
+        f"{q(name)} = CASE WHEN {table}.{q(name)} IS NULL OR {table}.{q(name)} > "
+        f"excluded.{q(name)} THEN excluded.{q(name)} ELSE {table}.{q(name)} END"
+        for name in firsts
+    ]
+    # Only the models' own names are joined here; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({q('case_id')}, {', '.join(q(n) for n in names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"ON CONFLICT ({q('case_id')}) DO UPDATE SET {', '.join(moves)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.case_id, *values])
 
 
 def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
     """One statement for every count and time of every cell: the cases (month, unit,
-    concern), joined to their events counted per case, then grouped per cell. A median is
+    concern), joined to their figures (`CaseFigures`), then grouped per cell. A median is
     read as the one or two middle times of its cell (an ordered aggregate on PostgreSQL,
     window functions elsewhere), so no case's row leaves the database.
 
-    Django cannot group the rows of a grouped query again, so the two inner queries are the
-    ORM's own SQL (its month in the current time zone), the time spans use the backend's own
-    datetime subtraction, and only the grouping around them is written here, in SQL that
-    SQLite and PostgreSQL both run."""
+    The two inner queries are the ORM's own SQL (its month in the current time zone), the
+    time spans use the backend's own datetime subtraction, and only the grouping around them
+    is written here, in SQL that SQLite and PostgreSQL both run."""
     tz = timezone.get_current_timezone()
     per_case = (
         cases.order_by()
@@ -327,7 +352,11 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         .values("cell_month", "cell_unit", "concern_level", "created_at", case_pk=F("pk"))
     )
     cases_sql, cases_params = per_case.query.sql_with_params()
-    events_sql, events_params = _per_case_events(cases).query.sql_with_params()
+    figures_sql, figures_params = (
+        CaseFigures.objects.values("case_id", *COUNTERS, *FIRST_EVENTS)
+        .order_by()
+        .query.sql_with_params()
+    )
     q = connection.ops.quote_name
 
     def column(name: str) -> str:
@@ -360,7 +389,7 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
     # Only fixed names and the ORM's compiled SQL are joined here; every value is a parameter.
     rows = (
         f"SELECT {joined} FROM ({cases_sql}) c "  # noqa: S608
-        f"LEFT JOIN ({events_sql}) e ON e.case_id = c.case_pk"
+        f"LEFT JOIN ({figures_sql}) e ON e.case_id = c.case_pk"
     )
     # Sorted times 1..n: the median is the mean of positions (n + 1) / 2 and n / 2 + 1 (the
     # same one when n is odd), in integer division.
@@ -393,7 +422,7 @@ def _cells_sql(cases: CaseQuerySet) -> tuple[str, tuple[Any, ...]]:
         f"FROM ({rows}) cell_rows GROUP BY cell_month, cell_unit"
     )
     concerns = tuple(str(level) for level in CONCERNS.values())
-    return sql, (*concerns, *cases_params, *events_params)
+    return sql, (*concerns, *cases_params, *figures_params)
 
 
 def _duration(value: timedelta | int | None) -> timedelta | None:
@@ -439,6 +468,13 @@ def load(cases: CaseQuerySet) -> list[Cell]:
 
 def _month(value: datetime) -> str:
     return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
+
+
+def table_body(figures: Figures) -> SafeString:
+    """The table's rows (`<tr><td>…</td>…</tr>`), every cell escaped: one `format_html` a row
+    (a template loop over 16 cells of 72 rows and more was most of the page's rendering)."""
+    row = "<tr>" + "<td>{}</td>" * (2 + len(COLUMNS) + len(TIMES)) + "</tr>"
+    return format_html_join("", row, figures.rows)
 
 
 def header() -> list[str]:

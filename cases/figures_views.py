@@ -76,6 +76,7 @@ def figures_page(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "header": figures.header(),
+        "table_body": figures.table_body(result) if result else "",
         "bars": figures.bars(result.months) if result else [],
         "reason_bars": figures.bars([(label, n) for _c, label, n in result.reasons])
         if result

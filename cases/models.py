@@ -331,6 +331,31 @@ class Case(models.Model):
             models.Index(fields=["facility", "status"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["escalated_at"]),
+            # The lists (home, work lists) read their first 50 cases in these orders: with them
+            # the database walks an index and stops, instead of sorting every open case.
+            models.Index(fields=["status", "-updated_at"], name="case_status_updated"),
+            models.Index(fields=["facility", "status", "created_at"], name="case_open_since"),
+            models.Index(
+                fields=["facility", "status", "next_follow_up"], name="case_next_follow_up"
+            ),
+            # Few cases at a time await a report or come back to a clinician: small indexes.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(report_outstanding=True),
+                name="case_report_outstanding",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(review_status="returned"),
+                name="case_returned",
+            ),
+            # Escalations waiting (every supervisor page's header counts them) and the queue:
+            # read from the index alone.
+            models.Index(
+                fields=["facility", "status", "escalated_at", "id"],
+                condition=Q(escalated_at__isnull=False),
+                name="case_escalated_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -420,6 +445,32 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.case_id}"
+
+
+class CaseFigures(models.Model):
+    """What the figures (`cases.figures`) read from one case's timeline, kept current as its
+    events are written (`figures.count_event`, in the event's own transaction), so the figures
+    group one row per case instead of every event of the timeline. Derived data: migration
+    0014 fills it from the events already written, and a test compares it with them."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="figures")
+    # How many events of each kind the case has.
+    completed = models.PositiveIntegerField(default=0)
+    declared_not_screened = models.PositiveIntegerField(default=0)
+    escalations = models.PositiveIntegerField(default=0)
+    referrals_offered = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)
+    referrals_connected = models.PositiveIntegerField(default=0)
+    reports_logged = models.PositiveIntegerField(default=0)
+    # When the first event of each kind (or group of kinds) happened.
+    first_escalated = models.DateTimeField(null=True)
+    first_reviewed = models.DateTimeField(null=True)
+    first_safety = models.DateTimeField(null=True)
+    first_decision = models.DateTimeField(null=True)
+    first_report = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"figures of {self.case_id}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

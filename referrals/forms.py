@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, cast
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -129,22 +131,49 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def staff_for(case: Case) -> list[User]:
-    """Who may be responsible for a follow-up: the facility's clinicians and supervisors."""
-    staff = User.objects.filter(is_active=True, facility_id=case.facility_id).filter(
-        groups__name__in=["clinician", "supervisor"]
+class _ReadyChoices(BaseChoiceIterator):
+    """Choices made once per page: a field given these keeps them as they are, where a plain
+    list is normalised again by each of the page's "who follows up" fields (241 people × 4)."""
+
+    def __init__(self, choices: tuple[tuple[Any, str], ...]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Any:
+        return iter(self.choices)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who may be responsible for a follow-up, read once per page: the people by id, and the
+    choices every "who follows up" field on the page shows."""
+
+    people: dict[int, User]
+    choices: _ReadyChoices
+
+
+def staff_for(case: Case) -> Staff:
+    """The facility's active clinicians and supervisors, by first name."""
+    staff = list(
+        User.objects.filter(is_active=True, facility_id=case.facility_id)
+        .filter(groups__name__in=["clinician", "supervisor"])
+        .distinct()
+        .order_by("first_name", "username")
+        .only("id", "username", "first_name", "last_name")
     )
-    return list(staff.distinct().order_by("first_name", "username"))
+    choices = (("", "—"), *((person.pk, person.display_name) for person in staff))
+    return Staff({person.pk: person for person in staff}, _ReadyChoices(choices))
+
+
+NO_STAFF = Staff({}, _ReadyChoices((("", "—"),)))
 
 
 class ResponsibleField(forms.TypedChoiceField):
-    """A choice among people read once per page (not once per form), returning the user."""
+    """A choice among the page's staff, returning the user."""
 
-    def __init__(self, staff: list[User]) -> None:
-        self.people = {person.pk: person for person in staff}
-        choices = [("", "—")] + [(person.pk, person.display_name) for person in staff]
+    def __init__(self, staff: Staff) -> None:
+        self.people = staff.people
         super().__init__(
-            choices=choices,
+            choices=staff.choices,
             coerce=lambda value: self.people[int(value)],
             empty_value=None,
             required=False,
@@ -175,7 +204,7 @@ class DecisionForm(VersionedForm):
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible"] = ResponsibleField(staff)
 
@@ -205,7 +234,7 @@ class FollowUpForm(VersionedForm):
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible"] = ResponsibleField(staff)
 

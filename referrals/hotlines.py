@@ -2,17 +2,32 @@
 
 Settings name this function (`HARBOR_HOTLINES_PROVIDER`), so screening, safety and documentation
 get their hotlines from the directory through `cases`, without importing `referrals`.
+
+The gate, Care, Reporting, the notes and the printed papers all ask for them, so the answer is
+kept per process, keyed on the directory's version marker (`referrals.directory_version`, which
+every write to the directory changes, however it is made), the place and the language: one
+small query instead of five while the directory stays as it is, and a change is read at once.
 """
 
 from __future__ import annotations
 
+import threading
+
 from django.db.models import Prefetch
 
 from cases.providers import Hotline
+from referrals.directory_version import directory_version
 from referrals.models import Language, Phone, Schedule, Service
 
 VOICE_TYPES = ("voice", "cell", "")
 TEXT_TYPES = ("text",)
+
+
+# (marker, {(jurisdiction, language): lines}): only the current marker's answers are kept, so a
+# directory change drops the rest. `Hotline` is frozen; callers get a list of their own.
+_kept: tuple[str, dict[tuple[str, str], tuple[Hotline, ...]]] = ("", {})
+_lock = threading.Lock()
+KEPT_LIMIT = 1000  # places × languages asked for; far more than there are
 
 
 def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:
@@ -20,6 +35,28 @@ def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:
 
     Lines that speak the patient's language come first among lines of the same rank.
     """
+    global _kept
+    marker = directory_version()
+    if marker is None:  # inside a transaction that changed the directory: read it afresh
+        return list(read_hotlines(jurisdiction=jurisdiction, language=language))
+    key = (jurisdiction, language)
+    with _lock:
+        kept_marker, lines = _kept
+        found = lines.get(key) if kept_marker == marker else None
+    if found is None:
+        # Read outside the lock: two threads may read the same lines at once, harmlessly.
+        found = read_hotlines(jurisdiction=jurisdiction, language=language)
+        with _lock:
+            kept_marker, lines = _kept
+            if kept_marker != marker or len(lines) >= KEPT_LIMIT:
+                lines = {}
+                _kept = (marker, lines)
+            lines[key] = found
+    return list(found)
+
+
+def read_hotlines(*, jurisdiction: str, language: str) -> tuple[Hotline, ...]:
+    """`hotlines_for` read from the directory's rows, without keeping anything."""
     services = (
         Service.objects.listed()
         .serving(jurisdiction)
@@ -33,7 +70,7 @@ def hotlines_for(*, jurisdiction: str, language: str = "en") -> list[Hotline]:
     )
     ranked = [(service.hotline_rank or 0, _hotline(service)) for service in services]
     ranked.sort(key=lambda pair: (pair[0], language not in pair[1].languages, pair[1].full_name))
-    return [line for _rank, line in ranked]
+    return tuple(line for _rank, line in ranked)
 
 
 def _hotline(service: Service) -> Hotline:

@@ -447,11 +447,17 @@ def _replace_children(
 
 
 def refresh_search(service: Service) -> None:
-    """Recompute the derived search columns (24/7, the normalised text, the tsvector)."""
+    """Recompute the derived search columns (24/7, the normalised text, the tsvector, the
+    search keys). Every write to an entry or its child rows ends here."""
     openings = [s.opening() for s in service.schedules.all()]
     terms = TaxonomyTerm.objects.filter(
         pk__in=service.attributes.values("taxonomy_term_id"), taxonomy__in=[FLAG, KIND, BARRIER]
     ).values_list("name", flat=True)
+    keys = rules.search_keys(
+        term_ids=service.attributes.values_list("taxonomy_term_id", flat=True),
+        language_codes=service.languages.values_list("code", flat=True),
+        extents=service.service_areas.values_list("extent", flat=True),
+    )
     text = rules.normalise_text(
         service.name,
         service.alternate_name,
@@ -461,7 +467,7 @@ def refresh_search(service: Service) -> None:
         " ".join(terms),
     )
     Service.objects.filter(pk=service.pk).update(
-        always_open=rules.is_always_open(openings), search_text=text
+        always_open=rules.is_always_open(openings), search_text=text, search_keys=keys
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -470,7 +476,7 @@ def refresh_search(service: Service) -> None:
                 " WHERE id = %s",
                 [service.pk],
             )
-    service.refresh_from_db(fields=["always_open", "search_text"])
+    service.refresh_from_db(fields=["always_open", "search_text", "search_keys"])
 
 
 # --- Export ------------------------------------------------------------------------------------

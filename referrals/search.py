@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from referrals.models import (
     BARRIER,
     FLAG,
     KIND,
+    REFERRAL_READY_FIELDS,
     Attribute,
     Language,
     Phone,
@@ -51,6 +52,12 @@ class SearchCriteria:
     flags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PhoneShown:
+    number: str
+    type: str
+
+
 @dataclass
 class Result:
     """One card: everything it shows, worked out once here rather than per use in the template."""
@@ -60,7 +67,7 @@ class Result:
     title: str = ""
     description: str = ""
     languages: list[str] = field(default_factory=list)
-    phones: list[Phone] = field(default_factory=list)
+    phones: list[PhoneShown] = field(default_factory=list)
     hours: str = ""
     kinds: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -146,9 +153,13 @@ def search_services(
         stale_after_days=stale_after_days,
     )
     shown = ids[start : start + PAGE_SIZE]
-    rows = {service.pk: service for service in _full(Service.objects.filter(pk__in=shown))}
+    rows = {
+        service.pk: service for service in Service.objects.filter(pk__in=shown).only(*CARD_FIELDS)
+    }
+    parts = _card_parts(shown)
     results = [
-        _result(rows[pk], criteria, today=today, stale_after_days=stale_after_days) for pk in shown
+        _result(rows[pk], parts, criteria, today=today, stale_after_days=stale_after_days)
+        for pk in shown
     ]
     return ResultPage(results, number=page, has_more=len(ids) > start + PAGE_SIZE)
 
@@ -207,83 +218,111 @@ def _ranked(services: Any, barrier_ids: list[Any], *, today: date, stale_after_d
     )
     if not barrier_ids:
         return services.annotate(stale=stale).order_by("stale", Lower("name"), "pk")
-    matches = (
-        Attribute.objects.filter(
-            service=OuterRef("pk"),
-            taxonomy_term_id__in=barrier_ids,
+    # How many of the patient's barriers the entry addresses, read off its own search keys.
+    matches = [
+        When_(
+            When(search_keys__has_key=rules.term_key(i), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-        .values("service")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+        for i in barrier_ids
+    ]
     return services.annotate(
-        barrier_matches=Coalesce(Subquery(matches, output_field=IntegerField()), Value(0)),
+        barrier_matches=sum(matches[1:], matches[0]),
         stale=stale,
     ).order_by("-barrier_matches", "stale", Lower("name"), "pk")
 
 
-def _full(services: Any) -> Any:
-    """The page of entries with exactly what a result card shows (the nested lists in four
-    queries, without the HSDS extras nobody reads here)."""
-    return (
-        services.select_related("organization")
-        .defer("search_text", "search_vector", "extra", "organization__extra")
-        .prefetch_related(
-            Prefetch(
-                "languages",
-                queryset=Language.objects.only("service", "name", "code").order_by("position"),
-            ),
-            Prefetch(
-                "phones",
-                queryset=Phone.objects.only("service", "number", "type").order_by("position"),
-            ),
-            Prefetch(
-                "schedules",
-                queryset=Schedule.objects.only("service", "description").order_by("position"),
-            ),
-            Prefetch(
-                "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term")
-                .only(
-                    "service",
-                    "taxonomy_term__taxonomy",
-                    "taxonomy_term__code",
-                    "taxonomy_term__name",
-                )
-                .order_by("position"),
-            ),
+# What a result card reads of the entry itself (`referrals/results.html`): not the HSDS extras,
+# the search columns or the rest of the record.
+CARD_FIELDS = (
+    "id",
+    "name",
+    "screen_label",
+    "description",
+    "translations",
+    "is_demo",
+    "alert",
+    "interpretation_services",
+    "fees_description",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "always_open",
+    *REFERRAL_READY_FIELDS,
+)
+
+
+@dataclass
+class _CardParts:
+    """A page's nested lists, grouped by service, as plain values in position order."""
+
+    languages: dict[Any, list[str]] = field(default_factory=dict)
+    phones: dict[Any, list[PhoneShown]] = field(default_factory=dict)
+    hours: dict[Any, list[str]] = field(default_factory=dict)
+    terms: dict[Any, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+
+def _card_parts(ids: list[Any]) -> _CardParts:
+    """The nested lists a page of cards shows, in four narrow queries of plain values: model
+    instances for a page's ~400 child rows (with their prefetch bookkeeping) were the larger
+    part of a search's time."""
+    parts = _CardParts()
+
+    def rows(model: Any, *columns: str) -> Any:
+        return (
+            model.objects.filter(service_id__in=ids)
+            .order_by("service_id", "position", "pk")
+            .values_list("service_id", *columns)
         )
-    )
+
+    for service_id, name, code in rows(Language, "name", "code"):
+        parts.languages.setdefault(service_id, []).append(name or code)
+    for service_id, number, kind in rows(Phone, "number", "type"):
+        parts.phones.setdefault(service_id, []).append(PhoneShown(number, kind))
+    for service_id, description in rows(Schedule, "description"):
+        if description:
+            parts.hours.setdefault(service_id, []).append(description)
+    for service_id, taxonomy, code, name in rows(
+        Attribute, "taxonomy_term__taxonomy", "taxonomy_term__code", "taxonomy_term__name"
+    ):
+        parts.terms.setdefault(service_id, []).append((taxonomy, code, name))
+    return parts
 
 
 def _result(
-    service: Service, criteria: SearchCriteria, *, today: date, stale_after_days: int
+    service: Service,
+    parts: _CardParts,
+    criteria: SearchCriteria,
+    *,
+    today: date,
+    stale_after_days: int,
 ) -> Result:
     language = get_language()
+    pk = service.pk
     hours = (
         _("24 hours a day, 7 days a week")
         if service.always_open
-        else " ".join(s.description for s in service.schedules.all() if s.description)
-        or _("Hours not recorded")
+        else " ".join(parts.hours.get(pk, [])) or _("Hours not recorded")
     )
     result = Result(
         service=service,
         freshness=service.freshness(today=today, stale_after_days=stale_after_days),
         title=translated(service, "screen_label", language).text or service.name,
         description=translated(service, "description", language).text,
-        languages=[lang.name or lang.code for lang in service.languages.all()],
-        phones=list(service.phones.all()),
+        languages=parts.languages.get(pk, []),
+        phones=parts.phones.get(pk, []),
         hours=hours,
     )
-    for attribute in service.attributes.all():
-        term = attribute.taxonomy_term
-        label = rules.term_label(term.taxonomy, term.code, term.name)
-        if term.taxonomy == KIND:
+    for taxonomy, code, name in parts.terms.get(pk, []):
+        label = rules.term_label(taxonomy, code, name)
+        if taxonomy == KIND:
             result.kinds.append(label)
-        elif term.taxonomy == FLAG:
+        elif taxonomy == FLAG:
             result.flags.append(label)
-            result.flag_codes.add(term.code)
-        elif term.taxonomy == BARRIER:
+            result.flag_codes.add(code)
+        elif taxonomy == BARRIER:
             result.barriers.append(label)
-            result.barrier_matches += term.code in criteria.barriers
+            result.barrier_matches += code in criteria.barriers
     return result

@@ -26,6 +26,7 @@ from cases.params import whole_number
 from cases.shell import get_case_for, render_case_tab
 from referrals import actions, hsds, hsds_import, hsds_tabular, rules
 from referrals.forms import (
+    NO_STAFF,
     BarriersForm,
     ContactForm,
     DecisionForm,
@@ -130,7 +131,7 @@ def _tab_context(
     declined = HelpDeclined.objects.filter(case=case).first()
     plan = actions.contact_plan(case)
     today = timezone.localdate()
-    staff = staff_for(case) if referrals else []
+    staff = staff_for(case) if referrals else NO_STAFF
     rows = []
     for referral in referrals:
         key = referral.pk

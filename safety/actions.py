@@ -41,6 +41,10 @@ class ItemRefused(ValueError):
     """The change breaks a checklist rule (a reason, a consent); the message says which."""
 
 
+class ItemNotOnChecklist(ItemRefused):
+    """The item is not on the version of the checklist the case uses (or would start on)."""
+
+
 def _lock(case: Case) -> Case:
     # Serialises the writes of one case that read before they write (checklist start, the
     # outstanding-report summary), whatever the database's isolation level.
@@ -65,8 +69,9 @@ def set_checklist_item(
     """Mark one item done, not applicable (with a reason) or open again.
 
     The first change on a checklist pins the case to the template's newest version. Raises
-    StaleVersion if the item changed since the user saw it at `base_version`, and
-    ItemRefused if a reason or the patient's consent is missing; in both cases nothing is saved.
+    ItemNotOnChecklist if the case's version has no such item, ItemRefused if a reason or the
+    patient's consent is missing, and then StaleVersion if the item changed since the user saw
+    it at `base_version`; in each case nothing is saved.
     """
     # A started checklist stays on its version for good, so the item's own row lock is enough
     # to serialise its changes: the item, its checklist and template come in one locked read.
@@ -74,6 +79,8 @@ def set_checklist_item(
     item = (
         ChecklistItem.objects.select_for_update(of=("self",))
         .select_related("checklist__template", "changed_by", "consent_recorded_by")
+        # The version's items come from its cached rule; its history is not needed here.
+        .defer(*(f"checklist__template__{name}" for name in UNREAD_TEMPLATE_FIELDS))
         .filter(checklist__case=case, checklist__slug=checklist_slug, slug=item_slug)
         .first()
     )
@@ -90,21 +97,25 @@ def set_checklist_item(
     checklist = item.checklist if item is not None else None
     template_item = checklist.template.item(item_slug) if checklist is not None else None
     if item is None or checklist is None or template_item is None:
-        raise ItemRefused(_("This item is not on the version of the checklist this case uses."))
+        raise ItemNotOnChecklist(
+            _("This item is not on the version of the checklist this case uses.")
+        )
+    # The rules first, then the version: a change that breaks a rule is refused for what it
+    # lacks, whoever saved the item since.
+    reason = reason.strip()
+    needs_consent = status == ChecklistItem.Status.DONE and template_item.requires_consent
+    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
+        raise ItemRefused(_("Say why this item does not apply."))
+    if needs_consent and not consent:
+        raise ItemRefused(_("Record the patient's consent before marking this item done."))
+    if status not in ChecklistItem.Status.values:
+        raise ItemRefused(_("Choose done, not applicable or open."))
     if item.version != base_version:
         raise StaleVersion(item)
 
-    reason = reason.strip()
     now = timezone.now()
-    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
-        raise ItemRefused(_("Say why this item does not apply."))
-    if status == ChecklistItem.Status.DONE and template_item.requires_consent:
-        if not consent:
-            raise ItemRefused(_("Record the patient's consent before marking this item done."))
+    if needs_consent:
         item.consent_recorded_at, item.consent_recorded_by = now, by
-    if status not in ChecklistItem.Status.values:
-        raise ItemRefused(_("Choose done, not applicable or open."))
-
     item.status = status
     item.reason = reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
     item.changed_at, item.changed_by = now, by
@@ -130,6 +141,11 @@ def set_checklist_item(
         },
     )
     return item
+
+
+# What a tick never reads of its checklist's version: the items (`rule()` holds them, read once
+# per process), the row-level history and the editor's note and source.
+UNREAD_TEMPLATE_FIELDS = ("items", "changes", "note", "source")
 
 
 def _start_checklist(case: Case, slug: str, *, by: User) -> CaseChecklist:

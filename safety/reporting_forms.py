@@ -120,10 +120,15 @@ NOT_ON_FORM = frozenset({"age", "capacity"})
 FACT_FIELDS = tuple(fact for fact in FACT_QUESTIONS if fact not in NOT_ON_FORM)
 
 
+def fact_choices(name: str) -> list[tuple[str, Any]]:
+    """The answers the form offers for fact `name`."""
+    return _SPECIAL_CHOICES.get(name, TRI_CHOICES)
+
+
 def _radios(name: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=FACT_QUESTIONS[name],
-        choices=_SPECIAL_CHOICES.get(name, TRI_CHOICES),
+        choices=fact_choices(name),
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         required=name == "injury_kind",
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Count, Window
 from django.http import HttpResponse
@@ -28,7 +28,14 @@ from safety.models import (
     Jurisdiction,
     ReportingDecisionRecord,
 )
-from safety.reporting_forms import FACT_FIELDS, CapacityForm, DisclosureForm, FactsForm
+from safety.reporting_forms import (
+    AGE_BASIS_CHOICES,
+    FACT_FIELDS,
+    CapacityForm,
+    DisclosureForm,
+    FactsForm,
+    fact_choices,
+)
 from safety.rule_table import JurisdictionRules
 from safety.rules import DISCLAIMER, age_range, facts_to_ask, reporting_requirements
 
@@ -133,23 +140,21 @@ def _facts_used(decision: ReportingDecisionRecord | None) -> list[tuple[str, str
         return []
     facts = decision.facts
     age = facts.get("age")
-    basis = _answer(FactsForm.base_fields["age_basis"], facts.get("age_basis"), default="")
+    basis = _answer(AGE_BASIS_CHOICES, facts.get("age_basis"), default="")
     rows = [(str(FACT_QUESTIONS["age"]), f"{age if age is not None else '—'} ({basis})")]
     capacity = dict(OUTCOME_CHOICES)
     rows.append((str(FACT_QUESTIONS["capacity"]), str(capacity.get(facts.get("capacity"), ""))))
-    form = FactsForm(ask=list(FACT_FIELDS))
+    # Each question as the form asks it (its label, its answers), without building the form.
     for name in FACT_FIELDS:
         value = facts.get(name)
         if value in (None, "unknown"):
             continue
-        field = form.fields[name]
-        rows.append((str(field.label), _answer(field, value, default=value)))
+        rows.append((str(FACT_QUESTIONS[name]), _answer(fact_choices(name), value, default=value)))
     return rows
 
 
-def _answer(field: forms.Field, value: Any, *, default: Any) -> str:
+def _answer(choices: Iterable[tuple[Any, Any]], value: Any, *, default: Any) -> str:
     """What the form showed for `value`: its choice's label (`default` if not among them)."""
-    choices = getattr(field, "choices", ())
     return str(next((label for key, label in choices if key == value), default))
 
 

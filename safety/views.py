@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db import connection
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -100,40 +102,84 @@ class ChecklistView:
 
 
 def checklist_views(case: Case, slugs: tuple[str, ...]) -> list[ChecklistView]:
-    """The case's checklists: the version each started on, or the newest if not started yet."""
-    items = ChecklistItem.objects.select_related("changed_by", "consent_recorded_by")
-    pinned = {
-        checklist.slug: checklist
-        for checklist in CaseChecklist.objects.filter(case=case, slug__in=slugs)
-        .select_related("template")
-        .prefetch_related(Prefetch("items", queryset=items))
-    }
-    # A pinned checklist never changes version, so the newest versions are read only for the
-    # checklists this case has not started.
-    unpinned = [slug for slug in slugs if slug not in pinned]
-    newest = (
-        {t.slug: t for t in ChecklistTemplate.objects.latest_versions().filter(slug__in=unpinned)}
-        if unpinned
-        else {}
-    )
+    """The case's checklists: the version each started on, or the newest if not started yet.
+
+    Two queries at most: the versions shown (each started one and the newest of the others, in
+    one read of the columns a tab shows; the items come from the version's cached rule) and,
+    when some checklist has started, its items' states."""
+    rows: Any = ChecklistTemplate.objects.raw(_shown_versions_sql(len(slugs)), [case.pk, *slugs])
+    # A started checklist never changes version: its version wins over the newest.
+    shown: dict[str, ChecklistTemplate] = {}
+    pinned: list[str] = []
+    for row in rows:
+        if row.pinned:
+            shown[row.slug] = row
+            pinned.append(row.slug)
+        elif row.slug not in pinned:
+            shown[row.slug] = row
+    states: dict[str, dict[str, ChecklistItem]] = {slug: {} for slug in pinned}
+    if pinned:
+        items = (
+            ChecklistItem.objects.filter(checklist__case=case, checklist__slug__in=pinned)
+            .select_related("changed_by", "consent_recorded_by")
+            .annotate(list_slug=F("checklist__slug"))
+        )
+        for item in items:
+            states[item.list_slug][item.slug] = item
     views = []
     for slug in slugs:
-        started = pinned.get(slug)
-        template = started.template if started else newest.get(slug)
+        template = shown.get(slug)
         if template is None:
             views.append(ChecklistView(slug, slug, None, False))
             continue
-        states = {item.slug: item for item in started.items.all()} if started else {}
+        own = states.get(slug, {})
         views.append(
             ChecklistView(
                 slug,
                 translated(template, "title", get_language()).text,
                 template,
-                started is not None,
-                [_item_view(slug, item, states.get(item.slug)) for item in template.rule()],
+                slug in pinned,
+                [_item_view(slug, item, own.get(item.slug)) for item in template.rule()],
             )
         )
     return views
+
+
+@cache
+def _shown_versions_sql(slugs: int) -> str:
+    """The versions a tab shows, each with `pinned` (this case started it): the version each
+    started checklist uses and the newest of every slug, one row a version.
+
+    Written once per process as SQL from the models' own table and column names, as
+    `cases.auth` writes the user's roles: through the ORM its subqueries cost more to compile on
+    every tab than the query takes to run. Only the columns a tab shows are read; the items
+    come from `rule()`, cached per version (read from the database once per process)."""
+
+    def q(name: str | None) -> str:
+        return connection.ops.quote_name(str(name))
+
+    template, started = ChecklistTemplate._meta, CaseChecklist._meta
+
+    def column(meta: Any, name: str) -> str:
+        return q(meta.get_field(name).column)
+
+    columns = ", ".join(
+        f"t.{column(template, name)}"
+        for name in ("id", "slug", "version", "created_at", "title", "translations")
+    )
+    pk, slug = q(template.pk.column), column(template, "slug")
+    version = column(template, "version")
+    by_template, by_case = column(started, "template"), column(started, "case")
+    started_pk = q(started.pk.column)
+    places = ", ".join(["%s"] * slugs)
+    return (
+        f"SELECT {columns}, (c.{started_pk} IS NOT NULL) AS pinned"  # noqa: S608 - names only
+        f" FROM {q(template.db_table)} t LEFT JOIN {q(started.db_table)} c"
+        f" ON c.{by_template} = t.{pk} AND c.{by_case} = %s"
+        f" WHERE t.{slug} IN ({places}) AND (c.{started_pk} IS NOT NULL"
+        f" OR t.{version} = (SELECT MAX(n.{version}) FROM {q(template.db_table)} n"
+        f" WHERE n.{slug} = t.{slug}))"
+    )
 
 
 def _item_view(checklist: str, item: Item, state: ChecklistItem | None) -> ItemView:
@@ -207,13 +253,15 @@ def set_checklist_item(
 ) -> HttpResponse:
     case = get_case_for(request, case_ref)
     tab = next((tab for tab, slugs in TAB_CHECKLISTS.items() if checklist in slugs), None)
-    view = _ticked_item(case, checklist, item) if tab is not None else None
-    if tab is None or view is None:
+    if tab is None:
         raise Http404("No such checklist item on this case.")
-    form = ChecklistItemForm(request.POST, requires_consent=view.requires_consent)
+    # Whether the item needs consent depends on the version the case uses: the action checks it
+    # with the item it locks (the same message as the form's), so nothing is read before it.
+    form = ChecklistItemForm(request.POST, requires_consent=False)
+    view: ItemView | None = None
     if form.is_valid():
         try:
-            view.state = actions.set_checklist_item(
+            state = actions.set_checklist_item(
                 case,
                 checklist,
                 item,
@@ -223,6 +271,8 @@ def set_checklist_item(
                 base_version=form.cleaned_data["base_version"],
                 by=request.user,
             )
+        except actions.ItemNotOnChecklist:
+            raise Http404("No such checklist item on this case.") from None
         except StaleVersion as conflict:
             audit.record(
                 AuditEntry.Action.CASE_CONFLICT,
@@ -232,24 +282,41 @@ def set_checklist_item(
                 base_version=form.cleaned_data["base_version"],
                 current_version=conflict.current.version,
             )
-            view.state, view.form, view.conflict = conflict.current, form, True
+            view = _locked_item_view(conflict.current, checklist, item)
+            view.form, view.conflict = form, True
         except actions.ItemRefused as refused:
             form.add_error(None, str(refused))
-            view.state, view.form = _state_of(case, checklist, item), form
         else:
+            view = _locked_item_view(state, checklist, item)
             if not request.htmx:
                 return redirect(f"{reverse(TAB_VIEWS[tab], args=[case.ref])}#{view.dom_id}")
-    else:
+    if view is None:  # refused: the item shown again with its saved state and the form's errors
+        view = _ticked_item(case, checklist, item)
+        if view is None:
+            raise Http404("No such checklist item on this case.")
         view.state, view.form = _state_of(case, checklist, item), form
     if request.htmx:
         return render(request, "safety/checklist.html#item", {"case": case, "item": view})
     return _checklist_tab(request, case, tab, replace=view)
 
 
+def _locked_item_view(state: ChecklistItem, checklist: str, item: str) -> ItemView:
+    """The item as the action left it (or found it, on a conflict), with its version's words:
+    the action's locked read brought the version with it."""
+    found = state.checklist.template.item(item)
+    if found is None:  # never: the action refuses an item its version does not have
+        raise Http404("No such checklist item on this case.")
+    return _item_view(checklist, found, state)
+
+
 def _ticked_item(case: Case, checklist: str, item: str) -> ItemView | None:
-    """The item a tick is for, in the checklist version the case uses (or would start on), in
-    one query: its state is read by the action, under its lock, or on a refusal."""
-    started = CaseChecklist.objects.filter(case=case, slug=checklist).select_related("template")
+    """The item a refused tick is for, in the checklist version the case uses (or would start
+    on), in one query; its state is read beside it (`_state_of`)."""
+    started = (
+        CaseChecklist.objects.filter(case=case, slug=checklist)
+        .select_related("template")
+        .defer(*(f"template__{name}" for name in actions.UNREAD_TEMPLATE_FIELDS))
+    )
     pinned = started.first()
     template = pinned.template if pinned else ChecklistTemplate.objects.newest(checklist)
     found = template.item(item) if template else None

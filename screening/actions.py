@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet, Value
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from cases.models import AuditEntry, Case, User
 from screening import content, rules
 from screening.models import (
     Answer,
+    Indicator,
     IndicatorSet,
     Instrument,
     InstrumentResponse,
@@ -201,10 +204,34 @@ def record_not_screened(
 
 def summary_rows(screening: Screening) -> tuple[list[ObservedIndicator], list[Answer]]:
     """Every observation (with its sign) and answer (with its question and theme) of a
-    screening, in order: what the summary and the tab both read, in two queries."""
-    observations = list(screening.observations.select_related("indicator"))
-    answers = list(screening.answers.select_related("question__theme"))
-    return observations, answers
+    screening, in order: what the summary and the tab both read, in two queries.
+
+    When the screening's bank and sign set are loaded already (the tab, the summary), the
+    questions, themes and signs come from their versions' cache (`content.bank_questions`,
+    `content.set_indicators`) rather than joined and rebuilt on every read.
+    """
+    return _rows(screening, screening.observations.all())
+
+
+def _rows(
+    screening: Screening, observations: QuerySet[ObservedIndicator]
+) -> tuple[list[ObservedIndicator], list[Answer]]:
+    answers = screening.answers.all()
+    if Screening.bank.is_cached(screening) and Screening.indicator_set.is_cached(screening):
+        indicators = content.set_indicators(screening.indicator_set)
+        questions = content.bank_questions(screening.bank)
+        signs, asked = list(observations), list(answers)
+        if all(o.indicator_id in indicators for o in signs) and all(
+            a.question_id in questions for a in asked
+        ):
+            for o in signs:
+                ObservedIndicator.indicator.field.set_cached_value(o, indicators[o.indicator_id])
+            for a in asked:
+                Answer.question.field.set_cached_value(a, questions[a.question_id])
+            return signs, asked
+    return list(observations.select_related("indicator")), list(
+        answers.select_related("question__theme")
+    )
 
 
 def summary_of(
@@ -214,33 +241,121 @@ def summary_of(
     """The concern summary of a screening, reasons naming question texts and signs in the
     active language (as the tab shows them), English where the content lacks it.
 
-    `rows` are the screening's `summary_rows` when the caller has read them already.
+    `rows` are the screening's `summary_rows` when the caller has read them already. With the
+    screening's content versions loaded (the tab, the summary), the summary is the cached
+    result of `_summary_from_facts`: the rule is pure, and what it reads is in its key.
     """
-    if rows is None:  # the summary alone reads only the signs seen
-        rows = (
-            list(screening.observations.filter(observed=True).select_related("indicator")),
-            list(screening.answers.select_related("question__theme")),
+    cached = Screening.bank.is_cached(screening) and Screening.indicator_set.is_cached(screening)
+    if cached:
+        if rows is None:
+            seen, answered = _summary_facts(screening)
+        else:
+            seen = tuple(o.indicator_id for o in rows[0] if o.observed)
+            answered = tuple((a.question_id, a.status, a.concern) for a in rows[1])
+        bank, signs = screening.bank, screening.indicator_set
+        summary = _summary_from_facts(
+            get_language(),
+            (bank.pk, bank.created_at),
+            (signs.pk, signs.created_at),
+            screening.gate_met,
+            seen,
+            answered,
         )
+        if summary is not None:
+            return summary
+    if rows is None:  # the summary alone reads only the signs seen
+        rows = _rows(screening, screening.observations.filter(observed=True))
     observations, answers = rows
+    return _concern_summary(
+        [o.indicator for o in observations if o.observed],
+        [(a.question, a.status, a.concern) for a in answers],
+        gate_met=screening.gate_met,
+    )
+
+
+def _summary_facts(
+    screening: Screening,
+) -> tuple[tuple[int, ...], tuple[tuple[int, str, bool], ...]]:
+    """The signs seen (their ids, in the set's order) and each answer's (question id, status,
+    concern), in the bank's order: what the concern summary reads, in one query."""
+    seen = (
+        screening.observations.filter(observed=True)
+        .order_by()
+        .annotate(kind=Value("sign"), no_status=Value(""), no_concern=Value(False))
+        .values_list("kind", "indicator_id", "no_status", "no_concern")
+    )
+    answered = (
+        screening.answers.order_by()
+        .annotate(kind=Value("answer"))
+        .values_list("kind", "question_id", "status", "concern")
+    )
+    indicators = content.set_indicators(screening.indicator_set)
+    questions = content.bank_questions(screening.bank)
+    signs: list[int] = []
+    answers: list[tuple[int, str, bool]] = []
+    for kind, content_id, status, concern in seen.union(answered, all=True).order_by():
+        if kind == "sign":
+            signs.append(content_id)
+        else:
+            answers.append((content_id, status, concern))
+
+    def question_order(answer: tuple[int, str, bool]) -> tuple[int, int, int]:
+        question = questions.get(answer[0])
+        if question is None:  # not this version's: left for the rule's check to refuse
+            return (0, 0, answer[0])
+        return (question.theme.position, question.position, answer[0])
+
+    return (
+        tuple(sorted(signs, key=lambda pk: (getattr(indicators.get(pk), "position", 0), pk))),
+        tuple(sorted(answers, key=question_order)),
+    )
+
+
+@lru_cache(maxsize=2048)
+def _summary_from_facts(
+    language: str,
+    bank: tuple[int, Any],
+    indicator_set: tuple[int, Any],
+    gate_met: bool,
+    seen: tuple[int, ...],
+    answered: tuple[tuple[int, str, bool], ...],
+) -> rules.ConcernSummary | None:
+    """The concern summary of these facts in `language`, built once per process for each set of
+    facts (the rule is pure; versions of content never change); None when a fact is not of
+    these content versions (the caller then reads the rows joined)."""
+    indicators = content.set_indicators_of(*indicator_set)
+    questions = content.bank_questions_of(*bank)
+    if any(pk not in indicators for pk in seen) or any(a[0] not in questions for a in answered):
+        return None
+    with translation.override(language):
+        return _concern_summary(
+            [indicators[pk] for pk in seen],
+            [(questions[pk], status, concern) for pk, status, concern in answered],
+            gate_met=gate_met,
+        )
+
+
+def _concern_summary(
+    indicators: list[Indicator],
+    answers: list[tuple[Question, str, bool]],
+    *,
+    gate_met: bool,
+) -> rules.ConcernSummary:
     language = get_language()
     return rules.concern_summary(
-        [
-            replace(o.indicator.to_rule(), text=translated(o.indicator, "text", language).text)
-            for o in observations
-            if o.observed
-        ],
+        [replace(i.to_rule(), text=translated(i, "text", language).text) for i in indicators],
         [
             rules.AnswerFact(
-                question_slug=a.question.slug,
-                theme_slug=a.question.theme.slug,
-                status=rules.AnswerStatus(a.status),
-                concern=a.concern,
-                question_text=translated(a.question, "text", language).text,
-                theme_title=translated(a.question.theme, "title", language).text,
+                question_slug=question.slug,
+                theme_slug=question.theme.slug,
+                status=rules.AnswerStatus(status),
+                concern=concern,
+                question_text=translated(question, "text", language).text,
+                theme_title=translated(question.theme, "title", language).text,
             )
-            for a in answers
+            for question, status, concern in answers
         ],
-        gate_met=screening.gate_met,
+        gate_met=gate_met,
     )
 
 
@@ -277,6 +392,12 @@ def _lock(screening: Screening) -> Screening:
     if Screening.case.is_cached(screening):
         # The case was read (through `for_user`) by the view: its audit entry needs no re-read.
         locked.case = screening.case
+    for content_row in (Screening.bank, Screening.indicator_set):
+        # Content versions never change: the ones read with the screening are the same.
+        if content_row.is_cached(screening):
+            content_row.field.set_cached_value(
+                locked, content_row.field.get_cached_value(screening)
+            )
     return locked
 
 

@@ -123,12 +123,15 @@ def screening_context(
         )
     kept = kept or {}
     observations, answers = rows = actions.summary_rows(screening)
+    # A row the user has not just submitted is written by `sign_row` from its values alone; a
+    # kept one (and a finished screening's) through the template, with its form.
+    writes = screening.status != Screening.Status.COMPLETED
     context["observations"] = [
-        {
-            "row": o,
-            "form": kept["form"] if kept.get("sign") == o.pk else observation_form(o),
-            "kept": kept if kept.get("sign") == o.pk else {},
-        }
+        {"row": o, "kept": kept, "form": kept["form"]}
+        if kept.get("sign") == o.pk
+        else {"row": o, "written": True}
+        if writes
+        else {"row": o, "kept": {}, "form": observation_form(o)}
         for o in observations
     ]
     if screening.gate_met:
@@ -185,8 +188,14 @@ def question_context(
     for group in groups:
         if group["theme"] == shown:
             # Only the theme on screen shows its forms (one theme at a time).
+            # A row not just submitted is written by `answer_row` from its values alone.
             for item in group["answers"]:
-                item["form"] = kept["form"] if item["kept"] else answer_form(item["row"])
+                if item["kept"]:
+                    item["form"] = kept["form"]
+                elif screening.status == Screening.Status.COMPLETED:
+                    item["form"] = answer_form(item["row"])
+                else:
+                    item["written"] = True
     order = [group["theme"] for group in groups]
     at = order.index(shown) if shown in order else 0
     context: dict[str, Any] = {

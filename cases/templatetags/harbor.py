@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import copy
+import html
+import re
+from collections.abc import Iterable
 from typing import Any
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import template
 from django.conf import settings
+from django.forms import BoundField
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.dates import date_formatter
@@ -19,6 +27,25 @@ from cases.models import Case
 from cases.timeline import kind_label
 
 register = template.Library()
+
+
+def _escaped(value: Any) -> str:
+    """`conditional_escape(value)` as a plain string: safe text as it is, anything else
+    escaped (Django's `escape` is `html.escape` of the text)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def html_join(separator: str, format_string: str, rows: Iterable[Iterable[Any]]) -> SafeString:
+    """`format_html_join(separator, format_string, rows)`: the same HTML, every value escaped
+    the same way, for lists of hundreds of rows. Django's calls `format_html` per row, whose
+    lazy-aware escaping of each value cost twenty times the formatting itself
+    (tests/cases/test_harbor_tags.py compares the two)."""
+    joined = _escaped(separator).join(format_string.format(*map(_escaped, row)) for row in rows)
+    return mark_safe(joined)  # noqa: S308 - every value above was escaped
 
 
 # The audit log names parts by their codes; people read these instead.
@@ -57,7 +84,7 @@ def person_options(people: Any, selected: int | None) -> SafeString:
     """
     rows = people.values_list("pk", "first_name", "last_name", "username")
     chosen = mark_safe(" selected")  # noqa: S308 - a constant
-    return format_html_join(
+    return html_join(
         "\n",
         '<option value="{}"{}>{}</option>',
         (
@@ -134,7 +161,7 @@ def timeline_items(events: list[Any]) -> SafeString:
     current time zone, and a missing author shows as nothing.
     """
     _when = _when_function()
-    return format_html_join(
+    return html_join(
         "\n",
         '      <li><time datetime="{}" class="small text-body-secondary">{}</time>'
         ' · <span class="small">{}</span><br>{}</li>',
@@ -148,3 +175,81 @@ def timeline_items(events: list[Any]) -> SafeString:
             for event in events
         ),
     )
+
+
+# --- Crispy forms, their layout rendered once ---------------------------------------------------
+# `{{ form|crispy }}` runs crispy's field template for every field on every render: most of the
+# case edit page's time. Without errors, everything it writes around each widget (the wrapper,
+# label, asterisk, help text) depends only on the form's fields, not on their values: so that
+# layout is rendered once per form and language, by crispy itself, with a marker where each
+# widget goes, and each render then puts the widgets (with the classes crispy gave them) in the
+# markers' places. A form with errors is rendered by crispy as it is.
+
+_FIELD_MARK = "\ue000{}\ue001"
+_MARKS = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+class _LayoutBoundField(BoundField):
+    """A field that renders as its marker, noting the widget class crispy gave it."""
+
+    classes: dict[str, str | None]
+
+    def __str__(self) -> SafeString:
+        self.classes[self.html_name] = self.field.widget.attrs.get("class")
+        return SafeString(_FIELD_MARK.format(self.html_name))
+
+    def __html__(self) -> SafeString:
+        return self.__str__()
+
+
+_layouts: dict[tuple[Any, ...], tuple[str, dict[str, str | None]]] = {}
+LAYOUTS_KEPT = 200  # forms × languages; a form whose labels vary with its data would pass it
+
+
+def _layout_key(form: Any) -> tuple[Any, ...]:
+    fields = tuple(
+        (
+            field.html_name,
+            str(field.label),
+            str(field.help_text),
+            field.field.required,
+            type(field.field.widget),
+            field.field.widget.attrs.get("class"),
+            field.is_hidden,
+            field.auto_id,
+            field.id_for_label,
+            field.use_fieldset,
+            field.css_classes(),
+        )
+        for field in form
+    )
+    return (type(form), get_language(), fields)
+
+
+@register.filter
+def crispy_fast(form: Any) -> SafeString:
+    """`{{ form|crispy }}` (bootstrap5), the same HTML, with crispy's layout rendered once."""
+    if form.errors:
+        return as_crispy_form(form)
+    key = _layout_key(form)
+    found = _layouts.get(key)
+    if found is None:
+        layout_form = copy.copy(form)  # the same fields and widgets: crispy's classes stay on
+        layout_form._bound_fields_cache = {}
+        classes: dict[str, str | None] = {}
+        layout_form.bound_field_class = type(
+            "LayoutBoundField", (_LayoutBoundField,), {"classes": classes}
+        )
+        if len(_layouts) >= LAYOUTS_KEPT:
+            _layouts.clear()
+        found = _layouts[key] = (str(as_crispy_form(layout_form)), classes)
+    layout, classes = found
+    widgets = {}
+    for field in form:
+        css = classes.get(field.html_name)
+        if css is not None:
+            field.field.widget.attrs["class"] = css
+        widgets[field.html_name] = str(field)
+    # crispy's own spacing rule, over the widgets now in place (it ran over the markers).
+    rendered = remove_spaces(_MARKS.sub(lambda mark: widgets[mark.group(1)], layout))
+    return mark_safe(rendered)  # noqa: S308 - crispy's escaped layout and Django's widgets

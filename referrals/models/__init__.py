@@ -17,6 +17,7 @@ from referrals.models.directory import (
     KIND,
     LANGUAGE_CODE,
     LANGUAGE_PATTERN,
+    REFERRAL_READY_FIELDS,
     Address,
     Attribute,
     DirectoryImport,
@@ -38,6 +39,7 @@ from referrals.models.directory import (
 
 __all__ = [
     "BARRIER",
+    "REFERRAL_READY_FIELDS",
     "CONTACT_CHOICES",
     "ENTRY_SCHEMA",
     "FLAG",

@@ -36,6 +36,18 @@ FLAG = "harbor-flag"
 KIND = "harbor-partner-kind"
 BARRIER = "harbor-barrier"
 
+# A referral-ready partner's own columns: how to refer, what they need and must never receive,
+# consent, the warm handover and when the protocol was last reviewed.
+REFERRAL_READY_FIELDS = (
+    "refer_by",
+    "refer_needs",
+    "refer_never_send",
+    "consent_requirements",
+    "handover_contact",
+    "handover_hours",
+    "protocol_reviewed_on",
+)
+
 
 class PortableSearchVectorField(models.TextField):
     """A `tsvector` column on PostgreSQL, unused text elsewhere (SQLite matches `search_text`)."""
@@ -110,21 +122,19 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.with_term_ids(term_ids(taxonomy, codes))
 
     def with_term_ids(self, ids: list[uuid.UUID]) -> ServiceQuerySet:
-        return self.filter(
-            Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=ids))
-        )
+        """Entries carrying any of the terms (none when there are no ids)."""
+        if not ids:
+            return self.none()
+        return self.filter(search_keys__has_any_keys=[rules.term_key(i) for i in ids])
 
     def speaking(self, code: str) -> ServiceQuerySet:
-        return self.filter(Exists(Language.objects.filter(service=OuterRef("pk"), code=code)))
+        return self.filter(search_keys__has_key=rules.language_key(code))
 
     def serving(self, jurisdiction: str) -> ServiceQuerySet:
-        return self.filter(
-            Exists(
-                ServiceArea.objects.filter(
-                    service=OuterRef("pk"), extent__in=rules.regions_covering(jurisdiction)
-                )
-            )
-        )
+        extents = rules.regions_covering(jurisdiction)
+        if not extents:
+            return self.none()
+        return self.filter(search_keys__has_any_keys=[rules.area_key(e) for e in extents])
 
     def for_age(self, age: int) -> ServiceQuerySet:
         return self.filter(
@@ -252,6 +262,8 @@ class Service(models.Model):
     always_open = models.BooleanField(default=False)
     search_text = models.TextField(blank=True, editable=False)
     search_vector = PortableSearchVectorField(null=True, blank=True, editable=False)
+    # The terms, languages and regions the filters test, as keys (`rules.search_keys`).
+    search_keys = models.JSONField(default=dict, blank=True, editable=False)
 
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

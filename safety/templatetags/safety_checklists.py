@@ -9,6 +9,7 @@ sixty tags and lookups, most of the tabs' time; this writes the very same HTML o
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django import template
@@ -17,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from safety.models import ChecklistItem
 
@@ -117,6 +118,42 @@ def _refusal(item: Any) -> str:
     )
 
 
+# The buttons of an item shown without a refusal and with no reason typed are the same for every
+# case: they name the item (its checklist and slug), its status and whether it needs consent,
+# in the reader's language, and nothing of the case. Kept per process, bounded, shared by threads.
+_BUTTONS: dict[tuple[str, str, bool, str], str] = {}
+_BUTTONS_KEPT = 2048
+_BUTTONS_LOCK = threading.Lock()
+
+
+def _buttons(item: Any, status: str, dom_id: str) -> str:
+    if item.form is not None or (status != NOT_APPLICABLE and item.typed_reason):
+        return _choices(item, status, dom_id)
+    key = (dom_id, status, bool(item.requires_consent), get_language())
+    found = _BUTTONS.get(key)
+    if found is None:
+        found = _choices(item, status, dom_id)
+        with _BUTTONS_LOCK:
+            while len(_BUTTONS) >= _BUTTONS_KEPT:
+                _BUTTONS.pop(next(iter(_BUTTONS)))  # the oldest
+            _BUTTONS[key] = found
+    return found
+
+
+def _action(context: template.Context, item: Any) -> str:
+    """The item's URL: reversed once per checklist and render (slugs need no quoting)."""
+    # The stubs type the render context for the template loaders' own entries only.
+    renders: Any = context.render_context
+    store: dict[tuple[str, str], str] = renders.setdefault("safety_checklist_urls", {})
+    key = (context["case"].ref, item.checklist)
+    prefix = store.get(key)
+    if prefix is None:
+        prefix = store[key] = reverse(
+            "safety:set-checklist-item", args=[context["case"].ref, item.checklist, "-"]
+        ).removesuffix("-/")
+    return f"{prefix}{item.slug}/"
+
+
 def _choices(item: Any, status: str, dom_id: str) -> str:
     """The form's buttons: done (with consent where needed), reopen, not applicable."""
     out = ""
@@ -170,9 +207,7 @@ def _choices(item: Any, status: str, dom_id: str) -> str:
 def checklist_item(context: template.Context, item: Any) -> SafeString:
     """One `ItemView` (`safety.views`) as its `<li>`, the fragment a tick swaps."""
     dom_id, status = item.dom_id, item.status
-    action = reverse(
-        "safety:set-checklist-item", args=[context["case"].ref, item.checklist, item.slug]
-    )
+    action = _action(context, item)
     return format_html(
         '\n    <li class="list-group-item" id="{}"><div class="d-flex gap-2 align-items-start">\n'
         "      {}\n"
@@ -196,5 +231,5 @@ def checklist_item(context: template.Context, item: Any) -> SafeString:
         dom_id,
         _csrf_input(context),
         item.version,
-        mark_safe(_choices(item, status, dom_id)),  # noqa: S308 - built with format_html
+        mark_safe(_buttons(item, status, dom_id)),  # noqa: S308 - built with format_html
     )

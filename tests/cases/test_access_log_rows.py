@@ -57,3 +57,43 @@ def test_rows_show_what_the_template_showed(personas: Personas, language: str) -
     after = "".join(f"{r.at}|{r.when}|{r.who}|{r.what}|{r.part}|{r.where}\n" for r in rows)
     assert after == before
     assert len(rows) == entries.count() > 40
+
+
+# The page's loop before the rows wrote themselves, verbatim.
+LOOP = Template(
+    """{% for row in rows %}
+      <tr><td><time datetime="{{ row.at }}">{{ row.when }}</time></td><td>{{ row.who }}</td><td>{{ row.what }}</td><td>{{ row.part }}</td><td>{{ row.where }}</td></tr>
+    {% endfor %}"""  # noqa: E501
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_rows_write_what_the_template_loop_wrote(personas: Personas, language: str) -> None:
+    case = actions.open_case(
+        unit=personas.emergency,
+        jurisdiction="CA-ON",
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    for i, (user, name, detail) in enumerate(
+        [
+            (personas.clinician, "", {"part": "screening"}),
+            (None, '<b>"x" & y</b>', {"part": "<i>odd</i>"}),
+            (personas.supervisor, "", {"event": "case.opened"}),
+        ]
+    ):
+        AuditEntry.objects.create(
+            action=AuditEntry.Action.CASE_VIEW,
+            user=user,
+            username=name or user.username,
+            case=case,
+            detail=detail,
+            ip_address="10.0.0.1" if i else None,
+        )
+    with translation.override(language):
+        rows = access_log.rows(case.audit_entries.all())
+        page = Template("{{ rows.html }}").render(Context({"rows": rows}))
+        assert page == LOOP.render(Context({"rows": list(rows)}))
+    assert page.count("<tr>") == len(rows) >= 4
+    assert "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;" in page

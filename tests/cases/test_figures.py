@@ -362,3 +362,20 @@ def test_times_are_medians_over_five_cases(personas: Personas) -> None:
     row = dict(zip(figures.header(), result.rows[0], strict=True))
     assert row["Escalated"] == "5"
     assert row["Hours to review (median)"] == "0.0"
+
+
+def test_the_table_rows_are_what_the_template_loop_wrote() -> None:
+    """`table_body` writes the rows the template's loop wrote, escaped the same way (a unit
+    may be named anything)."""
+    from django.template import Context, Template
+
+    cells = known_cells()
+    cells.append(cell("2026-03", '<b>"A&B"</b>', opened=6, screened=6))
+    result = figures.tabulate(cells)
+    loop = Template(
+        "{% for row in result.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>"
+        "{% endfor %}</tr>{% endfor %}"
+    ).render(Context({"result": result}))
+    assert figures.table_body(result) == loop
+    assert "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;" in loop
+    assert loop.count("<tr>") == len(result.rows) >= 4

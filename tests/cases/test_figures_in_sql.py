@@ -7,11 +7,17 @@ case, the medians taken in Python); it stays here as the reference.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 import statistics
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
@@ -19,7 +25,7 @@ from django.utils import timezone
 
 from cases import actions, figures
 from cases.events import EventKind
-from cases.models import Case, CaseEvent, CaseQuerySet, Unit
+from cases.models import Case, CaseEvent, CaseFigures, CaseQuerySet, Unit
 from tests.conftest import Personas
 
 
@@ -176,7 +182,7 @@ def varied(personas: Personas) -> Personas:
             if kind == EventKind.SCREENING_NOT_SCREENED:
                 reason = rng.choice(REASONS)
                 payload = {"screening": 0} | ({"reason": reason} if reason else {})
-            CaseEvent.objects.create(
+            event = CaseEvent.objects.create(
                 case=case,
                 kind=str(kind),
                 by=personas.supervisor,
@@ -184,7 +190,60 @@ def varied(personas: Personas) -> Personas:
                 payload=payload,
                 at=opened_at + timedelta(minutes=rng.choice([-30, 0, 15, 60, 61, 90, 600, 2000])),
             )
+            # What `actions.record_event` does after writing an event (events come in no
+            # order of time here, so a first time must move earlier).
+            figures.count_event(event)
     return personas
+
+
+FIGURES_FIELDS = [*figures.COUNTERS, *figures.FIRST_EVENTS]
+
+
+def case_figures_migration() -> Any:
+    """The migration that creates and fills `CaseFigures` (found by name: merges renumber)."""
+    import cases.migrations
+
+    (name,) = [
+        m.name
+        for m in pkgutil.iter_modules(cases.migrations.__path__)
+        if m.name.endswith("_case_figures")
+    ]
+    return importlib.import_module(f"cases.migrations.{name}")
+
+
+def test_the_migration_fills_the_same_figures_as_the_events_kept(varied: Personas) -> None:
+    """Migration 0014 fills `CaseFigures` from the events already written: the same rows as
+    `count_event` kept while they were written."""
+    kept = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    assert len(kept) > 100
+    CaseFigures.objects.all().delete()
+    migration = case_figures_migration()
+    migration.backfill(django_apps, SimpleNamespace(connection=connection))
+    filled = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    assert filled == kept
+
+
+def test_an_event_written_by_an_action_counts_at_once(personas: Personas) -> None:
+    case = actions.open_case(
+        unit=personas.emergency,
+        jurisdiction="CA-ON",
+        age_years=30,
+        preferred_language="en",
+        by=personas.clinician,
+    )
+    assert not CaseFigures.objects.filter(case=case).exists()  # opening moves no figure
+    first = actions.record_event(
+        case, EventKind.CASE_ESCALATED, by=personas.clinician, summary="x", payload={}
+    )
+    actions.record_event(
+        case, EventKind.CASE_ESCALATED, by=personas.clinician, summary="x", payload={}
+    )
+    actions.record_event(
+        case, EventKind.REVIEW_SIGNED_OFF, by=personas.supervisor, summary="x", payload={}
+    )
+    row = CaseFigures.objects.get(case=case)
+    assert (row.escalations, row.completed, row.first_escalated) == (2, 0, first.at)
+    assert row.first_reviewed is not None and row.first_reviewed >= first.at
 
 
 def by_cell(cells: list[figures.Cell]) -> dict[tuple[str, str], figures.Cell]:
@@ -229,3 +288,19 @@ def test_the_pages_figures_are_the_same_as_case_by_case(varied: Personas) -> Non
     # The data set reaches every kind of shown value: counts, "<5", "*", medians and "—".
     assert {figures.SMALL_LABEL, figures.HIDDEN_LABEL, figures.NO_TIME} <= shapes
     assert any(value.replace(".", "").isdigit() and "." in value for value in shapes)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench copies in PostgreSQL")
+def test_the_benchmarks_copies_keep_each_cases_figures(varied: Personas) -> None:
+    """The benchmark multiplies its cases with SQL copies of every table that hangs off a case
+    (`bench.copies`): each copy's figures are those of its own events."""
+    from bench.copies import case_tables, multiply
+
+    assert CaseFigures in case_tables()
+    multiply(2)
+    kept = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    CaseFigures.objects.all().delete()
+    migration = case_figures_migration()
+    migration.backfill(django_apps, SimpleNamespace(connection=connection))
+    filled = {row["case_id"]: row for row in CaseFigures.objects.values("case_id", *FIGURES_FIELDS)}
+    assert filled == kept and len(kept) > 300

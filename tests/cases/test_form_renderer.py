@@ -8,10 +8,20 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
 
 from cases.renderers import FastWidgetRenderer
 
 CHOICES = [("a", "Alpha & co"), ("b", "Beta"), ("Group <1>", [("c", "Gamma"), ("d", "Delta")])]
+# Whole numbers as values and labels (a choice of people by id), text to escape, a label marked
+# safe, one translated lazily, and enough options for a long select.
+NUMBERED = [
+    (1, "O'Neil & <Sons>"),
+    (2000, 12345),
+    (-3, mark_safe("<b>safe</b>")),
+    (4, gettext_lazy("Yes")),
+    *((n, f"Person {n}") for n in range(10, 250)),
+]
 
 
 class Everything(forms.Form):
@@ -31,6 +41,9 @@ class Everything(forms.Form):
         choices=CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     safe = forms.CharField(initial=mark_safe("<b>kept</b>"))
+    person = forms.TypedChoiceField(choices=NUMBERED, coerce=int, required=False)
+    people = forms.TypedMultipleChoiceField(choices=NUMBERED, coerce=int, required=False)
+    quoted = forms.ChoiceField(choices=[('say "hi"', "Quote"), ("x&y", "Amp")], required=False)
 
 
 DATA = [
@@ -47,6 +60,9 @@ DATA = [
         "many": ["a", "d"],
         "radio": "b",
         "boxes": ["c"],
+        "person": "2000",
+        "people": ["1", "-3", "249"],
+        "quoted": 'say "hi"',
     },
 ]
 
@@ -57,6 +73,18 @@ def test_each_widget_renders_as_django_renders_it(field, data):
     stock = Everything(data or None, renderer=DjangoTemplates())
     fast = Everything(data or None, renderer=FastWidgetRenderer())
     assert str(fast[field]) == str(stock[field])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_long_selects_render_as_django_renders_them(language, settings):
+    settings.USE_THOUSAND_SEPARATOR = True  # a whole-number label is localized as text is not
+    with override(language):
+        for data in ({"person": "249", "people": ["10", "11"]}, None):
+            stock = Everything(data, renderer=DjangoTemplates())
+            fast = Everything(data, renderer=FastWidgetRenderer())
+            for field in ("person", "people"):
+                assert str(fast[field]) == str(stock[field])
+                assert str(fast[field]).count("<option") == len(NUMBERED)
 
 
 def test_whole_form_renders_as_django_renders_it():

@@ -359,3 +359,70 @@ def test_an_administrator_sees_no_case(personas: Personas, case: Case, path: str
     assert not AuditEntry.objects.filter(
         user=personas.administrator, case=case, action=AuditEntry.Action.CASE_VIEW
     ).exists()
+
+
+# The loop as review_queue.html had it, verbatim.
+OLD_QUEUE_LOOP = """{% load i18n %}{% for row in rows %}
+      <tr>
+        <td><a href="{% url 'cases:review-case' row.ref %}">{{ row.ref }}</a>
+          {% if row.is_new %} <span class="badge text-bg-primary">{% translate "New" %}</span>{% endif %}
+          {% if row.is_returned %} <span class="badge text-bg-secondary">{% translate "Returned" %}</span>{% endif %}</td>
+        <td>{{ row.unit }}</td>
+        <td>{{ row.waited }}</td>
+        <td>{{ row.reason }}</td>
+        <td>{{ row.concern }}</td>
+        <td>{% for item in row.open_items %}<span class="badge text-bg-warning me-1">{{ item }}</span>{% empty %}—{% endfor %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_queue_rows_are_what_the_template_loop_wrote(language: str) -> None:
+    """The rows written in Python are the template loop's, to the byte: badges, open items,
+    escaping of what people typed, and an odd reference's address."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases.review_views import QueueRow, queue_html
+
+    rows = [
+        QueueRow("abcde-23456", "Emergency", "3 h", 'Partner said "<b>x</b>" & left', "High",
+                 ["Report to log", "Safety items open"], True, False),
+        QueueRow("fghjk-78923", "<i>Maternity</i>", "45 min", "", "", [], False, True),
+        QueueRow("odd ref é", "ICU", "2 d", "r", "None", ["1 referral without follow-up"],
+                 True, True),
+    ]  # fmt: skip
+    with translation.override(language):
+        old = Template(OLD_QUEUE_LOOP).render(Context({"rows": rows}))
+        assert queue_html(rows) == old
+    assert "&lt;b&gt;x&lt;/b&gt;" in old and "&lt;i&gt;Maternity&lt;/i&gt;" in old
+    assert old.count("<tr>") == 3 and "—" in old
+
+
+# The review page's timeline loop before it was written in Python, verbatim.
+OLD_TIMELINE_LOOP = """{% load i18n %}{% for event in events %}
+      <li><time datetime="{{ event.at|date:'c' }}" class="small text-body-secondary">{{ event.at|date:"SHORT_DATETIME_FORMAT" }}</time> · <span class="small">{{ event.by.display_name }}</span><br>{{ event.text }}</li>
+    {% empty %}<li>{% translate "Nothing yet." %}</li>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_review_timeline_is_what_the_template_loop_wrote(
+    personas: Personas, case: Case, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases.review_views import timeline_html
+    from cases.views import timeline
+
+    personas.clinician.first_name = '<b>"Al" & co</b>'
+    personas.clinician.save()
+    actions.escalate_case(case, reason="Partner <script> waiting", to=None, by=personas.clinician)
+    actions.comment_on_case(case, comment="Call <b>me</b> & go", by=personas.supervisor)
+    events = timeline(case)
+    with translation.override(language):
+        old = Template(OLD_TIMELINE_LOOP).render(Context({"events": events}))
+        assert timeline_html(events) == old
+        assert timeline_html([]) == Template(OLD_TIMELINE_LOOP).render(Context({"events": []}))
+    assert old.count("<li>") == len(events) >= 3
+    assert "&lt;b&gt;&quot;Al&quot; &amp; co&lt;/b&gt;" in old

@@ -84,3 +84,46 @@ def test_no_directory_provider_means_no_section(personas: Personas, settings) ->
     settings.HARBOR_STALE_DIRECTORY_PROVIDER = ""
     page = personas.client_for("administrator").get("/").content.decode()
     assert "Directory entries to re-check" not in page
+
+
+# The page's loop before the lists wrote their lines, verbatim.
+ITEMS_LOOP = """{% for item in list.items %}
+    <li><a href="{{ item.url }}">{{ item.ref }}</a> · {{ item.unit }}{% if item.follow_up %} · {{ item.follow_up }}{% endif %} · {{ item.opened }}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_lines_are_what_the_template_loop_wrote(personas: Personas, language: str) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases import worklists
+
+    today = timezone.localdate()
+    personas.emergency.name = '<b>"ER" & co</b>'
+    personas.emergency.save()
+    new_case(personas, next_follow_up=today - timedelta(days=3))
+    new_case(personas, next_follow_up=today + timedelta(days=1))
+    new_case(personas, created_at=timezone.now() - timedelta(days=40))
+    odd = new_case(personas, next_follow_up=today - timedelta(days=2))
+    Case.objects.filter(pk=odd.pk).update(ref="odd ref é")  # not as Harbor makes them
+    with translation.override(language):
+        lists = worklists.work_lists(
+            Case.objects.for_user(personas.supervisor),
+            facility=personas.facility,
+            today=today,
+        )
+        shown = 0
+        for work_list in lists:
+            old = Template(ITEMS_LOOP).render(Context({"list": work_list}))
+            assert work_list.items_html == old
+            shown += old.count("<li>")
+    assert shown >= 4
+    page = Template(ITEMS_LOOP).render(Context({"list": lists[1]}))
+    assert (
+        "&lt;b&gt;&quot;ER&quot; &amp; co&lt;/b&gt;" in page
+        and "/cases/odd%20ref%20%C3%A9/" in page
+    )
+    assert [item.url for item in lists[1].items] == [
+        case.get_absolute_url() for case in lists[1].cases
+    ]

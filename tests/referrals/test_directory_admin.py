@@ -16,6 +16,7 @@ from referrals import hsds, hsds_import
 from referrals.actions import entry_version
 from referrals.forms import ServiceEditor
 from referrals.models import DirectoryImport, Service, ServiceVersion
+from referrals.search import SearchCriteria, search_services
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "hsds" / "examples"
 COUNSELLING = "Demo: Northside counselling"
@@ -539,3 +540,20 @@ def test_only_administrators_open_an_entry_and_its_versions(personas, directory,
         assert response.status_code == STATUS.get(persona, 302)
     if persona == "administrator":
         assert "Demo: Northside counselling" in response.content.decode()
+
+
+def test_an_edit_is_searched_by_its_new_languages_regions_and_needs_at_once(personas, directory):
+    """Search filters read keys derived from the entry's rows: an edit must renew them."""
+    service = Service.objects.get(name=COUNSELLING)
+    client = personas.client_for("administrator")
+    data = form_data(service, languages="pt", regions="US-NY", kinds=["legal-aid"])
+    assert client.post(edit_url(service), data).status_code == 302
+
+    def names(**criteria) -> list[str]:
+        page = search_services(SearchCriteria(**criteria), now=timezone.now(), stale_after_days=180)
+        return [result.service.name for result in page]
+
+    assert COUNSELLING in names(language="pt", region="US-NY", need="legal-aid")
+    assert COUNSELLING not in names(region="CA-ON")
+    assert COUNSELLING not in names(language="en", region="US-NY")
+    assert COUNSELLING not in names(need="mental-health", region="US-NY")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cases.models import AuditEntry
-from referrals import hsds, hsds_import, hsds_tabular
+from referrals import hsds, hsds_import, hsds_tabular, rules
 from referrals.models import Organization, Service, ServiceVersion
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "hsds"
@@ -183,3 +183,22 @@ def test_export_and_import_views_are_audited(personas, directory):
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.EXPORT, user=personas.administrator
     ).exists()
+
+
+def test_an_import_and_a_re_import_renew_the_search_keys(db):
+    """Search filters read keys derived from the imported rows: a re-import must renew them."""
+    raw = json.loads(example("service_full.json"))
+    hsds_import.commit_import(json.dumps(raw), by=None)
+    service = Service.objects.get(pk=raw["id"])
+    assert service.search_keys == rules.search_keys(
+        term_ids=service.attributes.values_list("taxonomy_term_id", flat=True),
+        language_codes=["ur"],
+        extents=[],  # the example's area is no region code
+    )
+    assert list(Service.objects.speaking("ur")) == [service]
+
+    raw["languages"][0]["code"] = "pa"
+    raw["service_areas"][0]["extent"] = "CA-ON"
+    hsds_import.commit_import(json.dumps(raw), by=None)
+    assert list(Service.objects.speaking("ur")) == []
+    assert list(Service.objects.speaking("pa").serving("CA-ON")) == [service]

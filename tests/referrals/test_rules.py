@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from referrals import rules
 from referrals.rules import (
@@ -158,11 +159,22 @@ def test_freshness_at_the_180_day_limit(assured, state, age):
     assert fresh.is_stale is (state != FreshnessState.FRESH)
 
 
-def test_freshness_labels():
-    assert rules.freshness(None, today=TODAY, stale_after_days=1).label == "Never verified"
-    assert rules.freshness(TODAY, today=TODAY, stale_after_days=1).label == "Verified 0 days ago"
-    old = rules.freshness(date(2026, 11, 1), today=TODAY, stale_after_days=10)
-    assert old.label == "Verified 30 days ago — due for re-checking"
+@pytest.mark.parametrize(
+    ("assured", "language", "label"),
+    [
+        (None, "en", "Never verified"),
+        (None, "fr", "Jamais vérifiée"),
+        (TODAY, "en", "Verified 0 days ago"),
+        (TODAY, "fr", "Vérifiée il y a 0 jour"),
+        (date(2026, 11, 30), "en", "Verified 1 day ago"),
+        (date(2026, 11, 28), "fr", "Vérifiée il y a 3 jours"),
+        (date(2026, 11, 19), "en", "Verified 12 days ago — due for re-checking"),
+        (date(2026, 11, 19), "fr", "Vérifiée il y a 12 jours — à revérifier"),
+    ],
+)
+def test_freshness_labels(assured, language, label):
+    with translation.override(language):
+        assert rules.freshness(assured, today=TODAY, stale_after_days=10).label == label
 
 
 ALL_WEEK = Opening("MO,TU,WE,TH,FR,SA,SU", time(0, 0), time(23, 59))
@@ -226,6 +238,34 @@ def test_parse_byday(byday, days):
 )
 def test_regions_covering(jurisdiction, regions):
     assert rules.regions_covering(jurisdiction) == regions
+
+
+@pytest.mark.parametrize(
+    ("terms", "languages", "extents", "keys"),
+    [
+        ([], [], [], {}),
+        (["t1"], [], [], {"term:t1": 1}),
+        ([], ["fr", ""], [], {"language:fr": 1}),
+        ([], [], ["CA-ON", "", "ca-on", '{"type": "Polygon"}', "DEFAULT"], {"area:CA-ON": 1}),
+        (
+            ["t2", "t1", "t1"],
+            ["pt", "en"],
+            ["US", "US-NY"],
+            {
+                "area:US": 1,
+                "area:US-NY": 1,
+                "language:en": 1,
+                "language:pt": 1,
+                "term:t1": 1,
+                "term:t2": 1,
+            },
+        ),
+    ],
+)
+def test_search_keys(terms, languages, extents, keys):
+    made = rules.search_keys(term_ids=terms, language_codes=languages, extents=extents)
+    assert made == keys
+    assert list(made) == sorted(keys)  # in a stable order, so a saved row compares equal
 
 
 def test_normalised_text_and_query_words():

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals import rules
 from referrals.models import Service, ServiceArea
 from referrals.search import PAGE_SIZE, SearchCriteria, search_services
 
@@ -21,7 +22,12 @@ def _many_in_ontario(count: int) -> None:
     today = timezone.localdate()
     services = Service.objects.bulk_create(
         [
-            Service(name=f"Demo: extra entry {i:03}", assured_date=today - timedelta(days=i % 3))
+            Service(
+                name=f"Demo: extra entry {i:03}",
+                assured_date=today - timedelta(days=i % 3),
+                # As `hsds.refresh_search` derives them on a write through Harbor.
+                search_keys=rules.search_keys(term_ids=[], language_codes=[], extents=["CA-ON"]),
+            )
             for i in range(count)
         ]
     )

@@ -157,6 +157,44 @@ def test_unknown_items_are_404(personas, case, content):
         item_url(case, "safety-protocol", "no-such-item"), {"status": "done", "base_version": 0}
     )
     assert response.status_code == 404
+    assert not case.checklists.exists()  # nothing started, nothing written
+    assert not case.events.filter(kind__startswith="safety.item").exists()
+
+
+def test_unknown_items_on_a_started_checklist_are_404(personas, case, content):
+    client = personas.client_for("clinician")
+    client.post(item_url(case), {"status": "done", "base_version": 0})
+    response = client.post(
+        item_url(case, "safety-protocol", "no-such-item"), {"status": "done", "base_version": 0}
+    )
+    assert response.status_code == 404
+
+
+def test_a_stale_tick_without_consent_is_refused_for_the_consent_not_as_a_conflict(
+    personas, case, content
+):
+    client = personas.client_for("clinician")
+    url = item_url(case, "immediate-care", "forensic-evidence")
+    client.post(url, {"status": "not_applicable", "reason": "Declined", "base_version": 0})
+    html = client.post(url, {"status": "done", "base_version": 0}, **HTMX).content.decode()
+    assert "Record the patient&#x27;s consent before marking this item done." in html
+    assert "Someone else changed this item" not in html
+    assert 'name="base_version" value="1"' in html and "Not applicable" in html
+    assert state(case, "immediate-care", "forensic-evidence").status == "not_applicable"
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.CASE_CONFLICT).exists()
+
+
+def test_a_tick_reads_nothing_before_the_item_it_locks(
+    personas, case, content, django_assert_max_num_queries
+):
+    client = personas.client_for("clinician")
+    client.post(item_url(case), {"status": "done", "base_version": 0}, **HTMX)
+    # Session, user, case; the transaction: the locked item, its update, the timeline event
+    # and the audit row.
+    with django_assert_max_num_queries(9):
+        response = client.post(item_url(case), {"status": "open", "base_version": 1}, **HTMX)
+    assert 'id="item-safety-protocol-alert-supervisor"' in response.content.decode()
+    assert state(case).status == "open"
 
 
 @pytest.mark.parametrize(
@@ -183,14 +221,18 @@ def test_tabs_show_their_checklists(personas, case, content, url_name, expected)
         assert text in html
 
 
-@pytest.mark.parametrize("url_name", ["safety:case-safety", "safety:case-care"])
+# Session, user, case, the versions shown, the items' states, the audit row; Care adds the
+# directory's lines.
+@pytest.mark.parametrize(
+    ("url_name", "bound"), [("safety:case-safety", 8), ("safety:case-care", 13)]
+)
 def test_checklist_tabs_use_a_fixed_number_of_queries(
-    personas, case, content, url_name, django_assert_max_num_queries
+    personas, case, content, url_name, bound, django_assert_max_num_queries
 ):
     client = personas.client_for("clinician")
     for item in ("alert-supervisor", "keep-environment-secure", "stay-with-patient"):
         client.post(item_url(case, item=item), {"status": "done", "base_version": 0})
     for item in ("treat-injuries", "screen-sti", "assess-ptsd"):
         client.post(item_url(case, "immediate-care", item), {"status": "done", "base_version": 0})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(bound):
         client.get(reverse(url_name, args=[case.ref]))

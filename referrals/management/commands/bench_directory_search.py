@@ -96,26 +96,33 @@ class Command(BaseCommand):
                 always_open=rng.random() < 0.1,
             )
             service.search_text = rules.normalise_text(service.name, service.description)
+            area = ServiceArea(service=service, extent=rng.choice(REGIONS))
+            language = Language(service=service, code=rng.choice(LANGUAGES))
+            chosen = {
+                rng.choice(kinds),
+                rng.choice(flags),
+                rng.choice(barriers),
+                rng.choice(barriers),
+            }
+            attributes = [Attribute(service=service, taxonomy_term=term) for term in chosen]
+            # As `hsds.refresh_search` derives them on every write through Harbor.
+            service.search_keys = rules.search_keys(
+                term_ids=[term.pk for term in chosen],
+                language_codes=[language.code],
+                extents=[area.extent],
+            )
             services.append(service)
             children.append(
                 (
-                    ServiceArea(service=service, extent=rng.choice(REGIONS)),
-                    Language(service=service, code=rng.choice(LANGUAGES)),
+                    area,
+                    language,
                     Schedule(
                         service=service,
                         byday="MO,TU,WE,TH,FR",
                         opens_at=time(9, 0),
                         closes_at=time(17, 0),
                     ),
-                    [
-                        Attribute(service=service, taxonomy_term=term)
-                        for term in {
-                            rng.choice(kinds),
-                            rng.choice(flags),
-                            rng.choice(barriers),
-                            rng.choice(barriers),
-                        }
-                    ],
+                    attributes,
                 )
             )
         Service.objects.bulk_create(services, batch_size=2000)
