@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -114,6 +115,56 @@ def template_row(note: EncounterNote) -> NoteTemplateVersion:
     return row
 
 
+def with_content_versions(notes: QuerySet[EncounterNote]) -> QuerySet[EncounterNote]:
+    """`notes` with the identity of the content versions a note's page reads, in the same
+    query: its template version, and the word list in force for the wording check
+    (`keep_content_versions` then spares `template_row` and `wording_languages` a query each)."""
+    rows = NoteTemplateVersion.objects.filter(
+        slug=OuterRef("template_slug"), version=OuterRef("template_version")
+    )
+    words = (
+        WordListVersion.objects.published()
+        .filter(slug=language.WORD_LIST_SLUG)
+        .order_by("-version")  # as `latest_published`
+    )
+    return notes.annotate(
+        template_row_pk=Subquery(rows.values("pk")[:1]),
+        template_row_created_at=Subquery(rows.values("created_at")[:1]),
+        word_list_pk=Subquery(words.values("pk")[:1]),
+        word_list_version=Subquery(words.values("version")[:1]),
+        word_list_created_at=Subquery(words.values("created_at")[:1]),
+    )
+
+
+def keep_content_versions(note: Any) -> None:
+    """The content versions of a note read `with_content_versions`, as their own queries
+    would read them: identity loaded, documents deferred (read only when not cached, `rule`).
+    A version not stored yet is left to those queries (which store the shipped content)."""
+    db = note._state.db
+    if getattr(note, "template_row_pk", None) is not None:
+        note._template_row = NoteTemplateVersion.from_db(
+            db,
+            ["id", "slug", "version", "created_at"],
+            [
+                note.template_row_pk,
+                note.template_slug,
+                note.template_version,
+                note.template_row_created_at,
+            ],
+        )
+    if getattr(note, "word_list_pk", None) is not None:
+        note._word_list_row = WordListVersion.from_db(
+            db,
+            ["id", "slug", "version", "created_at"],
+            [
+                note.word_list_pk,
+                language.WORD_LIST_SLUG,
+                note.word_list_version,
+                note.word_list_created_at,
+            ],
+        )
+
+
 def template_of(note: EncounterNote, language: str | None = None) -> NoteTemplate:
     """The note's template (the version it keeps), its labels in the active language."""
     return template_row(note).rule(language)
@@ -143,14 +194,16 @@ def current_word_list() -> WordListVersion:
     return row
 
 
-def wording_languages() -> dict[str, Any]:
+def wording_languages(note: EncounterNote | None = None) -> dict[str, Any]:
     """How the language check reads for the person acting now: the word list administrators
-    keep, the note checked in their language first, then the others; reasons in theirs."""
+    keep (the version read with `note`, when it was read `with_content_versions`), the note
+    checked in their language first, then the others; reasons in theirs."""
     active = (get_language() or "en").split("-")[0]
+    row: WordListVersion | None = getattr(note, "_word_list_row", None)
     return {
         "language": language.note_languages(active),
         "explain_in": active,
-        "word_list": current_word_list().rule(),
+        "word_list": (row or current_word_list()).rule(),
     }
 
 
@@ -163,8 +216,9 @@ def _locked(note: EncounterNote, base_version: int) -> EncounterNote:
     # The case and the template version cannot change under a note: keep what was read.
     if EncounterNote.case.is_cached(note):
         fresh.case = note.case
-    if hasattr(note, "_template_row"):
-        fresh._template_row = note._template_row  # type: ignore[attr-defined]
+    for kept in ("_template_row", "_word_list_row"):  # content versions read with the note
+        if hasattr(note, kept):
+            setattr(fresh, kept, getattr(note, kept))
     return fresh
 
 
@@ -332,7 +386,7 @@ def finalise_note(
     findings = language.check_sections(
         fresh.sections,
         patient_is_minor=patient_is_minor(fresh.case),
-        **wording_languages(),
+        **wording_languages(fresh),
         verbatim=template_of(fresh).verbatim_sections,
     )
     if findings and not wording_reviewed:

@@ -310,6 +310,18 @@ def check_language(
     wrong only for a child is then still shown, marked as applying if the patient is under 18,
     because a missing age must never hide the guide's point that a child cannot consent.
     """
+    return _findings_in(
+        text,
+        _terms(word_list, language, patient_is_minor),
+        patient_is_minor=patient_is_minor,
+        explain_in=explain_in,
+    )
+
+
+def _terms(
+    word_list: WordList | None, language: str | Sequence[str], patient_is_minor: bool | None
+) -> dict[str, Entry]:
+    """Each flagged wording (normalised) and its entry, for the note's languages and age."""
     words = word_list or shipped_word_list()
     languages = [language] if isinstance(language, str) else list(language)
     entries = [
@@ -318,12 +330,21 @@ def check_language(
         for entry in words.for_language(lang)
         if not (entry.minor_only and patient_is_minor is False)
     ]
-    if not entries or not text:
+    return {_normalise(term): entry for entry in entries for term in entry.terms}
+
+
+def _findings_in(
+    text: str,
+    by_term: Mapping[str, Entry],
+    *,
+    patient_is_minor: bool | None,
+    explain_in: str | None,
+) -> tuple[Finding, ...]:
+    if not by_term or not text:
         return ()
-    by_term = {_normalise(term): entry for entry in entries for term in entry.terms}
     quoted = _quoted_spans(text)
     findings = []
-    for match in _pattern(tuple(by_term)).finditer(text):
+    for match in _pattern(tuple(by_term)).finditer(text):  # compiled once per word list
         if any(start <= match.start() < end for start, end in quoted):
             continue
         entry = by_term[_normalise(match.group())]
@@ -357,15 +378,13 @@ def check_sections(
     """Findings per section of a note, leaving out sections with none and verbatim sections
     (the patient's own words are recorded exactly as said, never corrected)."""
     result = {}
+    # The wordings to look for are the same for every section: gathered once per note.
+    by_term = _terms(word_list, language, patient_is_minor)
     for slug, text in sections.items():
         if slug in verbatim:
             continue
-        findings = check_language(
-            text,
-            patient_is_minor=patient_is_minor,
-            language=language,
-            explain_in=explain_in,
-            word_list=word_list,
+        findings = _findings_in(
+            text, by_term, patient_is_minor=patient_is_minor, explain_in=explain_in
         )
         if findings:
             result[slug] = findings

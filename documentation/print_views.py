@@ -121,7 +121,7 @@ def print_contacts(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
 @require_GET
 def print_handover(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    note = note_of(case)
+    note = note_of(case, content=False)  # its sections and injuries only
     record = case_record(case)
     offered = prefill_sections(record)
     sections = note.sections if note else {}

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -201,8 +201,15 @@ def _body_sites() -> tuple[BodySite, ...]:
 
 def body_sites(language: str | None = None) -> tuple[BodySite, ...]:
     """The diagram's regions, labelled in `language` (the active one by default)."""
-    wanted = (language or get_language() or "en").split("-")[0]
-    return tuple(replace(site, label=site.label_in(wanted)) for site in _body_sites())
+    return _labelled_sites((language or get_language() or "en").split("-")[0])
+
+
+@lru_cache(maxsize=16)
+def _labelled_sites(language: str) -> tuple[BodySite, ...]:
+    # The shipped file never changes while the process runs, and a tab asks for the sites
+    # several times (the form's choices, the diagram, each injury's label): label them once
+    # per language. The sites are frozen, so every caller can share them.
+    return tuple(replace(site, label=site.label_in(language)) for site in _body_sites())
 
 
 def site_label(slug: str, language: str | None = None) -> str:

@@ -7,6 +7,7 @@ hotlines: the referrals app answers it (`referrals.providers.case_referrals`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -22,7 +23,13 @@ from documentation.rules import (
     Quote,
     ReportingSummary,
 )
-from safety.models import CapacityAssessment, ChecklistItem, Disclosure, ReportingDecisionRecord
+from safety.models import (
+    CapacityAssessment,
+    ChecklistItem,
+    ChecklistTemplate,
+    Disclosure,
+    ReportingDecisionRecord,
+)
 from screening import content as screening_content
 from screening.models import Answer, ObservedIndicator, Screening
 
@@ -41,19 +48,64 @@ def _day(value: date | datetime | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-def _item_texts(items: list[ChecklistItem], slug: str, status: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Item:
+    """What the note reads of one checklist item."""
+
+    checklist: str
+    slug: str
+    status: str
+    consent_recorded_at: datetime | None
+    template: ChecklistTemplate
+
+
+def _checklist_items(case: Case) -> list[_Item]:
+    """The case's checklist items as plain values (a case has thirty-odd, and three model
+    instances each cost more than the query), each with its checklist's template version.
+
+    The template versions are their identity only: an item's text comes from the template's
+    rule, built once per version (`cached_rule`), which reads the items' document only when
+    that version is not cached yet.
+    """
+    rows = ChecklistItem.objects.filter(checklist__case=case).values_list(
+        "checklist__slug",
+        "slug",
+        "status",
+        "consent_recorded_at",
+        "checklist__template_id",
+        "checklist__template__created_at",
+    )
+    templates: dict[int, ChecklistTemplate] = {}
+    items = []
+    for checklist, slug, status, consented_at, template_id, created_at in rows:
+        template = templates.get(template_id)
+        if template is None:
+            template = templates[template_id] = ChecklistTemplate.from_db(
+                rows.db, ["id", "created_at"], [template_id, created_at]
+            )
+        items.append(_Item(checklist, slug, status, consented_at, template))
+    return items
+
+
+def _item_texts(items: list[_Item], slug: str, status: str) -> tuple[str, ...]:
     texts = []
     for item in items:
-        if item.checklist.slug != slug or item.status != status:
+        if item.checklist != slug or item.status != status:
             continue
-        content = item.checklist.template.item(item.slug)
+        content = item.template.item(item.slug)
         texts.append(content.text if content else item.slug)
     return tuple(texts)
 
 
 def case_record(case: Case) -> CaseRecord:
     """Everything the note can be prefilled from, read once."""
-    screening = Screening.objects.filter(case=case).first()
+    # Only the columns the note reads: the rows are many and short, so building whole model
+    # instances (and their related rows) was most of this function's time.
+    screening = (
+        Screening.objects.filter(case=case)
+        .only("status", "not_screened_reason", "interpreter", "patient_alone")
+        .first()
+    )
     signs: tuple[str, ...] = ()
     quotes: list[Quote] = []
     summaries: list[Quote] = []
@@ -69,45 +121,43 @@ def case_record(case: Case) -> CaseRecord:
             interpreter = screening_content.label_of(
                 gate["interpreter"]["options"], screening.interpreter
             )
-        observed = ObservedIndicator.objects.filter(
-            screening=screening, observed=True
-        ).select_related("indicator")
-        signs = tuple(
-            f"{o.indicator.text}: {o.note}" if o.note.strip() else o.indicator.text
-            for o in observed
+        observed = ObservedIndicator.objects.filter(screening=screening, observed=True).values_list(
+            "indicator__text", "note"
         )
+        signs = tuple(f"{text}: {note}" if note.strip() else text for text, note in observed)
         answers = (
             Answer.objects.filter(screening=screening, status=Answer.Status.ANSWERED)
             .exclude(note="")
-            .select_related("question")
+            .values_list("question__text", "note", "verbatim")
         )
-        for answer in answers:
-            entry = Quote(question=answer.question.text, words=answer.note.strip())
-            (quotes if answer.verbatim else summaries).append(entry)
+        for question, note, verbatim in answers:
+            entry = Quote(question=question, words=note.strip())
+            (quotes if verbatim else summaries).append(entry)
 
-    # The template's documents are left in the database: an item's text comes from the
-    # template's rule, built once per version (`cached_rule`), so decoding its JSON again for
-    # each of a case's thirty-odd items would only be thrown away.
-    items = list(
-        ChecklistItem.objects.filter(checklist__case=case)
-        .select_related("checklist__template")
-        .defer(
-            "checklist__template__items",
-            "checklist__template__translations",
-            "checklist__template__changes",
-        )
-    )
+    items = _checklist_items(case)
     forensic = next(
-        (
-            i
-            for i in items
-            if i.checklist.slug == "immediate-care" and i.slug == "forensic-evidence"
-        ),
+        (i for i in items if i.checklist == "immediate-care" and i.slug == "forensic-evidence"),
         None,
     )
-    capacity = CapacityAssessment.objects.filter(case=case).select_related("assessed_by").first()
-    decision = ReportingDecisionRecord.objects.filter(case=case).first()
-    disclosures = Disclosure.objects.filter(case=case)
+    capacity = (
+        CapacityAssessment.objects.filter(case=case)
+        .select_related("assessed_by")
+        .only(
+            "decision",
+            "outcome",
+            "assessed_at",
+            "assessed_by__username",
+            "assessed_by__first_name",
+            "assessed_by__last_name",
+        )
+        .first()
+    )
+    decision = (
+        ReportingDecisionRecord.objects.filter(case=case).only("result", "recorded_at").first()
+    )
+    disclosures = Disclosure.objects.filter(case=case).values_list(
+        "recipient", "made_at", "patient_informed"
+    )
     return CaseRecord(
         screened_alone=bool(screening and screening.patient_alone),
         interpreter=interpreter,
@@ -138,7 +188,8 @@ def case_record(case: Case) -> CaseRecord:
         if decision
         else None,
         disclosures=tuple(
-            DisclosureMade(d.recipient, _day(d.made_at), d.patient_informed) for d in disclosures
+            DisclosureMade(recipient, _day(made_at), informed)
+            for recipient, made_at, informed in disclosures
         ),
         referrals=tuple(
             f"{line.name}: {line.status}" if line.status else line.name

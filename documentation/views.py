@@ -41,19 +41,24 @@ from documentation.sources import case_record
 TEMPLATE = "documentation/case_notes.html"
 
 
-def note_of(case: Case) -> EncounterNote | None:
-    note = (
+def note_of(case: Case, *, content: bool = True) -> EncounterNote | None:
+    """The case's encounter note; with `content`, the identity of its template version and of
+    the word list read in the same query (what the tab, a save and finalising go on to read)."""
+    notes = (
         EncounterNote.objects.filter(case=case, template_slug="encounter")
-        .select_related("created_by", "updated_by", "finalised_by")
-        .first()
+        # Only a final note names a person (who finalised it); a conflict names whoever saved,
+        # read from the locked row.
+        .select_related("finalised_by")
     )
+    note = (actions.with_content_versions(notes) if content else notes).first()
     if note is not None:
         note.case = case  # the case just read for this user, not read again by a save's audit
+        actions.keep_content_versions(note)
     return note
 
 
-def _note_or_404(case: Case) -> EncounterNote:
-    note = note_of(case)
+def _note_or_404(case: Case, *, content: bool = True) -> EncounterNote:
+    note = note_of(case, content=content)
     if note is None:
         raise Http404(_("No note yet."))
     return note
@@ -72,7 +77,7 @@ def _findings(case: Case, note: EncounterNote, sections: dict[str, str]) -> list
     found = language.check_sections(
         sections,
         patient_is_minor=actions.patient_is_minor(case),
-        **actions.wording_languages(),
+        **actions.wording_languages(note),
         verbatim=template.verbatim_sections,
     )
     return [
@@ -151,10 +156,12 @@ def _context(
         if form is not None and form.is_valid():
             sections = {**note.sections, **form.sections()}
         context["wording"] = _findings(case, note, sections)
-    context["injuries"] = [
-        {"id": injury["id"], "text": describe_injury(injury)} for injury in note.injuries
-    ]
+    context["injuries"] = _injury_lines(note)
     return context
+
+
+def _injury_lines(note: EncounterNote) -> list[dict[str, Any]]:
+    return [{"id": injury["id"], "text": describe_injury(injury)} for injury in note.injuries]
 
 
 @require_GET
@@ -316,8 +323,21 @@ def _injuries_response(
         if saved:
             return redirect(_tab(case, "injuries"))
         return show_again(request, case, note, status, injury_form=form, **kept)
-    context = _context(request, case, note, injury_form=form, kept=kept)
-    response = render(request, f"{TEMPLATE}#injuries", {"case": case, **context})
+    # Only what the injuries section shows: the rest of the tab (the case's records, the
+    # print choices, the wording check) is not swapped, so it is not read.
+    context: dict[str, Any] = {
+        "case": case,
+        "note": note,
+        "kept": kept,
+        "injuries": _injury_lines(note),
+    }
+    if not note.is_final:  # a note finalised meanwhile lists its injuries, without the form
+        injury_form = form or InjuryForm(
+            initial={"version": note.version, "site": request.GET.get("site", "")}
+        )
+        context["injury_form"] = injury_form
+        context["diagram"] = _body_diagram(injury_form)
+    response = render(request, f"{TEMPLATE}#injuries", context)
     # htmx leaves 4xx responses unswapped; the fragment says what went wrong, so send it as 200
     # and keep the real outcome for scripts and tests in a header.
     response["X-Harbor-Outcome"] = str(status)
@@ -363,7 +383,8 @@ def settle_offer(request: HtmxHttpRequest, case_ref: str, section: str) -> HttpR
 def suggest_codes(request: HtmxHttpRequest, case_ref: str) -> HttpResponse:
     """The ICD-10-CM suggestions for the facts chosen (nothing is saved)."""
     case = get_case_for(request, case_ref)
-    note = _note_or_404(case)
+    # The codes read only the note's version and codes; without HTMX, the tab's reads follow.
+    note = _note_or_404(case, content=not request.htmx)
     form = CodingForm(request.GET)
     advice = icd10.suggest_codes(form.facts(case.age_years)) if form.is_valid() else None
     context = {"case": case, "note": note, "coding_form": form, "advice": advice}

@@ -305,6 +305,30 @@ def test_injuries_are_structured_and_chosen_by_site(personas, case):
     )
 
 
+def test_an_injury_over_htmx_swaps_its_section_without_reading_the_rest_of_the_tab(
+    personas, case, screened
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    note = started(personas, case)
+    client = personas.client_for("clinician")
+    with CaptureQueriesContext(connection) as captured:
+        ok = client.post(
+            url(case, "injuries/"),
+            {"version": note.version, "site": "chest", "length_cm": "2"},
+            headers={"HX-Request": "true"},
+        )
+    body = ok.content.decode()
+    assert body.lstrip().startswith('<section id="injuries"')
+    assert "Chest: 2 cm" in body and 'class="body-site' in body and 'id="injury-form"' in body
+    assert 'name="version" value="2"' in body  # the forms carry the saved version
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    # The case's records and the print choices belong to the rest of the tab.
+    assert "screening_answer" not in read and "safety_checklistitem" not in read
+    assert "documentation_patienttexts" not in read
+
+
 def test_code_suggestions_and_chosen_codes_travel_in_the_ehr_text(personas, case):
     note = started(personas, case)
     client = personas.client_for("clinician")
@@ -433,10 +457,36 @@ def test_notes_tab_reads_a_bounded_number_of_queries(
             by=personas.clinician,
         )
     assert queries() == before
-    # A fixed count: the note, its template and word list, the case's records, and the patient
-    # papers' texts and content languages (read for the print choices).
-    with django_assert_max_num_queries(17):
+    # A fixed count: the note (with its template version), the word list, the case's records,
+    # and the patient papers' texts and content languages (read for the print choices).
+    with django_assert_max_num_queries(14):
         client.get(url(case))
+
+
+def test_the_note_is_read_with_its_template_version_and_word_list_in_one_query(
+    personas, case, screened
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documentation import actions
+    from documentation.models import NoteTemplateVersion
+    from documentation.views import note_of
+
+    started(personas, case)
+    stored = NoteTemplateVersion.objects.get(slug="encounter", version=1)
+    words = actions.current_word_list()
+    first = note_of(case)  # each version's rule built once for the process
+    actions.template_of(first), actions.wording_languages(first)
+    with CaptureQueriesContext(connection) as captured:
+        note = note_of(case)
+        template = actions.template_of(note)
+        wording = actions.wording_languages(note)
+    assert len(captured) == 1
+    assert (note._template_row.pk, note._template_row.created_at) == (stored.pk, stored.created_at)
+    assert template == stored.rule()
+    assert (note._word_list_row.pk, note._word_list_row.created_at) == (words.pk, words.created_at)
+    assert wording["word_list"] == words.rule()
 
 
 def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(personas, case):
