@@ -44,8 +44,12 @@ run: demo-data
 
 # The browser journeys need a Chromium: tests/browser/chromium.py finds or sets one up, and says
 # which (system Chromium, else Playwright's download, else Debian's package as root).
+# Two pytest-xdist workers by default (this kind of machine has two cores; CI runs the suite on
+# PostgreSQL and on SQLite within its time limit); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) messages
-	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest
+	HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest \
+		-n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy .
