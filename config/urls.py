@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from cases.views import PasswordResetConfirmView, SignInView
+from cases.views import PasswordResetConfirmView, SignInView, favicon
 
 urlpatterns = [
     path(
@@ -25,6 +25,7 @@ urlpatterns = [
     # The JavaScript catalogue (static/harbor/*.js call gettext() from it). Signed-in pages only,
     # like every URL: the sign-in page does not load it, and the scripts fall back to English.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("favicon.ico", favicon, name="favicon"),
     path("manage/", admin.site.urls),
     path("screening/", include("screening.urls")),
     path("safety/", include("safety.urls")),

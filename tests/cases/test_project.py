@@ -166,8 +166,10 @@ def test_the_readme_opens_with_the_two_commands_and_the_makefile_provides_them()
     test = re.search(r"^test:.*\n\t(.*)$", makefile, re.M).group(1)
     # The browser is set up (and named) first, then the whole suite runs.
     assert test == (
-        'HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)" $(BIN)/python -m pytest'
+        'HARBOR_CHROMIUM="$$($(BIN)/python tests/browser/chromium.py)"'
+        " $(BIN)/python -m pytest -n $(TEST_WORKERS)"
     )
+    assert "TEST_WORKERS ?= 2" in makefile
 
 
 def test_ci_runs_the_readme_test_command_on_a_fresh_postgresql_and_on_sqlite():

@@ -23,6 +23,8 @@ PUBLIC_ROUTES = {
     # signed out by then (the link's token is the credential).
     "password_reset_confirm",
     "password_reset_complete",
+    # The site's icon, which a browser asks for without the session (test below).
+    "favicon",
 }
 
 
@@ -66,3 +68,11 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, name, route):
         response = method(url)
         assert response.status_code == 302, f"{method.__name__} {url} gave {response.status_code}"
         assert "login/" in response["Location"], f"{url} redirected to {response['Location']}"
+
+
+def test_the_site_icon_is_the_pages_own_for_anyone(client):
+    """A printed card opened as a PDF names no icon, so the browser asks for /favicon.ico."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("harbor/favicon.svg")
+    assert client.post("/favicon.ico").status_code == 405
