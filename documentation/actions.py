@@ -142,27 +142,28 @@ def keep_content_versions(note: Any) -> None:
     A version not stored yet is left to those queries (which store the shipped content)."""
     db = note._state.db
     if getattr(note, "template_row_pk", None) is not None:
-        note._template_row = NoteTemplateVersion.from_db(
+        note._template_row = _identity(
+            NoteTemplateVersion,
             db,
-            ["id", "slug", "version", "created_at"],
-            [
-                note.template_row_pk,
-                note.template_slug,
-                note.template_version,
-                note.template_row_created_at,
-            ],
+            note.template_row_pk,
+            note.template_slug,
+            note.template_version,
+            note.template_row_created_at,
         )
     if getattr(note, "word_list_pk", None) is not None:
-        note._word_list_row = WordListVersion.from_db(
+        note._word_list_row = _identity(
+            WordListVersion,
             db,
-            ["id", "slug", "version", "created_at"],
-            [
-                note.word_list_pk,
-                language.WORD_LIST_SLUG,
-                note.word_list_version,
-                note.word_list_created_at,
-            ],
+            note.word_list_pk,
+            language.WORD_LIST_SLUG,
+            note.word_list_version,
+            note.word_list_created_at,
         )
+
+
+def _identity(model: Any, db: str | None, pk: Any, slug: str, version: int, at: Any) -> Any:
+    """A content version holding only what identifies it (its documents stay deferred)."""
+    return model.from_db(db, ["id", "slug", "version", "created_at"], [pk, slug, version, at])
 
 
 def template_of(note: EncounterNote, language: str | None = None) -> NoteTemplate:

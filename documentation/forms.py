@@ -159,6 +159,17 @@ class CodingForm(forms.Form):
     past = forms.ChoiceField(label=_("This also happened in the past"), choices=KNOWN_CHOICES)
     childhood = forms.ChoiceField(label=_("…of it in childhood"), choices=KNOWN_CHOICES)
 
+    # What the form shows before anyone answers: nothing suspected, the first encounter, the
+    # rest unknown.
+    START = {
+        "sexual": "not_suspected",
+        "labour": "not_suspected",
+        "encounter": "A",
+        "multiple": "unknown",
+        "past": "unknown",
+        "childhood": "unknown",
+    }
+
     def facts(self, age: int | None) -> icd10.CodingFacts:
         data = self.cleaned_data
         return icd10.CodingFacts(

@@ -142,16 +142,7 @@ def _context(
             initial={"version": note.version, "site": site}
         )
         context["diagram"] = _body_diagram(context["injury_form"])
-        context["coding_form"] = CodingForm(
-            initial={
-                "sexual": "not_suspected",
-                "labour": "not_suspected",
-                "encounter": "A",
-                "multiple": "unknown",
-                "past": "unknown",
-                "childhood": "unknown",
-            }
-        )
+        context["coding_form"] = CodingForm(initial=CodingForm.START)
         sections = note.sections
         if form is not None and form.is_valid():
             sections = {**note.sections, **form.sections()}

@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from cases.jurisdictions import JURISDICTION_CODE
+
 # --- Referral status lifecycle -----------------------------------------------------------------
 
 
@@ -319,10 +321,6 @@ def regions_covering(jurisdiction: str) -> tuple[str, ...]:
 # GIN index on PostgreSQL) instead of probing three child tables per candidate.
 
 
-# The codes `regions_covering` answers with: a country, or a country and a subdivision.
-REGION_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
-
-
 def term_key(term_id: Any) -> str:
     return f"term:{term_id}"
 
@@ -345,7 +343,7 @@ def search_keys(
     """
     keys = [term_key(t) for t in term_ids]
     keys += [language_key(code) for code in language_codes if code]
-    keys += [area_key(extent) for extent in extents if REGION_CODE.match(extent)]
+    keys += [area_key(e) for e in extents if e != "DEFAULT" and JURISDICTION_CODE.match(e)]
     return dict.fromkeys(sorted(keys), 1)
 
 

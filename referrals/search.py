@@ -216,8 +216,6 @@ def _ranked(services: Any, barrier_ids: list[Any], *, today: date, stale_after_d
         default=Value(0),
         output_field=IntegerField(),
     )
-    if not barrier_ids:
-        return services.annotate(stale=stale).order_by("stale", Lower("name"), "pk")
     # How many of the patient's barriers the entry addresses, read off its own search keys.
     matches = [
         When_(

@@ -12,7 +12,9 @@ import re
 from django.db import migrations, models
 
 BATCH = 2000
-REGION_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")  # as referrals.rules.REGION_CODE
+# A region code as cases.jurisdictions.JURISDICTION_CODE has it (DEFAULT names no region); a
+# migration keeps its own copy.
+REGION_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
 
 def fill_keys(apps, schema_editor):

@@ -39,16 +39,7 @@ def injury_forms():
 
 
 def coding_forms():
-    yield CodingForm(
-        initial={
-            "sexual": "not_suspected",
-            "labour": "not_suspected",
-            "encounter": "A",
-            "multiple": "unknown",
-            "past": "unknown",
-            "childhood": "unknown",
-        }
-    )
+    yield CodingForm(initial=CodingForm.START)
     yield CodingForm(
         {
             "sexual": "ruled_out",
