@@ -13,7 +13,8 @@ locust's gevent patches the standard library). Writes its figures as JSON.
 The mix is what a ward does on a case: mostly tab switches, autosaves and checklist ticks, the
 home page between cases, now and then a whole case page or a directory search. A saved answer
 answers with HX-Trigger, and the page then refreshes its case header and screening summary
-(`screening-changed`): those two requests follow each autosave here as they do in a browser.
+(`screening-changed`): those two requests follow each autosave here as they do in a browser,
+and what a tab loads as soon as it is shown (`hx-trigger="load"`) follows its tab switch.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import html  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -36,6 +39,10 @@ from locust.env import Environment  # noqa: E402
 from bench.pacing import first_turn, pacing  # noqa: E402
 
 PLAN: dict[str, Any] = {}
+# An element that htmx loads as soon as it is on the page, its URL and its id.
+LOADS_AT_ONCE = re.compile(r'<[^>]*\bhx-trigger="load"[^>]*>')
+HX_GET = re.compile(r'\bhx-get="([^"]+)"')
+ELEMENT_ID = re.compile(r'\bid="([^"]+)"')
 WARD_USERS = 200
 NEXT_USER = itertools.count()
 TABS = [
@@ -87,7 +94,17 @@ class Clinician(FastHttpUser):
     @task(5)
     def tab_switch(self) -> None:
         tab = random.choice(TABS).format(self.ref)  # noqa: S311
-        self.client.get(tab, headers=self._headers("tab-panel"), name="tab switch")
+        response = self.client.get(tab, headers=self._headers("tab-panel"), name="tab switch")
+        # What the new tab asks for as soon as it is shown (hx-trigger="load"), as a browser
+        # would: the Referrals tab's pre-filled search results, say.
+        for element in LOADS_AT_ONCE.findall(response.text or ""):
+            url, target = HX_GET.search(element), ELEMENT_ID.search(element)
+            if url:
+                self.client.get(
+                    html.unescape(url[1]),
+                    headers=self._headers(target[1] if target else "tab-panel"),
+                    name="shown at once",
+                )
 
     @task(3)
     def autosave(self) -> None:
