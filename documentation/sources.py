@@ -37,11 +37,14 @@ from screening.models import Answer, ObservedIndicator, Screening
 ReferralLine = CaseReferral
 
 
-def referrals_for(case: Case) -> list[ReferralLine]:
+def referrals_for(case: Case, *, contacts: bool = True) -> list[ReferralLine]:
+    """The case's referral lines from the provider settings name. Without `contacts` (the
+    note reads names and statuses only) the provider may leave phone and hours empty, and
+    skip reading them."""
     path = settings.HARBOR_CASE_REFERRALS_PROVIDER
     if not path:
         return []
-    return list(import_string(path)(case=case))
+    return list(import_string(path)(case=case, contacts=contacts))
 
 
 def _day(value: date | datetime | None) -> str:
@@ -193,7 +196,7 @@ def case_record(case: Case) -> CaseRecord:
         ),
         referrals=tuple(
             f"{line.name}: {line.status}" if line.status else line.name
-            for line in referrals_for(case)
+            for line in referrals_for(case, contacts=False)
         ),
         next_follow_up=_day(case.next_follow_up),
         contact_summary=case.contact_summary(),
