@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SOURCE_LANGUAGE = "en"
@@ -38,6 +39,13 @@ def candidates(language: str | None, *, fallback: str = SOURCE_LANGUAGE) -> list
 
     "fr-CA" → ["fr-CA", "fr", "en"]; Django's "fr-ca" is matched case-insensitively.
     """
+    # A page asks this for every text it shows (a hundred times for the same few tags): the
+    # answer is worked out once per tag and fallback, and each caller gets its own list.
+    return list(_candidates(language or "", fallback))
+
+
+@lru_cache(maxsize=256)
+def _candidates(language: str, fallback: str) -> tuple[str, ...]:
     tried: list[str] = []
     parts = (language or "").split("-")
     for end in range(len(parts), 0, -1):
@@ -46,7 +54,7 @@ def candidates(language: str | None, *, fallback: str = SOURCE_LANGUAGE) -> list
             tried.append(tag)
     if fallback.lower() not in (t.lower() for t in tried):
         tried.append(fallback)
-    return tried
+    return tuple(tried)
 
 
 def _translations(item: Any) -> Mapping[str, Any]:
@@ -87,7 +95,7 @@ def translated(item: Any, field: str, language: str | None) -> Shown:
     `item` is a content object (a dict of a document, or a model row with `translations`).
     """
     translations = _translations(item)
-    for tag in candidates(language):
+    for tag in _candidates(language or "", SOURCE_LANGUAGE):
         if tag.lower() == SOURCE_LANGUAGE:
             return Shown(_source(item, field), SOURCE_LANGUAGE)
         found = _lookup(translations, tag)

@@ -4,7 +4,8 @@ The hotlines Harbor shows (gate, Care, Reporting, the discreet card) all come fr
 directory. `cases` names the directory's function in settings (`HARBOR_HOTLINES_PROVIDER`), the way
 it names the phases' tabs, so that no phase imports another: screening and safety ask
 `hotlines_for(...)` here, and the directory answers. A case's referrals reach documentation the same
-way (`HARBOR_CASE_REFERRALS_PROVIDER`, answering with `CaseReferral`s).
+way (`HARBOR_CASE_REFERRALS_PROVIDER`, called with `case=` and `contacts=`, answering with
+`CaseReferral`s; without contacts, phone and hours may be left empty).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -119,21 +120,30 @@ def with_content_versions(notes: QuerySet[EncounterNote]) -> QuerySet[EncounterN
     """`notes` with the identity of the content versions a note's page reads, in the same
     query: its template version, and the word list in force for the wording check
     (`keep_content_versions` then spares `template_row` and `wording_languages` a query each)."""
+    return notes.annotate(**_content_version_columns())
+
+
+@cache
+def _content_version_columns() -> dict[str, Subquery]:
+    """The subqueries `with_content_versions` adds, built once per process: they name no case
+    and no note (a note's own columns come in by `OuterRef`), and `annotate` resolves a copy
+    of each, so the same expressions serve every query. Only what identifies each version is
+    read (its key for `cached_rule`): the template's slug and version are the note's own, and
+    the word list's number is read with its document, when that version is not cached yet."""
     rows = NoteTemplateVersion.objects.filter(
         slug=OuterRef("template_slug"), version=OuterRef("template_version")
-    )
+    ).order_by()  # one row: (slug, version) is unique
     words = (
         WordListVersion.objects.published()
         .filter(slug=language.WORD_LIST_SLUG)
         .order_by("-version")  # as `latest_published`
     )
-    return notes.annotate(
-        template_row_pk=Subquery(rows.values("pk")[:1]),
-        template_row_created_at=Subquery(rows.values("created_at")[:1]),
-        word_list_pk=Subquery(words.values("pk")[:1]),
-        word_list_version=Subquery(words.values("version")[:1]),
-        word_list_created_at=Subquery(words.values("created_at")[:1]),
-    )
+    return {
+        "template_row_pk": Subquery(rows.values("pk")[:1]),
+        "template_row_created_at": Subquery(rows.values("created_at")[:1]),
+        "word_list_pk": Subquery(words.values("pk")[:1]),
+        "word_list_created_at": Subquery(words.values("created_at")[:1]),
+    }
 
 
 def keep_content_versions(note: Any) -> None:
@@ -142,28 +152,22 @@ def keep_content_versions(note: Any) -> None:
     A version not stored yet is left to those queries (which store the shipped content)."""
     db = note._state.db
     if getattr(note, "template_row_pk", None) is not None:
-        note._template_row = _identity(
-            NoteTemplateVersion,
+        note._template_row = NoteTemplateVersion.from_db(
             db,
-            note.template_row_pk,
-            note.template_slug,
-            note.template_version,
-            note.template_row_created_at,
+            ["id", "slug", "version", "created_at"],
+            [
+                note.template_row_pk,
+                note.template_slug,
+                note.template_version,
+                note.template_row_created_at,
+            ],
         )
     if getattr(note, "word_list_pk", None) is not None:
-        note._word_list_row = _identity(
-            WordListVersion,
+        note._word_list_row = WordListVersion.from_db(
             db,
-            note.word_list_pk,
-            language.WORD_LIST_SLUG,
-            note.word_list_version,
-            note.word_list_created_at,
+            ["id", "slug", "created_at"],
+            [note.word_list_pk, language.WORD_LIST_SLUG, note.word_list_created_at],
         )
-
-
-def _identity(model: Any, db: str | None, pk: Any, slug: str, version: int, at: Any) -> Any:
-    """A content version holding only what identifies it (its documents stay deferred)."""
-    return model.from_db(db, ["id", "slug", "version", "created_at"], [pk, slug, version, at])
 
 
 def template_of(note: EncounterNote, language: str | None = None) -> NoteTemplate:

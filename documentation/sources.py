@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import formats
 from django.utils.module_loading import import_string
 
-from cases.models import Case
+from cases.models import Case, User
 from cases.providers import CaseReferral
 from documentation.rules import (
     CapacityFinding,
@@ -37,11 +38,14 @@ from screening.models import Answer, ObservedIndicator, Screening
 ReferralLine = CaseReferral
 
 
-def referrals_for(case: Case) -> list[ReferralLine]:
+def referrals_for(case: Case, *, contacts: bool = True) -> list[ReferralLine]:
+    """The case's referral lines from the provider settings name. Without `contacts` (the
+    note reads names and statuses only) the provider may leave phone and hours empty, and
+    skip reading them."""
     path = settings.HARBOR_CASE_REFERRALS_PROVIDER
     if not path:
         return []
-    return list(import_string(path)(case=case))
+    return list(import_string(path)(case=case, contacts=contacts))
 
 
 def _day(value: date | datetime | None) -> str:
@@ -97,13 +101,39 @@ def _item_texts(items: list[_Item], slug: str, status: str) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _capacity(
+    db: str, decision: str, outcome: str, at: datetime, username: str, first: str, last: str
+) -> CapacityFinding:
+    """The latest capacity assessment, as the note words it: the outcome's label and the
+    assessor's name as the models give them (each model holding only the columns read)."""
+    assessment = CapacityAssessment.from_db(db, ["outcome"], [outcome])
+    assessor = User.from_db(db, ["username", "first_name", "last_name"], [username, first, last])
+    return CapacityFinding(
+        decision=decision,
+        outcome=assessment.get_outcome_display(),
+        assessed_on=_day(at),
+        by=assessor.display_name,
+    )
+
+
+def _reporting(db: str, result: dict[str, Any], at: datetime) -> ReportingSummary:
+    """The latest reporting decision: who must be told, who only with consent."""
+    record = ReportingDecisionRecord.from_db(db, ["result"], [result])
+    return ReportingSummary(
+        required=tuple(record.required_recipients()),
+        needs_consent=tuple(r["recipient"] for r in result.get("needs_consent", [])),
+        recorded_on=_day(at),
+    )
+
+
 def case_record(case: Case) -> CaseRecord:
     """Everything the note can be prefilled from, read once."""
-    # Only the columns the note reads: the rows are many and short, so building whole model
-    # instances (and their related rows) was most of this function's time.
+    # Only the columns the note reads, as values: the rows are many and short, so building
+    # model instances (with deferred fields, and their related rows) was most of this
+    # function's time, even for the single rows.
     screening = (
         Screening.objects.filter(case=case)
-        .only("status", "not_screened_reason", "interpreter", "patient_alone")
+        .values_list("pk", "status", "not_screened_reason", "interpreter", "patient_alone")
         .first()
     )
     signs: tuple[str, ...] = ()
@@ -111,22 +141,24 @@ def case_record(case: Case) -> CaseRecord:
     summaries: list[Quote] = []
     not_screened = ""
     interpreter = ""
+    alone = False
     if screening is not None:
+        screening_id, status, not_screened_reason, interpreter_used, alone = screening
         gate = screening_content.gate()
-        if screening.status == Screening.Status.NOT_SCREENED:
+        if status == Screening.Status.NOT_SCREENED:
             not_screened = screening_content.label_of(
-                gate["not_screened_reasons"], screening.not_screened_reason
+                gate["not_screened_reasons"], not_screened_reason
             )
-        if screening.interpreter and screening.interpreter != "not-needed":
+        if interpreter_used and interpreter_used != "not-needed":
             interpreter = screening_content.label_of(
-                gate["interpreter"]["options"], screening.interpreter
+                gate["interpreter"]["options"], interpreter_used
             )
-        observed = ObservedIndicator.objects.filter(screening=screening, observed=True).values_list(
-            "indicator__text", "note"
-        )
+        observed = ObservedIndicator.objects.filter(
+            screening_id=screening_id, observed=True
+        ).values_list("indicator__text", "note")
         signs = tuple(f"{text}: {note}" if note.strip() else text for text, note in observed)
         answers = (
-            Answer.objects.filter(screening=screening, status=Answer.Status.ANSWERED)
+            Answer.objects.filter(screening_id=screening_id, status=Answer.Status.ANSWERED)
             .exclude(note="")
             .values_list("question__text", "note", "verbatim")
         )
@@ -139,27 +171,22 @@ def case_record(case: Case) -> CaseRecord:
         (i for i in items if i.checklist == "immediate-care" and i.slug == "forensic-evidence"),
         None,
     )
-    capacity = (
-        CapacityAssessment.objects.filter(case=case)
-        .select_related("assessed_by")
-        .only(
-            "decision",
-            "outcome",
-            "assessed_at",
-            "assessed_by__username",
-            "assessed_by__first_name",
-            "assessed_by__last_name",
-        )
-        .first()
-    )
-    decision = (
-        ReportingDecisionRecord.objects.filter(case=case).only("result", "recorded_at").first()
-    )
+    capacities = CapacityAssessment.objects.filter(case=case)
+    capacity = capacities.values_list(
+        "decision",
+        "outcome",
+        "assessed_at",
+        "assessed_by__username",
+        "assessed_by__first_name",
+        "assessed_by__last_name",
+    ).first()
+    decisions = ReportingDecisionRecord.objects.filter(case=case)
+    decision = decisions.values_list("result", "recorded_at").first()
     disclosures = Disclosure.objects.filter(case=case).values_list(
         "recipient", "made_at", "patient_informed"
     )
     return CaseRecord(
-        screened_alone=bool(screening and screening.patient_alone),
+        screened_alone=bool(alone),
         interpreter=interpreter,
         not_screened_reason=not_screened,
         signs=signs,
@@ -172,28 +199,15 @@ def case_record(case: Case) -> CaseRecord:
         forensic_consent_recorded=bool(
             forensic and forensic.consent_recorded_at and forensic.status == "done"
         ),
-        capacity=CapacityFinding(
-            decision=capacity.decision,
-            outcome=capacity.get_outcome_display(),
-            assessed_on=_day(capacity.assessed_at),
-            by=capacity.assessed_by.display_name,
-        )
-        if capacity
-        else None,
-        reporting=ReportingSummary(
-            required=tuple(decision.required_recipients()),
-            needs_consent=tuple(r["recipient"] for r in decision.result.get("needs_consent", [])),
-            recorded_on=_day(decision.recorded_at),
-        )
-        if decision
-        else None,
+        capacity=_capacity(capacities.db, *capacity) if capacity else None,
+        reporting=_reporting(decisions.db, *decision) if decision else None,
         disclosures=tuple(
             DisclosureMade(recipient, _day(made_at), informed)
             for recipient, made_at, informed in disclosures
         ),
         referrals=tuple(
             f"{line.name}: {line.status}" if line.status else line.name
-            for line in referrals_for(case)
+            for line in referrals_for(case, contacts=False)
         ),
         next_follow_up=_day(case.next_follow_up),
         contact_summary=case.contact_summary(),

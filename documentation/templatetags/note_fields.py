@@ -165,3 +165,55 @@ def _consent_markup(form: Any) -> SafeString:
         ),
     )
     return format_html('<h4 class="h6">{}</h4>{}', gettext("Consents"), rows)
+
+
+# --- The injury form's fields -----------------------------------------------------------------
+# The same markup the template loop wrote (a label, then a select for the site or a text box,
+# then any errors), a third of the injuries section's time there: the loop's lookups, filters
+# and comparisons, six fields on every draft.
+
+_INJURY_FIELD = (
+    '\n            <div class="{}">'
+    '\n              <label class="form-label mb-0" for="{}">{}</label>'
+    "\n              {}"
+    "\n              {}"
+    "\n            </div>\n          "
+)
+_SITE = '<select name="site" id="{}" class="form-select{}"{}>{}</select>\n              '
+_TEXT = '<input type="text" name="{}" id="{}" value="{}" class="form-control{}"{}{}>'
+_ERROR = '<p class="text-danger small mb-0" id="{}-error">{}</p>'
+
+
+@register.simple_tag
+def injury_fields(form: Any) -> SafeString:
+    """The injury form's visible fields, each in its column."""
+    return format_html_join(
+        "", _INJURY_FIELD, (_injury_field(field) for field in form.visible_fields())
+    )
+
+
+def _injury_field(field: BoundField) -> tuple[Any, ...]:
+    ident = field.id_for_label
+    errors = field.errors
+    invalid = " is-invalid" if errors else ""
+    described = format_html(' aria-describedby="{}-error"', ident) if errors else ""
+    if field.name == "site":
+        widget = format_html(_SITE, ident, invalid, described, select_options(field))
+    else:
+        decimal = ' inputmode="decimal"' if field.name in ("length_cm", "width_cm") else ""
+        widget = format_html(
+            _TEXT,
+            field.html_name,
+            ident,
+            field.value() or "",
+            invalid,
+            SafeString(decimal),
+            described,
+        )
+    return (
+        "col-12" if field.name in ("description", "site") else "col-6",
+        ident,
+        field.label,
+        widget,
+        format_html_join("", _ERROR, ((ident, error) for error in errors)),
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from cases.models import AuditEntry
 from documentation import actions
 from documentation.forms import WordListEditor
-from documentation.models import WordListVersion
+from documentation.models import EncounterNote, WordListVersion
 from tests.conftest import ALL_PERSONAS
 from tests.content_forms import as_submitted
 
@@ -70,6 +70,38 @@ def test_an_added_wording_is_flagged_by_the_next_check_and_the_save_is_audited(p
         HTTP_HX_REQUEST="true",
     )
     assert "Judges the patient." in status.content.decode()
+
+
+def test_a_draft_checked_before_an_edit_is_checked_against_the_new_version_after(personas, case):
+    # The note is read with the word list in force in the same query: nothing of that
+    # version is kept between requests but its rule, by the version read.
+    note = actions.start_note(case, prefill={}, by=personas.clinician)
+    clinician = personas.client_for("clinician")
+
+    def check() -> str:
+        fresh = EncounterNote.objects.get(pk=note.pk)
+        return clinician.post(
+            f"/documentation/cases/{case.ref}/save/",
+            {"version": fresh.version, "section_presentation": "A difficult patient."},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+
+    assert "Judges the patient." not in check()
+    n = len(actions.current_word_list().entries)
+    data = submitted(
+        **{
+            f"entries-{n}-language": "en",
+            f"entries-{n}-category": "judgemental",
+            f"entries-{n}-terms": "difficult patient",
+            f"entries-{n}-why": "Judges the patient.",
+            f"entries-{n}-suggestion": "describe what happened",
+        }
+    )
+    assert personas.client_for("administrator").post(URL, data).status_code == 302
+    assert "Judges the patient." in check()
+    assert (
+        "Judges the patient." in clinician.get(f"/documentation/cases/{case.ref}/").content.decode()
+    )
 
 
 def test_a_removed_entry_is_no_longer_flagged(personas, case):

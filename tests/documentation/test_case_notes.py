@@ -510,7 +510,7 @@ def test_finalise_refused_over_htmx_swaps_in_place_and_success_redirects(persona
     assert note.status == "final"
 
 
-def referral_lines(*, case):
+def referral_lines(*, case, contacts=True):
     from documentation.sources import ReferralLine
 
     return [ReferralLine(name="Legal clinic", phone="555-0100", status="accepted")]

@@ -27,7 +27,7 @@ def size_mm(reader: PdfReader) -> tuple[int, int]:
     return round(float(box.width) / MM), round(float(box.height) / MM)
 
 
-def referral_lines(*, case) -> list[ReferralLine]:
+def referral_lines(*, case, contacts=True) -> list[ReferralLine]:
     return [
         ReferralLine(
             name="Community legal clinic",

@@ -148,3 +148,37 @@ def test_the_drafts_fields_are_the_loops_markup(language):
             assert f'for="id_section_{template.sections[0].slug}"' in tags
             assert str(template.sections[0].label) in tags
             assert ('aria-invalid="true"' in tags) == bool(form.is_bound and form.errors)
+
+
+# The injury form's loop the tag replaced, as the Notes tab had it.
+INJURY_LOOP = """          {% for field in injury_form.visible_fields %}
+            <div class="{% if field.name == 'description' or field.name == 'site' %}col-12{% else %}col-6{% endif %}">
+              <label class="form-label mb-0" for="{{ field.id_for_label }}">{{ field.label }}</label>
+              {% if field.name == "site" %}<select name="site" id="{{ field.id_for_label }}" class="form-select{% if field.errors %} is-invalid{% endif %}"{% if field.errors %} aria-describedby="{{ field.id_for_label }}-error"{% endif %}>{% select_options field %}</select>
+              {% else %}<input type="text" name="{{ field.html_name }}" id="{{ field.id_for_label }}" value="{{ field.value|default:'' }}" class="form-control{% if field.errors %} is-invalid{% endif %}"{% if field.name == 'length_cm' or field.name == 'width_cm' %} inputmode="decimal"{% endif %}{% if field.errors %} aria-describedby="{{ field.id_for_label }}-error"{% endif %}>{% endif %}
+              {% for error in field.errors %}<p class="text-danger small mb-0" id="{{ field.id_for_label }}-error">{{ error }}</p>{% endfor %}
+            </div>
+          {% endfor %}
+"""  # noqa: E501 - the template's own lines
+INJURY_TAG = """          {% injury_fields injury_form %}
+"""
+
+
+def filled_injury_forms():
+    yield from injury_forms()
+    typed = {"version": "1", "site": "chest", "colour": "<b>blue</b> & “dark”"}
+    yield InjuryForm({**typed, "length_cm": "2", "width_cm": "x", "description": "round"})
+    yield InjuryForm({**typed, "length_cm": "2.5", "shape": "ring", "description": "a" * 301})
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_injury_fields_are_the_loops_markup_with_values_and_errors(language):
+    engine = engines["django"]
+    with translation.override(language):
+        for form in filled_injury_forms():
+            context = {"injury_form": form}
+            loop = engine.from_string("{% load note_fields %}" + INJURY_LOOP).render(context)
+            tag = engine.from_string("{% load note_fields %}" + INJURY_TAG).render(context)
+            assert tag == loop
+    # The forms above include errors and typed values (escaped), so both paths are compared.
+    assert "is-invalid" in loop and "&lt;b&gt;blue" in loop

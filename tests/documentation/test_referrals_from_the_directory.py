@@ -12,7 +12,7 @@ from django.core.management import call_command
 from cases.providers import CaseReferral
 from documentation.models import EncounterNote
 from referrals import actions as referral_actions
-from referrals.models import Service
+from referrals.models import Schedule, Service
 from referrals.providers import case_referrals
 from tests.documentation.test_documents import read, url
 
@@ -64,6 +64,37 @@ def test_the_provider_reads_in_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(3):
         assert len(case_referrals(case=case)) == 2
+
+
+def test_names_only_reads_one_query_and_names_each_line_as_the_full_answer(
+    offered, case, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        lines = case_referrals(case=case, contacts=False)
+    assert lines == [
+        CaseReferral(name=line.name, status=line.status) for line in case_referrals(case=case)
+    ]
+    assert [line.name for line in lines] == [LEGAL_CLINIC, "National 24/7 helpline"]
+
+
+@pytest.mark.parametrize("always_open", [True, False])
+def test_names_only_a_telling_name_is_labelled_by_its_hours_as_the_full_answer(
+    offered, case, always_open, django_assert_num_queries
+):
+    # The neutral label says 24/7 when the hours do: from the entry's always-open flag, or from
+    # a schedule's words (read then, for those entries alone).
+    line = Service.objects.get(name=CA_LINE)
+    Service.objects.filter(pk=line.pk).update(screen_label="", always_open=always_open)
+    line.schedules.all().delete()
+    Schedule.objects.create(service=line, position=0, description="Open 24/7, every day")
+    full = [line.name for line in case_referrals(case=case)]
+    with django_assert_num_queries(1 if always_open else 2):
+        names = [line.name for line in case_referrals(case=case, contacts=False)]
+    assert names == full == [LEGAL_CLINIC, "Confidential 24/7 helpline"]
+    Schedule.objects.filter(service=line).update(description="Weekdays 9 to 5")
+    expected = "Confidential 24/7 helpline" if always_open else "Confidential helpline"
+    assert [line.name for line in case_referrals(case=case, contacts=False)][1] == expected
+    assert [line.name for line in case_referrals(case=case)][1] == expected
 
 
 def test_the_notes_referrals_section_is_prefilled_from_the_directory(offered, personas, case):

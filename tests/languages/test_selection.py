@@ -27,6 +27,16 @@ def test_candidates_go_from_the_tag_to_its_shorter_forms_then_english(language, 
     assert candidates(language) == expected
 
 
+def test_candidates_are_worked_out_once_and_each_caller_gets_its_own_list():
+    # Worked out once per tag (a page asks a hundred times): a caller changing its list must
+    # not change the next caller's, and another fallback is another answer.
+    first = candidates("fr-CA")
+    first.append("de")
+    assert candidates("fr-CA") == ["fr-CA", "fr", "en"]
+    assert candidates("fr-CA", fallback="es") == ["fr-CA", "fr", "es"]
+    assert candidates("fr-CA", fallback="fr") == ["fr-CA", "fr"]
+
+
 @pytest.mark.parametrize(
     ("language", "text", "shown_in"),
     [
