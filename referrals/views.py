@@ -39,7 +39,6 @@ from referrals.forms import (
     SearchForm,
     ServiceEditor,
     StatusForm,
-    harbor_term_choices,
     staff_for,
 )
 from referrals.models import (
@@ -53,6 +52,7 @@ from referrals.models import (
     ServiceVersion,
 )
 from referrals.search import ResultPage, search_services
+from referrals.terms import directory_terms
 
 TAB = "referrals/case_referrals.html"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -70,6 +70,7 @@ def _search(form: SearchForm, request: HtmxHttpRequest) -> ResultPage | None:
         now=timezone.localtime(),
         stale_after_days=_stale_days(request),
         page=form.page_number,
+        terms=form.terms,
     )
 
 
@@ -118,7 +119,7 @@ def _tab_context(
     kept = kept or {}
     assessment = BarrierAssessment.objects.filter(case=case).first()
     barriers = assessment.barriers if assessment else []
-    terms = harbor_term_choices()  # once, for the barriers form and the search form
+    terms = directory_terms()  # once, for the barriers form, the search form and the search
     # The barrier assessment pre-fills the search (bound, so its results show at once).
     search_form = kept.get("search") or SearchForm(
         {"region": case.jurisdiction, "barriers": barriers}, terms=terms
