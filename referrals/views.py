@@ -74,16 +74,20 @@ def _search(form: SearchForm, request: HtmxHttpRequest) -> ResultPage | None:
     )
 
 
-def _page_url(action: str, form: SearchForm) -> str:
-    """The results' address without its page number, for the "more" links to complete."""
+def _query(form: SearchForm) -> str:
+    """The search's filters as a query string, without its page number."""
     data = form.data
     if isinstance(data, QueryDict):
         query = data.copy()
         query.pop("page", None)
-        encoded = query.urlencode()
-    else:
-        kept = {k: v for k, v in data.items() if k != "page" and v not in (None, "", [])}
-        encoded = urlencode(kept, doseq=True)
+        return query.urlencode()
+    kept = {k: v for k, v in data.items() if k != "page" and v not in (None, "", [])}
+    return urlencode(kept, doseq=True)
+
+
+def _page_url(action: str, form: SearchForm) -> str:
+    """The results' address without its page number, for the "more" links to complete."""
+    encoded = _query(form)
     return f"{action}?{encoded}&page=" if encoded else f"{action}?page="
 
 
@@ -169,6 +173,20 @@ def _tab_context(
             }
         )
     any_declined = any(r.status == "declined" for r in referrals) or declined is not None
+    action = reverse("referrals:case-search", args=[case.ref])
+    # An HTMX tab switch shows the tab at once and asks for the pre-filled search's results
+    # right after (`hx-trigger="load"`, below the referrals and the barriers): ranking the
+    # directory and writing twenty cards was half the switch. The whole page (no JavaScript, a
+    # reload, a form's answer) has them inline, as before.
+    if (
+        not kept
+        and request.htmx
+        and request.htmx.target == "tab-panel"
+        and search_form.is_valid()  # else the tab shows what is wrong at once
+    ):
+        results = {"results_later": f"{action}?{_query(search_form)}", "search_action": action}
+    else:
+        results = _results(search_form, request, action)
     # The national lines are offered only on the refusal path: read them only then.
     hotlines = (
         Service.objects.listed()
@@ -186,7 +204,7 @@ def _tab_context(
             terms=terms,
         ),
         "search_form": search_form,
-        **_results(search_form, request, reverse("referrals:case-search", args=[case.ref])),
+        **results,
         "rows": rows,
         "plan_warnings": rules.plan_warnings(plan),
         "do_not_contact": plan.do_not_contact,
