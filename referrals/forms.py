@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, cast
@@ -14,8 +15,9 @@ from cases.editing import Editor, VersionForm
 from cases.jurisdictions import region_choices
 from cases.models import Case, User
 from referrals import entries, rules
-from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service, TaxonomyTerm
+from referrals.models import BARRIER, CONTACT_CHOICES, FLAG, KIND, Service
 from referrals.search import LAST_PAGE, SearchCriteria
+from referrals.terms import Term, directory_terms
 
 DAY_CHOICES = [
     ("MO", _("Monday")),
@@ -38,16 +40,19 @@ def term_choices(taxonomy: str, *, key: str = "code") -> list[tuple[str, str]]:
 
 
 def harbor_term_choices(
-    taxonomies: tuple[str, ...] = (KIND, BARRIER, FLAG), *, key: str = "code"
+    taxonomies: tuple[str, ...] = (KIND, BARRIER, FLAG),
+    *,
+    key: str = "code",
+    terms: Sequence[Term] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
-    """The choices of each taxonomy, read in one query (a page with several term fields reads
-    them once and hands them to each form)."""
+    """The choices of each taxonomy, from the directory's terms (`terms.directory_terms`, kept
+    while the directory stays the same, unless the caller has them), labelled in the interface
+    language."""
     found: dict[str, list[tuple[str, str]]] = {taxonomy: [] for taxonomy in taxonomies}
-    for term in TaxonomyTerm.objects.filter(taxonomy__in=taxonomies).only(
-        "taxonomy", "code", "name", key
-    ):
-        label = rules.term_label(term.taxonomy, term.code, term.name)
-        found[term.taxonomy].append((str(getattr(term, key)), label))
+    for term in terms if terms is not None else directory_terms():
+        if term.taxonomy in found:
+            label = rules.term_label(term.taxonomy, term.code, term.name)
+            found[term.taxonomy].append((str(getattr(term, key)), label))
     for choices in found.values():
         choices.sort(key=lambda choice: choice[1].casefold())  # as the reader reads them
     return found
@@ -77,18 +82,18 @@ class SearchForm(forms.Form):
     # Which page of results (the "more" link's); not a filter, so the form never renders it.
     page = forms.IntegerField(required=False, min_value=1, max_value=LAST_PAGE)
 
-    def __init__(
-        self, *args: Any, terms: Mapping[str, list[tuple[str, str]]] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, terms: Sequence[Term] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        terms = terms if terms is not None else harbor_term_choices()
+        # The directory's terms, for the choices here and for the search (`search_services`).
+        self.terms = terms if terms is not None else directory_terms()
+        choices = harbor_term_choices(terms=self.terms)
         any_choice: list[tuple[str, Any]] = [("", pgettext_lazy("any choice", "Any"))]
-        choice_field(self, "need").choices = any_choice + terms[KIND]
+        choice_field(self, "need").choices = any_choice + choices[KIND]
         choice_field(self, "language").choices = any_choice + [
             (code, label) for code, label in Case.Language.choices if code != "other"
         ]
-        choice_field(self, "barriers").choices = terms[BARRIER]
-        choice_field(self, "flags").choices = terms[FLAG]
+        choice_field(self, "barriers").choices = choices[BARRIER]
+        choice_field(self, "flags").choices = choices[FLAG]
 
     @property
     def page_number(self) -> int:
@@ -120,11 +125,11 @@ class BarriersForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(
-        self, *args: Any, terms: Mapping[str, list[tuple[str, str]]] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, terms: Sequence[Term] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "barriers").choices = (terms or harbor_term_choices((BARRIER,)))[BARRIER]
+        choice_field(self, "barriers").choices = harbor_term_choices((BARRIER,), terms=terms)[
+            BARRIER
+        ]
 
 
 class VersionedForm(forms.Form):
@@ -133,35 +138,55 @@ class VersionedForm(forms.Form):
 
 class _ReadyChoices(BaseChoiceIterator):
     """Choices made once per page: a field given these keeps them as they are, where a plain
-    list is normalised again by each of the page's "who follows up" fields (241 people × 4)."""
+    list is normalised again by each of the page's "who follows up" fields (241 people × 4).
+    Their `<option>`s are also written once (`options_html`), for every select that shows them
+    (`referral_fields.select_options`)."""
 
     def __init__(self, choices: tuple[tuple[Any, str], ...]) -> None:
         self.choices = choices
+        self._options_html: str | None = None
 
     def __iter__(self) -> Any:
         return iter(self.choices)
 
+    @property
+    def options_html(self) -> str:
+        """Every choice as an `<option>`, none selected, written (and escaped) once."""
+        if self._options_html is None:
+            # The standard library's escape, as Django's `escape` applies it to text (its
+            # lazy-string wrapper, per name, cost more than the escaping).
+            self._options_html = "".join(
+                f'<option value="{html.escape(f"{value}")}">{html.escape(str(label))}</option>'
+                for value, label in self.choices
+            )
+        return self._options_html
+
 
 @dataclass(frozen=True)
 class Staff:
-    """Who may be responsible for a follow-up, read once per page: the people by id, and the
-    choices every "who follows up" field on the page shows."""
+    """Who may be responsible for a follow-up, read once per page: the people's names by id,
+    and the choices every "who follows up" field on the page shows."""
 
-    people: dict[int, User]
+    names: dict[int, str]
     choices: _ReadyChoices
 
 
 def staff_for(case: Case) -> Staff:
-    """The facility's active clinicians and supervisors, by first name."""
-    staff = list(
+    """The facility's active clinicians and supervisors, by first name.
+
+    Read as plain values (240 people in the benchmark: model instances were most of the
+    cost); a form that is posted loads the one person chosen (`ResponsibleField`)."""
+    rows = (
         User.objects.filter(is_active=True, facility_id=case.facility_id)
         .filter(groups__name__in=["clinician", "supervisor"])
         .distinct()
         .order_by("first_name", "username")
-        .only("id", "username", "first_name", "last_name")
+        .values_list("id", "username", "first_name", "last_name")
     )
-    choices = (("", "—"), *((person.pk, person.display_name) for person in staff))
-    return Staff({person.pk: person for person in staff}, _ReadyChoices(choices))
+    # As `User.display_name` words it: the full name (`get_full_name`), else the username.
+    names = {pk: f"{first} {last}".strip() or username for pk, username, first, last in rows}
+    choices = (("", "—"), *names.items())
+    return Staff(names, _ReadyChoices(choices))
 
 
 NO_STAFF = Staff({}, _ReadyChoices((("", "—"),)))
@@ -171,17 +196,18 @@ class ResponsibleField(forms.TypedChoiceField):
     """A choice among the page's staff, returning the user."""
 
     def __init__(self, staff: Staff) -> None:
-        self.people = staff.people
+        self.names = staff.names
         super().__init__(
             choices=staff.choices,
-            coerce=lambda value: self.people[int(value)],
+            coerce=lambda value: User.objects.get(pk=int(value)),
             empty_value=None,
             required=False,
             label=_("Who follows up"),
         )
 
     def valid_value(self, value: Any) -> bool:
-        return str(value) in {str(pk) for pk in self.people}
+        # Only someone of the page's staff: coerce then loads that person.
+        return str(value) in {str(pk) for pk in self.names}
 
 
 class DecisionForm(VersionedForm):

@@ -7,7 +7,7 @@ must know before offering it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,8 +30,8 @@ from referrals.models import (
     Phone,
     Schedule,
     Service,
-    TaxonomyTerm,
 )
+from referrals.terms import Term, directory_terms
 
 # A page of results: what a clinician reads before offering one; the rest is a "more" link away.
 # Fifty cards were 57 KiB and most of the response time, and nobody reads the fiftieth.
@@ -117,16 +117,23 @@ class ResultPage:
 
 
 def search_services(
-    criteria: SearchCriteria, *, now: datetime, stale_after_days: int, page: int = 1
+    criteria: SearchCriteria,
+    *,
+    now: datetime,
+    stale_after_days: int,
+    page: int = 1,
+    terms: Sequence[Term] | None = None,
 ) -> ResultPage:
+    """One page of the services matching `criteria`, best first. `terms`: the directory's
+    terms when the caller has them already (`terms.directory_terms`)."""
     today = now.date()
     page = min(max(page, 1), LAST_PAGE)
-    terms = _term_ids(criteria)
+    terms_named = _term_ids(criteria, terms if terms is not None else directory_terms())
     services = Service.objects.listed()
     if criteria.need:
-        services = services.with_term_ids(terms.get((KIND, criteria.need), []))
+        services = services.with_term_ids(terms_named.get((KIND, criteria.need), []))
     for flag in criteria.flags:
-        services = services.with_term_ids(terms.get((FLAG, flag), []))
+        services = services.with_term_ids(terms_named.get((FLAG, flag), []))
     if criteria.language:
         services = services.speaking(criteria.language)
     if criteria.region:
@@ -139,7 +146,7 @@ def search_services(
         services = services.open_at(now)
     if criteria.text:
         services = services.matching(criteria.text)
-    barrier_ids = [i for code in criteria.barriers for i in terms.get((BARRIER, code), [])]
+    barrier_ids = [i for code in criteria.barriers for i in terms_named.get((BARRIER, code), [])]
     if criteria.barriers:
         services = services.with_term_ids(barrier_ids)
     # Rank on narrow rows and keep this page's ids (and one more, to know if a page follows);
@@ -164,22 +171,16 @@ def search_services(
     return ResultPage(results, number=page, has_more=len(ids) > start + PAGE_SIZE)
 
 
-def _term_ids(criteria: SearchCriteria) -> dict[tuple[str, str], list[Any]]:
-    """The ids of every term the criteria name, in one query (the EXISTS filters then probe the
-    attribute index by id)."""
-    wanted = Q()
-    if criteria.need:
-        wanted |= Q(taxonomy=KIND, code=criteria.need)
-    if criteria.flags:
-        wanted |= Q(taxonomy=FLAG, code__in=criteria.flags)
-    if criteria.barriers:
-        wanted |= Q(taxonomy=BARRIER, code__in=criteria.barriers)
-    if not wanted:
-        return {}
+def _term_ids(criteria: SearchCriteria, terms: Sequence[Term]) -> dict[tuple[str, str], list[Any]]:
+    """The ids of every term the criteria name (the filters then probe the entries' search keys
+    by id)."""
+    wanted = {(KIND, criteria.need)} if criteria.need else set()
+    wanted |= {(FLAG, code) for code in criteria.flags}
+    wanted |= {(BARRIER, code) for code in criteria.barriers}
     found: dict[tuple[str, str], list[Any]] = {}
-    rows = TaxonomyTerm.objects.filter(wanted).values_list("taxonomy", "code", "pk")
-    for taxonomy, code, pk in rows:
-        found.setdefault((taxonomy, code), []).append(pk)
+    for term in terms:
+        if (term.taxonomy, term.code) in wanted:
+            found.setdefault((term.taxonomy, term.code), []).append(term.id)
     return found
 
 
@@ -195,6 +196,16 @@ def _first_ids(
     """
     if barrier_ids:
         ranked = _ranked(services, barrier_ids, today=today, stale_after_days=stale_after_days)
+        if len(barrier_ids) > 1:
+            # The entries addressing every barrier rank first, and often fill the page: ask for
+            # them alone first (the search keys' index finds them, a few hundred rows), and rank
+            # every match (thousands of rows read) only when they are too few.
+            every = [rules.term_key(i) for i in barrier_ids]
+            first = list(
+                ranked.filter(search_keys__has_keys=every).values_list("pk", flat=True)[:limit]
+            )
+            if len(first) == limit:
+                return first
         return list(ranked.values_list("pk", flat=True)[:limit])
     cutoff = today - timedelta(days=stale_after_days)
     by_name = (Lower("name"), "pk")

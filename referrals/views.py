@@ -39,7 +39,6 @@ from referrals.forms import (
     SearchForm,
     ServiceEditor,
     StatusForm,
-    harbor_term_choices,
     staff_for,
 )
 from referrals.models import (
@@ -53,6 +52,7 @@ from referrals.models import (
     ServiceVersion,
 )
 from referrals.search import ResultPage, search_services
+from referrals.terms import directory_terms
 
 TAB = "referrals/case_referrals.html"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -70,19 +70,24 @@ def _search(form: SearchForm, request: HtmxHttpRequest) -> ResultPage | None:
         now=timezone.localtime(),
         stale_after_days=_stale_days(request),
         page=form.page_number,
+        terms=form.terms,
     )
 
 
-def _page_url(action: str, form: SearchForm) -> str:
-    """The results' address without its page number, for the "more" links to complete."""
+def _query(form: SearchForm) -> str:
+    """The search's filters as a query string, without its page number."""
     data = form.data
     if isinstance(data, QueryDict):
         query = data.copy()
         query.pop("page", None)
-        encoded = query.urlencode()
-    else:
-        kept = {k: v for k, v in data.items() if k != "page" and v not in (None, "", [])}
-        encoded = urlencode(kept, doseq=True)
+        return query.urlencode()
+    kept = {k: v for k, v in data.items() if k != "page" and v not in (None, "", [])}
+    return urlencode(kept, doseq=True)
+
+
+def _page_url(action: str, form: SearchForm) -> str:
+    """The results' address without its page number, for the "more" links to complete."""
+    encoded = _query(form)
     return f"{action}?{encoded}&page=" if encoded else f"{action}?page="
 
 
@@ -118,7 +123,7 @@ def _tab_context(
     kept = kept or {}
     assessment = BarrierAssessment.objects.filter(case=case).first()
     barriers = assessment.barriers if assessment else []
-    terms = harbor_term_choices()  # once, for the barriers form and the search form
+    terms = directory_terms()  # once, for the barriers form, the search form and the search
     # The barrier assessment pre-fills the search (bound, so its results show at once).
     search_form = kept.get("search") or SearchForm(
         {"region": case.jurisdiction, "barriers": barriers}, terms=terms
@@ -168,6 +173,20 @@ def _tab_context(
             }
         )
     any_declined = any(r.status == "declined" for r in referrals) or declined is not None
+    action = reverse("referrals:case-search", args=[case.ref])
+    # An HTMX tab switch shows the tab at once and asks for the pre-filled search's results
+    # right after (`hx-trigger="load"`, below the referrals and the barriers): ranking the
+    # directory and writing twenty cards was half the switch. The whole page (no JavaScript, a
+    # reload, a form's answer) has them inline, as before.
+    if (
+        not kept
+        and request.htmx
+        and request.htmx.target == "tab-panel"
+        and search_form.is_valid()  # else the tab shows what is wrong at once
+    ):
+        results = {"results_later": f"{action}?{_query(search_form)}", "search_action": action}
+    else:
+        results = _results(search_form, request, action)
     # The national lines are offered only on the refusal path: read them only then.
     hotlines = (
         Service.objects.listed()
@@ -185,7 +204,7 @@ def _tab_context(
             terms=terms,
         ),
         "search_form": search_form,
-        **_results(search_form, request, reverse("referrals:case-search", args=[case.ref])),
+        **results,
         "rows": rows,
         "plan_warnings": rules.plan_warnings(plan),
         "do_not_contact": plan.do_not_contact,

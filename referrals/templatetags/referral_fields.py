@@ -22,9 +22,19 @@ def select_options(field: BoundField) -> SafeString:
     """`field`'s choices as `<option>`s, the one whose value is the field's marked selected."""
     # As the loop compared them: both sides as text (an empty field is "None", no option).
     current = f"{field.value()}"
+    choices = getattr(field.field, "choices", [])
+    written = getattr(choices, "options_html", None)
+    if written is not None:
+        # The page's staff, written once for all its selects (`forms._ReadyChoices`): mark the
+        # current one. Values are unique and a label is escaped text, so the first
+        # `<option value="…">` of that value is the one.
+        value_html = conditional_escape(current)
+        unselected = f'<option value="{value_html}">'
+        return mark_safe(  # noqa: S308 - written from escaped values and labels
+            written.replace(unselected, f'<option value="{value_html}" selected>', 1)
+        )
     parts = []
-    choices = cast("list[tuple[Any, str]]", getattr(field.field, "choices", []))
-    for value, label in choices:
+    for value, label in cast("list[tuple[Any, str]]", choices):
         selected = " selected" if f"{value}" == current else ""
         value_html = conditional_escape(f"{value}")
         parts.append(f'<option value="{value_html}"{selected}>{conditional_escape(label)}</option>')

@@ -485,5 +485,60 @@ def test_the_tab_and_its_search_read_in_fewer_queries_and_list_every_colleague(
         html = client.get(tab(case)).content.decode()
     referral = Referral.objects.filter(case=case).latest("pk")
     select = html.split(f'id="follow-resp-{referral.pk}">')[1].split("</select>")[0]
-    assert select.count("<option") == len(staff_for(case).people) + 1  # "—" and every colleague
+    assert select.count("<option") == len(staff_for(case).names) + 1  # "—" and every colleague
     assert '<li class="card mb-2' in html  # the pre-filled search's results are on the tab
+
+
+TAB_SWITCH = {"HX-Request": "true", "HX-Target": "tab-panel"}
+
+
+def test_a_tab_switch_asks_for_the_prefilled_results_right_after_and_gets_the_same_cards(
+    personas, case, directory
+):
+    import html as html_lib
+    import re
+
+    client = personas.client_for("clinician")
+    client.post(
+        reverse("referrals:save-barriers", args=[case.ref]),
+        {"barriers": ["housing", "transportation"], "version": 0},
+    )
+    whole = client.get(tab(case)).content.decode()
+    switched = client.get(tab(case), headers=TAB_SWITCH).content.decode()
+    # The switch has the tab without its results: a placeholder fetches them at once, in the
+    # search form's queue.
+    assert "<html" not in switched and '<li class="card mb-2' not in switched
+    placeholder = re.search(r'<div id="results"[^>]*>', switched).group(0)
+    assert 'hx-trigger="load"' in placeholder and 'hx-sync="#search form:queue last"' in placeholder
+    url = html_lib.unescape(re.search(r'hx-get="([^"]+)"', placeholder).group(1))
+    search = reverse("referrals:case-search", args=[case.ref])
+    assert url == f"{search}?region=CA-ON&barriers=housing&barriers=transportation"
+    later = client.get(url, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert later.status_code == 200
+
+    # What it brings is what the whole page shows inline (and that page works without
+    # JavaScript: its results are there).
+    def words(html: str) -> list[str]:  # the CSRF token differs from response to response
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html).split()
+
+    inline = whole.split('<div id="results"')[1].split("</section>")[0]
+    fetched = later.content.decode().split('<div id="results"')[1]
+    assert words(inline) == [*words(fetched), "</div>"]  # and the tab's own `</div>` after
+    assert inline.count('<li class="card mb-2') > 3
+    # Up to the results, the switch shows what the whole page shows.
+    start = '<section aria-labelledby="tab-heading">'
+    before_results = whole.split(start)[1].split('<div id="results"')[0]
+    assert words(switched.split(start)[1].split('<div id="results"')[0]) == words(before_results)
+
+
+def test_a_tab_switch_reads_no_directory_search(
+    personas, case, directory, django_assert_max_num_queries
+):
+    client = personas.client_for("clinician")
+    offer(client, case)
+    client.get(tab(case), headers=TAB_SWITCH)
+    # Session and user, the case, barriers, the terms' marker, referrals and their steps, help
+    # declined, the staff, regions (checking the pre-filled filters) and the audit entry.
+    with django_assert_max_num_queries(14):
+        response = client.get(tab(case), headers=TAB_SWITCH)
+    assert response.status_code == 200 and "Finding services…" in response.content.decode()

@@ -102,3 +102,79 @@ def test_the_case_search_pages_within_the_case(directory, personas, case):
     assert f'href="{url}?region=CA-ON&amp;page=2"' in html
     whole = client.get(url, {"region": "CA-ON", "page": 2}).content.decode()
     assert "Services 21 to " in whole and "Barriers to getting help" in whole
+
+
+def _barrier_entries(both: int, one: int) -> None:
+    """Fresh and stale entries serving Ontario: `both` address housing and money, `one` only
+    money."""
+    from referrals.models import BARRIER, TaxonomyTerm
+
+    ids = dict(
+        TaxonomyTerm.objects.filter(taxonomy=BARRIER, code__in=["housing", "money"]).values_list(
+            "code", "pk"
+        )
+    )
+    today = timezone.localdate()
+    rows = [(f"Demo: both {i:03}", [ids["housing"], ids["money"]]) for i in range(both)]
+    rows += [(f"Demo: money {i:03}", [ids["money"]]) for i in range(one)]
+    services = Service.objects.bulk_create(
+        [
+            Service(
+                name=name,
+                # Every third entry is stale: it ranks after the fresh ones of its count.
+                assured_date=today - timedelta(days=400 if i % 3 == 0 else 1),
+                search_keys=rules.search_keys(term_ids=terms, language_codes=[], extents=["CA-ON"]),
+            )
+            for i, (name, terms) in enumerate(rows)
+        ]
+    )
+    ServiceArea.objects.bulk_create([ServiceArea(service=s, extent="CA-ON") for s in services])
+
+
+def _ranked_names(page: int) -> list[str]:
+    results = search_services(
+        SearchCriteria(region="CA-ON", barriers=("housing", "money")),
+        now=timezone.localtime(),
+        stale_after_days=180,
+        page=page,
+    )
+    return [result.service.name for result in results]
+
+
+@pytest.mark.parametrize("both", [5, 20, 45])
+def test_barrier_ranking_is_one_order_across_pages_however_many_address_every_barrier(
+    directory, both
+):
+    """Entries addressing every barrier are looked up first (a page full of them ends the
+    search there); a page they do not fill ranks every match. Either way: most barriers first,
+    then fresh before stale, then by name, page after page."""
+    _barrier_entries(both=both, one=30)
+    every = _ranked_names(1) + _ranked_names(2) + _ranked_names(3) + _ranked_names(4)
+    # The same order worked out here, over every listed entry serving Ontario (the shipped demo
+    # entries that address housing or money among them).
+    keys = [rules.term_key(pk) for pk in _barrier_ids()]
+    stale_after = timezone.localdate() - timedelta(days=180)
+    matching = [
+        (sum(key in s.search_keys for key in keys), s)
+        for s in Service.objects.listed().serving("CA-ON")
+        if any(key in s.search_keys for key in keys)
+    ]
+    matching.sort(
+        key=lambda pair: (
+            -pair[0],
+            pair[1].assured_date is None or pair[1].assured_date < stale_after,
+            pair[1].name.lower(),
+        )
+    )
+    assert every == [s.name for _count, s in matching][: 4 * PAGE_SIZE]
+    assert len(every) == min(len(matching), 4 * PAGE_SIZE) and len(set(every)) == len(every)
+
+
+def _barrier_ids() -> list:
+    from referrals.models import BARRIER, TaxonomyTerm
+
+    return list(
+        TaxonomyTerm.objects.filter(taxonomy=BARRIER, code__in=["housing", "money"]).values_list(
+            "pk", flat=True
+        )
+    )
