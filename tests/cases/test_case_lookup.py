@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import actions
 from cases.models import Case, Facility, Role, Unit, User
-from cases.shell import get_case_for, visible_case
+from cases.shell import case_tabs, case_url, get_case_for, visible_case
 from tests.conftest import make_user
 
 
@@ -147,3 +147,26 @@ def test_a_change_of_units_shows_at_once(world, personas):
     assert visible_case(clinician, on_maternity.ref) is not None
     clinician.units.remove(personas.maternity, personas.emergency)
     assert visible_case(clinician, cases[0].ref) is None
+
+
+def test_the_shell_urls_are_those_reverse_gives(case):
+    """The tabs' and actions' URLs are reversed once per URL name and script prefix
+    (cases.shell.case_url): the same as reverse() for this case, under another prefix too."""
+    from django.conf import settings
+    from django.urls import reverse, set_script_prefix
+
+    names = ["cases:case-detail", *(name for _s, _l, name in settings.HARBOR_CASE_TABS)]
+    names += [name for _l, name, _c in settings.HARBOR_CASE_ACTIONS]
+    try:
+        for prefix in ["/", "/harbor/"]:
+            set_script_prefix(prefix)
+            for name in names:
+                expected = reverse(name, kwargs={"case_ref": case.ref})
+                assert case_url(name, case.ref) == expected
+                assert expected.startswith(prefix)
+            assert [tab.url for tab in case_tabs(case)][1:] == [
+                reverse(name, kwargs={"case_ref": case.ref})
+                for _s, _l, name in settings.HARBOR_CASE_TABS
+            ]
+    finally:
+        set_script_prefix("/")
