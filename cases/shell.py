@@ -8,20 +8,19 @@ gets the whole page; an HTMX tab switch gets only the `#tab` fragment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext
 
-from cases import audit
+from cases import audit, rows
 from cases.models import Case, Facility, Unit, User
 
 CASE_REF = re.compile(r"[a-z0-9]{5}-[a-z0-9]{5}")
@@ -135,10 +134,10 @@ def visible_case(user: Any, case_ref: str) -> Case | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    case, start = _instance(Case, row, 0)
+    case, start = rows.instance(Case, row, 0)
     for name, model in LOOKUP_RELATED:
-        related, start = _instance(model, row, start)
-        Case._meta.get_field(name).set_cached_value(case, related)  # type: ignore[union-attr]
+        related, start = rows.instance(model, row, start)
+        rows.set_related(case, name, related)
     return case
 
 
@@ -149,84 +148,34 @@ def case_lookup_sql(vendor: str, supervisor: bool, clinician: bool) -> str:
     Only the models' quoted table and column names are written in; every value is a parameter:
     the reference, then the supervisor's facility, then (twice) the clinician's id.
     """
-
-    def q(name: str | None) -> str:
-        return connection.ops.quote_name(str(name))
-
-    def column(model: type[models.Model], name: str) -> str:
-        return q(model._meta.get_field(name).column)  # type: ignore[union-attr]
-
-    def columns(model: type[models.Model], alias: str) -> list[str]:
-        return [f"{alias}.{q(field.column)}" for field in model._meta.concrete_fields]
-
-    selected = columns(Case, "c")
+    selected = rows.select_list(Case, "c")
     joins = []
     for index, (name, model) in enumerate(LOOKUP_RELATED):
         alias = f"r{index}"
-        selected += columns(model, alias)
+        selected += rows.select_list(model, alias)
         # Only the assignee may be missing (LEFT JOIN, as select_related reads a null key).
         kind = "LEFT OUTER JOIN" if Case._meta.get_field(name).null else "INNER JOIN"
         joins.append(
-            f"{kind} {q(model._meta.db_table)} {alias}"
-            f" ON {alias}.{q(model._meta.pk.column)} = c.{column(Case, name)}"
+            f"{kind} {rows.table(model)} {alias}"
+            f" ON {alias}.{rows.q(model._meta.pk.column)} = c.{rows.column(Case, name)}"
         )
     visible = []
     if supervisor:  # every case of their facility
-        visible.append(f"c.{column(Case, 'facility')} = %s")
+        visible.append(f"c.{rows.column(Case, 'facility')} = %s")
     if clinician:  # the cases of their units, and those assigned to them
         through = User.units.through
         members, unit, user = (
-            q(through._meta.db_table),
-            column(through, "unit"),
-            column(through, "user"),
+            rows.table(through),
+            rows.column(through, "unit"),
+            rows.column(through, "user"),
         )
         subquery = f"SELECT m.{unit} FROM {members} m WHERE m.{user} = %s"  # noqa: S608
-        visible.append(f"c.{column(Case, 'unit')} IN ({subquery})")
-        visible.append(f"c.{column(Case, 'assignee')} = %s")
+        visible.append(f"c.{rows.column(Case, 'unit')} IN ({subquery})")
+        visible.append(f"c.{rows.column(Case, 'assignee')} = %s")
     return (
-        f"SELECT {', '.join(selected)} FROM {q(Case._meta.db_table)} c {' '.join(joins)}"  # noqa: S608
-        f" WHERE c.{column(Case, 'ref')} = %s AND ({' OR '.join(visible)})"
+        f"SELECT {', '.join(selected)} FROM {rows.table(Case)} c {' '.join(joins)}"  # noqa: S608
+        f" WHERE c.{rows.column(Case, 'ref')} = %s AND ({' OR '.join(visible)})"
     )
-
-
-@dataclass(frozen=True)
-class RowShape:
-    """How a model's columns come back from the database, as the ORM's compiler reads them."""
-
-    attnames: list[str]
-    pk_index: int
-    # (column index, its expression, the converters the ORM applies: SQLite's datetimes, say).
-    converters: tuple[tuple[int, Any, list[Callable[[Any, Any, Any], Any]]], ...]
-
-
-@cache
-def _row_shape(vendor: str, model: type[models.Model]) -> RowShape:
-    fields = model._meta.concrete_fields
-    converters = []
-    for index, field in enumerate(fields):
-        col = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            converters.append((index, col, found))
-    return RowShape(
-        attnames=[field.attname for field in fields],
-        pk_index=list(fields).index(model._meta.pk),
-        converters=tuple(converters),
-    )
-
-
-def _instance(model: type[models.Model], row: tuple[Any, ...], start: int) -> tuple[Any, int]:
-    """The instance whose columns start at `row[start]` (None for a missing related row, as
-    select_related gives), and where the next model's columns start."""
-    shape = _row_shape(connection.vendor, model)
-    end = start + len(shape.attnames)
-    values = list(row[start:end])
-    if values[shape.pk_index] is None:
-        return None, end
-    for index, col, converters in shape.converters:
-        for convert in converters:
-            values[index] = convert(values[index], col, connection)
-    return model.from_db(connection.alias, shape.attnames, values), end
 
 
 def render_case_tab(

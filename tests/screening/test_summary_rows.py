@@ -131,3 +131,51 @@ def test_the_summary_fragment_stays_within_six_queries(
     with django_assert_max_num_queries(6):
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert "High concern" in response.content.decode()
+
+
+def _orm_latest(case):
+    """latest_screening as the ORM wrote it before (screening.views keeps its SQL)."""
+    return (
+        case.screenings.select_related("bank", "indicator_set")
+        .defer("bank__changes", "indicator_set__changes")
+        .first()
+    )
+
+
+def _values(instance):
+    return {f.attname: instance.__dict__.get(f.attname) for f in type(instance)._meta.fields}
+
+
+def test_latest_screening_is_the_orm_s_newest_with_its_versions(
+    screening, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    case = screening.case
+    with django_assert_num_queries(1):
+        read = latest_screening(case)
+        # Its versions and its case come with it; their history stays unread, as defer() left it.
+        assert read.bank.pk == screening.bank_id
+        assert read.indicator_set.pk == screening.indicator_set_id
+        assert read.case is case
+    expected = _orm_latest(case)
+    assert _values(read) == _values(expected)
+    assert _values(read.bank) == _values(expected.bank)
+    assert _values(read.indicator_set) == _values(expected.indicator_set)
+    assert "changes" not in read.bank.__dict__
+    history = expected.bank.changes
+    with django_assert_num_queries(1):
+        assert read.bank.changes == history  # loaded on first use
+    # Several screenings: the newest started, and the later one of two started together.
+    older = Screening.objects.get(pk=screening.pk)
+    newer = Screening.objects.get(pk=screening.pk)
+    newer.pk = None
+    newer.save()
+    Screening.objects.filter(pk=newer.pk).update(started_at=older.started_at)
+    assert latest_screening(case).pk == _orm_latest(case).pk == newer.pk
+    Screening.objects.filter(pk=older.pk).update(started_at=older.started_at + timedelta(hours=1))
+    assert latest_screening(case).pk == _orm_latest(case).pk == older.pk
+
+
+def test_no_screening_yet(case):
+    assert latest_screening(case) is None
