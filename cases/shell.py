@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, get_script_prefix, reverse
@@ -118,47 +118,32 @@ LOOKUP_RELATED = (("facility", Facility), ("unit", Unit), ("assignee", User))
 def visible_case(user: Any, case_ref: str) -> Case | None:
     """`Case.objects.for_user(user).select_related("facility", "unit", "assignee")
     .filter(ref=case_ref).first()`, from SQL written once per kind of user."""
+    kind = user_kind(user)
+    if kind is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            case_lookup_sql(connection.vendor, *kind), [case_ref, *visibility_params(user, *kind)]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return cases_from_row(row, LOOKUP_RELATED)
+
+
+def user_kind(user: Any) -> tuple[bool, bool] | None:
+    """(supervisor of a facility, clinician): what `for_user` reads of a user, or None when it
+    lets them see nothing (signed out, inactive, or neither role): no query is then needed."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     supervisor = bool(user.is_supervisor and user.facility_id)
     clinician = bool(user.is_clinician)
-    if not (supervisor or clinician):
-        return None  # for_user's Q(pk__in=[]): nothing, and no query
-    params: list[Any] = [case_ref]
-    if supervisor:
-        params.append(user.facility_id)
-    if clinician:
-        params += [user.pk, user.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(case_lookup_sql(connection.vendor, supervisor, clinician), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    case, start = rows.instance(Case, row, 0)
-    for name, model in LOOKUP_RELATED:
-        related, start = rows.instance(model, row, start)
-        rows.set_related(case, name, related)
-    return case
+    return (supervisor, clinician) if supervisor or clinician else None
 
 
-@cache
-def case_lookup_sql(vendor: str, supervisor: bool, clinician: bool) -> str:
-    """One case by reference among those `for_user` lets a user of this kind see.
-
-    Only the models' quoted table and column names are written in; every value is a parameter:
-    the reference, then the supervisor's facility, then (twice) the clinician's id.
-    """
-    selected = rows.select_list(Case, "c")
-    joins = []
-    for index, (name, model) in enumerate(LOOKUP_RELATED):
-        alias = f"r{index}"
-        selected += rows.select_list(model, alias)
-        # Only the assignee may be missing (LEFT JOIN, as select_related reads a null key).
-        kind = "LEFT OUTER JOIN" if Case._meta.get_field(name).null else "INNER JOIN"
-        joins.append(
-            f"{kind} {rows.table(model)} {alias}"
-            f" ON {alias}.{rows.q(model._meta.pk.column)} = c.{rows.column(Case, name)}"
-        )
+def visibility_sql(supervisor: bool, clinician: bool) -> str:
+    """`for_user`'s test on a case aliased `c`, for a user of this kind (its parameters:
+    `visibility_params`)."""
     visible = []
     if supervisor:  # every case of their facility
         visible.append(f"c.{rows.column(Case, 'facility')} = %s")
@@ -172,9 +157,51 @@ def case_lookup_sql(vendor: str, supervisor: bool, clinician: bool) -> str:
         subquery = f"SELECT m.{unit} FROM {members} m WHERE m.{user} = %s"  # noqa: S608
         visible.append(f"c.{rows.column(Case, 'unit')} IN ({subquery})")
         visible.append(f"c.{rows.column(Case, 'assignee')} = %s")
+    return f"({' OR '.join(visible)})"
+
+
+def visibility_params(user: Any, supervisor: bool, clinician: bool) -> list[Any]:
+    params: list[Any] = []
+    if supervisor:
+        params.append(user.facility_id)
+    if clinician:
+        params += [user.pk, user.pk]
+    return params
+
+
+def cases_select_sql(related: tuple[tuple[str, type[models.Model]], ...]) -> str:
+    """SELECT … FROM the cases (aliased `c`) and the related rows select_related would join."""
+    selected = rows.select_list(Case, "c")
+    joins = []
+    for index, (name, model) in enumerate(related):
+        alias = f"r{index}"
+        selected += rows.select_list(model, alias)
+        # A related row that may be missing (an assignee) is a LEFT JOIN, as select_related.
+        kind = "LEFT OUTER JOIN" if Case._meta.get_field(name).null else "INNER JOIN"
+        joins.append(
+            f"{kind} {rows.table(model)} {alias}"
+            f" ON {alias}.{rows.q(model._meta.pk.column)} = c.{rows.column(Case, name)}"
+        )
+    return f"SELECT {', '.join(selected)} FROM {rows.table(Case)} c {' '.join(joins)}"  # noqa: S608
+
+
+def cases_from_row(
+    row: tuple[Any, ...], related: tuple[tuple[str, type[models.Model]], ...]
+) -> Case:
+    case, start = rows.instance(Case, row, 0)
+    for name, model in related:
+        other, start = rows.instance(model, row, start)
+        rows.set_related(case, name, other)
+    return case
+
+
+@cache
+def case_lookup_sql(vendor: str, supervisor: bool, clinician: bool) -> str:
+    """One case by reference among those `for_user` lets a user of this kind see (parameters:
+    the reference, then `visibility_params`)."""
     return (
-        f"SELECT {', '.join(selected)} FROM {rows.table(Case)} c {' '.join(joins)}"  # noqa: S608
-        f" WHERE c.{rows.column(Case, 'ref')} = %s AND ({' OR '.join(visible)})"
+        f"{cases_select_sql(LOOKUP_RELATED)} WHERE c.{rows.column(Case, 'ref')} = %s"
+        f" AND {visibility_sql(supervisor, clinician)}"
     )
 
 

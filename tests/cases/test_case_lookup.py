@@ -170,3 +170,57 @@ def test_the_shell_urls_are_those_reverse_gives(case):
             ]
     finally:
         set_script_prefix("/")
+
+
+def test_the_home_lists_are_the_orm_s_for_every_kind_of_user(world):
+    """The home page's lists (cases.views.open_cases_seen_by) are for_user's open cases with
+    the list columns, as the ORM read them: the same cases in the same order, each with its
+    unit, assignee and escalation target and no further query."""
+    from cases.models import AuditEntry
+    from cases.views import last_case_of, open_cases_seen_by, returned_to
+
+    people, cases = world
+    Case.objects.filter(pk__in=[cases[1].pk, cases[2].pk]).update(
+        review_status=Case.Review.RETURNED
+    )
+    closed = cases[3]
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CLOSED)
+    for index, person in enumerate(people):
+        # Each person's last view is of a case they may or may not see (then: none shown).
+        for case in cases[index % 4 + 1 :] + cases[: index % 4 + 1]:
+            AuditEntry.objects.create(
+                action=AuditEntry.Action.CASE_VIEW, user=person, case=case, detail={"part": "x"}
+            )
+    seen_something = shown_last = 0
+    for person in [*people, AnonymousUser()]:
+        visible = Case.objects.for_user(person).open().with_list_columns()
+        expected = list(visible.order_by("-updated_at")[:50])
+        got = open_cases_seen_by(person, order="-updated_at") if person.is_authenticated else []
+        assert [c.pk for c in got] == [c.pk for c in expected], person
+        seen_something += bool(got)
+        with CaptureQueriesContext(connection) as queries:
+            assert [(c.unit.name, c.assignee, c.escalated_to) for c in got] == [
+                (c.unit.name, c.assignee, c.escalated_to) for c in expected
+            ]
+        assert len(queries.captured_queries) == 0
+        if not person.is_authenticated:
+            continue
+        expected_returned = list(
+            Case.objects.for_user(person)
+            .open()
+            .filter(review_status=Case.Review.RETURNED)
+            .with_list_columns()
+            .order_by("updated_at")[:50]
+        )
+        assert [c.pk for c in returned_to(person)] == [c.pk for c in expected_returned]
+        last_view = (
+            AuditEntry.objects.filter(user=person, action=AuditEntry.Action.CASE_VIEW)
+            .exclude(case=None)
+            .order_by("-at", "-pk")
+            .values("case_id")[:1]
+        )
+        expected_last = visible.filter(pk__in=last_view).first()
+        assert last_case_of(person) == expected_last, person
+        shown_last += expected_last is not None
+    assert seen_something
+    assert shown_last
