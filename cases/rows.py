@@ -84,3 +84,56 @@ def instance(
 def set_related(instance: models.Model, name: str, related: Any) -> None:
     """What select_related (or a related manager) leaves: `instance.<name>` read without a query."""
     instance._meta.get_field(name).set_cached_value(instance, related)  # type: ignore[union-attr]
+
+
+def by_pk(
+    model: type[models.Model],
+    pk: Any,
+    *,
+    related: tuple[str, ...] = (),
+    where: str = "",
+    params: tuple[Any, ...] = (),
+    for_update: bool = False,
+) -> Any:
+    """`model.objects.select_related(*related)[.select_for_update()].filter(pk=pk, <where>)
+    .first()`: the row (aliased `t`, its related rows `r0`, `r1`…, `where` written on those
+    aliases with `params`), or None. FOR UPDATE only where the database has it, as the ORM's
+    select_for_update() (SQLite locks the whole database for a write anyway)."""
+    sql = _by_pk_sql(connection.vendor, model, related, where, for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, *params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found, start = instance(model, row, 0)
+    for name in related:
+        other, start = instance(model._meta.get_field(name).related_model, row, start)  # type: ignore[arg-type]
+        set_related(found, name, other)
+    return found
+
+
+@cache
+def _by_pk_sql(
+    vendor: str,
+    model: type[models.Model],
+    related: tuple[str, ...],
+    where: str,
+    for_update: bool,
+) -> str:
+    selected = select_list(model, "t")
+    joins = []
+    for index, name in enumerate(related):
+        field = model._meta.get_field(name)
+        other = field.related_model
+        alias = f"r{index}"
+        selected += select_list(other, alias)  # type: ignore[arg-type]
+        kind = "LEFT OUTER JOIN" if field.null else "INNER JOIN"
+        joins.append(
+            f"{kind} {table(other)} {alias}"  # type: ignore[arg-type]
+            f" ON {alias}.{q(other._meta.pk.column)} = t.{column(model, name)}"  # type: ignore[union-attr]
+        )
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {', '.join(selected)} FROM {table(model)} t {' '.join(joins)}"  # noqa: S608
+        f" WHERE t.{q(model._meta.pk.column)} = %s{f' AND {where}' if where else ''}{lock}"
+    )
