@@ -5,7 +5,8 @@ locust's gevent patches the standard library). Writes its figures as JSON.
 
 1. Ward load: every planned clinician (200) signed in, each acting every 5 s for 60 s on the
    mix below, from their own case. People at a ward do not act in step: each starts at a
-   random moment of the first 5 s, and the figures are taken once everyone is acting.
+   random moment of the first 5 s and then acts every 5 s on their own clock (`bench.pacing`),
+   and the figures are taken once everyone is acting.
 2. Throughput: closed-loop users with no pause, doubled step after step, on the mix and on the
    neutral page alone; the throughput where p95 passes 250 ms is the best step still under it.
 
@@ -29,8 +30,10 @@ import time  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
-from locust import FastHttpUser, constant, constant_pacing, task  # noqa: E402
+from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+
+from bench.pacing import first_turn, pacing  # noqa: E402
 
 PLAN: dict[str, Any] = {}
 WARD_USERS = 200
@@ -48,7 +51,7 @@ TABS = [
 class Clinician(FastHttpUser):
     """One person at a ward workstation on their case: mostly reading tabs, some autosaves."""
 
-    wait_time = constant_pacing(5)
+    wait_time = pacing(5)
     abstract = True
 
     # Seconds over which the people start (the ward's pacing): 0 for closed-loop users.
@@ -61,8 +64,9 @@ class Clinician(FastHttpUser):
         self.me = users[next(NEXT_USER) % len(users)]
         self.cookies = f"sessionid={self.me['session']}; csrftoken={self.me['csrf']}"
         self.ref = self.me["case"]
-        if self.start_within:
-            gevent.sleep(random.uniform(0, self.start_within))  # noqa: S311
+        now = time.perf_counter()
+        self.next_turn = first_turn(self.start_within, now) if self.start_within else now
+        gevent.sleep(self.next_turn - now)
 
     def _headers(self, target: str | None = None, post: bool = False) -> dict[str, str]:
         headers = {"Cookie": self.cookies}
