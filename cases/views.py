@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -20,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from cases import access_log, actions, audit, providers, rows, worklists
+from cases import access_log, actions, audit, providers, worklists
 from cases.content import StaleVersion
 from cases.forms import (
     AssignForm,
@@ -35,17 +34,8 @@ from cases.forms import (
     StartCaseForm,
 )
 from cases.http import HtmxHttpRequest, SignOutRequest
-from cases.models import AuditEntry, Case, Unit, User
-from cases.shell import (
-    case_actions,
-    cases_from_row,
-    cases_select_sql,
-    get_case_for,
-    render_case_tab,
-    user_kind,
-    visibility_params,
-    visibility_sql,
-)
+from cases.models import AuditEntry, Case, CaseQuerySet, User
+from cases.shell import case_actions, get_case_for, render_case_tab
 from cases.timeline import TimelineEntry
 from cases.timeline import timeline as case_timeline
 
@@ -74,21 +64,14 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if user.is_clinician:
         filters = CaseListFilterForm(request.GET or None, user=user)
         mine = visible
-        narrowed = False
         if filters.is_valid():
             if filters.cleaned_data["unit"]:
                 mine = mine.filter(unit=filters.cleaned_data["unit"])
-                narrowed = True
-            if filters.cleaned_data["q"].strip():
-                mine = mine.find(filters.cleaned_data["q"])
-                narrowed = True
+            mine = mine.find(filters.cleaned_data["q"])
         context["filters"] = filters
         context["filtered"] = filters.is_bound
-        if narrowed:
-            context["my_cases"] = list(mine.order_by("-updated_at")[:HOME_LIST_LIMIT])
-        else:
-            context["my_cases"] = open_cases_seen_by(user, order="-updated_at")
-        context["last_case"] = last_case_of(user)
+        context["my_cases"] = list(mine.order_by("-updated_at")[:HOME_LIST_LIMIT])
+        context["last_case"] = last_case_of(user, visible)
         context["review_requests"] = returned_to(user)
     if user.is_supervisor:
         context["facility_cases"] = worklists.first(
@@ -107,76 +90,21 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 def returned_to(user: User) -> list[Case]:
     """Cases a supervisor returned with a request, among those this clinician sees."""
-    returned = f"c.{rows.column(Case, 'review_status')} = %s"
-    return open_cases_seen_by(
-        user, order="updated_at", where=returned, params=[Case.Review.RETURNED]
-    )
+    cases = Case.objects.for_user(user).open().filter(review_status=Case.Review.RETURNED)
+    return list(cases.with_list_columns().order_by("updated_at")[:HOME_LIST_LIMIT])
 
 
-def last_case_of(user: User) -> Case | None:
+def last_case_of(user: User, visible: CaseQuerySet) -> Case | None:
     """The open case this user last had on screen, so that after a quick-hide or an idle lock
     they find it first. Only a link: it is never reopened by itself, since someone else may be
     the next to sign in. Read from the audit log, the one place that knows without a cookie."""
-    a = AuditEntry
     last_view = (
-        f"c.{rows.q(Case._meta.pk.column)} IN (SELECT a.{rows.column(a, 'case')}"  # noqa: S608
-        f" FROM {rows.table(a)} a WHERE a.{rows.column(a, 'user')} = %s"
-        f" AND a.{rows.column(a, 'action')} = %s AND a.{rows.column(a, 'case')} IS NOT NULL"
-        f" ORDER BY a.{rows.column(a, 'at')} DESC, a.{rows.q(a._meta.pk.column)} DESC LIMIT 1)"
+        AuditEntry.objects.filter(user=user, action=AuditEntry.Action.CASE_VIEW)
+        .exclude(case=None)
+        .order_by("-at", "-pk")
+        .values("case_id")[:1]
     )
-    found = open_cases_seen_by(
-        user,
-        order="-created_at",  # Case.Meta.ordering, as first() read it
-        where=last_view,
-        params=[user.pk, AuditEntry.Action.CASE_VIEW.value],
-        limit=1,
-    )
-    return found[0] if found else None
-
-
-# What the case lists show of each case besides its own columns (CaseQuerySet.with_list_columns).
-LIST_RELATED: tuple[tuple[str, type[models.Model]], ...] = (
-    ("unit", Unit),
-    ("assignee", User),
-    ("escalated_to", User),
-)
-
-
-def open_cases_seen_by(
-    user: User,
-    *,
-    order: str,
-    where: str = "",
-    params: list[Any] | None = None,
-    limit: int = HOME_LIST_LIMIT,
-) -> list[Case]:
-    """`Case.objects.for_user(user).open().with_list_columns()`, filtered by `where` (SQL on
-    the case aliased `c`, with `params`), ordered by one column and cut at `limit`.
-
-    From SQL written once per kind of user and list (`_open_cases_sql`): the home page asks
-    three such lists, and the ORM's build of each cost more CPU than running it. Whom a user
-    may see is `cases.shell.visibility_sql`, the same test as `for_user` (tested so).
-    """
-    kind = user_kind(user)
-    if kind is None:
-        return []
-    sql = _open_cases_sql(connection.vendor, *kind, where, order)
-    values = [Case.Status.OPEN.value, *visibility_params(user, *kind), *(params or []), limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        found = cursor.fetchall()
-    return [cases_from_row(row, LIST_RELATED) for row in found]
-
-
-@cache
-def _open_cases_sql(vendor: str, supervisor: bool, clinician: bool, where: str, order: str) -> str:
-    direction = " DESC" if order.startswith("-") else ""
-    filtered = f" AND {where}" if where else ""
-    return (
-        f"{cases_select_sql(LIST_RELATED)} WHERE c.{rows.column(Case, 'status')} = %s"
-        f" AND {visibility_sql(supervisor, clinician)}{filtered}"
-        f" ORDER BY c.{rows.column(Case, order.lstrip('-'))}{direction} LIMIT %s"
-    )
+    return visible.filter(pk__in=last_view).first()
 
 
 def administrator_links() -> list[tuple[str, str]]:

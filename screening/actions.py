@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from cases import audit, rows
+from cases import audit
 from cases.actions import lock_case, record_event
 from cases.content import StaleVersion
 from cases.events import EventKind
@@ -386,19 +386,9 @@ def _refresh_concern(screening: Screening, *, by: User) -> None:
     )
 
 
-def _locked_row(model: Any, pk: int) -> Any:
-    """model.objects.select_for_update().get(pk=pk): every autosave locks its screening and its
-    row, and the ORM's build of those two reads cost more CPU than running them."""
-    found = rows.by_pk(model, pk, for_update=True)
-    if found is None:
-        raise model.DoesNotExist(f"No {model.__name__} {pk}.")
-    return found
-
-
 def _lock(screening: Screening) -> Screening:
     # One save at a time per screening, so the concern level is computed from a settled state.
-    # (Screening.objects.select_for_update().get(pk=…), from SQL written once: cases.rows.)
-    locked = _locked_row(Screening, screening.pk)
+    locked = Screening.objects.select_for_update().get(pk=screening.pk)
     if Screening.case.is_cached(screening):
         # The case was read (through `for_user`) by the view: its audit entry needs no re-read.
         locked.case = screening.case
@@ -424,7 +414,7 @@ def save_observation(
     screening = _lock(observation.screening)
     if screening.status == Screening.Status.COMPLETED:
         raise ScreeningClosedError(_("This screening is finished."))
-    current = _locked_row(ObservedIndicator, observation.pk)
+    current = ObservedIndicator.objects.select_for_update().get(pk=observation.pk)
     if ObservedIndicator.indicator.is_cached(observation):
         current.indicator = observation.indicator  # content rows never change once saved
     if current.version != base_version:
@@ -465,7 +455,7 @@ def save_answer(
     screening = _lock(answer.screening)
     if not screening.is_open:
         raise ScreeningClosedError(_("This screening is finished; its answers cannot change."))
-    current = _locked_row(Answer, answer.pk)
+    current = Answer.objects.select_for_update().get(pk=answer.pk)
     # The question is content, never changed once saved: the one the view read is the same.
     if Answer.question.is_cached(answer):
         current.question = answer.question

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import audit, rows
+from cases import audit
 from cases.content import (
     StaleVersion,
 )
@@ -58,17 +58,9 @@ def _row_version(request: HtmxHttpRequest, form: forms.Form) -> int:
 @require_POST
 def save_answer(request: HtmxHttpRequest, case_ref: str, answer_id: int) -> HttpResponse:
     case = get_case_for(request, case_ref)
-    # Answer.objects.select_related("screening", "question").get(pk=…, screening__case=case),
-    # from SQL written once (cases.rows): its ORM build cost more CPU than running it.
-    answer = rows.by_pk(
-        Answer,
-        answer_id,
-        related=("screening", "question"),
-        where=f"r0.{rows.column(Screening, 'case')} = %s",
-        params=(case.pk,),
+    answer = get_object_or_404(
+        Answer.objects.select_related("screening", "question"), pk=answer_id, screening__case=case
     )
-    if answer is None:
-        raise Http404("No such answer on this case.")
     answer.screening.case = case  # read once, through `for_user`
     form = answer_form(answer, request.POST)
 

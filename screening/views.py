@@ -7,17 +7,15 @@ administrators' content pages in `editor_views`.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django import forms
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from cases import audit, rows
+from cases import audit
 from cases.http import HtmxHttpRequest
 from cases.jurisdictions import jurisdiction_name
 from cases.models import Case
@@ -35,7 +33,6 @@ from screening.forms import (
 )
 from screening.models import (
     Answer,
-    IndicatorSet,
     Instrument,
     InstrumentResponse,
     ObservedIndicator,
@@ -50,50 +47,11 @@ TEMPLATE = "screening/case_screening.html"
 
 
 def latest_screening(case: Case) -> Screening | None:
-    """The case's newest screening, with its question bank and indicator set versions:
-
-        case.screenings.select_related("bank", "indicator_set")
-            .defer("bank__changes", "indicator_set__changes").first()
-
-    read from SQL written once per process (`latest_screening_sql`): the tab, its summary and
-    each gate step ask it, and the ORM's build of that query cost more CPU than running it.
-    The versions' row-level history (`changes`) is read only by the history pages.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(latest_screening_sql(connection.vendor), [case.pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    screening, start = rows.instance(Screening, row, 0)
-    bank, start = rows.instance(QuestionBank, row, start, HISTORY)
-    signs, _end = rows.instance(IndicatorSet, row, start, HISTORY)
-    rows.set_related(screening, "bank", bank)
-    rows.set_related(screening, "indicator_set", signs)
-    rows.set_related(screening, "case", case)  # as case.screenings leaves it
-    return screening
-
-
-HISTORY = ("changes",)
-
-
-@cache
-def latest_screening_sql(vendor: str) -> str:
-    columns = [
-        *rows.select_list(Screening, "s"),
-        *rows.select_list(QuestionBank, "b", HISTORY),
-        *rows.select_list(IndicatorSet, "i", HISTORY),
-    ]
-    # Screening.Meta.ordering, which first() follows: newest started first.
-    newest_first = (
-        f"s.{rows.column(Screening, 'started_at')} DESC, s.{rows.column(Screening, 'id')} DESC"
-    )
+    # The versions' row-level history (`changes`) is read only by the history pages.
     return (
-        f"SELECT {', '.join(columns)} FROM {rows.table(Screening)} s"  # noqa: S608
-        f" INNER JOIN {rows.table(QuestionBank)} b"
-        f" ON b.{rows.column(QuestionBank, 'id')} = s.{rows.column(Screening, 'bank')}"
-        f" INNER JOIN {rows.table(IndicatorSet)} i"
-        f" ON i.{rows.column(IndicatorSet, 'id')} = s.{rows.column(Screening, 'indicator_set')}"
-        f" WHERE s.{rows.column(Screening, 'case')} = %s ORDER BY {newest_first} LIMIT 1"
+        case.screenings.select_related("bank", "indicator_set")
+        .defer("bank__changes", "indicator_set__changes")
+        .first()
     )
 
 

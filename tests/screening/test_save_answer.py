@@ -142,33 +142,3 @@ def test_an_answer_from_another_case_is_404(personas, screening, case):
     response = personas.client_for("clinician").post(url, answer_post(answer))
     assert response.status_code == 404
     assert ObservedIndicator.objects.filter(version__gt=1).count() == 0
-
-
-def test_an_autosave_locks_its_screening_and_its_row_then_writes(personas, screening):
-    """The view's read and the two locked reads are written once as SQL (cases.rows.by_pk):
-    the answer is still found through its case, and each save still locks the screening and
-    the answer (FOR UPDATE where the database has it) before comparing versions."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    answer = answer_in(screening, "environment-and-daily-life")
-    with CaptureQueriesContext(connection) as queries:
-        response = personas.client_for("clinician").post(
-            answer_url(answer), answer_post(answer, note="Sleeps on the floor"), headers=HTMX
-        )
-    assert response.status_code == 200
-    sql = [q["sql"] for q in queries.captured_queries]
-    locked = [s for s in sql if s.rstrip().endswith("FOR UPDATE")]
-    if connection.features.has_select_for_update:
-        assert len(locked) == 2
-        assert '"screening_screening"' in locked[0]
-        assert '"screening_answer"' in locked[1]
-    answer.refresh_from_db()
-    assert (answer.note, answer.version) == ("Sleeps on the floor", 2)
-    # A second save from the version just replaced is refused as stale, nothing written.
-    response = personas.client_for("clinician").post(
-        answer_url(answer), answer_post(answer, note="Typed elsewhere", version=1), headers=HTMX
-    )
-    answer.refresh_from_db()
-    assert (answer.note, answer.version) == ("Sleeps on the floor", 2)
-    assert "HX-Trigger" not in response
