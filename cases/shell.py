@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext
 
 from cases import audit
@@ -37,10 +38,10 @@ class Tab:
 
 
 def case_tabs(case: Case) -> list[Tab]:
-    tabs = [Tab("overview", gettext("Overview"), case.get_absolute_url())]
+    tabs = [Tab("overview", gettext("Overview"), case_url("cases:case-detail", case.ref))]
     for slug, label, url_name in settings.HARBOR_CASE_TABS:
         try:
-            url = reverse(url_name, kwargs={"case_ref": case.ref})
+            url = case_url(url_name, case.ref)
         except NoReverseMatch:
             continue  # a phase that is not installed shows no tab
         tabs.append(Tab(slug, str(label), url))
@@ -59,11 +60,26 @@ def case_actions(case: Case) -> list[CaseAction]:
     actions = []
     for label, url_name, css in settings.HARBOR_CASE_ACTIONS:
         try:
-            url = reverse(url_name, kwargs={"case_ref": case.ref})
+            url = case_url(url_name, case.ref)
         except NoReverseMatch:
             continue
         actions.append(CaseAction(str(label), url, css))
     return actions
+
+
+# Stands for a case's reference in a reversed URL (shaped like one, so any converter takes it).
+REF_STANDIN = "00000-00000"
+
+
+def case_url(url_name: str, case_ref: str) -> str:
+    """reverse(url_name, kwargs={"case_ref": case_ref}), reversed once per URL name (and script
+    prefix): the shell's tabs and actions are eight reversals on every case request."""
+    return _case_url_pattern(url_name, get_script_prefix()).replace(REF_STANDIN, case_ref)
+
+
+@lru_cache(maxsize=256)
+def _case_url_pattern(url_name: str, prefix: str) -> str:
+    return reverse(url_name, kwargs={"case_ref": REF_STANDIN})
 
 
 def get_case_for(request: HtmxHttpRequest, case_ref: str, *, for_update: bool = False) -> Case:

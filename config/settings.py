@@ -121,6 +121,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT threshold (the figures' aggregate did): compiling then took longer than the query.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    # Harbor's .iterator() calls are a form's choices (a few units, a few lines): as server-side
+    # cursors each was a DECLARE … WITH HOLD, a FETCH and a CLOSE (the held rows materialised at
+    # commit) on every page with a choice field, for lists that fit in one fetch.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the app runs as, granted its rights after each migrate (run as the
 # owner). See README "PostgreSQL roles" and cases.db_roles.
