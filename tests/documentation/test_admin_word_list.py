@@ -38,19 +38,23 @@ def test_only_administrators_open_the_word_list(personas, persona):
         assert "Laisse entendre que le clinicien doute du patient." in html
 
 
+def with_judgemental_entry(terms: str, **extra: str) -> dict[str, str]:
+    """The editor's form as submitted, with one judgemental wording added after the others."""
+    n = len(actions.current_word_list().entries)
+    fields = {
+        "language": "en",
+        "category": "judgemental",
+        "terms": terms,
+        "why": "Judges the patient.",
+        "suggestion": "describe what happened",
+        **extra,
+    }
+    return submitted(**{f"entries-{n}-{name}": value for name, value in fields.items()})
+
+
 def test_an_added_wording_is_flagged_by_the_next_check_and_the_save_is_audited(personas, case):
     client = personas.client_for("administrator")
-    n = len(actions.current_word_list().entries)
-    data = submitted(
-        **{
-            f"entries-{n}-language": "en",
-            f"entries-{n}-category": "judgemental",
-            f"entries-{n}-terms": "difficult patient\ndifficult",
-            f"entries-{n}-why": "Judges the patient.",
-            f"entries-{n}-suggestion": "describe what happened",
-            f"entries-{n}-why_fr": "Juge le patient.",
-        }
-    )
+    data = with_judgemental_entry("difficult patient\ndifficult", why_fr="Juge le patient.")
     assert client.post(URL, data).status_code == 302
     newest = WordListVersion.objects.newest("language-check")
     assert newest.version == 2
@@ -87,16 +91,7 @@ def test_a_draft_checked_before_an_edit_is_checked_against_the_new_version_after
         ).content.decode()
 
     assert "Judges the patient." not in check()
-    n = len(actions.current_word_list().entries)
-    data = submitted(
-        **{
-            f"entries-{n}-language": "en",
-            f"entries-{n}-category": "judgemental",
-            f"entries-{n}-terms": "difficult patient",
-            f"entries-{n}-why": "Judges the patient.",
-            f"entries-{n}-suggestion": "describe what happened",
-        }
-    )
+    data = with_judgemental_entry("difficult patient")
     assert personas.client_for("administrator").post(URL, data).status_code == 302
     assert "Judges the patient." in check()
     assert (
